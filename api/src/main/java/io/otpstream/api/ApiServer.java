@@ -1,0 +1,98 @@
+package io.otpstream.api;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.gateway.CommandGateway;
+import io.otpstream.api.health.HealthRoutes;
+import io.otpstream.api.sendmator.SendmatorErrors;
+import io.otpstream.api.sendmator.SendmatorRoutes;
+import io.otpstream.common.json.Json;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The api service: one Javalin server for every HTTP family, built from its dependencies so a
+ * test can start it on a random port. It keeps no OTP state: it authenticates, validates, sends
+ * one command and answers from the decision.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+  public static final long MAX_BODY_BYTES = 64 * 1024;
+
+  /** What the api needs. {@code extraRoutes} lets the local launcher add its dev pages. */
+  public record Config(KafkaSettings kafka, int port, int replyPartition, Duration decisionTimeout,
+                       List<Consumer<RoutesConfig>> extraRoutes) {
+  }
+
+  private final AppDirectory directory;
+  private final CommandGateway gateway;
+  private final Javalin app;
+  private final Config config;
+
+  public ApiServer(Config config, Secrets secrets, BooleanSupplier pipelineReady) {
+    this.config = config;
+    this.directory = new AppDirectory(config.kafka());
+    this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
+    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, Clock.systemUTC());
+    BooleanSupplier ready = () -> directory.caughtUp() && pipelineReady.getAsBoolean();
+    this.app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+      cfg.http.maxRequestSize = MAX_BODY_BYTES;
+      cfg.jetty.port = config.port();
+      HealthRoutes.register(cfg.routes, ready);
+      sendmator.register(cfg.routes);
+      config.extraRoutes().forEach(r -> r.accept(cfg.routes));
+      cfg.routes.exception(CompletionException.class, (e, ctx) -> handle(e.getCause() == null ? e : e.getCause(), ctx));
+      cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
+      cfg.routes.error(404, ctx -> {
+        if (SendmatorErrors.owns(ctx)) {
+          SendmatorErrors.notFound(ctx);
+        } else if (ctx.result() == null) {
+          ctx.json(Map.of("code", "not_found", "message", "No route " + ctx.method() + " " + ctx.path()));
+        }
+      });
+    });
+  }
+
+  private static void handle(Throwable t, Context ctx) {
+    if (SendmatorErrors.owns(ctx)) {
+      SendmatorErrors.handle(t, ctx);
+      return;
+    }
+    log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), t);
+    ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("code", "internal", "message", "Internal server error"));
+  }
+
+  public ApiServer start() {
+    directory.start(Duration.ofSeconds(60));
+    gateway.start();
+    app.start();
+    log.info("api listening on port {}", app.port());
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    gateway.close();
+    directory.close();
+  }
+}

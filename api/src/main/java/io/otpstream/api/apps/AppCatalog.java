@@ -1,0 +1,84 @@
+package io.otpstream.api.apps;
+
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.schemas.apps.ApiKey;
+import io.otpstream.schemas.apps.App;
+import io.otpstream.schemas.apps.AppCatalogRecord;
+import io.otpstream.schemas.apps.KeyMode;
+import io.otpstream.schemas.apps.ManagementKey;
+import io.otpstream.schemas.topics.TopicSpec;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes apps and keys to the compacted {@code otp.apps} topic. Keys are generated here, returned
+ * once to the caller, and stored only as their SHA-256.
+ */
+public final class AppCatalog implements AutoCloseable {
+  static final String APP = "app";
+  static final String API_KEY = "api-key";
+  static final String MANAGEMENT_KEY = "management-key";
+
+  private final KafkaProducer<String, AppCatalogRecord> producer;
+  private final TopicSpec<String, AppCatalogRecord> topic;
+
+  public AppCatalog(KafkaSettings kafka) {
+    this.topic = kafka.topics().apps;
+    Properties p = kafka.clientProperties();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), topic.valueSerde().serializer());
+  }
+
+  public void putApp(String appId, String name) {
+    write(APP + "/" + appId, new AppCatalogRecord(new App(appId, name, Instant.now())));
+  }
+
+  /** Creates an API key ({@code sk_live_…} or {@code sk_test_…}) and returns it; only its hash is kept. */
+  public String createApiKey(String appId, KeyMode mode) {
+    String key = Secrets.randomKey(mode == KeyMode.TEST ? "sk_test_" : "sk_live_");
+    putApiKey(appId, key, mode);
+    return key;
+  }
+
+  /** Records a key the caller already holds (by its hash); writing the same key again changes nothing. */
+  public void putApiKey(String appId, String key, KeyMode mode) {
+    String hash = Secrets.sha256Hex(key);
+    write(API_KEY + "/" + hash, new AppCatalogRecord(new ApiKey(hash, appId, mode, Instant.now(), false)));
+  }
+
+  /** Creates a management key ({@code mk_…}) and returns it; only its hash is kept. */
+  public String createManagementKey() {
+    String key = Secrets.randomKey("mk_");
+    putManagementKey(key);
+    return key;
+  }
+
+  /** Records a management key the caller already holds (by its hash). */
+  public void putManagementKey(String key) {
+    String hash = Secrets.sha256Hex(key);
+    write(MANAGEMENT_KEY + "/" + hash, new AppCatalogRecord(new ManagementKey(hash, Instant.now(), false)));
+  }
+
+  private void write(String key, AppCatalogRecord value) {
+    try {
+      producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot write " + key + " to " + topic.name(), e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

@@ -1,0 +1,147 @@
+package io.otpstream.api.apps;
+
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.schemas.apps.ApiKey;
+import io.otpstream.schemas.apps.App;
+import io.otpstream.schemas.apps.AppCatalogRecord;
+import io.otpstream.schemas.apps.ManagementKey;
+import io.otpstream.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The api's read-only view of the compacted {@code otp.apps} topic: apps and the hashes of their
+ * API and management keys. Reads the topic from the beginning and then follows it, so a key
+ * created or revoked anywhere takes effect here without a restart.
+ */
+public final class AppDirectory implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AppDirectory.class);
+
+  private final KafkaConsumer<String, AppCatalogRecord> consumer;
+  private final String topic;
+  private final Map<String, App> apps = new ConcurrentHashMap<>();
+  private final Map<String, ApiKey> apiKeys = new ConcurrentHashMap<>();
+  private final Map<String, ManagementKey> managementKeys = new ConcurrentHashMap<>();
+  private final Thread thread;
+  private volatile Map<TopicPartition, Long> caughtUpTarget;
+  private volatile boolean caughtUp;
+  private volatile boolean running = true;
+
+  public AppDirectory(KafkaSettings kafka) {
+    Topics topics = kafka.topics();
+    this.topic = topics.apps.name();
+    Properties p = kafka.clientProperties();
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), topics.apps.valueSerde().deserializer());
+    this.thread = new Thread(this::run, "otp-app-directory");
+    thread.setDaemon(true);
+  }
+
+  /** Starts following the topic and waits until everything written before now has been read. */
+  public void start(Duration timeout) {
+    thread.start();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!caughtUp) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("app directory did not catch up with " + topic + " within " + timeout);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
+  public Optional<ApiKey> apiKeyByHash(String keyHash) {
+    return Optional.ofNullable(apiKeys.get(keyHash)).filter(k -> !k.getRevoked());
+  }
+
+  public boolean isManagementKeyHash(String keyHash) {
+    ManagementKey k = managementKeys.get(keyHash);
+    return k != null && !k.getRevoked();
+  }
+
+  public Optional<App> app(String appId) {
+    return Optional.ofNullable(apps.get(appId));
+  }
+
+  private void run() {
+    try {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      caughtUpTarget = consumer.endOffsets(partitions);
+      while (running) {
+        for (ConsumerRecord<String, AppCatalogRecord> r : consumer.poll(Duration.ofMillis(200))) {
+          apply(r.key(), r.value());
+        }
+        if (!caughtUp && caughtUpTarget.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+          caughtUp = true;
+          log.info("app directory caught up: {} apps, {} api keys", apps.size(), apiKeys.size());
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.error("app directory stopped", e);
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void apply(String key, AppCatalogRecord value) {
+    if (key == null) {
+      return;
+    }
+    int slash = key.indexOf('/');
+    String kind = slash < 0 ? key : key.substring(0, slash);
+    String id = slash < 0 ? "" : key.substring(slash + 1);
+    Object entry = value == null ? null : value.getEntry();
+    switch (kind) {
+      case AppCatalog.APP -> put(apps, id, entry instanceof App a ? a : null);
+      case AppCatalog.API_KEY -> put(apiKeys, id, entry instanceof ApiKey k ? k : null);
+      case AppCatalog.MANAGEMENT_KEY -> put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
+      default -> log.debug("ignoring catalogue entry {}", key);
+    }
+  }
+
+  private static <V> void put(Map<String, V> map, String id, V value) {
+    if (value == null) {
+      map.remove(id);
+    } else {
+      map.put(id, value);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

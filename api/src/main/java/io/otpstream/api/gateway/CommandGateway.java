@@ -1,0 +1,140 @@
+package io.otpstream.api.gateway;
+
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.schemas.command.OtpCommand;
+import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request/reply over Kafka: sends one command to {@code otp.commands} and completes when the
+ * processor's decision arrives on this instance's own partition of {@code otp.replies}
+ * (named on the command), so no instance reads another's replies. A decision that does not
+ * come within the timeout fails the future with {@link GatewayTimeoutException}; the command
+ * itself stays accepted and is decided when the processor catches up.
+ */
+public final class CommandGateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CommandGateway.class);
+
+  private final Topics topics;
+  private final int replyPartition;
+  private final Duration timeout;
+  private final KafkaProducer<String, OtpCommand> producer;
+  private final KafkaConsumer<String, OtpDecision> replies;
+  private final Map<String, CompletableFuture<OtpDecision>> pending = new ConcurrentHashMap<>();
+  private final CountDownLatch positioned = new CountDownLatch(1);
+  private final Thread replyThread;
+  private volatile boolean running = true;
+
+  public CommandGateway(KafkaSettings kafka, int replyPartition, Duration timeout) {
+    this.topics = kafka.topics();
+    this.replyPartition = replyPartition;
+    this.timeout = timeout;
+    Properties pp = kafka.clientProperties();
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    pp.put(ProducerConfig.CLIENT_ID_CONFIG, "otp-api-commands-" + replyPartition);
+    this.producer = new KafkaProducer<>(pp, new StringSerializer(), topics.commands.valueSerde().serializer());
+    Properties cp = kafka.clientProperties();
+    cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "otp-api-replies-" + replyPartition);
+    this.replies = new KafkaConsumer<>(cp, new StringDeserializer(), topics.replies.valueSerde().deserializer());
+    this.replyThread = new Thread(this::readReplies, "otp-api-replies-" + replyPartition);
+    replyThread.setDaemon(true);
+  }
+
+  /** Starts reading replies; returns once this instance's reply position is fixed. */
+  public void start() {
+    replyThread.start();
+    try {
+      if (!positioned.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("reply consumer did not get its position within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int replyPartition() {
+    return replyPartition;
+  }
+
+  public String replyTopic() {
+    return topics.replies.name();
+  }
+
+  /** Sends the command keyed by {@code key} with the event time {@code occurredAt}. */
+  public CompletableFuture<OtpDecision> submit(String key, OtpCommand command, String requestId, Instant occurredAt) {
+    CompletableFuture<OtpDecision> reply = new CompletableFuture<>();
+    pending.put(requestId, reply);
+    reply.whenComplete((d, e) -> pending.remove(requestId));
+    producer.send(new ProducerRecord<>(topics.commands.name(), null, occurredAt.toEpochMilli(), key, command), (md, e) -> {
+      if (e != null) {
+        reply.completeExceptionally(new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
+      }
+    });
+    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+            e instanceof java.util.concurrent.TimeoutException ? new GatewayTimeoutException(timeout) : e));
+  }
+
+  private void readReplies() {
+    TopicPartition tp = new TopicPartition(topics.replies.name(), replyPartition);
+    try {
+      replies.assign(List.of(tp));
+      replies.seekToEnd(List.of(tp));
+      replies.position(tp);
+      positioned.countDown();
+      while (running) {
+        for (ConsumerRecord<String, OtpDecision> r : replies.poll(Duration.ofMillis(200))) {
+          CompletableFuture<OtpDecision> waiting = r.value() == null ? null : pending.get(r.value().getRequestId());
+          if (waiting != null) {
+            waiting.complete(r.value());
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.error("reply consumer stopped", e);
+    } finally {
+      replies.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    replies.wakeup();
+    try {
+      replyThread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,298 @@
+package io.otpstream.api.sendmator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.destination.Destinations;
+import io.otpstream.api.gateway.CommandGateway;
+import io.otpstream.api.gateway.Commands;
+import io.otpstream.api.sendmator.SendmatorDtos.ChannelResult;
+import io.otpstream.api.sendmator.SendmatorDtos.Envelope;
+import io.otpstream.api.sendmator.SendmatorDtos.ResendRequest;
+import io.otpstream.api.sendmator.SendmatorDtos.ResendResponse;
+import io.otpstream.api.sendmator.SendmatorDtos.SendData;
+import io.otpstream.api.sendmator.SendmatorDtos.SendRequest;
+import io.otpstream.api.sendmator.SendmatorDtos.VerifyData;
+import io.otpstream.api.sendmator.SendmatorDtos.VerifyRequest;
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.json.Json;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.common.subject.Subjects;
+import io.otpstream.common.token.SessionToken;
+import io.otpstream.common.token.SessionTokens;
+import io.otpstream.schemas.apps.ApiKey;
+import io.otpstream.schemas.apps.KeyMode;
+import io.otpstream.schemas.command.CommandMeta;
+import io.otpstream.schemas.command.OtpCheckRequested;
+import io.otpstream.schemas.command.OtpCommand;
+import io.otpstream.schemas.command.OtpRequested;
+import io.otpstream.schemas.command.OtpRetried;
+import io.otpstream.schemas.command.SubmittedCode;
+import io.otpstream.schemas.common.Channel;
+import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.decision.Outcome;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The server API compatible with Sendmator (seed 003): {@code POST /api/v1/otp/send}, {@code /verify}
+ * and {@code /resend}, authenticated by {@code X-API-Key}. Each request becomes one command and is
+ * answered from the processor's decision.
+ */
+public final class SendmatorRoutes {
+  static final String PREFIX = "/api/v1/otp";
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  private final AppDirectory directory;
+  private final CommandGateway gateway;
+  private final Commands commands;
+  private final SessionTokens tokens;
+  private final Subjects subjects;
+  private final OtpCodes codes;
+  private final Clock clock;
+
+  public SendmatorRoutes(AppDirectory directory, CommandGateway gateway, Secrets secrets, Clock clock) {
+    this.directory = directory;
+    this.gateway = gateway;
+    this.commands = new Commands(gateway);
+    this.tokens = new SessionTokens(secrets);
+    this.subjects = new Subjects(secrets);
+    this.codes = new OtpCodes(secrets);
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.post(PREFIX + "/send", this::send);
+    routes.post(PREFIX + "/verify", this::verify);
+    routes.post(PREFIX + "/resend", this::resend);
+    SendmatorErrors.register(routes, PREFIX);
+  }
+
+  private void send(Context ctx) {
+    ApiKey key = authenticate(ctx);
+    SendRequest req = body(ctx, SendRequest.class);
+    List<Channel> channels = channels(req.channels());
+    String sms = null;
+    String email = null;
+    if (channels.contains(Channel.SMS)) {
+      String raw = req.recipients() == null ? null : req.recipients().sms();
+      sms = Destinations.phone(raw).orElseThrow(() -> SendmatorException.badRequest(
+          raw == null ? "recipients.sms is required for the sms channel" : "recipients.sms must be a valid phone number in E.164 format, e.g. +14155550123"));
+    }
+    if (channels.contains(Channel.EMAIL)) {
+      String raw = req.recipients() == null ? null : req.recipients().email();
+      email = Destinations.email(raw).orElseThrow(() -> SendmatorException.badRequest(
+          raw == null ? "recipients.email is required for the email channel" : "recipients.email must be a valid email address of at most 320 characters"));
+    }
+    SendmatorDtos.OtpConfig config = req.config();
+    Integer length = config == null ? null : inRange(config.otpLength(), OtpCodes.MIN_LENGTH, OtpCodes.MAX_LENGTH, "config.otp_length");
+    Integer expiry = config == null ? null : inRange(config.expiry(), 60, 86_400, "config.expiry");
+    Integer attempts = config == null ? null : inRange(config.maxAttempts(), 1, 10, "config.max_attempts");
+    boolean sandbox = key.getMode() == KeyMode.TEST || Boolean.TRUE.equals(req.sandboxMode());
+
+    Instant now = clock.instant();
+    String appId = key.getAppId();
+    String subjectId = subjects.subjectId(appId, sms != null ? sms : email);
+    String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
+    CommandMeta meta = commands.meta(appId, ctx.ip(), sandbox, now);
+    OtpRequested cmd = OtpRequested.newBuilder()
+        .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setChannels(channels)
+        .setSmsTo(sms).setEmailTo(email).setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
+        .setMetadata(metadata(req.metadata()))
+        .build();
+    String token = tokens.sign(new SessionToken(appId, subjectId, sessionId), now);
+    ctx.future(() -> submit(subjectId, cmd, meta).thenAccept(d -> {
+      if (d.getOutcome() != Outcome.STARTED) {
+        throw refusal(d);
+      }
+      ctx.json(new Envelope<>(true, new SendData(token, sessionId, iso(d.getExpiresAt()), names(d.getChannels()),
+          sandboxCodes(d))));
+    }));
+  }
+
+  private void verify(Context ctx) {
+    ApiKey key = authenticate(ctx);
+    VerifyRequest req = body(ctx, VerifyRequest.class);
+    SessionToken session = session(key, req.sessionToken());
+    if (req.otps() == null || req.otps().isEmpty()) {
+      throw SendmatorException.badRequest("otps is required: an object such as {\"sms\": \"123456\"}");
+    }
+    List<SubmittedCode> submitted = new ArrayList<>();
+    for (Map.Entry<String, String> e : req.otps().entrySet()) {
+      Channel channel = channel(e.getKey(), "otps");
+      String code = e.getValue();
+      if (code == null || code.isBlank() || code.length() > 16) {
+        throw SendmatorException.badRequest("otps." + e.getKey() + " must be the code the user received");
+      }
+      submitted.add(new SubmittedCode(channel, ByteBuffer.wrap(codes.checkMac(session.appId(), session.sessionId(), code.strip()))));
+    }
+    CommandMeta meta = commands.meta(key.getAppId(), ctx.ip(), key.getMode() == KeyMode.TEST, clock.instant());
+    OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(session.sessionId())
+        .setSubjectId(session.subjectId()).setCodes(submitted).build();
+    ctx.future(() -> submit(session.subjectId(), cmd, meta).thenAccept(d -> {
+      boolean verified = d.getOutcome() == Outcome.VERIFIED;
+      if (!verified && d.getOutcome() != Outcome.WRONG_CODE) {
+        throw refusal(d);
+      }
+      Map<String, ChannelResult> results = new LinkedHashMap<>();
+      for (String ch : req.otps().keySet()) {
+        results.put(ch.toLowerCase(Locale.ROOT), new ChannelResult(verified, verified ? "OTP verified successfully"
+            : d.getAttemptsRemaining() != null && d.getAttemptsRemaining() == 0
+                ? "Invalid OTP. Session is now locked due to too many failed attempts" : "Invalid OTP"));
+      }
+      ctx.json(new Envelope<>(true, new VerifyData(verified, results, d.getAttemptsRemaining())));
+    }));
+  }
+
+  private void resend(Context ctx) {
+    ApiKey key = authenticate(ctx);
+    ResendRequest req = body(ctx, ResendRequest.class);
+    SessionToken session = session(key, req.sessionToken());
+    CommandMeta meta = commands.meta(key.getAppId(), ctx.ip(), key.getMode() == KeyMode.TEST, clock.instant());
+    OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(session.sessionId())
+        .setSubjectId(session.subjectId()).build();
+    ctx.future(() -> submit(session.subjectId(), cmd, meta).thenAccept(d -> {
+      if (d.getOutcome() != Outcome.RESENT) {
+        throw refusal(d);
+      }
+      ctx.json(new ResendResponse(true, iso(d.getExpiresAt()), "OTP resent successfully", sandboxCodes(d)));
+    }));
+  }
+
+  private CompletableFuture<OtpDecision> submit(String key, Object command, CommandMeta meta) {
+    return gateway.submit(key, new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
+  }
+
+  /** Maps a refusing decision to seed 003's errors. */
+  static SendmatorException refusal(OtpDecision d) {
+    return switch (d.getOutcome()) {
+      case ALREADY_VERIFIED -> SendmatorException.badRequest("Session already verified");
+      case LOCKED -> SendmatorException.badRequest("Session is locked due to too many failed attempts");
+      case NOT_FOUND -> SendmatorException.badRequest("Session not found");
+      case EXPIRED -> SendmatorException.badRequest("Session expired: start a new session with /api/v1/otp/send");
+      case QUOTA_EXHAUSTED -> new SendmatorException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance");
+      case RATE_LIMITED -> new SendmatorException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds());
+      case REFUSED -> SendmatorException.badRequest("Destination not allowed" + (d.getRule() == null ? "" : " (" + d.getRule() + ")"));
+      default -> new SendmatorException(HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected decision " + d.getOutcome());
+    };
+  }
+
+  private ApiKey authenticate(Context ctx) {
+    String presented = ctx.header("X-API-Key");
+    if (presented == null || presented.isBlank() || presented.length() > 200) {
+      throw new SendmatorException(HttpStatus.UNAUTHORIZED, "Invalid API key");
+    }
+    return directory.apiKeyByHash(Secrets.sha256Hex(presented.strip()))
+        .orElseThrow(() -> new SendmatorException(HttpStatus.UNAUTHORIZED, "Invalid API key"));
+  }
+
+  /** A token that is malformed, forged or of another app reads as an unknown session (no enumeration). */
+  private SessionToken session(ApiKey key, String token) {
+    if (token == null || token.isBlank()) {
+      throw SendmatorException.badRequest("session_token is required");
+    }
+    return tokens.verify(token.strip()).filter(t -> t.appId().equals(key.getAppId()))
+        .orElseThrow(() -> SendmatorException.badRequest("Session not found"));
+  }
+
+  private static <T> T body(Context ctx, Class<T> type) {
+    byte[] bytes = ctx.bodyAsBytes();
+    if (bytes.length == 0) {
+      throw SendmatorException.badRequest("Request body is required (JSON)");
+    }
+    try {
+      T value = Json.MAPPER.readValue(bytes, type);
+      if (value == null) {
+        throw SendmatorException.badRequest("Request body must be a JSON object");
+      }
+      return value;
+    } catch (MismatchedInputException e) {
+      String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .reduce((a, b) -> a + "." + b).orElse("body");
+      throw SendmatorException.badRequest(path + " has the wrong type");
+    } catch (JsonProcessingException e) {
+      throw SendmatorException.badRequest("Request body is not valid JSON");
+    } catch (java.io.IOException e) {
+      throw SendmatorException.badRequest("Request body could not be read");
+    }
+  }
+
+  private static List<Channel> channels(List<String> names) {
+    if (names == null || names.isEmpty()) {
+      throw SendmatorException.badRequest("channels is required: [\"sms\"], [\"email\"] or both");
+    }
+    Set<Channel> out = new LinkedHashSet<>();
+    for (String n : names) {
+      out.add(channel(n, "channels"));
+    }
+    return List.copyOf(out);
+  }
+
+  private static Channel channel(String name, String field) {
+    if ("sms".equalsIgnoreCase(name)) {
+      return Channel.SMS;
+    }
+    if ("email".equalsIgnoreCase(name)) {
+      return Channel.EMAIL;
+    }
+    throw SendmatorException.badRequest(field + " accepts \"sms\" and \"email\" only");
+  }
+
+  private static Integer inRange(Integer v, int min, int max, String field) {
+    if (v != null && (v < min || v > max)) {
+      throw SendmatorException.badRequest(field + " must be between " + min + " and " + max);
+    }
+    return v;
+  }
+
+  private static Map<String, String> metadata(Map<String, Object> in) {
+    if (in == null) {
+      return Map.of();
+    }
+    if (in.size() > 20) {
+      throw SendmatorException.badRequest("metadata accepts at most 20 keys");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    in.forEach((k, v) -> {
+      String s = v == null ? "" : v.toString();
+      if (k.length() > 64 || s.length() > 500) {
+        throw SendmatorException.badRequest("metadata keys are at most 64 and values at most 500 characters");
+      }
+      out.put(k, s);
+    });
+    return out;
+  }
+
+  private static List<String> names(List<Channel> channels) {
+    return channels.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+  }
+
+  private static Map<String, String> sandboxCodes(OtpDecision d) {
+    if (d.getSandboxCode() == null) {
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Channel c : d.getChannels()) {
+      out.put(c.name().toLowerCase(Locale.ROOT), d.getSandboxCode());
+    }
+    return out;
+  }
+
+  private static String iso(Instant t) {
+    return t == null ? null : ISO.format(t);
+  }
+}

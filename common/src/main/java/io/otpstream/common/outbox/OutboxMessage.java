@@ -1,0 +1,15 @@
+package io.otpstream.common.outbox;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+
+/** One message the local outbox provider "delivered", as the dev outbox page shows it. */
+public record OutboxMessage(
+    String channel,
+    String to,
+    String subject,
+    String body,
+    @JsonProperty("sent_at") Instant sentAt,
+    @JsonProperty("session_id") String sessionId,
+    @JsonProperty("delivery_id") String deliveryId) {
+}

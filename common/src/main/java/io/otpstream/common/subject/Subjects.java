@@ -1,0 +1,25 @@
+package io.otpstream.common.subject;
+
+import io.otpstream.common.secret.Secrets;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * A subject is who a session is for: an app and its normalised primary destination (E.164 phone,
+ * else lower-cased email). Topics and stores key by an opaque subject id, a keyed hash of that
+ * pair, so keys and tokens carry no readable phone or email and the audit tool can still find a
+ * subject's timeline from its phone or email.
+ */
+public final class Subjects {
+  private final byte[] key;
+
+  public Subjects(Secrets secrets) {
+    this.key = secrets.subjectKey();
+  }
+
+  public String subjectId(String appId, String normalisedDestination) {
+    byte[] h = Secrets.hmac(key, (appId + "\u0000" + normalisedDestination).getBytes(StandardCharsets.UTF_8));
+    return "sub_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 18));
+  }
+}

@@ -1,0 +1,19 @@
+package io.otpstream.dispatcher.provider;
+
+/** Something that sends a rendered message: an SMTP server, an SMPP SMSC, an HTTP SMS API, the dev outbox. */
+public interface DeliveryProvider extends AutoCloseable {
+
+  /** A short name recorded on every DeliveryStatus, e.g. {@code smtp}, {@code outbox}. */
+  String name();
+
+  /**
+   * Sends the message and returns the provider's message id (or null).
+   *
+   * @throws DeliveryException transient or permanent, as the provider judges
+   */
+  String send(OutgoingMessage message) throws DeliveryException;
+
+  @Override
+  default void close() {
+  }
+}

@@ -1,0 +1,32 @@
+package io.otpstream.dispatcher.email;
+
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.dispatcher.delivery.DeliveryWorker;
+import io.otpstream.dispatcher.provider.DeliveryProvider;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The email dispatcher service: a member of the {@code otp-dispatcher-email} consumer group on
+ * {@code otp.delivery.email}. Scale it by starting more instances.
+ */
+public final class EmailDispatcher implements AutoCloseable {
+  public static final String GROUP_ID = "otp-dispatcher-email";
+  private final DeliveryWorker worker;
+
+  public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock) {
+    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "email", GROUP_ID, Duration.ofMillis(500)),
+        kafka.topics().deliveryEmail, codes, new EmailTemplate(), provider, clock);
+  }
+
+  public EmailDispatcher start() {
+    worker.start();
+    return this;
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+  }
+}

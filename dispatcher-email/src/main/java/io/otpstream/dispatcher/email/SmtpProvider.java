@@ -1,0 +1,75 @@
+package io.otpstream.dispatcher.email;
+
+import io.otpstream.dispatcher.provider.DeliveryException;
+import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.provider.OutgoingMessage;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+/** Sends email through an SMTP server with Angus Mail: text and HTML alternatives, STARTTLS and auth when set. */
+public final class SmtpProvider implements DeliveryProvider {
+  private final SmtpSettings settings;
+  private final Session session;
+
+  public SmtpProvider(SmtpSettings settings) {
+    this.settings = settings;
+    Properties p = new Properties();
+    p.put("mail.smtp.host", settings.host());
+    p.put("mail.smtp.port", Integer.toString(settings.port()));
+    p.put("mail.smtp.auth", Boolean.toString(settings.username() != null));
+    p.put("mail.smtp.starttls.enable", Boolean.toString(settings.startTls()));
+    p.put("mail.smtp.starttls.required", Boolean.toString(settings.startTls()));
+    p.put("mail.smtp.connectiontimeout", "5000");
+    p.put("mail.smtp.timeout", "10000");
+    p.put("mail.smtp.writetimeout", "10000");
+    this.session = Session.getInstance(p);
+  }
+
+  @Override
+  public String name() {
+    return "smtp";
+  }
+
+  @Override
+  public String send(OutgoingMessage m) throws DeliveryException {
+    MimeMessage msg = new MimeMessage(session);
+    try {
+      msg.setFrom(new InternetAddress(m.sender() != null ? m.sender() : settings.from()));
+      msg.setRecipient(Message.RecipientType.TO, new InternetAddress(m.to(), true));
+      msg.setSubject(m.subject(), StandardCharsets.UTF_8.name());
+      MimeBodyPart text = new MimeBodyPart();
+      text.setText(m.text(), StandardCharsets.UTF_8.name());
+      MimeBodyPart html = new MimeBodyPart();
+      html.setContent(m.html(), "text/html; charset=UTF-8");
+      MimeMultipart alternative = new MimeMultipart("alternative", text, html);
+      msg.setContent(alternative);
+      msg.saveChanges();
+    } catch (AddressException e) {
+      throw new DeliveryException("invalid address: " + e.getMessage(), true, e);
+    } catch (MessagingException e) {
+      throw new DeliveryException("cannot build the message: " + e.getMessage(), true, e);
+    }
+    try {
+      if (settings.username() != null) {
+        Transport.send(msg, settings.username(), settings.password());
+      } else {
+        Transport.send(msg);
+      }
+      return msg.getMessageID();
+    } catch (SendFailedException e) {
+      throw new DeliveryException("recipient refused: " + e.getMessage(), true, e);
+    } catch (MessagingException e) {
+      throw new DeliveryException("smtp: " + e.getMessage(), false, e);
+    }
+  }
+}

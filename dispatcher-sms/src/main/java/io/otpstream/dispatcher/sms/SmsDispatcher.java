@@ -1,0 +1,32 @@
+package io.otpstream.dispatcher.sms;
+
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.dispatcher.delivery.DeliveryWorker;
+import io.otpstream.dispatcher.provider.DeliveryProvider;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The SMS dispatcher service: a member of the {@code otp-dispatcher-sms} consumer group on
+ * {@code otp.delivery.sms}. Scale it by starting more instances.
+ */
+public final class SmsDispatcher implements AutoCloseable {
+  public static final String GROUP_ID = "otp-dispatcher-sms";
+  private final DeliveryWorker worker;
+
+  public SmsDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock) {
+    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "sms", GROUP_ID, Duration.ofMillis(500)),
+        kafka.topics().deliverySms, codes, new SmsTemplate(), provider, clock);
+  }
+
+  public SmsDispatcher start() {
+    worker.start();
+    return this;
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+  }
+}

@@ -1,0 +1,145 @@
+package io.otpstream.launcher;
+
+import io.javalin.Javalin;
+import io.otpstream.api.ApiServer;
+import io.otpstream.api.health.HealthRoutes;
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.dispatcher.email.EmailDispatcher;
+import io.otpstream.dispatcher.email.SmtpProvider;
+import io.otpstream.dispatcher.email.SmtpSettings;
+import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.provider.OutboxProvider;
+import io.otpstream.dispatcher.sms.SmsDispatcher;
+import io.otpstream.processor.ProcessorService;
+import io.otpstream.schemas.topics.TopicBootstrap;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+
+/**
+ * One service per process, configured by environment variables (see README): what
+ * {@code docker-compose.yml} and a production deployment run.
+ */
+final class ServiceCommands {
+  private ServiceCommands() {
+  }
+
+  private static Map<String, String> env() {
+    return System.getenv();
+  }
+
+  private static KafkaSettings kafka() {
+    return KafkaSettings.fromEnv(env());
+  }
+
+  private static Secrets secrets() {
+    String s = env().get("OTP_SECRET");
+    if (s == null || s.isBlank()) {
+      throw new IllegalArgumentException("OTP_SECRET is required: the same base64 secret (32+ bytes) for every service");
+    }
+    return Secrets.fromBase64(s);
+  }
+
+  private static int intEnv(String name, int dflt) {
+    return Integer.parseInt(env().getOrDefault(name, Integer.toString(dflt)));
+  }
+
+  /** Runs until the process is asked to stop, then closes {@code service}. */
+  private static Integer runUntilStopped(AutoCloseable... services) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (AutoCloseable s : services) {
+        try {
+          s.close();
+        } catch (Exception e) {
+          // stopping anyway
+        }
+      }
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+
+  /** A small health server for services without an HTTP API of their own. */
+  private static Javalin health(java.util.function.BooleanSupplier ready) {
+    return Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.jetty.port = intEnv("OTP_HEALTH_PORT", 8081);
+      HealthRoutes.register(cfg.routes, ready);
+    }).start();
+  }
+
+  private static DeliveryProvider outboxOrNull(String channel) {
+    String file = env().get("OTP_OUTBOX_FILE");
+    return file == null ? null : new OutboxProvider(new Outbox(Path.of(file)), channel, Clock.systemUTC());
+  }
+
+  @Command(name = "api", description = "Run the HTTP api (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_HTTP_PORT, OTP_REPLY_PARTITION).")
+  static final class Api implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      KafkaSettings kafka = kafka();
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
+      }
+      ApiServer api = new ApiServer(new ApiServer.Config(kafka, intEnv("OTP_HTTP_PORT", 8080), intEnv("OTP_REPLY_PARTITION", 0),
+          Duration.ofMillis(intEnv("OTP_DECISION_TIMEOUT_MS", 5000)), List.of()), secrets(), () -> true).start();
+      return runUntilStopped(api);
+    }
+  }
+
+  @Command(name = "processor", description = "Run the stream processor (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_STATE_DIR).")
+  static final class Processor implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      KafkaSettings kafka = kafka();
+      try (Admin admin = Admin.create(kafka.clientProperties())) {
+        TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
+      }
+      ProcessorService p = new ProcessorService(ProcessorService.Config.of(kafka,
+          env().getOrDefault("OTP_APPLICATION_ID", "otp-processor"),
+          Path.of(env().getOrDefault("OTP_STATE_DIR", "/var/lib/otpstream/streams"))), secrets());
+      p.start();
+      Javalin health = health(p::ready);
+      return runUntilStopped(health::stop, p);
+    }
+  }
+
+  @Command(name = "dispatcher-sms", description = "Run an SMS dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_OUTBOX_FILE).")
+  static final class SmsDispatcherCommand implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      DeliveryProvider provider = outboxOrNull("sms");
+      if (provider == null) {
+        throw new IllegalArgumentException("no SMS provider configured: set OTP_OUTBOX_FILE");
+      }
+      SmsDispatcher d = new SmsDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC()).start();
+      Javalin health = health(() -> true);
+      return runUntilStopped(health::stop, d);
+    }
+  }
+
+  @Command(name = "dispatcher-email", description = "Run an email dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, SMTP_*).")
+  static final class EmailDispatcherCommand implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      DeliveryProvider provider = env().containsKey("SMTP_HOST") ? new SmtpProvider(SmtpSettings.fromEnv(env())) : outboxOrNull("email");
+      if (provider == null) {
+        throw new IllegalArgumentException("no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
+      }
+      EmailDispatcher d = new EmailDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC()).start();
+      Javalin health = health(() -> true);
+      return runUntilStopped(health::stop, d);
+    }
+  }
+}

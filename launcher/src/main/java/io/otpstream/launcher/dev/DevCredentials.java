@@ -1,0 +1,46 @@
+package io.otpstream.launcher.dev;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.otpstream.api.apps.AppCatalog;
+import io.otpstream.common.json.Json;
+import io.otpstream.schemas.apps.KeyMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The demo app's credentials, kept in {@code dev-credentials.json} in the data folder: the only
+ * place the plain keys exist (the catalogue holds their hashes).
+ */
+public record DevCredentials(@JsonProperty("app_id") String appId, @JsonProperty("live_key") String liveKey,
+                             @JsonProperty("test_key") String testKey, @JsonProperty("management_key") String managementKey,
+                             @JsonProperty("api_url") String apiUrl) {
+
+  public static final String APP_ID = "demo";
+
+  /** Reuses the saved credentials, or creates the demo app; either way (re)publishes them to the catalogue. */
+  public static DevCredentials ensure(Path file, AppCatalog catalog, String apiUrl) throws IOException {
+    DevCredentials c;
+    if (Files.exists(file)) {
+      DevCredentials saved = Json.MAPPER.readValue(file.toFile(), DevCredentials.class);
+      c = new DevCredentials(saved.appId(), saved.liveKey(), saved.testKey(), saved.managementKey(), apiUrl);
+      catalog.putApp(c.appId(), "otpstream demo");
+      catalog.putApiKey(c.appId(), c.liveKey(), KeyMode.LIVE);
+      catalog.putApiKey(c.appId(), c.testKey(), KeyMode.TEST);
+      catalog.putManagementKey(c.managementKey());
+    } else {
+      catalog.putApp(APP_ID, "otpstream demo");
+      c = new DevCredentials(APP_ID, catalog.createApiKey(APP_ID, KeyMode.LIVE), catalog.createApiKey(APP_ID, KeyMode.TEST),
+          catalog.createManagementKey(), apiUrl);
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(c) + "\n");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
+    return c;
+  }
+}

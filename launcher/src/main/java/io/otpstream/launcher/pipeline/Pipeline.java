@@ -1,0 +1,98 @@
+package io.otpstream.launcher.pipeline;
+
+import io.javalin.config.RoutesConfig;
+import io.otpstream.api.ApiServer;
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.dispatcher.email.EmailDispatcher;
+import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.sms.SmsDispatcher;
+import io.otpstream.processor.ProcessorService;
+import io.otpstream.schemas.topics.TopicBootstrap;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Every otpstream service in one process against one cluster: the topics, the processor, both
+ * dispatchers and the api. The local dev mode runs it on the embedded broker; end-to-end tests
+ * run it on the in-JVM test cluster. In production each service runs as its own process instead.
+ */
+public final class Pipeline implements AutoCloseable {
+
+  /** What the pipeline runs with. */
+  public record Options(KafkaSettings kafka, Secrets secrets, Path stateDir, String applicationId, int httpPort,
+                        int replyPartition, Duration decisionTimeout, DeliveryProvider smsProvider,
+                        DeliveryProvider emailProvider, List<Consumer<RoutesConfig>> extraRoutes) {
+  }
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private ProcessorService processor;
+  private ApiServer api;
+
+  private Pipeline() {
+  }
+
+  public static Pipeline start(Options o) {
+    Pipeline p = new Pipeline();
+    try {
+      try (Admin admin = Admin.create(o.kafka().clientProperties())) {
+        TopicBootstrap.ensure(admin, o.kafka().topics(), o.kafka().replicationFactor());
+      }
+      OtpCodes codes = new OtpCodes(o.secrets());
+      p.processor = p.track(new ProcessorService(ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()), o.secrets()));
+      p.processor.start();
+      p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC())).start();
+      p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
+      p.api = p.track(new ApiServer(new ApiServer.Config(o.kafka(), o.httpPort(), o.replyPartition(), o.decisionTimeout(),
+          o.extraRoutes()), o.secrets(), p.processor::ready));
+      p.api.start();
+      return p;
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  private <T extends AutoCloseable> T track(T service) {
+    started.add(service);
+    return service;
+  }
+
+  public int httpPort() {
+    return api.port();
+  }
+
+  public boolean processorReady() {
+    return processor.ready();
+  }
+
+  /** Waits until the processor's Streams state is RUNNING. */
+  public void awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!processor.ready()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("processor not RUNNING after " + timeout + " (state " + processor.state() + ")");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Stops in reverse order of start: api first, so nothing new comes in, processor last. */
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(Pipeline.class).warn("error while stopping {}", started.get(i), e);
+      }
+    }
+    started.clear();
+  }
+}

@@ -1,0 +1,23 @@
+package io.otpstream.schemas.topics;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * One topic of the catalogue: its name, key and value serdes, and how it is created.
+ *
+ * @param retention null keeps records forever (compacted topics, the audit log)
+ */
+public record TopicSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions,
+                              Duration retention, boolean compacted) {
+
+  public Map<String, String> configs() {
+    Map<String, String> c = new HashMap<>();
+    c.put(TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+    c.put(TopicConfig.RETENTION_MS_CONFIG, retention == null ? "-1" : Long.toString(retention.toMillis()));
+    return c;
+  }
+}

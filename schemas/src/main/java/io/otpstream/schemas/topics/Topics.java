@@ -1,0 +1,78 @@
+package io.otpstream.schemas.topics;
+
+import io.otpstream.schemas.apps.AppCatalogRecord;
+import io.otpstream.schemas.audit.AuditEvent;
+import io.otpstream.schemas.command.OtpCommand;
+import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.delivery.DeliveryStatus;
+import io.otpstream.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed topic catalogue: every topic otpstream reads or writes, declared once.
+ * A prefix (empty by default) lets several installations, or test runs, share one cluster.
+ *
+ * <p>Keys: commands, events, deliveries and delivery statuses are keyed by subject id, so one
+ * subject's traffic stays on one partition and in order; replies by request id, routed to the
+ * partition the waiting api instance named; the app catalogue by entry key.
+ */
+public final class Topics {
+  public static final String COMMANDS = "otp.commands";
+  public static final String REPLIES = "otp.replies";
+  public static final String EVENTS = "otp.events";
+  public static final String DELIVERY_SMS = "otp.delivery.sms";
+  public static final String DELIVERY_EMAIL = "otp.delivery.email";
+  public static final String DELIVERY_STATUS = "otp.delivery.status";
+  public static final String DELIVERY_DEAD_LETTER = "otp.delivery.dlq";
+  public static final String APPS = "otp.apps";
+
+  /** Partitions of the reply topic: the most api instances that can wait for replies at once. */
+  public static final int REPLY_PARTITIONS = 8;
+  private static final int PARTITIONS = 6;
+
+  private static final Serde<String> KEY = Serdes.String();
+
+  private final String prefix;
+
+  public final TopicSpec<String, OtpCommand> commands;
+  public final TopicSpec<String, OtpDecision> replies;
+  public final TopicSpec<String, AuditEvent> events;
+  public final TopicSpec<String, DeliveryRequested> deliverySms;
+  public final TopicSpec<String, DeliveryRequested> deliveryEmail;
+  public final TopicSpec<String, DeliveryStatus> deliveryStatus;
+  public final TopicSpec<String, DeliveryRequested> deliveryDeadLetter;
+  public final TopicSpec<String, AppCatalogRecord> apps;
+
+  public Topics(String prefix) {
+    this.prefix = prefix == null ? "" : prefix;
+    commands = spec(COMMANDS, OtpCommand.class, PARTITIONS, null, false);
+    replies = spec(REPLIES, OtpDecision.class, REPLY_PARTITIONS, Duration.ofHours(1), false);
+    events = spec(EVENTS, AuditEvent.class, PARTITIONS, null, false);
+    deliverySms = spec(DELIVERY_SMS, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliveryEmail = spec(DELIVERY_EMAIL, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliveryStatus = spec(DELIVERY_STATUS, DeliveryStatus.class, PARTITIONS, Duration.ofDays(30), false);
+    deliveryDeadLetter = spec(DELIVERY_DEAD_LETTER, DeliveryRequested.class, 1, Duration.ofDays(30), false);
+    apps = spec(APPS, AppCatalogRecord.class, 1, null, true);
+  }
+
+  public static Topics defaults() {
+    return new Topics("");
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public List<TopicSpec<?, ?>> all() {
+    return List.of(commands, replies, events, deliverySms, deliveryEmail, deliveryStatus, deliveryDeadLetter, apps);
+  }
+
+  private <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<String, V> spec(
+      String name, Class<V> type, int partitions, Duration retention, boolean compacted) {
+    return new TopicSpec<>(prefix + name, KEY, AvroSerde.of(type), partitions, retention, compacted);
+  }
+}

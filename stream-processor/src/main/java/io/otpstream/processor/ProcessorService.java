@@ -1,0 +1,77 @@
+package io.otpstream.processor;
+
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.processor.session.SessionPolicy;
+import io.otpstream.processor.topology.OtpTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stream-processor service: runs {@link OtpTopology} with exactly_once_v2 and owns its
+ * lifecycle. Ready only while the Streams state is RUNNING.
+ */
+public final class ProcessorService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProcessorService.class);
+
+  /** How the processor runs; the defaults are tuned for request/reply latency (DESIGN §9). */
+  public record Config(KafkaSettings kafka, String applicationId, Path stateDir, int threads, long commitIntervalMs) {
+    public static Config of(KafkaSettings kafka, String applicationId, Path stateDir) {
+      return new Config(kafka, applicationId, stateDir, 1, 20);
+    }
+  }
+
+  private final KafkaStreams streams;
+
+  public ProcessorService(Config config, Secrets secrets) {
+    Properties p = config.kafka().clientProperties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+    p.put(StreamsConfig.POLL_MS_CONFIG, 5);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
+    p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    this.streams = new KafkaStreams(OtpTopology.build(config.kafka().topics(), new OtpCodes(secrets), SessionPolicy.DEFAULTS), p);
+    streams.setStateListener((now, before) -> log.info("processor state {} -> {}", before, now));
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  public boolean ready() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  @Override
+  public void close() {
+    // Leave the group so a restart (or another instance) takes the tasks over at once.
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
+  }
+}
