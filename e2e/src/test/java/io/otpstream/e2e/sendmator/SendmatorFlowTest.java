@@ -1,0 +1,299 @@
+package io.otpstream.e2e.sendmator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.common.outbox.OutboxMessage;
+import io.otpstream.dispatcher.email.SmtpProvider;
+import io.otpstream.dispatcher.email.SmtpSettings;
+import io.otpstream.dispatcher.provider.OutboxProvider;
+import io.otpstream.e2e.support.Http;
+import io.otpstream.e2e.support.TestPipeline;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Sendmator family end to end on real Kafka: HTTP api, Streams processor, SMS dispatcher
+ * into the outbox and email dispatcher through a real SMTP server (GreenMail).
+ */
+class SendmatorFlowTest {
+  private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
+  private static GreenMail smtp;
+  private static Outbox outbox;
+  private static TestPipeline pipeline;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    smtp.start();
+    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    SmtpSettings settings = new SmtpSettings("localhost", smtp.getSmtp().getPort(), false, null, null, "otp@acme.test");
+    pipeline = TestPipeline.start("sendmator", new OutboxProvider(outbox, "sms", Clock.systemUTC()), new SmtpProvider(settings));
+    http = new Http(pipeline.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    if (smtp != null) {
+      smtp.stop();
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger PHONES = new java.util.concurrent.atomic.AtomicInteger(1000);
+
+  /** A phone number no other test of this run uses (+1 415 555 xxxx is valid for libphonenumber). */
+  private static String uniquePhone() {
+    return "+1415555" + PHONES.incrementAndGet();
+  }
+
+  private static String uniqueEmail() {
+    return "user-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+  }
+
+  private static Http.Response send(String key, String phone, String email) {
+    return http.postJson("/api/v1/otp/send", key, Map.of("channels", List.of("sms", "email"),
+        "recipients", Map.of("sms", phone, "email", email)));
+  }
+
+  private static Http.Response verify(String key, String token, String code) {
+    return http.postJson("/api/v1/otp/verify", key, Map.of("session_token", token, "otps", Map.of("sms", code)));
+  }
+
+  private static Http.Response resend(String key, String token) {
+    return http.postJson("/api/v1/otp/resend", key, Map.of("session_token", token));
+  }
+
+  /** Waits until the outbox holds {@code count} SMS messages to {@code phone}; returns their codes, oldest first. */
+  private static List<String> smsCodes(String phone, int count) {
+    List<String> newestFirst = await().atMost(Duration.ofSeconds(30)).until(() -> outbox.list().stream()
+        .filter(m -> m.to().equals(phone)).map(OutboxMessage::body).map(SendmatorFlowTest::code)
+        .toList(), l -> l.size() >= count);
+    List<String> oldestFirst = new java.util.ArrayList<>(newestFirst);
+    java.util.Collections.reverse(oldestFirst);
+    return oldestFirst;
+  }
+
+  private static List<String> emailCodes(String email, int count) throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> received(email).size() >= count);
+    return received(email).stream().map(SendmatorFlowTest::text).map(SendmatorFlowTest::code).toList();
+  }
+
+  private static List<MimeMessage> received(String email) {
+    return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+      try {
+        return m.getRecipients(Message.RecipientType.TO)[0].toString().equals(email);
+      } catch (Exception e) {
+        return false;
+      }
+    }).toList();
+  }
+
+  private static String text(MimeMessage m) {
+    try {
+      MimeMultipart alternative = (MimeMultipart) m.getContent();
+      BodyPart plain = alternative.getBodyPart(0);
+      return (String) plain.getContent();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String code(String body) {
+    Matcher matcher = CODE.matcher(body);
+    assertTrue(matcher.find(), "no code in: " + body);
+    return matcher.group(1);
+  }
+
+  @Test
+  void a_live_send_delivers_the_same_code_by_sms_and_by_smtp_and_it_verifies() throws Exception {
+    String phone = uniquePhone();
+    String email = uniqueEmail();
+    Http.Response sent = send(pipeline.liveKey, phone, email);
+    assertEquals(200, sent.status(), sent.raw());
+    JsonNode data = sent.json().get("data");
+    assertTrue(sent.json().get("success").asBoolean());
+    assertTrue(data.get("session_token").asText().startsWith("eyJ"));
+    assertTrue(data.get("session_id").asText().startsWith("ses_"));
+    assertEquals(List.of("sms", "email"), List.of(data.get("channels").get(0).asText(), data.get("channels").get(1).asText()));
+    assertNull(data.get("otps"), "a live send must not return the code");
+    Instant expires = Instant.parse(data.get("expires_at").asText());
+    assertTrue(Duration.between(Instant.now(), expires).toSeconds() > 500, "expiry about 10 minutes ahead: " + expires);
+
+    String smsCode = smsCodes(phone, 1).get(0);
+    String emailCode = emailCodes(email, 1).get(0);
+    assertEquals(smsCode, emailCode, "one code per session, the same on every channel");
+    MimeMessage mail = received(email).get(0);
+    assertTrue(mail.getContentType().startsWith("multipart/alternative"), mail.getContentType());
+    assertTrue(((MimeMultipart) mail.getContent()).getBodyPart(1).getContentType().startsWith("text/html"));
+
+    Http.Response ok = verify(pipeline.liveKey, data.get("session_token").asText(), smsCode);
+    assertEquals(200, ok.status(), ok.raw());
+    assertTrue(ok.json().get("data").get("verified").asBoolean());
+    assertTrue(ok.json().get("data").get("verification_results").get("sms").get("success").asBoolean());
+  }
+
+  @Test
+  void a_wrong_code_counts_down_attempts_and_both_codes_can_be_submitted() {
+    String phone = uniquePhone();
+    String email = uniqueEmail();
+    String token = send(pipeline.liveKey, phone, email).json().get("data").get("session_token").asText();
+    String right = smsCodes(phone, 1).get(0);
+    String wrong = right.equals("000000") ? "111111" : "000000";
+    Http.Response bad = verify(pipeline.liveKey, token, wrong);
+    assertEquals(200, bad.status(), bad.raw());
+    assertFalse(bad.json().get("data").get("verified").asBoolean());
+    assertEquals(4, bad.json().get("data").get("attempts_remaining").asInt());
+    Http.Response both = http.postJson("/api/v1/otp/verify", pipeline.liveKey,
+        Map.of("session_token", token, "otps", Map.of("sms", right, "email", right)));
+    assertTrue(both.json().get("data").get("verified").asBoolean(), both.raw());
+    assertTrue(both.json().get("data").get("verification_results").get("email").get("success").asBoolean());
+  }
+
+  @Test
+  void a_resend_makes_a_new_code_the_old_one_fails_and_the_fourth_resend_gets_429() throws Exception {
+    String phone = uniquePhone();
+    String email = uniqueEmail();
+    JsonNode data = send(pipeline.liveKey, phone, email).json().get("data");
+    String token = data.get("session_token").asText();
+    String first = smsCodes(phone, 1).get(0);
+
+    Http.Response resent = resend(pipeline.liveKey, token);
+    assertEquals(200, resent.status(), resent.raw());
+    assertTrue(resent.json().get("success").asBoolean());
+    assertEquals("OTP resent successfully", resent.json().get("message").asText());
+    assertNull(resent.json().get("sandbox_otps"));
+    assertFalse(Instant.parse(resent.json().get("expires_at").asText()).isBefore(Instant.parse(data.get("expires_at").asText())));
+
+    String second = smsCodes(phone, 2).get(1);
+    assertEquals(second, emailCodes(email, 2).get(1), "the resend goes to all original channels");
+    assertNotEquals(first, second, "a resend makes a new code");
+
+    Http.Response old = verify(pipeline.liveKey, token, first);
+    assertFalse(old.json().get("data").get("verified").asBoolean(), "the old code stops working at once: " + old.raw());
+
+    assertEquals(200, resend(pipeline.liveKey, token).status());
+    assertEquals(200, resend(pipeline.liveKey, token).status());
+    Http.Response fourth = resend(pipeline.liveKey, token);
+    assertEquals(429, fourth.status(), fourth.raw());
+    assertEquals(429, fourth.json().get("statusCode").asInt());
+    assertEquals("Rate limit exceeded", fourth.json().get("message").asText());
+    assertEquals("Too Many Requests", fourth.json().get("error").asText());
+    assertNotNull(fourth.header("Retry-After"));
+    assertTrue(Integer.parseInt(fourth.header("Retry-After")) > 0);
+
+    String last = smsCodes(phone, 4).get(3);
+    assertTrue(verify(pipeline.liveKey, token, last).json().get("data").get("verified").asBoolean());
+  }
+
+  @Test
+  void a_sandbox_key_returns_the_codes_and_delivers_nothing() {
+    String phone = uniquePhone();
+    String email = uniqueEmail();
+    Http.Response sent = send(pipeline.testKey, phone, email);
+    assertEquals(200, sent.status(), sent.raw());
+    JsonNode otps = sent.json().get("data").get("otps");
+    assertNotNull(otps, sent.raw());
+    String code = otps.get("sms").asText();
+    assertEquals(code, otps.get("email").asText());
+    String token = sent.json().get("data").get("session_token").asText();
+
+    Http.Response resent = resend(pipeline.testKey, token);
+    assertEquals(200, resent.status(), resent.raw());
+    String newCode = resent.json().get("sandbox_otps").get("sms").asText();
+    assertEquals(newCode, resent.json().get("sandbox_otps").get("email").asText());
+    assertTrue(verify(pipeline.testKey, token, newCode).json().get("data").get("verified").asBoolean());
+
+    // A live send to the same subject travels the same partitions after the sandbox ones:
+    // once it has arrived, anything the sandbox sends had produced would have arrived before it.
+    send(pipeline.liveKey, phone, email);
+    assertEquals(1, smsCodes(phone, 1).size(), "only the live message reached the phone");
+    await().atMost(Duration.ofSeconds(30)).until(() -> received(email).size() >= 1);
+    assertEquals(1, received(email).size(), "only the live message reached the inbox");
+  }
+
+  @Test
+  void a_bad_or_missing_key_gets_401_in_sendmator_format() {
+    for (String key : new String[] {"sk_live_nope", null}) {
+      Http.Response r = send(key, uniquePhone(), uniqueEmail());
+      assertEquals(401, r.status(), r.raw());
+      assertEquals(401, r.json().get("statusCode").asInt());
+      assertEquals("Invalid API key", r.json().get("message").asText());
+      assertEquals("Unauthorized", r.json().get("error").asText());
+    }
+    assertEquals(401, resend("sk_test_nope", "x").status());
+  }
+
+  @Test
+  void malformed_requests_get_400_with_an_actionable_message() {
+    Http.Response badPhone = http.postJson("/api/v1/otp/send", pipeline.liveKey,
+        Map.of("channels", List.of("sms"), "recipients", Map.of("sms", "0612345678")));
+    assertEquals(400, badPhone.status());
+    assertTrue(badPhone.json().get("message").asText().contains("E.164"), badPhone.raw());
+    assertEquals("Bad Request", badPhone.json().get("error").asText());
+
+    Http.Response badChannel = http.postJson("/api/v1/otp/send", pipeline.liveKey,
+        Map.of("channels", List.of("pigeon"), "recipients", Map.of("email", uniqueEmail())));
+    assertEquals(400, badChannel.status(), badChannel.raw());
+
+    Http.Response badJson = http.post("/api/v1/otp/send", Map.of("X-API-Key", pipeline.liveKey), "{not json");
+    assertEquals(400, badJson.status(), badJson.raw());
+    assertEquals(400, badJson.json().get("statusCode").asInt());
+
+    Http.Response wrongType = http.post("/api/v1/otp/send", Map.of("X-API-Key", pipeline.liveKey), "{\"channels\": \"sms\"}");
+    assertEquals(400, wrongType.status(), wrongType.raw());
+  }
+
+  @Test
+  void an_unknown_or_forged_token_gets_session_not_found() {
+    Http.Response forged = resend(pipeline.liveKey, "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJ4In0.c2lnbmF0dXJl");
+    assertEquals(400, forged.status(), forged.raw());
+    assertEquals("Session not found", forged.json().get("message").asText());
+  }
+
+  @Test
+  void five_wrong_codes_lock_the_session_and_a_resend_then_gets_the_seed_400() {
+    String phone = uniquePhone();
+    String token = send(pipeline.liveKey, phone, uniqueEmail()).json().get("data").get("session_token").asText();
+    String right = smsCodes(phone, 1).get(0);
+    String wrong = right.equals("000000") ? "111111" : "000000";
+    for (int i = 4; i >= 0; i--) {
+      Http.Response r = verify(pipeline.liveKey, token, wrong);
+      assertEquals(i, r.json().get("data").get("attempts_remaining").asInt(), r.raw());
+    }
+    Http.Response locked = verify(pipeline.liveKey, token, right);
+    assertEquals(400, locked.status(), locked.raw());
+    assertEquals("Session is locked due to too many failed attempts", locked.json().get("message").asText());
+    Http.Response resend = resend(pipeline.liveKey, token);
+    assertEquals(400, resend.status());
+    assertEquals("Session is locked due to too many failed attempts", resend.json().get("message").asText());
+  }
+}

@@ -1,0 +1,78 @@
+package io.otpstream.e2e.support;
+
+import io.otpstream.api.apps.AppCatalog;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.launcher.pipeline.Pipeline;
+import io.otpstream.schemas.apps.KeyMode;
+import io.otpstream.schemas.topics.TopicBootstrap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The whole otpstream pipeline on the shared cluster, on topics and an application id of its
+ * own, with one app and its live and sandbox keys, and the api on a random port.
+ */
+public final class TestPipeline implements AutoCloseable {
+  public final String appId;
+  public final String liveKey;
+  public final String testKey;
+  public final KafkaSettings kafka;
+  public final Secrets secrets;
+  private final Pipeline pipeline;
+  private final Path stateDir;
+
+  private TestPipeline(String appId, String liveKey, String testKey, KafkaSettings kafka, Secrets secrets, Pipeline pipeline,
+                       Path stateDir) {
+    this.appId = appId;
+    this.liveKey = liveKey;
+    this.testKey = testKey;
+    this.kafka = kafka;
+    this.secrets = secrets;
+    this.pipeline = pipeline;
+    this.stateDir = stateDir;
+  }
+
+  public static TestPipeline start(String name, DeliveryProvider sms, DeliveryProvider email) throws Exception {
+    String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    KafkaSettings kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix(unique + ".");
+    Secrets secrets = new Secrets(Secrets.randomBytes(32));
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      TopicBootstrap.ensure(admin, kafka.topics(), (short) 1);
+    }
+    String appId = "app-" + unique;
+    String live;
+    String test;
+    try (AppCatalog catalog = new AppCatalog(kafka)) {
+      catalog.putApp(appId, "Acme " + name);
+      live = catalog.createApiKey(appId, KeyMode.LIVE);
+      test = catalog.createApiKey(appId, KeyMode.TEST);
+    }
+    Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
+    Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, "otp-processor-" + unique, 0, 0,
+        Duration.ofSeconds(15), sms, email, List.of()));
+    pipeline.awaitReady(Duration.ofSeconds(60));
+    return new TestPipeline(appId, live, test, kafka, secrets, pipeline, stateDir);
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + pipeline.httpPort();
+  }
+
+  @Override
+  public void close() {
+    pipeline.close();
+    try (var files = Files.walk(stateDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
