@@ -17,6 +17,17 @@ import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
+import io.otpstream.e2e.support.SharedKafka;
+import io.otpstream.e2e.support.TopicReader;
+import io.otpstream.schemas.common.Channel;
+import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.delivery.DeliveryState;
+import io.otpstream.schemas.delivery.DeliveryStatus;
+import io.otpstream.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import io.otpstream.e2e.support.TestPipeline;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
@@ -295,5 +306,67 @@ class SendmatorFlowTest {
     Http.Response resend = resend(pipeline.liveKey, token);
     assertEquals(400, resend.status());
     assertEquals("Session is locked due to too many failed attempts", resend.json().get("message").asText());
+  }
+
+  @Test
+  void every_delivery_outcome_is_reported_as_a_delivery_status_event() {
+    String phone = uniquePhone();
+    String sessionId = send(pipeline.liveKey, phone, uniqueEmail()).json().get("data").get("session_id").asText();
+    AvroSerde<DeliveryStatus> serde = AvroSerde.of(DeliveryStatus.class);
+    List<DeliveryStatus> statuses = TopicReader.readUntil(SharedKafka.bootstrapServers(), pipeline.kafka.topics().deliveryStatus.name(),
+            all -> all.stream().map(r -> serde.decode(r.value())).filter(st -> st.getSessionId().equals(sessionId)).count() >= 2)
+        .stream().map(r -> serde.decode(r.value())).filter(st -> st.getSessionId().equals(sessionId)).toList();
+    assertEquals(2, statuses.size(), statuses.toString());
+    assertTrue(statuses.stream().allMatch(st -> st.getState() == DeliveryState.SENT), statuses.toString());
+    assertEquals(java.util.Set.of("outbox", "smtp"), statuses.stream().map(DeliveryStatus::getProvider).collect(java.util.stream.Collectors.toSet()));
+    assertEquals(java.util.Set.of(sessionId + ":0:sms", sessionId + ":0:email"),
+        statuses.stream().map(DeliveryStatus::getDeliveryId).collect(java.util.stream.Collectors.toSet()));
+  }
+
+  @Test
+  void a_delivery_whose_code_has_expired_is_not_sent_and_is_recorded_as_expired() {
+    String phone = uniquePhone();
+    String deliveryId = "ses_expired" + PHONES.get() + ":0:sms";
+    DeliveryRequested late = DeliveryRequested.newBuilder()
+        .setDeliveryId(deliveryId).setSessionId("ses_expired" + PHONES.get()).setSubjectId("sub_test").setAppId(pipeline.appId)
+        .setChannel(Channel.SMS).setDestination(phone).setGeneration(0).setOtpLength(6)
+        .setRequestedAt(Instant.now().minusSeconds(700)).setExpiresAt(Instant.now().minusSeconds(100)).build();
+    java.util.Properties p = pipeline.kafka.clientProperties();
+    try (KafkaProducer<String, DeliveryRequested> producer = new KafkaProducer<>(p, new StringSerializer(),
+        pipeline.kafka.topics().deliverySms.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(pipeline.kafka.topics().deliverySms.name(), "sub_test", late));
+    }
+    AvroSerde<DeliveryStatus> serde = AvroSerde.of(DeliveryStatus.class);
+    DeliveryStatus status = TopicReader.readUntil(SharedKafka.bootstrapServers(), pipeline.kafka.topics().deliveryStatus.name(),
+            all -> all.stream().anyMatch(r -> serde.decode(r.value()).getDeliveryId().equals(deliveryId)))
+        .stream().map(r -> serde.decode(r.value())).filter(st -> st.getDeliveryId().equals(deliveryId)).findFirst().orElseThrow();
+    assertEquals(DeliveryState.EXPIRED, status.getState());
+    assertTrue(outbox.list().stream().noneMatch(m -> m.to().equals(phone)), "an expired code must not be sent");
+  }
+
+  @Test
+  void no_topic_and_no_store_changelog_holds_a_live_code_in_clear() {
+    String phone = uniquePhone();
+    String email = uniqueEmail();
+    String token = send(pipeline.liveKey, phone, email).json().get("data").get("session_token").asText();
+    String first = smsCodes(phone, 1).get(0);
+    verify(pipeline.liveKey, token, first.equals("000000") ? "111111" : "000000");
+    assertEquals(200, resend(pipeline.liveKey, token).status());
+    String second = smsCodes(phone, 2).get(1);
+    assertTrue(verify(pipeline.liveKey, token, second).json().get("data").get("verified").asBoolean());
+    await().atMost(Duration.ofSeconds(30)).until(() -> received(email).size() >= 2);
+
+    int records = 0;
+    for (String topic : pipeline.allTopics()) {
+      for (var r : TopicReader.readAll(SharedKafka.bootstrapServers(), topic)) {
+        records++;
+        String bytes = (r.key() == null ? "" : new String(r.key(), StandardCharsets.ISO_8859_1))
+            + (r.value() == null ? "" : new String(r.value(), StandardCharsets.ISO_8859_1));
+        for (String code : List.of(first, second)) {
+          assertFalse(bytes.contains(code), "code " + code + " found in clear in " + topic + " at offset " + r.offset());
+        }
+      }
+    }
+    assertTrue(records > 10, "the topics were read: " + records + " records");
   }
 }

@@ -26,16 +26,18 @@ public final class TestPipeline implements AutoCloseable {
   public final String testKey;
   public final KafkaSettings kafka;
   public final Secrets secrets;
+  public final String applicationId;
   private final Pipeline pipeline;
   private final Path stateDir;
 
-  private TestPipeline(String appId, String liveKey, String testKey, KafkaSettings kafka, Secrets secrets, Pipeline pipeline,
-                       Path stateDir) {
+  private TestPipeline(String appId, String liveKey, String testKey, KafkaSettings kafka, Secrets secrets,
+                       String applicationId, Pipeline pipeline, Path stateDir) {
     this.appId = appId;
     this.liveKey = liveKey;
     this.testKey = testKey;
     this.kafka = kafka;
     this.secrets = secrets;
+    this.applicationId = applicationId;
     this.pipeline = pipeline;
     this.stateDir = stateDir;
   }
@@ -56,10 +58,18 @@ public final class TestPipeline implements AutoCloseable {
       test = catalog.createApiKey(appId, KeyMode.TEST);
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
-    Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, "otp-processor-" + unique, 0, 0,
+    String applicationId = "otp-processor-" + unique;
+    Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, applicationId, 0, 0,
         Duration.ofSeconds(15), sms, email, List.of()));
     pipeline.awaitReady(Duration.ofSeconds(60));
-    return new TestPipeline(appId, live, test, kafka, secrets, pipeline, stateDir);
+    return new TestPipeline(appId, live, test, kafka, secrets, applicationId, pipeline, stateDir);
+  }
+
+  /** Every topic this pipeline writes: the catalogue's and the session store's changelog. */
+  public List<String> allTopics() {
+    List<String> names = new java.util.ArrayList<>(kafka.topics().all().stream().map(t -> t.name()).toList());
+    names.add(applicationId + "-session-store-changelog");
+    return names;
   }
 
   public String baseUrl() {

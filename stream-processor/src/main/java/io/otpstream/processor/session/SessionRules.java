@@ -26,6 +26,9 @@ import java.util.List;
 public final class SessionRules {
   public static final String RULE_RESENDS_PER_SESSION = "resends_per_session";
   public static final String RULE_CHECK_ATTEMPTS = "max_check_attempts";
+  public static final int MIN_EXPIRY_SECONDS = 60;
+  public static final int MAX_EXPIRY_SECONDS = 86_400;
+  public static final int MAX_ATTEMPTS = 10;
 
   private final OtpCodes codes;
 
@@ -40,6 +43,7 @@ public final class SessionRules {
           List.of(), List.of());
     }
     Instant now = m.getOccurredAt();
+    int expiry = pick(cmd.getExpirySeconds(), policy.expirySeconds(), MIN_EXPIRY_SECONDS, MAX_EXPIRY_SECONDS);
     SessionState s = SessionState.newBuilder()
         .setSessionId(cmd.getSessionId())
         .setAppId(m.getAppId())
@@ -50,14 +54,14 @@ public final class SessionRules {
         .setEmailTo(cmd.getEmailTo())
         .setSandbox(m.getSandbox())
         .setGeneration(0)
-        .setOtpLength(pick(cmd.getOtpLength(), policy.otpLength()))
-        .setExpirySeconds(pick(cmd.getExpirySeconds(), policy.expirySeconds()))
-        .setMaxAttempts(pick(cmd.getMaxAttempts(), policy.maxCheckAttempts()))
+        .setOtpLength(pick(cmd.getOtpLength(), policy.otpLength(), OtpCodes.MIN_LENGTH, OtpCodes.MAX_LENGTH))
+        .setExpirySeconds(expiry)
+        .setMaxAttempts(pick(cmd.getMaxAttempts(), policy.maxCheckAttempts(), 1, MAX_ATTEMPTS))
         .setFailedAttempts(0)
         .setResends(0)
         .setCreatedAt(now)
         .setLastSentAt(now)
-        .setExpiresAt(now.plusSeconds(pick(cmd.getExpirySeconds(), policy.expirySeconds())))
+        .setExpiresAt(now.plusSeconds(expiry))
         .setTemplateId(cmd.getTemplateId())
         .setLocale(cmd.getLocale())
         .setSettingsVersion(policy.settingsVersion())
@@ -215,8 +219,9 @@ public final class SessionRules {
     return Math.max(0, s.getMaxAttempts() - s.getFailedAttempts());
   }
 
-  private static int pick(Integer requested, int dflt) {
-    return requested == null ? dflt : requested;
+  /** A per-request override, clamped to the bounds the api also enforces; the processor never trusts its input. */
+  private static int pick(Integer requested, int dflt, int min, int max) {
+    return requested == null ? dflt : Math.max(min, Math.min(max, requested));
   }
 
   private static int secondsUntil(Instant now, Instant then) {

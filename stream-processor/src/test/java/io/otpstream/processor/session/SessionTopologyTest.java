@@ -301,7 +301,6 @@ class SessionTopologyTest {
 
     final OtpDecision reply = fourth.reply();
     assertEquals(Outcome.RATE_LIMITED, reply.getOutcome());
-    assertEquals(SessionRules.RULE_RESENDS_PER_SESSION, reply.getRule());
     assertEquals("resends_per_session", reply.getRule());
     assertNotNull(reply.getRetryAfterSeconds());
     assertTrue(reply.getRetryAfterSeconds() > 0, "retry_after_seconds " + reply.getRetryAfterSeconds());
@@ -374,8 +373,9 @@ class SessionTopologyTest {
   @Test
   void check_of_an_unknown_session_is_not_found() {
     h.send(T0);
+    final Instant t = T0.plusSeconds(1);
 
-    final Out out = h.pipe(T0.plusSeconds(1), checkCommand(h.nextRequestId(), T0.plusSeconds(1), "no-such-session", "123456"));
+    final Out out = h.pipe(t, checkCommand(h.nextRequestId(), t, "no-such-session", "123456"));
 
     assertEquals(Outcome.NOT_FOUND, out.reply().getOutcome());
     assertEquals("no-such-session", out.reply().getSessionId());
@@ -496,6 +496,17 @@ class SessionTopologyTest {
     assertEquals(Outcome.LOCKED, after.reply().getOutcome());
   }
 
+  @Test
+  void out_of_range_overrides_are_clamped_instead_of_failing_the_processor() {
+    final Out out = h.pipe(T0, requested(h.nextRequestId(), T0, false,
+        r -> r.setOtpLength(20).setExpirySeconds(5).setMaxAttempts(0)));
+
+    assertEquals(Outcome.STARTED, out.reply().getOutcome());
+    assertEquals(T0.plusSeconds(60), out.reply().getExpiresAt());
+    assertEquals(1, out.reply().getAttemptsRemaining());
+    assertDelivery(out.sms().get(0), Channel.SMS, PHONE, 0, 10, T0, T0.plusSeconds(60));
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   /** A fixed sequence touching every rule; returns the replies in order. */
@@ -510,7 +521,8 @@ class SessionTopologyTest {
     replies.add(x.resend(T0.plusSeconds(6)).reply());
     replies.add(x.check(T0.plusSeconds(7), code(3)).reply());
     replies.add(x.check(T0.plusSeconds(8), code(3)).reply());
-    replies.add(x.pipe(T0.plusSeconds(9), checkCommand(x.nextRequestId(), T0.plusSeconds(9), "other", "000000")).reply());
+    final Instant t9 = T0.plusSeconds(9);
+    replies.add(x.pipe(t9, checkCommand(x.nextRequestId(), t9, "other-session", "000000")).reply());
     return replies;
   }
 
