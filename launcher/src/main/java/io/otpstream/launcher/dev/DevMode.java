@@ -32,32 +32,76 @@ public final class DevMode {
     this.kafkaPort = kafkaPort;
   }
 
-  public void run() throws Exception {
+  /** The running dev installation: stop it with {@link #close()}. */
+  public static final class Running implements AutoCloseable {
+    private final EmbeddedKafka kafka;
+    private final Pipeline pipeline;
+    private final DevCredentials credentials;
+    private final long startMillis;
+
+    Running(EmbeddedKafka kafka, Pipeline pipeline, DevCredentials credentials, long startMillis) {
+      this.kafka = kafka;
+      this.pipeline = pipeline;
+      this.credentials = credentials;
+      this.startMillis = startMillis;
+    }
+
+    public DevCredentials credentials() {
+      return credentials;
+    }
+
+    public String bootstrapServers() {
+      return kafka.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+      pipeline.close();
+      kafka.close();
+    }
+  }
+
+  /** Starts everything and returns once the processor is RUNNING. */
+  public Running start() throws Exception {
     long t0 = System.nanoTime();
     Secrets secrets = DevSecret.load(dataDir, System.getenv("OTP_SECRET"));
     EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
-    KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-    try (Admin admin = Admin.create(settings.clientProperties())) {
-      TopicBootstrap.ensure(admin, settings.topics(), settings.replicationFactor());
+    try {
+      KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+      try (Admin admin = Admin.create(settings.clientProperties())) {
+        TopicBootstrap.ensure(admin, settings.topics(), settings.replicationFactor());
+      }
+      DevCredentials creds;
+      try (AppCatalog catalog = new AppCatalog(settings)) {
+        creds = DevCredentials.ensure(dataDir.resolve("dev-credentials.json"), catalog, "http://localhost:" + httpPort);
+      }
+      Outbox outbox = new Outbox(dataDir.resolve("outbox.jsonl"));
+      Pipeline pipeline = Pipeline.start(new Pipeline.Options(settings, secrets, dataDir.resolve("streams"), "otp-processor",
+          httpPort, 0, Duration.ofSeconds(5), new OutboxProvider(outbox, "sms", Clock.systemUTC()),
+          new OutboxProvider(outbox, "email", Clock.systemUTC()), List.of(r -> OutboxRoutes.register(r, outbox))));
+      try {
+        pipeline.awaitReady(Duration.ofMinutes(2));
+      } catch (RuntimeException | InterruptedException e) {
+        pipeline.close();
+        throw e;
+      }
+      return new Running(kafka, pipeline, creds, (System.nanoTime() - t0) / 1_000_000);
+    } catch (Exception e) {
+      kafka.close();
+      throw e;
     }
-    String apiUrl = "http://localhost:" + httpPort;
-    DevCredentials creds;
-    try (AppCatalog catalog = new AppCatalog(settings)) {
-      creds = DevCredentials.ensure(dataDir.resolve("dev-credentials.json"), catalog, apiUrl);
-    }
-    Outbox outbox = new Outbox(dataDir.resolve("outbox.jsonl"));
-    Pipeline pipeline = Pipeline.start(new Pipeline.Options(settings, secrets, dataDir.resolve("streams"), "otp-processor",
-        httpPort, 0, Duration.ofSeconds(5), new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()), List.of(r -> OutboxRoutes.register(r, outbox))));
+  }
+
+  /** {@code otpstream dev}: starts, prints the keys and URLs, and runs until Ctrl-C. */
+  public void run() throws Exception {
+    Running running = start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("\notpstream: stopping...");
-      pipeline.close();
-      kafka.close();
+      running.close();
       stopped.countDown();
     }, "otp-dev-shutdown"));
-    pipeline.awaitReady(Duration.ofMinutes(2));
-    System.out.println(banner(creds, kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000));
+    System.out.println(banner(running.credentials(), running.bootstrapServers(), running.startMillis));
     stopped.await();
   }
 
