@@ -3,9 +3,13 @@ package io.otpstream.api;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.ApiErrors;
+import io.otpstream.api.gateway.ClientIp;
+import io.otpstream.api.management.SettingsRoutes;
 import io.otpstream.api.gateway.CommandGateway;
 import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.api.sendmator.SendmatorErrors;
@@ -16,7 +20,6 @@ import io.otpstream.common.secret.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -34,19 +37,21 @@ public final class ApiServer implements AutoCloseable {
 
   /** What the api needs. {@code extraRoutes} lets the local launcher add its dev pages. */
   public record Config(KafkaSettings kafka, int port, int replyPartition, Duration decisionTimeout,
-                       List<Consumer<RoutesConfig>> extraRoutes) {
+                       boolean trustForwardedFor, List<Consumer<RoutesConfig>> extraRoutes) {
   }
 
   private final AppDirectory directory;
   private final CommandGateway gateway;
+  private final AppCatalog catalog;
   private final Javalin app;
-  private final Config config;
 
   public ApiServer(Config config, Secrets secrets, BooleanSupplier pipelineReady) {
-    this.config = config;
     this.directory = new AppDirectory(config.kafka());
+    this.catalog = new AppCatalog(config.kafka());
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
-    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, Clock.systemUTC());
+    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, Clock.systemUTC(),
+        new ClientIp(config.trustForwardedFor()));
+    SettingsRoutes settings = new SettingsRoutes(directory, catalog, Clock.systemUTC());
     BooleanSupplier ready = () -> directory.caughtUp() && pipelineReady.getAsBoolean();
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -55,6 +60,8 @@ public final class ApiServer implements AutoCloseable {
       cfg.jetty.port = config.port();
       HealthRoutes.register(cfg.routes, ready);
       sendmator.register(cfg.routes);
+      settings.register(cfg.routes);
+      cfg.routes.exception(ApiError.class, (e, ctx) -> ApiErrors.render(ctx, e));
       config.extraRoutes().forEach(r -> r.accept(cfg.routes));
       cfg.routes.exception(CompletionException.class, (e, ctx) -> handle(e.getCause() == null ? e : e.getCause(), ctx));
       cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
@@ -62,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
         if (SendmatorErrors.owns(ctx)) {
           SendmatorErrors.notFound(ctx);
         } else if (ctx.result() == null) {
-          ctx.json(Map.of("code", "not_found", "message", "No route " + ctx.method() + " " + ctx.path()));
+          ApiErrors.render(ctx, ApiError.notFound("No route " + ctx.method() + " " + ctx.path()));
         }
       });
     });
@@ -73,8 +80,7 @@ public final class ApiServer implements AutoCloseable {
       SendmatorErrors.handle(t, ctx);
       return;
     }
-    log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), t);
-    ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("code", "internal", "message", "Internal server error"));
+    ApiErrors.handle(t, ctx);
   }
 
   public ApiServer start() {
@@ -93,6 +99,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     app.stop();
     gateway.close();
+    catalog.close();
     directory.close();
   }
 }

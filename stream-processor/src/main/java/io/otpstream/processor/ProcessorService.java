@@ -3,7 +3,6 @@ package io.otpstream.processor;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
-import io.otpstream.processor.session.SessionPolicy;
 import io.otpstream.processor.topology.OtpTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
+import io.otpstream.schemas.topics.Topics;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.slf4j.Logger;
@@ -34,6 +35,20 @@ public final class ProcessorService implements AutoCloseable {
   private final KafkaStreams streams;
 
   public ProcessorService(Config config, Secrets secrets) {
+    this(config, OtpTopology.build(config.kafka().topics(), new OtpCodes(secrets)));
+  }
+
+  /**
+   * Re-decides the recorded topics of {@code recorded} under {@code config}'s (scratch)
+   * application id, writing every output to {@code config}'s topics: each stage reads its own
+   * recorded input, so its decisions can be compared one by one with the recorded ones, or,
+   * with other settings, show what a changed policy would have decided.
+   */
+  public static ProcessorService replay(Config config, Topics recorded, Secrets secrets) {
+    return new ProcessorService(config, OtpTopology.build(recorded, config.kafka().topics(), new OtpCodes(secrets)));
+  }
+
+  private ProcessorService(Config config, Topology topology) {
     Properties p = config.kafka().clientProperties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
@@ -48,7 +63,7 @@ public final class ProcessorService implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-    this.streams = new KafkaStreams(OtpTopology.build(config.kafka().topics(), new OtpCodes(secrets), SessionPolicy.DEFAULTS), p);
+    this.streams = new KafkaStreams(topology, p);
     streams.setStateListener((now, before) -> log.info("processor state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread failed; replacing it", e);

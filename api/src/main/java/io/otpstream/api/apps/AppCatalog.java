@@ -5,6 +5,7 @@ import io.otpstream.common.secret.Secrets;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.apps.ManagementKey;
 import io.otpstream.schemas.topics.TopicSpec;
@@ -24,6 +25,7 @@ public final class AppCatalog implements AutoCloseable {
   static final String APP = "app";
   static final String API_KEY = "api-key";
   static final String MANAGEMENT_KEY = "management-key";
+  static final String SETTINGS = "settings";
 
   private final KafkaProducer<String, AppCatalogRecord> producer;
   private final TopicSpec<String, AppCatalogRecord> topic;
@@ -64,6 +66,14 @@ public final class AppCatalog implements AutoCloseable {
   public void putManagementKey(String key) {
     String hash = Secrets.sha256Hex(key);
     write(MANAGEMENT_KEY + "/" + hash, new AppCatalogRecord(new ManagementKey(hash, Instant.now(), false)));
+  }
+
+  /**
+   * Writes a new immutable settings version ({@code settings/{app}/{version}}). Versions are never
+   * overwritten: decisions name the version they used.
+   */
+  public void putSettings(AppSettings settings) {
+    write(SETTINGS + "/" + settings.getAppId() + "/" + String.format("%012d", settings.getVersion()), new AppCatalogRecord(settings));
   }
 
   private void write(String key, AppCatalogRecord value) {

@@ -1,6 +1,8 @@
 package io.otpstream.api.apps;
 
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.settings.DefaultSettings;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
@@ -34,6 +36,7 @@ public final class AppDirectory implements AutoCloseable {
   private final Map<String, App> apps = new ConcurrentHashMap<>();
   private final Map<String, ApiKey> apiKeys = new ConcurrentHashMap<>();
   private final Map<String, ManagementKey> managementKeys = new ConcurrentHashMap<>();
+  private final Map<String, AppSettings> settings = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile Map<TopicPartition, Long> caughtUpTarget;
   private volatile boolean caughtUp;
@@ -85,6 +88,25 @@ public final class AppDirectory implements AutoCloseable {
     return Optional.ofNullable(apps.get(appId));
   }
 
+  /** The app's newest settings version, or the built-in defaults (version 0). */
+  public AppSettings settings(String appId) {
+    AppSettings s = settings.get(appId);
+    return s != null ? s : DefaultSettings.of(appId);
+  }
+
+  /** Waits (briefly) until this view holds {@code version} of the app's settings: read-your-writes for a PUT. */
+  public void awaitSettings(String appId, long version) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (settings(appId).getVersion() < version && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   private void run() {
     try {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -122,6 +144,11 @@ public final class AppDirectory implements AutoCloseable {
       case AppCatalog.APP -> put(apps, id, entry instanceof App a ? a : null);
       case AppCatalog.API_KEY -> put(apiKeys, id, entry instanceof ApiKey k ? k : null);
       case AppCatalog.MANAGEMENT_KEY -> put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
+      case AppCatalog.SETTINGS -> {
+        if (entry instanceof AppSettings v) {
+          settings.merge(v.getAppId(), v, (old, neu) -> neu.getVersion() >= old.getVersion() ? neu : old);
+        }
+      }
       default -> log.debug("ignoring catalogue entry {}", key);
     }
   }

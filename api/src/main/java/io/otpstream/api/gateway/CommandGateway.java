@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request/reply over Kafka: sends one command to {@code otp.commands} and completes when the
+ * Request/reply over Kafka: sends one command (to {@code otp.requests} or {@code otp.commands}) and completes when the
  * processor's decision arrives on this instance's own partition of {@code otp.replies}
  * (named on the command), so no instance reads another's replies. A decision that does not
  * come within the timeout fails the future with {@link GatewayTimeoutException}; the command
@@ -41,7 +42,8 @@ public final class CommandGateway implements AutoCloseable {
   private final Duration timeout;
   private final KafkaProducer<String, OtpCommand> producer;
   private final KafkaConsumer<String, OtpDecision> replies;
-  private final Map<String, CompletableFuture<OtpDecision>> pending = new ConcurrentHashMap<>();
+  /** Waiters by request id: repeats of an idempotent request share an id and may wait at once. */
+  private final Map<String, Set<CompletableFuture<OtpDecision>>> pending = new ConcurrentHashMap<>();
   private final CountDownLatch positioned = new CountDownLatch(1);
   private final Thread replyThread;
   private volatile boolean running = true;
@@ -87,12 +89,19 @@ public final class CommandGateway implements AutoCloseable {
     return topics.replies.name();
   }
 
-  /** Sends the command keyed by {@code key} with the event time {@code occurredAt}. */
-  public CompletableFuture<OtpDecision> submit(String key, OtpCommand command, String requestId, Instant occurredAt) {
+  public Topics topics() {
+    return topics;
+  }
+
+  /** Sends the command to {@code topic}, keyed by {@code key}, with the event time {@code occurredAt}. */
+  public CompletableFuture<OtpDecision> submit(String topic, String key, OtpCommand command, String requestId, Instant occurredAt) {
     CompletableFuture<OtpDecision> reply = new CompletableFuture<>();
-    pending.put(requestId, reply);
-    reply.whenComplete((d, e) -> pending.remove(requestId));
-    producer.send(new ProducerRecord<>(topics.commands.name(), null, occurredAt.toEpochMilli(), key, command), (md, e) -> {
+    pending.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(reply);
+    reply.whenComplete((d, e) -> pending.computeIfPresent(requestId, (k, waiters) -> {
+      waiters.remove(reply); // only this waiter: a repeat may already wait under the same id
+      return waiters.isEmpty() ? null : waiters;
+    }));
+    producer.send(new ProducerRecord<>(topic, null, occurredAt.toEpochMilli(), key, command), (md, e) -> {
       if (e != null) {
         reply.completeExceptionally(new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
       }
@@ -111,9 +120,9 @@ public final class CommandGateway implements AutoCloseable {
       positioned.countDown();
       while (running) {
         for (ConsumerRecord<String, OtpDecision> r : replies.poll(Duration.ofMillis(200))) {
-          CompletableFuture<OtpDecision> waiting = r.value() == null ? null : pending.get(r.value().getRequestId());
+          Set<CompletableFuture<OtpDecision>> waiting = r.value() == null ? null : pending.get(r.value().getRequestId());
           if (waiting != null) {
-            waiting.complete(r.value());
+            List.copyOf(waiting).forEach(f -> f.complete(r.value()));
           }
         }
       }

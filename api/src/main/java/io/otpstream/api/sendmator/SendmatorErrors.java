@@ -5,6 +5,7 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.gateway.GatewayTimeoutException;
 import io.otpstream.api.gateway.GatewayUnavailableException;
 import io.otpstream.api.sendmator.SendmatorDtos.Error;
+import io.otpstream.api.sendmator.SendmatorDtos.RuleError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,11 @@ public final class SendmatorErrors {
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }
-    ctx.status(e.status()).json(new Error(e.status().getCode(), e.getMessage(), e.status().getMessage()));
+    if (e.rule() == null) {
+      ctx.status(e.status()).json(new Error(e.status().getCode(), e.getMessage(), e.status().getMessage()));
+    } else {
+      ctx.status(e.status()).json(new RuleError(e.status().getCode(), e.getMessage(), e.status().getMessage(), e.rule()));
+    }
   }
 
   /** The family's answer for a path or method it does not serve. */

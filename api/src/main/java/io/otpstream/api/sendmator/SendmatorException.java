@@ -10,15 +10,26 @@ import io.javalin.http.HttpStatus;
 public final class SendmatorException extends RuntimeException {
   private final HttpStatus status;
   private final Integer retryAfterSeconds;
+  private final String rule;
 
   public SendmatorException(HttpStatus status, String message) {
-    this(status, message, null);
+    this(status, message, null, null);
   }
 
   public SendmatorException(HttpStatus status, String message, Integer retryAfterSeconds) {
+    this(status, message, retryAfterSeconds, null);
+  }
+
+  /** @param rule the otpstream rule that refused, added to the body as {@code rule} */
+  public SendmatorException(HttpStatus status, String message, Integer retryAfterSeconds, String rule) {
     super(message, null, false, false);
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.rule = rule;
+  }
+
+  public String rule() {
+    return rule;
   }
 
   public HttpStatus status() {

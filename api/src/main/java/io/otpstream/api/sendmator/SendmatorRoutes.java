@@ -6,9 +6,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.gateway.CommandGateway;
 import io.otpstream.api.gateway.Commands;
+import io.otpstream.api.gateway.IdempotencyKeys;
 import io.otpstream.api.sendmator.SendmatorDtos.ChannelResult;
 import io.otpstream.api.sendmator.SendmatorDtos.Envelope;
 import io.otpstream.api.sendmator.SendmatorDtos.ResendRequest;
@@ -44,6 +46,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +68,12 @@ public final class SendmatorRoutes {
   private final OtpCodes codes;
   private final Clock clock;
 
-  public SendmatorRoutes(AppDirectory directory, CommandGateway gateway, Secrets secrets, Clock clock) {
+  private final ClientIp clientIp;
+  private final IdempotencyKeys idempotencyKeys;
+
+  public SendmatorRoutes(AppDirectory directory, CommandGateway gateway, Secrets secrets, Clock clock, ClientIp clientIp) {
+    this.clientIp = clientIp;
+    this.idempotencyKeys = new IdempotencyKeys(secrets);
     this.directory = directory;
     this.gateway = gateway;
     this.commands = new Commands(gateway);
@@ -107,15 +115,18 @@ public final class SendmatorRoutes {
     Instant now = clock.instant();
     String appId = key.getAppId();
     String subjectId = subjects.subjectId(appId, sms != null ? sms : email);
-    String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
-    CommandMeta meta = commands.meta(appId, ctx.ip(), sandbox, now);
+    Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
+    String hash = idemKey.map(k -> idempotencyKeys.requestHash(appId, "send", k, ctx.bodyAsBytes())).orElse(null);
+    String sessionId = "ses_" + (hash != null ? hash : UUID.randomUUID().toString().replace("-", ""));
+    String ip = clientIp.of(ctx);
+    CommandMeta meta = commands.meta(directory.settings(appId), ip, sandbox, now, idemKey.orElse(null), hash);
     OtpRequested cmd = OtpRequested.newBuilder()
         .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setChannels(channels)
         .setSmsTo(sms).setEmailTo(email).setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
         .setMetadata(metadata(req.metadata()))
         .build();
-    String token = tokens.sign(new SessionToken(appId, subjectId, sessionId), now);
-    ctx.future(() -> submit(subjectId, cmd, meta).thenAccept(d -> {
+    String token = tokens.sign(new SessionToken(appId, subjectId, sessionId, names(channels)), now);
+    ctx.future(() -> submitSendOrResend(ip, cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.STARTED) {
         throw refusal(d);
       }
@@ -140,10 +151,10 @@ public final class SendmatorRoutes {
       }
       submitted.add(new SubmittedCode(channel, ByteBuffer.wrap(codes.checkMac(session.appId(), session.sessionId(), code.strip()))));
     }
-    CommandMeta meta = commands.meta(key.getAppId(), ctx.ip(), key.getMode() == KeyMode.TEST, clock.instant());
+    CommandMeta meta = meta(ctx, key, "verify", clientIp.of(ctx));
     OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(session.sessionId())
         .setSubjectId(session.subjectId()).setCodes(submitted).build();
-    ctx.future(() -> submit(session.subjectId(), cmd, meta).thenAccept(d -> {
+    ctx.future(() -> submit(gateway.topics().commands.name(), session.subjectId(), cmd, meta).thenAccept(d -> {
       boolean verified = d.getOutcome() == Outcome.VERIFIED;
       if (!verified && d.getOutcome() != Outcome.WRONG_CODE) {
         throw refusal(d);
@@ -162,10 +173,11 @@ public final class SendmatorRoutes {
     ApiKey key = authenticate(ctx);
     ResendRequest req = body(ctx, ResendRequest.class);
     SessionToken session = session(key, req.sessionToken());
-    CommandMeta meta = commands.meta(key.getAppId(), ctx.ip(), key.getMode() == KeyMode.TEST, clock.instant());
+    String ip = clientIp.of(ctx);
+    CommandMeta meta = meta(ctx, key, "resend", ip);
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(session.sessionId())
-        .setSubjectId(session.subjectId()).build();
-    ctx.future(() -> submit(session.subjectId(), cmd, meta).thenAccept(d -> {
+        .setSubjectId(session.subjectId()).setChannels(tokenChannels(session.channels())).build();
+    ctx.future(() -> submitSendOrResend(ip, cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.RESENT) {
         throw refusal(d);
       }
@@ -173,8 +185,23 @@ public final class SendmatorRoutes {
     }));
   }
 
-  private CompletableFuture<OtpDecision> submit(String key, Object command, CommandMeta meta) {
-    return gateway.submit(key, new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
+  /** Metadata for a verify or resend, idempotent when the client sent an Idempotency-Key. */
+  private CommandMeta meta(Context ctx, ApiKey key, String operation, String ip) {
+    Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
+    String hash = idemKey.map(k -> idempotencyKeys.requestHash(key.getAppId(), operation, k, ctx.bodyAsBytes())).orElse(null);
+    return commands.meta(directory.settings(key.getAppId()), ip, key.getMode() == KeyMode.TEST, clock.instant(),
+        idemKey.orElse(null), hash);
+  }
+
+  /** Live sends and resends of an app with a quota pass the quota stage (keyed by app) first; the rest start at the per-IP stage. */
+  private CompletableFuture<OtpDecision> submitSendOrResend(String ip, Object command, CommandMeta meta) {
+    boolean quota = !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
+    return quota ? submit(gateway.topics().quota.name(), meta.getAppId(), command, meta)
+        : submit(gateway.topics().requests.name(), ip, command, meta);
+  }
+
+  private CompletableFuture<OtpDecision> submit(String topic, String key, Object command, CommandMeta meta) {
+    return gateway.submit(topic, key, new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
   }
 
   /** Maps a refusing decision to seed 003's errors. */
@@ -184,9 +211,12 @@ public final class SendmatorRoutes {
       case LOCKED -> SendmatorException.badRequest("Session is locked due to too many failed attempts");
       case NOT_FOUND -> SendmatorException.badRequest("Session not found");
       case EXPIRED -> SendmatorException.badRequest("Session expired: start a new session with /api/v1/otp/send");
-      case QUOTA_EXHAUSTED -> new SendmatorException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance");
-      case RATE_LIMITED -> new SendmatorException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds());
-      case REFUSED -> SendmatorException.badRequest("Destination not allowed" + (d.getRule() == null ? "" : " (" + d.getRule() + ")"));
+      case QUOTA_EXHAUSTED -> new SendmatorException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance", null, d.getRule());
+      case RATE_LIMITED -> new SendmatorException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds(),
+          d.getRule());
+      case REFUSED -> new SendmatorException(HttpStatus.BAD_REQUEST, "premium_rate".equals(d.getRule())
+          ? "Recipient phone number is a premium-rate number, which is refused"
+          : "Recipient phone number is in a country this app does not allow", null, d.getRule());
       default -> new SendmatorException(HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected decision " + d.getOutcome());
     };
   }
@@ -240,6 +270,11 @@ public final class SendmatorRoutes {
       out.add(channel(n, "channels"));
     }
     return List.copyOf(out);
+  }
+
+  /** The channels a token names (signed by us), skipping any this version does not know. */
+  private static List<Channel> tokenChannels(List<String> names) {
+    return names.stream().filter(n -> "sms".equals(n) || "email".equals(n)).map(n -> channel(n, "token")).toList();
   }
 
   private static Channel channel(String name, String field) {

@@ -11,6 +11,7 @@ import io.otpstream.common.secret.Secrets;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,7 @@ public final class SessionTokens {
         .subject(token.subjectId())
         .claim("app", token.appId())
         .claim("sid", token.sessionId())
+        .claim("ch", token.channels())
         .issueTime(Date.from(issuedAt))
         .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
@@ -66,7 +68,8 @@ public final class SessionTokens {
       if (!ISSUER.equals(c.getIssuer()) || app == null || sid == null || c.getSubject() == null) {
         return Optional.empty();
       }
-      return Optional.of(new SessionToken(app, c.getSubject(), sid));
+      List<String> channels = c.getStringListClaim("ch");
+      return Optional.of(new SessionToken(app, c.getSubject(), sid, channels));
     } catch (ParseException | JOSEException | RuntimeException e) {
       return Optional.empty();
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class SessionTokensTest {
   private final SessionTokens tokens = new SessionTokens(new Secrets(new byte[32]));
-  private final SessionToken token = new SessionToken("app_1", "sub_abc", "ses_1");
+  private final SessionToken token = new SessionToken("app_1", "sub_abc", "ses_1", java.util.List.of("sms", "email"));
 
   @Test
   void a_signed_token_verifies_to_its_content() {

@@ -69,6 +69,9 @@ class DevModeTest {
       assertTrue(saved.get("test_key").asText().startsWith("sk_test_"));
       assertEquals("http://localhost:" + httpPort, saved.get("api_url").asText());
       assertEquals(200, http.get("/health/ready").status());
+      Http.Response cooldown = http.put("/v2/apps/" + first.appId() + "/settings",
+          Map.of("Authorization", "Bearer " + first.managementKey()), "{\"resend_cooldown_seconds\": 0}");
+      assertEquals(200, cooldown.status(), cooldown.raw());
 
       Http.Response sent = http.postJson("/api/v1/otp/send", first.liveKey(),
           Map.of("channels", List.of("sms", "email"), "recipients", Map.of("sms", "+14155550199", "email", "dev@example.com")));

@@ -32,7 +32,7 @@ class DecisionTimeoutTest {
       catalog.putApp("app-timeout", "Timeout");
       key = catalog.createApiKey("app-timeout", KeyMode.LIVE);
     }
-    try (ApiServer api = new ApiServer(new ApiServer.Config(kafka, 0, 0, Duration.ofMillis(700), List.of()),
+    try (ApiServer api = new ApiServer(new ApiServer.Config(kafka, 0, 0, Duration.ofMillis(700), false, List.of()),
         new Secrets(Secrets.randomBytes(32)), () -> true).start()) {
       Http http = new Http("http://localhost:" + api.port());
       Http.Response r = http.postJson("/api/v1/otp/send", key,
@@ -42,7 +42,7 @@ class DecisionTimeoutTest {
       assertEquals(503, r.json().get("statusCode").asInt());
       assertEquals("Service Unavailable", r.json().get("error").asText());
     }
-    assertEquals(1, TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().commands.name()).size(),
-        "the accepted command stays on otp.commands, to be decided when the processor runs");
+    assertEquals(1, TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().requests.name()).size(),
+        "the accepted request stays on otp.requests, to be decided when the processor runs");
   }
 }

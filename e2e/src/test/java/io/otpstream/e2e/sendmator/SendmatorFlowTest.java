@@ -19,6 +19,8 @@ import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TopicReader;
+import io.otpstream.schemas.audit.AuditEvent;
+import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
@@ -368,5 +370,61 @@ class SendmatorFlowTest {
       }
     }
     assertTrue(records > 10, "the topics were read: " + records + " records");
+  }
+
+  @Test
+  void a_repeat_with_the_same_idempotency_key_gets_the_first_decision_and_changes_nothing() {
+    String phone = uniquePhone();
+    String body = "{\"channels\":[\"sms\"],\"recipients\":{\"sms\":\"" + phone + "\"}}";
+    Map<String, String> headers = Map.of("X-API-Key", pipeline.liveKey, "Idempotency-Key", "order-" + phone);
+    Http.Response first = http.post("/api/v1/otp/send", headers, body);
+    Http.Response again = http.post("/api/v1/otp/send", headers, body);
+    assertEquals(200, first.status(), first.raw());
+    assertEquals(200, again.status(), again.raw());
+    String sessionId = first.json().get("data").get("session_id").asText();
+    assertEquals(sessionId, again.json().get("data").get("session_id").asText());
+    assertEquals(first.json().get("data").get("expires_at"), again.json().get("data").get("expires_at"));
+    String token = first.json().get("data").get("session_token").asText();
+
+    Map<String, String> resendHeaders = Map.of("X-API-Key", pipeline.liveKey, "Idempotency-Key", "resend-" + phone);
+    String resendBody = "{\"session_token\":\"" + token + "\"}";
+    Http.Response resent = http.post("/api/v1/otp/resend", resendHeaders, resendBody);
+    Http.Response resentAgain = http.post("/api/v1/otp/resend", resendHeaders, resendBody);
+    assertEquals(200, resent.status(), resent.raw());
+    assertEquals(resent.raw(), resentAgain.raw(), "the same answer");
+
+    AvroSerde<AuditEvent> serde = AvroSerde.of(AuditEvent.class);
+    List<AuditEvent> events = TopicReader.readUntil(SharedKafka.bootstrapServers(), pipeline.kafka.topics().events.name(),
+            all -> all.stream().map(r -> serde.decode(r.value()))
+                .filter(e -> sessionId.equals(e.getSessionId()) && e.getType() == AuditType.IDEMPOTENT_REPEAT).count() == 2)
+        .stream().map(r -> serde.decode(r.value())).filter(e -> sessionId.equals(e.getSessionId())).toList();
+    assertEquals(1, events.stream().filter(e -> e.getType() == AuditType.SESSION_STARTED).count(), "one session");
+    assertEquals(1, events.stream().filter(e -> e.getType() == AuditType.RESENT).count(), "one resend");
+    assertEquals(2, smsCodes(phone, 2).size(), "two messages: the send and the resend, nothing for the repeats");
+    // the next, different resend shows the repeats were not counted against the session's resends
+    Http.Response third = resend(pipeline.liveKey, token);
+    assertEquals(200, third.status(), third.raw());
+    assertEquals(3, smsCodes(phone, 3).size());
+    assertEquals(3, outbox.list().stream().filter(m -> m.to().equals(phone)).count());
+
+    // identical requests in flight at once all get the one decision
+    String phone2 = uniquePhone();
+    String body2 = "{\"channels\":[\"sms\"],\"recipients\":{\"sms\":\"" + phone2 + "\"}}";
+    Map<String, String> headers2 = Map.of("X-API-Key", pipeline.liveKey, "Idempotency-Key", "burst-" + phone2);
+    List<java.util.concurrent.CompletableFuture<Http.Response>> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      burst.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> http.post("/api/v1/otp/send", headers2, body2)));
+    }
+    java.util.Set<String> sessions = new java.util.HashSet<>();
+    for (var f : burst) {
+      Http.Response r = f.join();
+      assertEquals(200, r.status(), r.raw());
+      sessions.add(r.json().get("data").get("session_id").asText());
+    }
+    assertEquals(1, sessions.size(), "one session for four identical requests");
+    assertEquals(1, smsCodes(phone2, 1).size());
+
+    Http.Response bad = http.post("/api/v1/otp/send", Map.of("X-API-Key", pipeline.liveKey, "Idempotency-Key", "x".repeat(256)), body);
+    assertEquals(400, bad.status(), bad.raw());
   }
 }

@@ -42,6 +42,20 @@ public final class Http {
     }
   }
 
+  public Response put(String path, Map<String, String> headers, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        .PUT(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
+    b.header("Content-Type", "application/json");
+    headers.forEach(b::header);
+    return send(b.build());
+  }
+
+  public Response get(String path, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET();
+    headers.forEach(b::header);
+    return send(b.build());
+  }
+
   public Response get(String path) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
   }

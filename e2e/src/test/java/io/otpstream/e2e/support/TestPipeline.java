@@ -3,6 +3,9 @@ package io.otpstream.e2e.support;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.common.settings.DefaultSettings;
+import io.otpstream.schemas.apps.AppSettings;
+import java.util.function.UnaryOperator;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.launcher.pipeline.Pipeline;
 import io.otpstream.schemas.apps.KeyMode;
@@ -24,17 +27,19 @@ public final class TestPipeline implements AutoCloseable {
   public final String appId;
   public final String liveKey;
   public final String testKey;
+  public final String managementKey;
   public final KafkaSettings kafka;
   public final Secrets secrets;
   public final String applicationId;
   private final Pipeline pipeline;
   private final Path stateDir;
 
-  private TestPipeline(String appId, String liveKey, String testKey, KafkaSettings kafka, Secrets secrets,
+  private TestPipeline(String appId, String liveKey, String testKey, String managementKey, KafkaSettings kafka, Secrets secrets,
                        String applicationId, Pipeline pipeline, Path stateDir) {
     this.appId = appId;
     this.liveKey = liveKey;
     this.testKey = testKey;
+    this.managementKey = managementKey;
     this.kafka = kafka;
     this.secrets = secrets;
     this.applicationId = applicationId;
@@ -42,7 +47,14 @@ public final class TestPipeline implements AutoCloseable {
     this.stateDir = stateDir;
   }
 
+  /** With the default settings but no resend cooldown, so flows can resend at once. */
   public static TestPipeline start(String name, DeliveryProvider sms, DeliveryProvider email) throws Exception {
+    return start(name, sms, email, s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).build());
+  }
+
+  /** {@code settings} turns the defaults into the test app's settings (write a version above 0). */
+  public static TestPipeline start(String name, DeliveryProvider sms, DeliveryProvider email,
+                                   UnaryOperator<AppSettings> settings) throws Exception {
     String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaSettings kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix(unique + ".");
     Secrets secrets = new Secrets(Secrets.randomBytes(32));
@@ -52,23 +64,28 @@ public final class TestPipeline implements AutoCloseable {
     String appId = "app-" + unique;
     String live;
     String test;
+    String management;
     try (AppCatalog catalog = new AppCatalog(kafka)) {
+      management = catalog.createManagementKey();
       catalog.putApp(appId, "Acme " + name);
       live = catalog.createApiKey(appId, KeyMode.LIVE);
       test = catalog.createApiKey(appId, KeyMode.TEST);
+      catalog.putSettings(settings.apply(DefaultSettings.of(appId)));
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;
     Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, applicationId, 0, 0,
-        Duration.ofSeconds(15), sms, email, List.of()));
+        Duration.ofSeconds(15), true, sms, email, List.of()));
     pipeline.awaitReady(Duration.ofSeconds(60));
-    return new TestPipeline(appId, live, test, kafka, secrets, applicationId, pipeline, stateDir);
+    return new TestPipeline(appId, live, test, management, kafka, secrets, applicationId, pipeline, stateDir);
   }
 
   /** Every topic this pipeline writes: the catalogue's and the session store's changelog. */
   public List<String> allTopics() {
     List<String> names = new java.util.ArrayList<>(kafka.topics().all().stream().map(t -> t.name()).toList());
-    names.add(applicationId + "-session-store-changelog");
+    for (String store : List.of("session-store", "subject-window-store", "ip-window-store")) {
+      names.add(applicationId + "-" + store + "-changelog");
+    }
     return names;
   }
 

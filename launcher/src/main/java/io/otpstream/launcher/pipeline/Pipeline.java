@@ -27,7 +27,7 @@ public final class Pipeline implements AutoCloseable {
 
   /** What the pipeline runs with. */
   public record Options(KafkaSettings kafka, Secrets secrets, Path stateDir, String applicationId, int httpPort,
-                        int replyPartition, Duration decisionTimeout, DeliveryProvider smsProvider,
+                        int replyPartition, Duration decisionTimeout, boolean trustForwardedFor, DeliveryProvider smsProvider,
                         DeliveryProvider emailProvider, List<Consumer<RoutesConfig>> extraRoutes) {
   }
 
@@ -50,7 +50,7 @@ public final class Pipeline implements AutoCloseable {
       p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC())).start();
       p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
       p.api = p.track(new ApiServer(new ApiServer.Config(o.kafka(), o.httpPort(), o.replyPartition(), o.decisionTimeout(),
-          o.extraRoutes()), o.secrets(), p.processor::ready));
+          o.trustForwardedFor(), o.extraRoutes()), o.secrets(), p.processor::ready));
       p.api.start();
       return p;
     } catch (RuntimeException e) {

@@ -6,6 +6,8 @@ import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryStatus;
+import io.otpstream.schemas.limits.SlidingWindow;
+import io.otpstream.schemas.quota.QuotaState;
 import io.otpstream.schemas.session.SessionState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +28,7 @@ public final class TopLevelSchemas {
   public static final List<Schema> CURRENT = List.of(
       OtpCommand.getClassSchema(), OtpDecision.getClassSchema(), DeliveryRequested.getClassSchema(),
       DeliveryStatus.getClassSchema(), AuditEvent.getClassSchema(), SessionState.getClassSchema(),
-      AppCatalogRecord.getClassSchema());
+      AppCatalogRecord.getClassSchema(), SlidingWindow.getClassSchema(), QuotaState.getClassSchema());
 
   private TopLevelSchemas() {
   }

@@ -16,11 +16,15 @@ import org.apache.kafka.common.serialization.Serdes;
  * The typed topic catalogue: every topic otpstream reads or writes, declared once.
  * A prefix (empty by default) lets several installations, or test runs, share one cluster.
  *
- * <p>Keys: commands, events, deliveries and delivery statuses are keyed by subject id, so one
+ * <p>Keys: sends and resends of apps with a quota enter on {@code otp.quota} keyed by app (the
+ * quota stage, which also reads the refunds of later refusals there); sends and resends go on
+ * {@code otp.requests} keyed by client IP (the per-IP limit stage); commands, events, deliveries and delivery statuses are keyed by subject id, so one
  * subject's traffic stays on one partition and in order; replies by request id, routed to the
  * partition the waiting api instance named; the app catalogue by entry key.
  */
 public final class Topics {
+  public static final String QUOTA = "otp.quota";
+  public static final String REQUESTS = "otp.requests";
   public static final String COMMANDS = "otp.commands";
   public static final String REPLIES = "otp.replies";
   public static final String EVENTS = "otp.events";
@@ -38,6 +42,8 @@ public final class Topics {
 
   private final String prefix;
 
+  public final TopicSpec<String, OtpCommand> quota;
+  public final TopicSpec<String, OtpCommand> requests;
   public final TopicSpec<String, OtpCommand> commands;
   public final TopicSpec<String, OtpDecision> replies;
   public final TopicSpec<String, AuditEvent> events;
@@ -49,6 +55,8 @@ public final class Topics {
 
   public Topics(String prefix) {
     this.prefix = prefix == null ? "" : prefix;
+    quota = spec(QUOTA, OtpCommand.class, PARTITIONS, null, false);
+    requests = spec(REQUESTS, OtpCommand.class, PARTITIONS, null, false);
     commands = spec(COMMANDS, OtpCommand.class, PARTITIONS, null, false);
     replies = spec(REPLIES, OtpDecision.class, REPLY_PARTITIONS, Duration.ofHours(1), false);
     events = spec(EVENTS, AuditEvent.class, PARTITIONS, null, false);
@@ -68,7 +76,7 @@ public final class Topics {
   }
 
   public List<TopicSpec<?, ?>> all() {
-    return List.of(commands, replies, events, deliverySms, deliveryEmail, deliveryStatus, deliveryDeadLetter, apps);
+    return List.of(quota, requests, commands, replies, events, deliverySms, deliveryEmail, deliveryStatus, deliveryDeadLetter, apps);
   }
 
   private <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<String, V> spec(

@@ -1,70 +1,100 @@
 package io.otpstream.processor.session;
 
+import io.otpstream.processor.idempotency.Idempotency;
+import io.otpstream.processor.limits.SlidingWindows;
+import io.otpstream.processor.quota.QuotaKeeper;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.audit.AuditEvent;
+import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.command.OtpCheckRequested;
 import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.command.OtpRetried;
 import io.otpstream.schemas.common.Channel;
+import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.session.SessionState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts {@link SessionRules} to the topology: reads the session from the store, decides, writes
- * the new state, and forwards the reply, the deliveries and the audit events to their sinks.
- * Input is keyed by subject id; the session store is keyed by session id.
+ * The second stage, keyed by subject: adapts {@link SessionRules} to the topology. Reads the
+ * session and the subject's windows, decides, writes the new state, and forwards the reply, the
+ * deliveries and the audit events, all in one transaction. Sessions long past expiry and windows
+ * that slid empty are purged on stream time, so a replay purges at the same points.
  */
 public final class SessionProcessor implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Logger log = LoggerFactory.getLogger(SessionProcessor.class);
+  private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
 
   private final SessionRules rules;
-  private final SessionPolicy policy;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, SessionState> sessions;
+  private KeyValueStore<String, SlidingWindow> windowStore;
+  private SlidingWindows windows;
+  private Idempotency idempotency;
 
-  public SessionProcessor(SessionRules rules, SessionPolicy policy) {
+  public SessionProcessor(SessionRules rules) {
     this.rules = rules;
-    this.policy = policy;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.sessions = context.getStateStore(Names.SESSION_STORE);
+    this.windowStore = context.getStateStore(Names.SUBJECT_WINDOW_STORE);
+    this.windows = new SlidingWindows(windowStore);
+    this.idempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE));
+    context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
   }
 
   @Override
   public void process(Record<String, OtpCommand> record) {
     Object command = record.value() == null ? null : record.value().getCommand();
+    CommandMeta meta = meta(command);
+    if (meta == null) {
+      log.warn("skipping an empty or unknown command at key {}", record.key());
+      return;
+    }
+    long ts = record.timestamp();
+    Optional<OtpDecision> prior = idempotency.prior(meta);
+    if (prior.isPresent()) {
+      repeat(meta, record.key(), prior.get(), ts);
+      return;
+    }
     Decided decided;
     String sessionId;
     if (command instanceof OtpRequested c) {
       sessionId = c.getSessionId();
-      decided = rules.onRequested(c, sessions.get(sessionId), policy);
+      decided = rules.onRequested(c, sessions.get(sessionId), windows);
     } else if (command instanceof OtpRetried c) {
       sessionId = c.getSessionId();
-      decided = rules.onRetried(c, sessions.get(sessionId), policy);
-    } else if (command instanceof OtpCheckRequested c) {
-      sessionId = c.getSessionId();
-      decided = rules.onCheck(c, sessions.get(sessionId));
+      decided = rules.onRetried(c, sessions.get(sessionId), windows);
     } else {
-      log.warn("skipping an empty or unknown command at key {}", record.key());
-      return;
+      OtpCheckRequested c = (OtpCheckRequested) command;
+      sessionId = c.getSessionId();
+      decided = rules.onCheck(c, sessions.get(sessionId), windows);
     }
     if (decided.newState() != null) {
       sessions.put(sessionId, decided.newState());
     }
-    long ts = record.timestamp();
-    if (meta(command).getReplyTopic() != null) {
+    idempotency.remember(meta, decided.reply());
+    QuotaKeeper.refund(meta, decided.deliveries().size()).ifPresent(r ->
+        context.forward(new Record<String, SpecificRecord>(meta.getAppId(), new OtpCommand(r), ts), Names.REFUNDS_SINK));
+    if (meta.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(decided.reply().getRequestId(), decided.reply(), ts), Names.REPLIES_SINK);
     }
     for (DeliveryRequested d : decided.deliveries()) {
@@ -76,6 +106,16 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
     }
   }
 
+  /** A repeat of an idempotent request: the first decision again, and an audit line saying so; nothing else. */
+  private void repeat(CommandMeta meta, String subjectId, OtpDecision first, long ts) {
+    if (meta.getReplyTopic() != null) {
+      context.forward(new Record<String, SpecificRecord>(first.getRequestId(), first, ts), Names.REPLIES_SINK);
+    }
+    AuditEvent event = SessionRules.bareAudit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
+        first.getOutcome()).setDetail("repeat of an Idempotency-Key request; first decision returned").build();
+    context.forward(new Record<String, SpecificRecord>(subjectId, event, ts), Names.EVENTS_SINK);
+  }
+
   private static CommandMeta meta(Object command) {
     if (command instanceof OtpRequested c) {
       return c.getMeta();
@@ -83,6 +123,28 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
     if (command instanceof OtpRetried c) {
       return c.getMeta();
     }
-    return ((OtpCheckRequested) command).getMeta();
+    return command instanceof OtpCheckRequested c ? c.getMeta() : null;
+  }
+
+  private void purge(long streamTime) {
+    idempotency.purge(streamTime);
+    List<String> staleSessions = new ArrayList<>();
+    try (KeyValueIterator<String, SessionState> it = sessions.all()) {
+      it.forEachRemaining(kv -> {
+        if (streamTime >= kv.value.getExpiresAt().toEpochMilli() + SessionRules.RETENTION_AFTER_EXPIRY.toMillis()) {
+          staleSessions.add(kv.key);
+        }
+      });
+    }
+    staleSessions.forEach(sessions::delete);
+    List<String> staleWindows = new ArrayList<>();
+    try (KeyValueIterator<String, SlidingWindow> it = windowStore.all()) {
+      it.forEachRemaining(kv -> {
+        if (SlidingWindows.expired(kv.value, streamTime)) {
+          staleWindows.add(kv.key);
+        }
+      });
+    }
+    staleWindows.forEach(windowStore::delete);
   }
 }

@@ -1,6 +1,10 @@
 package io.otpstream.processor.session;
 
 import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.settings.DefaultSettings;
+import io.otpstream.processor.limits.SlidingWindows;
+import io.otpstream.processor.limits.SlidingWindows.Verdict;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.command.CommandMeta;
@@ -12,23 +16,26 @@ import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.limits.RuleCheck;
 import io.otpstream.schemas.session.SessionState;
 import io.otpstream.schemas.session.SessionStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The session rules as a pure function of (command, current state, policy): no clock, no I/O.
- * Time is the command's {@code occurred_at}, so replaying the command log reaches the same
- * decisions. The state keeps a code generation, never a code.
+ * The session rules: a function of (command, session state, the subject's windows, the settings
+ * the command carries). No clock and no I/O beyond the stores handed in: time is the command's
+ * {@code occurred_at}, so replaying the command log reaches the same decisions. The state keeps a
+ * code generation, never a code.
  */
 public final class SessionRules {
-  public static final String RULE_RESENDS_PER_SESSION = "resends_per_session";
-  public static final String RULE_CHECK_ATTEMPTS = "max_check_attempts";
   public static final int MIN_EXPIRY_SECONDS = 60;
   public static final int MAX_EXPIRY_SECONDS = 86_400;
-  public static final int MAX_ATTEMPTS = 10;
+  public static final int MAX_ATTEMPTS = 20;
+  /** How long a session is kept after it expires; past that it reads as unknown (and is purged). */
+  public static final Duration RETENTION_AFTER_EXPIRY = Duration.ofHours(1);
 
   private final OtpCodes codes;
 
@@ -36,14 +43,24 @@ public final class SessionRules {
     this.codes = codes;
   }
 
-  public Decided onRequested(OtpRequested cmd, SessionState existing, SessionPolicy policy) {
+  public static AppSettings settings(CommandMeta m) {
+    return m.getSettings() != null ? m.getSettings() : DefaultSettings.of(m.getAppId());
+  }
+
+  public Decided onRequested(OtpRequested cmd, SessionState existing, SlidingWindows windows) {
     CommandMeta m = cmd.getMeta();
-    if (existing != null) { // the same session id again: answer as before, change nothing
+    AppSettings cfg = settings(m);
+    if (existing != null && retained(existing, m.getOccurredAt())) { // the same session id again: answer as before
       return new Decided(null, reply(m, existing, Outcome.STARTED).setAttemptsRemaining(remaining(existing)).build(),
           List.of(), List.of());
     }
     Instant now = m.getOccurredAt();
-    int expiry = pick(cmd.getExpirySeconds(), policy.expirySeconds(), MIN_EXPIRY_SECONDS, MAX_EXPIRY_SECONDS);
+    Verdict sends = windows.ask(Rules.SENDS_PER_SUBJECT, cmd.getSubjectId(), cfg.getSendsPerSubject(), now.toEpochMilli());
+    if (!sends.allowed()) {
+      return limited(m, cmd.getSubjectId(), cmd.getSessionId(), null, sends);
+    }
+    windows.record(Rules.SENDS_PER_SUBJECT, cmd.getSubjectId(), cfg.getSendsPerSubject(), now.toEpochMilli());
+    int expiry = pick(cmd.getExpirySeconds(), cfg.getExpirySeconds(), MIN_EXPIRY_SECONDS, MAX_EXPIRY_SECONDS);
     SessionState s = SessionState.newBuilder()
         .setSessionId(cmd.getSessionId())
         .setAppId(m.getAppId())
@@ -54,9 +71,9 @@ public final class SessionRules {
         .setEmailTo(cmd.getEmailTo())
         .setSandbox(m.getSandbox())
         .setGeneration(0)
-        .setOtpLength(pick(cmd.getOtpLength(), policy.otpLength(), OtpCodes.MIN_LENGTH, OtpCodes.MAX_LENGTH))
+        .setOtpLength(pick(cmd.getOtpLength(), cfg.getOtpLength(), OtpCodes.MIN_LENGTH, OtpCodes.MAX_LENGTH))
         .setExpirySeconds(expiry)
-        .setMaxAttempts(pick(cmd.getMaxAttempts(), policy.maxCheckAttempts(), 1, MAX_ATTEMPTS))
+        .setMaxAttempts(pick(cmd.getMaxAttempts(), cfg.getMaxCheckAttempts(), 1, MAX_ATTEMPTS))
         .setFailedAttempts(0)
         .setResends(0)
         .setCreatedAt(now)
@@ -64,28 +81,40 @@ public final class SessionRules {
         .setExpiresAt(now.plusSeconds(expiry))
         .setTemplateId(cmd.getTemplateId())
         .setLocale(cmd.getLocale())
-        .setSettingsVersion(policy.settingsVersion())
+        .setSettingsVersion(cfg.getVersion())
         .build();
     OtpDecision reply = withCode(reply(m, s, Outcome.STARTED).setAttemptsRemaining(s.getMaxAttempts()), s).build();
-    return new Decided(s, reply, deliveries(s, now), List.of(audit(m, s, AuditType.SESSION_STARTED, Outcome.STARTED).build()));
+    AuditEvent event = audit(m, s, AuditType.SESSION_STARTED, Outcome.STARTED, sends.check()).build();
+    return new Decided(s, reply, deliveries(s, now), List.of(event));
   }
 
-  public Decided onRetried(OtpRetried cmd, SessionState s, SessionPolicy policy) {
+  public Decided onRetried(OtpRetried cmd, SessionState s, SlidingWindows windows) {
     CommandMeta m = cmd.getMeta();
+    AppSettings cfg = settings(m);
     Decided refused = refuseIfClosed(m, cmd.getSubjectId(), cmd.getSessionId(), s);
     if (refused != null) {
       return refused;
     }
     Instant now = m.getOccurredAt();
-    if (s.getResends() >= policy.maxResendsPerSession()) {
-      int retryAfter = secondsUntil(now, s.getExpiresAt());
-      OtpDecision reply = reply(m, s, Outcome.RATE_LIMITED).setRule(RULE_RESENDS_PER_SESSION)
-          .setRetryAfterSeconds(retryAfter).build();
-      AuditEvent event = audit(m, s, AuditType.LIMIT_EXCEEDED, Outcome.RATE_LIMITED)
-          .setRule(RULE_RESENDS_PER_SESSION).setLimitKey(s.getSessionId())
-          .setCount((long) s.getResends()).setLimit((long) policy.maxResendsPerSession()).build();
-      return new Decided(null, reply, List.of(), List.of(event));
+    long nowMs = now.toEpochMilli();
+    int maxResends = cfg.getMaxResendsPerSession();
+    if (s.getResends() >= maxResends) {
+      RuleCheck check = SlidingWindows.ruleCheck(Rules.RESENDS_PER_SESSION, s.getSessionId(), s.getResends(), maxResends);
+      return limited(m, s.getSubjectId(), s.getSessionId(), s,
+          new Verdict(check.getRule(), check.getKey(), false, s.getResends(), maxResends, secondsUntil(now, s.getExpiresAt())));
     }
+    long sinceLastMs = nowMs - s.getLastSentAt().toEpochMilli();
+    long cooldownMs = cfg.getResendCooldownSeconds() * 1000L;
+    if (sinceLastMs < cooldownMs) {
+      int wait = (int) Math.max(1, (cooldownMs - sinceLastMs + 999) / 1000);
+      return limited(m, s.getSubjectId(), s.getSessionId(), s,
+          new Verdict(Rules.RESEND_COOLDOWN, s.getSessionId(), false, 1, 1, wait));
+    }
+    Verdict perSubject = windows.ask(Rules.RESENDS_PER_SUBJECT, s.getSubjectId(), cfg.getResendsPerSubject(), nowMs);
+    if (!perSubject.allowed()) {
+      return limited(m, s.getSubjectId(), s.getSessionId(), s, perSubject);
+    }
+    windows.record(Rules.RESENDS_PER_SUBJECT, s.getSubjectId(), cfg.getResendsPerSubject(), nowMs);
     SessionState next = SessionState.newBuilder(s)
         .setGeneration(s.getGeneration() + 1)
         .setFailedAttempts(0)
@@ -94,17 +123,22 @@ public final class SessionRules {
         .setExpiresAt(now.plusSeconds(s.getExpirySeconds()))
         .build();
     OtpDecision reply = withCode(reply(m, next, Outcome.RESENT).setAttemptsRemaining(next.getMaxAttempts()), next).build();
-    AuditEvent event = audit(m, next, AuditType.RESENT, Outcome.RESENT)
-        .setRule(RULE_RESENDS_PER_SESSION).setLimitKey(s.getSessionId())
-        .setCount((long) next.getResends()).setLimit((long) policy.maxResendsPerSession()).build();
+    AuditEvent event = audit(m, next, AuditType.RESENT, Outcome.RESENT,
+        SlidingWindows.ruleCheck(Rules.RESENDS_PER_SESSION, s.getSessionId(), next.getResends(), maxResends), perSubject.check()).build();
     return new Decided(next, reply, deliveries(next, now), List.of(event));
   }
 
-  public Decided onCheck(OtpCheckRequested cmd, SessionState s) {
+  public Decided onCheck(OtpCheckRequested cmd, SessionState s, SlidingWindows windows) {
     CommandMeta m = cmd.getMeta();
+    AppSettings cfg = settings(m);
     Decided refused = refuseIfClosed(m, cmd.getSubjectId(), cmd.getSessionId(), s);
     if (refused != null) {
       return refused;
+    }
+    long nowMs = m.getOccurredAt().toEpochMilli();
+    Verdict failedChecks = windows.ask(Rules.FAILED_CHECKS_PER_SUBJECT, s.getSubjectId(), cfg.getFailedChecksPerSubject(), nowMs);
+    if (!failedChecks.allowed()) {
+      return limited(m, s.getSubjectId(), s.getSessionId(), s, failedChecks);
     }
     boolean allMatch = !cmd.getCodes().isEmpty();
     for (SubmittedCode c : cmd.getCodes()) {
@@ -116,37 +150,42 @@ public final class SessionRules {
       return new Decided(verified, reply(m, verified, Outcome.VERIFIED).setAttemptsRemaining(remaining(s)).build(),
           List.of(), List.of(audit(m, verified, AuditType.VERIFIED, Outcome.VERIFIED).build()));
     }
+    windows.record(Rules.FAILED_CHECKS_PER_SUBJECT, s.getSubjectId(), cfg.getFailedChecksPerSubject(), nowMs);
     int failed = s.getFailedAttempts() + 1;
     boolean lock = failed >= s.getMaxAttempts();
     SessionState next = SessionState.newBuilder(s).setFailedAttempts(failed)
         .setStatus(lock ? SessionStatus.LOCKED : SessionStatus.OPEN).build();
+    RuleCheck attempts = SlidingWindows.ruleCheck(Rules.CHECK_ATTEMPTS, s.getSessionId(), failed, s.getMaxAttempts());
     List<AuditEvent> events = new ArrayList<>();
-    events.add(audit(m, next, AuditType.CHECK_FAILED, Outcome.WRONG_CODE).setRule(RULE_CHECK_ATTEMPTS)
-        .setLimitKey(s.getSessionId()).setCount((long) failed).setLimit((long) s.getMaxAttempts()).build());
+    events.add(audit(m, next, AuditType.CHECK_FAILED, Outcome.WRONG_CODE, attempts, failedChecks.check()).build());
     if (lock) {
-      events.add(audit(m, next, AuditType.LOCKED, Outcome.LOCKED).setRule(RULE_CHECK_ATTEMPTS)
-          .setLimitKey(s.getSessionId()).setCount((long) failed).setLimit((long) s.getMaxAttempts()).build());
+      events.add(audit(m, next, AuditType.LOCKED, Outcome.LOCKED, attempts).build());
     }
     OtpDecision reply = reply(m, next, Outcome.WRONG_CODE).setAttemptsRemaining(remaining(next)).build();
     return new Decided(next, reply, List.of(), events);
   }
 
-  /** Unknown, expired, verified or locked sessions refuse resends and checks alike. */
+  /** A refusal by a limit: reply RATE_LIMITED with the rule and Retry-After, audit LIMIT_EXCEEDED. */
+  private Decided limited(CommandMeta m, String subjectId, String sessionId, SessionState s, Verdict v) {
+    OtpDecision.Builder reply = s != null ? reply(m, s, Outcome.RATE_LIMITED) : bareReply(m, sessionId, Outcome.RATE_LIMITED);
+    reply.setRule(v.rule()).setRetryAfterSeconds(v.retryAfterSeconds());
+    AuditEvent.Builder event = s != null ? audit(m, s, AuditType.LIMIT_EXCEEDED, Outcome.RATE_LIMITED, v.check())
+        : bareAudit(m, subjectId, sessionId, AuditType.LIMIT_EXCEEDED, Outcome.RATE_LIMITED, v.check());
+    event.setRule(v.rule()).setLimitKey(v.key()).setCount((long) v.countInWindow()).setLimit((long) v.limit());
+    return new Decided(null, reply.build(), List.of(), List.of(event.build()));
+  }
+
+  /** Unknown, purged, expired, verified or locked sessions refuse resends and checks alike. */
   private Decided refuseIfClosed(CommandMeta m, String subjectId, String sessionId, SessionState s) {
-    if (s == null) {
-      OtpDecision reply = OtpDecision.newBuilder().setRequestId(m.getRequestId()).setReplyPartition(m.getReplyPartition())
-          .setSessionId(sessionId).setOutcome(Outcome.NOT_FOUND).setDecidedAt(m.getOccurredAt())
-          .setSettingsVersion(m.getSettingsVersion()).build();
-      AuditEvent event = AuditEvent.newBuilder().setType(AuditType.NOT_FOUND).setOutcome(Outcome.NOT_FOUND)
-          .setRequestId(m.getRequestId()).setOccurredAt(m.getOccurredAt()).setAppId(m.getAppId())
-          .setSubjectId(subjectId).setSessionId(sessionId).setClientIp(m.getClientIp())
-          .setSettingsVersion(m.getSettingsVersion()).build();
-      return new Decided(null, reply, List.of(), List.of(event));
+    Instant now = m.getOccurredAt();
+    if (s == null || !retained(s, now)) {
+      return new Decided(null, bareReply(m, sessionId, Outcome.NOT_FOUND).build(), List.of(),
+          List.of(bareAudit(m, subjectId, sessionId, AuditType.NOT_FOUND, Outcome.NOT_FOUND).build()));
     }
     Outcome outcome = switch (s.getStatus()) {
       case VERIFIED -> Outcome.ALREADY_VERIFIED;
       case LOCKED -> Outcome.LOCKED;
-      default -> m.getOccurredAt().isBefore(s.getExpiresAt()) ? null : Outcome.EXPIRED;
+      default -> now.isBefore(s.getExpiresAt()) ? null : Outcome.EXPIRED;
     };
     if (outcome == null) {
       return null;
@@ -156,16 +195,34 @@ public final class SessionRules {
         List.of(audit(m, s, type, outcome).setDetail("session " + s.getStatus().name().toLowerCase()).build()));
   }
 
+  /**
+   * Is the session still kept at {@code now}? Past this, it reads as unknown whether or not
+   * housekeeping has purged it yet, so purging never changes a decision.
+   */
+  public static boolean retained(SessionState s, Instant now) {
+    return now.isBefore(s.getExpiresAt().plus(RETENTION_AFTER_EXPIRY));
+  }
+
+  static OtpDecision.Builder bareReply(CommandMeta m, String sessionId, Outcome outcome) {
+    return OtpDecision.newBuilder().setRequestId(m.getRequestId()).setReplyPartition(m.getReplyPartition())
+        .setSessionId(sessionId).setOutcome(outcome).setDecidedAt(m.getOccurredAt())
+        .setSettingsVersion(settings(m).getVersion());
+  }
+
+  static AuditEvent.Builder bareAudit(CommandMeta m, String subjectId, String sessionId, AuditType type, Outcome outcome,
+                                      RuleCheck... checks) {
+    List<RuleCheck> all = new ArrayList<>(m.getChecks());
+    all.addAll(List.of(checks));
+    return AuditEvent.newBuilder().setType(type).setOutcome(outcome)
+        .setRequestId(m.getRequestId()).setOccurredAt(m.getOccurredAt()).setAppId(m.getAppId())
+        .setSubjectId(subjectId).setSessionId(sessionId).setClientIp(m.getClientIp())
+        .setSettingsVersion(settings(m).getVersion()).setChecks(all);
+  }
+
   private OtpDecision.Builder reply(CommandMeta m, SessionState s, Outcome outcome) {
-    return OtpDecision.newBuilder()
-        .setRequestId(m.getRequestId())
-        .setReplyPartition(m.getReplyPartition())
-        .setSessionId(s.getSessionId())
-        .setOutcome(outcome)
-        .setDecidedAt(m.getOccurredAt())
+    return bareReply(m, s.getSessionId(), outcome)
         .setExpiresAt(s.getExpiresAt())
-        .setChannels(s.getChannels())
-        .setSettingsVersion(s.getSettingsVersion());
+        .setChannels(s.getChannels());
   }
 
   /** Sandbox sessions are the one place a code leaves the service in a reply: their API returns it. */
@@ -176,18 +233,8 @@ public final class SessionRules {
     return reply;
   }
 
-  private static AuditEvent.Builder audit(CommandMeta m, SessionState s, AuditType type, Outcome outcome) {
-    return AuditEvent.newBuilder()
-        .setType(type)
-        .setOutcome(outcome)
-        .setRequestId(m.getRequestId())
-        .setOccurredAt(m.getOccurredAt())
-        .setAppId(s.getAppId())
-        .setSubjectId(s.getSubjectId())
-        .setSessionId(s.getSessionId())
-        .setClientIp(m.getClientIp())
-        .setGeneration(s.getGeneration())
-        .setSettingsVersion(s.getSettingsVersion());
+  private static AuditEvent.Builder audit(CommandMeta m, SessionState s, AuditType type, Outcome outcome, RuleCheck... checks) {
+    return bareAudit(m, s.getSubjectId(), s.getSessionId(), type, outcome, checks).setGeneration(s.getGeneration());
   }
 
   private static List<DeliveryRequested> deliveries(SessionState s, Instant now) {
@@ -219,9 +266,9 @@ public final class SessionRules {
     return Math.max(0, s.getMaxAttempts() - s.getFailedAttempts());
   }
 
-  /** A per-request override, clamped to the bounds the api also enforces; the processor never trusts its input. */
+  /** A per-request override, clamped to fixed bounds; the processor never trusts its input. */
   private static int pick(Integer requested, int dflt, int min, int max) {
-    return requested == null ? dflt : Math.max(min, Math.min(max, requested));
+    return Math.max(min, Math.min(max, requested == null ? dflt : requested));
   }
 
   private static int secondsUntil(Instant now, Instant then) {

@@ -2,13 +2,35 @@ package io.otpstream.processor.topology;
 
 /** Every node and store of the topology, named once: renaming one orphans its changelog. */
 public final class Names {
+  // stage 0, keyed by app (apps with a quota)
+  public static final String QUOTA_SOURCE = "quota-source";
+  public static final String QUOTA_KEEPER = "quota-keeper";
+  public static final String QUOTA_STORE = "quota-store";
+  public static final String QUOTA_IDEMPOTENCY_STORE = "quota-idempotency-store";
+  public static final String QUOTA_ADMITTED_SINK = "quota-admitted-sink";
+  public static final String QUOTA_REPLIES_SINK = "quota-replies-sink";
+  public static final String QUOTA_EVENTS_SINK = "quota-events-sink";
+  // stage 1, keyed by client IP
+  public static final String REQUESTS_SOURCE = "requests-source";
+  public static final String REQUEST_LIMITER = "request-limiter";
+  public static final String IP_WINDOW_STORE = "ip-window-store";
+  public static final String IP_IDEMPOTENCY_STORE = "ip-idempotency-store";
+  public static final String ADMITTED_SINK = "admitted-commands-sink";
+  // stage 2, keyed by subject
   public static final String COMMANDS_SOURCE = "commands-source";
   public static final String SESSION_DECIDER = "session-decider";
   public static final String SESSION_STORE = "session-store";
+  public static final String SUBJECT_WINDOW_STORE = "subject-window-store";
+  public static final String SESSION_IDEMPOTENCY_STORE = "session-idempotency-store";
+  public static final String LIMITER_REPLIES_SINK = "limiter-replies-sink";
+  public static final String LIMITER_EVENTS_SINK = "limiter-events-sink";
+  public static final String LIMITER_REFUNDS_SINK = "limiter-refunds-sink";
+  // stage 2 sinks: each stage has its own, so the stages stay separate sub-topologies (own tasks, own stream time)
   public static final String REPLIES_SINK = "replies-sink";
   public static final String EVENTS_SINK = "events-sink";
   public static final String DELIVERY_SMS_SINK = "delivery-sms-sink";
   public static final String DELIVERY_EMAIL_SINK = "delivery-email-sink";
+  public static final String REFUNDS_SINK = "refunds-sink";
 
   private Names() {
   }

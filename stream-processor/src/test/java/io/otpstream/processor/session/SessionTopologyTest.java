@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.processor.topology.OtpTopology;
+import io.otpstream.schemas.apps.AppSettings;
+import io.otpstream.schemas.apps.Limit;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.command.CommandMeta;
@@ -23,6 +26,7 @@ import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.limits.RuleCheck;
 import io.otpstream.schemas.session.SessionState;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.ByteBuffer;
@@ -46,8 +50,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The session rules end to end through the processor topology: commands in on otp.commands,
- * replies, deliveries and audit events out, with event times set on every command.
+ * The session rules end to end through the processor topology: commands in on otp.commands
+ * (stage 2, keyed by subject), replies, deliveries and audit events out, with event times set on
+ * every command. Commands carry {@link #SETTINGS}: the defaults without a resend cooldown and with
+ * generous per-subject windows, so these tests exercise the session rules themselves; the limits
+ * have their own boundary tests ({@code RuleBoundaryTest}).
  */
 class SessionTopologyTest {
   private static final String APP = "app-1";
@@ -58,6 +65,14 @@ class SessionTopologyTest {
   private static final String CLIENT_IP = "203.0.113.7";
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final Duration EXPIRY = Duration.ofSeconds(600);
+  private static final Duration RETENTION = Duration.ofHours(1);
+  /** The built-in settings, minus the resend cooldown, with per-subject windows that never bind here. */
+  private static final AppSettings SETTINGS = AppSettings.newBuilder(DefaultSettings.of(APP))
+      .setResendCooldownSeconds(0)
+      .setSendsPerSubject(new Limit(1_000, 3600))
+      .setResendsPerSubject(new Limit(1_000, 600))
+      .setFailedChecksPerSubject(new Limit(1_000, 3600))
+      .build();
 
   private final OtpCodes codes = new OtpCodes(new Secrets(new byte[32]));
   private final Topics topics = Topics.defaults();
@@ -196,10 +211,10 @@ class SessionTopologyTest {
     assertEquals(Outcome.WRONG_CODE, fifth.reply().getOutcome());
     assertEquals(0, fifth.reply().getAttemptsRemaining());
     assertEquals(List.of(AuditType.CHECK_FAILED, AuditType.LOCKED), types(fifth.events()));
+    // the attempts rule now travels in `checks` (rule, key = session, count after this check, limit)
     final AuditEvent locked = fifth.events().get(1);
-    assertEquals(SessionRules.RULE_CHECK_ATTEMPTS, locked.getRule());
-    assertEquals(5L, locked.getCount());
-    assertEquals(5L, locked.getLimit());
+    assertEquals(List.of(new RuleCheck(Rules.CHECK_ATTEMPTS, SESSION, 5L, 5L)), locked.getChecks());
+    assertTrue(fifth.events().get(0).getChecks().contains(new RuleCheck(Rules.CHECK_ATTEMPTS, SESSION, 5L, 5L)));
   }
 
   @Test
@@ -301,14 +316,16 @@ class SessionTopologyTest {
 
     final OtpDecision reply = fourth.reply();
     assertEquals(Outcome.RATE_LIMITED, reply.getOutcome());
-    assertEquals("resends_per_session", reply.getRule());
+    assertEquals(Rules.RESENDS_PER_SESSION, reply.getRule());
+    assertEquals("max_resends_per_session", reply.getRule());
     assertNotNull(reply.getRetryAfterSeconds());
     assertTrue(reply.getRetryAfterSeconds() > 0, "retry_after_seconds " + reply.getRetryAfterSeconds());
     assertTrue(fourth.sms().isEmpty());
     assertTrue(fourth.email().isEmpty());
     assertEquals(List.of(AuditType.LIMIT_EXCEEDED), types(fourth.events()));
     final AuditEvent limit = fourth.events().get(0);
-    assertEquals("resends_per_session", limit.getRule());
+    assertEquals(Rules.RESENDS_PER_SESSION, limit.getRule());
+    assertEquals(SESSION, limit.getLimitKey());
     assertEquals(3L, limit.getCount());
     assertEquals(3L, limit.getLimit());
   }
@@ -338,12 +355,25 @@ class SessionTopologyTest {
   }
 
   @Test
-  void check_after_expires_at_is_expired() {
+  void check_after_expires_at_is_expired_until_the_session_is_retained_no_longer() {
     final Instant expiresAt = h.send(T0).reply().getExpiresAt();
 
-    final Out out = h.check(expiresAt.plusSeconds(3600), code(0));
+    final Out out = h.check(expiresAt.plus(RETENTION).minusMillis(1), code(0));
 
     assertEquals(Outcome.EXPIRED, out.reply().getOutcome());
+    assertEquals(List.of(AuditType.EXPIRED), types(out.events()));
+  }
+
+  @Test
+  void check_one_hour_after_expires_at_is_not_found() {
+    final Instant expiresAt = h.send(T0).reply().getExpiresAt();
+
+    final Out out = h.check(expiresAt.plus(RETENTION), code(0));
+
+    assertEquals(Outcome.NOT_FOUND, out.reply().getOutcome());
+    assertEquals(SESSION, out.reply().getSessionId());
+    assertNull(out.reply().getExpiresAt());
+    assertEquals(List.of(AuditType.NOT_FOUND), types(out.events()));
   }
 
   @Test
@@ -507,6 +537,42 @@ class SessionTopologyTest {
     assertDelivery(out.sms().get(0), Channel.SMS, PHONE, 0, 10, T0, T0.plusSeconds(60));
   }
 
+  // ---- 11. settings carried by the command -------------------------------------------------
+
+  @Test
+  void without_settings_on_the_command_the_defaults_apply_including_the_30_second_resend_cooldown() {
+    final UnaryOperator<OtpCommand> noSettings = c -> {
+      final OtpCommand copy = OtpCommand.newBuilder(c).build();
+      metaOf(copy).setSettings(null);
+      return copy;
+    };
+    h.pipe(T0, noSettings.apply(requested(h.nextRequestId(), T0, false, UnaryOperator.identity())));
+    final Instant early = T0.plusSeconds(30).minusMillis(1);
+    final Instant due = T0.plusSeconds(30);
+
+    final Out refused = h.pipe(early, noSettings.apply(retried(h.nextRequestId(), early, SESSION, false)));
+    final Out resent = h.pipe(due, noSettings.apply(retried(h.nextRequestId(), due, SESSION, false)));
+
+    assertEquals(Outcome.RATE_LIMITED, refused.reply().getOutcome());
+    assertEquals(Rules.RESEND_COOLDOWN, refused.reply().getRule());
+    assertEquals(1, refused.reply().getRetryAfterSeconds());
+    assertEquals(0L, refused.reply().getSettingsVersion());
+    assertEquals(Outcome.RESENT, resent.reply().getOutcome());
+  }
+
+  @Test
+  void the_settings_version_the_command_carries_is_echoed_in_reply_and_audit_event() {
+    final OtpCommand cmd = requested(h.nextRequestId(), T0, false, UnaryOperator.identity());
+    metaOf(cmd).setSettings(AppSettings.newBuilder(SETTINGS).setVersion(42).build());
+    metaOf(cmd).setSettingsVersion(42);
+
+    final Out out = h.pipe(T0, cmd);
+
+    assertEquals(42L, out.reply().getSettingsVersion());
+    assertEquals(42L, out.events().get(0).getSettingsVersion());
+    assertEquals(42L, h.session(SESSION).getSettingsVersion());
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   /** A fixed sequence touching every rule; returns the replies in order. */
@@ -570,9 +636,21 @@ class SessionTopologyTest {
         .setClientIp(CLIENT_IP)
         .setReplyTopic(Topics.REPLIES)
         .setReplyPartition(0)
-        .setSettingsVersion(0)
+        .setSettingsVersion(SETTINGS.getVersion())
+        .setSettings(AppSettings.newBuilder(SETTINGS).build())
         .setSandbox(sandbox)
         .build();
+  }
+
+  private static CommandMeta metaOf(final OtpCommand command) {
+    final Object c = command.getCommand();
+    if (c instanceof OtpRequested r) {
+      return r.getMeta();
+    }
+    if (c instanceof OtpRetried r) {
+      return r.getMeta();
+    }
+    return ((OtpCheckRequested) c).getMeta();
   }
 
   private static OtpCommand requested(final String requestId, final Instant at, final boolean sandbox,
@@ -615,7 +693,7 @@ class SessionTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("driver-" + harnesses.size()).toString());
     final TopologyTestDriver driver = new TopologyTestDriver(
-        OtpTopology.build(topics, codes, SessionPolicy.DEFAULTS), props);
+        OtpTopology.build(topics, codes), props);
     final Harness harness = new Harness(driver);
     harnesses.add(harness);
     return harness;

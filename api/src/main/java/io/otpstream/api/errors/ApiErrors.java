@@ -1,0 +1,35 @@
+package io.otpstream.api.errors;
+
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Renders failures outside the Sendmator family as {@code {code, type, message}}, never a stack trace. */
+public final class ApiErrors {
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {
+  }
+
+  public static void render(Context ctx, ApiError e) {
+    if (e.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", e.code());
+    body.put("type", e.type());
+    body.put("message", e.getMessage());
+    ctx.status(e.status()).json(body);
+  }
+
+  public static void handle(Throwable t, Context ctx) {
+    if (t instanceof ApiError e) {
+      render(ctx, e);
+      return;
+    }
+    log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), t);
+    render(ctx, new ApiError(io.javalin.http.HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal", "Internal error", null));
+  }
+}

@@ -1,0 +1,30 @@
+package io.otpstream.api.gateway;
+
+import io.javalin.http.Context;
+import java.util.regex.Pattern;
+
+/**
+ * The client IP that per-IP limits count: the connection's peer, or, behind a trusted proxy
+ * ({@code OTP_TRUST_FORWARDED_FOR=true}), the first address of {@code X-Forwarded-For}.
+ */
+public final class ClientIp {
+  private static final Pattern ADDRESS = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
+  private final boolean trustForwardedFor;
+
+  public ClientIp(boolean trustForwardedFor) {
+    this.trustForwardedFor = trustForwardedFor;
+  }
+
+  public String of(Context ctx) {
+    if (trustForwardedFor) {
+      String forwarded = ctx.header("X-Forwarded-For");
+      if (forwarded != null) {
+        String first = forwarded.split(",", 2)[0].strip();
+        if (ADDRESS.matcher(first).matches()) {
+          return first;
+        }
+      }
+    }
+    return ctx.ip();
+  }
+}

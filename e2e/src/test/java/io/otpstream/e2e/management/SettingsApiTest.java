@@ -1,0 +1,126 @@
+package io.otpstream.e2e.management;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.dispatcher.provider.OutboxProvider;
+import io.otpstream.e2e.support.Http;
+import io.otpstream.e2e.support.SharedKafka;
+import io.otpstream.e2e.support.TestPipeline;
+import io.otpstream.e2e.support.TopicReader;
+import io.otpstream.schemas.audit.AuditEvent;
+import io.otpstream.schemas.audit.AuditType;
+import io.otpstream.schemas.serde.AvroSerde;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GET/PUT /v2/apps/{appId}/settings: validation, versions, and a change that applies to the next decision. */
+class SettingsApiTest {
+  private static TestPipeline pipeline;
+  private static Http http;
+  private static Map<String, String> auth;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    OutboxProvider sms = new OutboxProvider(outbox, "sms", Clock.systemUTC());
+    OutboxProvider email = new OutboxProvider(outbox, "email", Clock.systemUTC());
+    pipeline = TestPipeline.start("settings", sms, email, s -> s); // version 0: the defaults
+    http = new Http(pipeline.baseUrl());
+    auth = Map.of("Authorization", "Bearer " + pipeline.managementKey);
+  }
+
+  @AfterAll
+  static void stop() {
+    pipeline.close();
+  }
+
+  private static String path() {
+    return "/v2/apps/" + pipeline.appId + "/settings";
+  }
+
+  @Test
+  void settings_are_read_replaced_validated_and_versioned_and_apply_to_the_next_decision() {
+    Http.Response initial = http.get(path(), auth);
+    assertEquals(200, initial.status(), initial.raw());
+    long v0 = initial.json().get("version").asLong();
+    assertEquals(30, initial.json().get("resend_cooldown_seconds").asInt());
+    assertEquals(5, initial.json().get("resends_per_subject").get("limit").asInt());
+    assertEquals(600, initial.json().get("resends_per_subject").get("window_seconds").asInt());
+    assertTrue(initial.json().get("quota").isNull());
+
+    // a refused cooldown under the current settings
+    Http.Response sent = http.postJson("/api/v1/otp/send", pipeline.liveKey,
+        Map.of("channels", List.of("email"), "recipients", Map.of("email", "settings@example.com")));
+    String token = sent.json().get("data").get("session_token").asText();
+    Http.Response cooled = http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token));
+    assertEquals(429, cooled.status(), cooled.raw());
+    assertEquals("resend_cooldown_seconds", cooled.json().get("rule").asText());
+    int retryAfter = Integer.parseInt(cooled.header("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 30, "Retry-After " + retryAfter);
+
+    Http.Response put = http.put(path(), auth, "{\"resend_cooldown_seconds\": 0, \"max_resends_per_session\": 1,"
+        + " \"sends_per_ip\": {\"limit\": 50, \"window_seconds\": 60}, \"allowed_countries\": [\"fr\", \"US\"]}");
+    assertEquals(200, put.status(), put.raw());
+    JsonNode v = put.json();
+    assertEquals(v0 + 1, v.get("version").asLong());
+    assertEquals(0, v.get("resend_cooldown_seconds").asInt());
+    assertEquals(List.of("FR", "US"), List.of(v.get("allowed_countries").get(0).asText(), v.get("allowed_countries").get(1).asText()));
+    assertEquals(6, v.get("otp_length").asInt(), "fields left out take their defaults");
+    assertEquals(v0 + 1, http.get(path(), auth).json().get("version").asLong());
+
+    // the next decision uses the new version, with no restart
+    assertEquals(200, http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token)).status());
+    Http.Response second = http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token));
+    assertEquals(429, second.status(), second.raw());
+    assertEquals("max_resends_per_session", second.json().get("rule").asText());
+
+    AvroSerde<AuditEvent> serde = AvroSerde.of(AuditEvent.class);
+    List<AuditEvent> events = TopicReader.readUntil(SharedKafka.bootstrapServers(), pipeline.kafka.topics().events.name(),
+        all -> all.stream().map(r -> serde.decode(r.value())).filter(e -> e.getType() == AuditType.RESENT).count() == 1)
+        .stream().map(r -> serde.decode(r.value())).toList();
+    AuditEvent resent = events.stream().filter(e -> e.getType() == AuditType.RESENT).findFirst().orElseThrow();
+    assertEquals(v0 + 1, resent.getSettingsVersion(), "the decision records the settings version it used");
+    assertTrue(events.stream().filter(e -> e.getType() == AuditType.SESSION_STARTED).allMatch(e -> e.getSettingsVersion() == v0));
+  }
+
+  @Test
+  void a_value_out_of_range_is_refused_with_400_naming_the_field() {
+    Map<String, String> cases = Map.of(
+        "{\"otp_length\": 3}", "otp_length",
+        "{\"expiry_seconds\": 999999}", "expiry_seconds",
+        "{\"sends_per_ip\": {\"limit\": 0, \"window_seconds\": 60}}", "sends_per_ip.limit",
+        "{\"failed_checks_per_subject\": {\"limit\": 5}}", "failed_checks_per_subject",
+        "{\"allowed_countries\": [\"XX\"]}", "allowed_countries",
+        "{\"quota\": -1}", "quota",
+        "{\"otp_lenght\": 6}", "otp_lenght",
+        "{\"otp_length\": \"six\"}", "otp_length");
+    cases.forEach((body, field) -> {
+      Http.Response r = http.put(path(), auth, body);
+      assertEquals(400, r.status(), body + " -> " + r.raw());
+      assertEquals("bad_request", r.json().get("code").asText());
+      assertTrue(r.json().get("message").asText().contains(field), body + " -> " + r.raw());
+    });
+    Http.Response notJson = http.put(path(), auth, "{");
+    assertEquals(400, notJson.status(), notJson.raw());
+  }
+
+  @Test
+  void the_management_key_is_required_and_an_unknown_app_is_404() {
+    assertEquals(401, http.get(path(), Map.of()).status());
+    Http.Response wrong = http.get(path(), Map.of("Authorization", "Bearer mk_nope"));
+    assertEquals(401, wrong.status());
+    assertEquals("unauthorized", wrong.json().get("code").asText());
+    assertEquals(401, http.get(path(), Map.of("Authorization", "Bearer " + pipeline.liveKey)).status(), "an API key is not a management key");
+    Http.Response missing = http.get("/v2/apps/nope/settings", auth);
+    assertEquals(404, missing.status(), missing.raw());
+    assertEquals("not_found", missing.json().get("code").asText());
+  }
+}

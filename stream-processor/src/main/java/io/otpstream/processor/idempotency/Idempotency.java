@@ -1,0 +1,75 @@
+package io.otpstream.processor.idempotency;
+
+import io.otpstream.schemas.command.CommandMeta;
+import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.decision.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * What a stage decided for each request that carried an {@code Idempotency-Key}, kept 24 hours
+ * (of stream time). The api gives such requests a request id derived from the key, so a repeat
+ * finds the first outcome here and changes nothing: no second count, session or message.
+ */
+public final class Idempotency {
+  public static final Duration RETENTION = Duration.ofHours(24);
+  /** The marker a first stage keeps for a request it passed on: "forward the repeat, count nothing". */
+  private static final Outcome FORWARDED = Outcome.UNKNOWN;
+
+  private final KeyValueStore<String, OtpDecision> store;
+
+  public Idempotency(KeyValueStore<String, OtpDecision> store) {
+    this.store = store;
+  }
+
+  public static boolean applies(CommandMeta m) {
+    return m.getIdempotencyKey() != null;
+  }
+
+  /** The first outcome of this request, re-addressed to whoever waits for the repeat. */
+  public Optional<OtpDecision> prior(CommandMeta m) {
+    if (!applies(m)) {
+      return Optional.empty();
+    }
+    OtpDecision d = store.get(m.getRequestId());
+    // Past 24 h a key is forgotten, whether or not housekeeping has purged it yet.
+    if (d == null || m.getOccurredAt().toEpochMilli() - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis()) {
+      return Optional.empty();
+    }
+    return Optional.of(OtpDecision.newBuilder(d).setReplyPartition(m.getReplyPartition()).build());
+  }
+
+  public static boolean forwarded(OtpDecision prior) {
+    return prior.getOutcome() == FORWARDED;
+  }
+
+  public void remember(CommandMeta m, OtpDecision decision) {
+    if (applies(m)) {
+      store.put(m.getRequestId(), decision);
+    }
+  }
+
+  public void rememberForwarded(CommandMeta m) {
+    if (applies(m)) {
+      store.put(m.getRequestId(), OtpDecision.newBuilder().setRequestId(m.getRequestId()).setOutcome(FORWARDED)
+          .setDecidedAt(m.getOccurredAt()).build());
+    }
+  }
+
+  /** Forgets what is older than 24 h of stream time. */
+  public void purge(long streamTime) {
+    List<String> stale = new ArrayList<>();
+    try (KeyValueIterator<String, OtpDecision> it = store.all()) {
+      it.forEachRemaining(kv -> {
+        if (streamTime - kv.value.getDecidedAt().toEpochMilli() >= RETENTION.toMillis()) {
+          stale.add(kv.key);
+        }
+      });
+    }
+    stale.forEach(store::delete);
+  }
+}

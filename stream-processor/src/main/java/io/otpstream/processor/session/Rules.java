@@ -1,0 +1,19 @@
+package io.otpstream.processor.session;
+
+/** Rule names as they appear in replies, audit events and API errors (DESIGN §5 setting names). */
+public final class Rules {
+  public static final String RESENDS_PER_SESSION = "max_resends_per_session";
+  public static final String CHECK_ATTEMPTS = "max_check_attempts";
+  public static final String RESEND_COOLDOWN = "resend_cooldown_seconds";
+  public static final String RESENDS_PER_SUBJECT = "resends_per_subject";
+  public static final String RESENDS_PER_IP = "resends_per_ip";
+  public static final String SENDS_PER_SUBJECT = "sends_per_subject";
+  public static final String SENDS_PER_IP = "sends_per_ip";
+  public static final String FAILED_CHECKS_PER_SUBJECT = "failed_checks_per_subject";
+  public static final String ALLOWED_COUNTRIES = "allowed_countries";
+  public static final String PREMIUM_RATE = "premium_rate";
+  public static final String QUOTA = "quota";
+
+  private Rules() {
+  }
+}
