@@ -35,8 +35,11 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   public static final long MAX_BODY_BYTES = 64 * 1024;
 
-  /** What the api needs. {@code extraRoutes} lets the local launcher add its dev pages. */
-  public record Config(KafkaSettings kafka, int port, int replyPartition, Duration decisionTimeout,
+  /**
+   * What the api needs. {@code host} is the address to listen on (null: every interface);
+   * {@code extraRoutes} lets the local launcher add its dev pages.
+   */
+  public record Config(KafkaSettings kafka, String host, int port, int replyPartition, Duration decisionTimeout,
                        boolean trustForwardedFor, List<Consumer<RoutesConfig>> extraRoutes) {
   }
 
@@ -52,12 +55,15 @@ public final class ApiServer implements AutoCloseable {
     SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, Clock.systemUTC(),
         new ClientIp(config.trustForwardedFor()));
     SettingsRoutes settings = new SettingsRoutes(directory, catalog, Clock.systemUTC());
-    BooleanSupplier ready = () -> directory.caughtUp() && pipelineReady.getAsBoolean();
+    BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       cfg.http.maxRequestSize = MAX_BODY_BYTES;
       cfg.jetty.port = config.port();
+      if (config.host() != null) {
+        cfg.jetty.host = config.host();
+      }
       HealthRoutes.register(cfg.routes, ready);
       sendmator.register(cfg.routes);
       settings.register(cfg.routes);

@@ -92,7 +92,7 @@ final class ServiceCommands {
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
       }
-      ApiServer api = new ApiServer(new ApiServer.Config(kafka, intEnv("OTP_HTTP_PORT", 8080), intEnv("OTP_REPLY_PARTITION", 0),
+      ApiServer api = new ApiServer(new ApiServer.Config(kafka, env().get("OTP_HTTP_HOST"), intEnv("OTP_HTTP_PORT", 8080), intEnv("OTP_REPLY_PARTITION", 0),
           Duration.ofMillis(intEnv("OTP_DECISION_TIMEOUT_MS", 5000)),
           Boolean.parseBoolean(env().getOrDefault("OTP_TRUST_FORWARDED_FOR", "false")), List.of()), secrets(), () -> true).start();
       return runUntilStopped(api);

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ public final class AppDirectory implements AutoCloseable {
   }
 
   public boolean caughtUp() {
-    return caughtUp;
+    return caughtUp && thread.isAlive();
   }
 
   public Optional<ApiKey> apiKeyByHash(String keyHash) {
@@ -115,8 +116,13 @@ public final class AppDirectory implements AutoCloseable {
       consumer.seekToBeginning(partitions);
       caughtUpTarget = consumer.endOffsets(partitions);
       while (running) {
-        for (ConsumerRecord<String, AppCatalogRecord> r : consumer.poll(Duration.ofMillis(200))) {
-          apply(r.key(), r.value());
+        try {
+          for (ConsumerRecord<String, AppCatalogRecord> r : consumer.poll(Duration.ofMillis(200))) {
+            apply(r.key(), r.value());
+          }
+        } catch (RecordDeserializationException e) {
+          log.warn("skipping an unreadable catalogue entry at {} offset {}", e.topicPartition(), e.offset());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
         }
         if (!caughtUp && caughtUpTarget.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
           caughtUp = true;

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The client IP that per-IP limits count: the connection's peer, or, behind a trusted proxy
- * ({@code OTP_TRUST_FORWARDED_FOR=true}), the first address of {@code X-Forwarded-For}.
+ * ({@code OTP_TRUST_FORWARDED_FOR=true}), the last address of {@code X-Forwarded-For}: the one
+ * the proxy appended. Earlier entries are the client's to write, so they are never trusted.
  */
 public final class ClientIp {
   private static final Pattern ADDRESS = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
@@ -19,9 +20,10 @@ public final class ClientIp {
     if (trustForwardedFor) {
       String forwarded = ctx.header("X-Forwarded-For");
       if (forwarded != null) {
-        String first = forwarded.split(",", 2)[0].strip();
-        if (ADDRESS.matcher(first).matches()) {
-          return first;
+        String[] hops = forwarded.split(",");
+        String last = hops[hops.length - 1].strip();
+        if (ADDRESS.matcher(last).matches()) {
+          return last;
         }
       }
     }

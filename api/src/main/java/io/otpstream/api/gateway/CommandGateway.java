@@ -16,11 +16,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -57,6 +59,10 @@ public final class CommandGateway implements AutoCloseable {
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     pp.put(ProducerConfig.CLIENT_ID_CONFIG, "otp-api-commands-" + replyPartition);
+    // never hold an HTTP thread longer than the decision timeout when Kafka is unreachable
+    pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+    pp.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000L) + 1000);
+    pp.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000L));
     this.producer = new KafkaProducer<>(pp, new StringSerializer(), topics.commands.valueSerde().serializer());
     Properties cp = kafka.clientProperties();
     cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -81,6 +87,11 @@ public final class CommandGateway implements AutoCloseable {
     }
   }
 
+  /** False once the reply reader has stopped: the api cannot answer and is not ready. */
+  public boolean alive() {
+    return replyThread.isAlive();
+  }
+
   public int replyPartition() {
     return replyPartition;
   }
@@ -96,16 +107,24 @@ public final class CommandGateway implements AutoCloseable {
   /** Sends the command to {@code topic}, keyed by {@code key}, with the event time {@code occurredAt}. */
   public CompletableFuture<OtpDecision> submit(String topic, String key, OtpCommand command, String requestId, Instant occurredAt) {
     CompletableFuture<OtpDecision> reply = new CompletableFuture<>();
-    pending.computeIfAbsent(requestId, k -> ConcurrentHashMap.newKeySet()).add(reply);
+    pending.compute(requestId, (k, waiters) -> {
+      Set<CompletableFuture<OtpDecision>> w = waiters != null ? waiters : ConcurrentHashMap.newKeySet();
+      w.add(reply);
+      return w;
+    });
     reply.whenComplete((d, e) -> pending.computeIfPresent(requestId, (k, waiters) -> {
       waiters.remove(reply); // only this waiter: a repeat may already wait under the same id
       return waiters.isEmpty() ? null : waiters;
     }));
-    producer.send(new ProducerRecord<>(topic, null, occurredAt.toEpochMilli(), key, command), (md, e) -> {
-      if (e != null) {
-        reply.completeExceptionally(new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
-      }
-    });
+    try {
+      producer.send(new ProducerRecord<>(topic, null, occurredAt.toEpochMilli(), key, command), (md, e) -> {
+        if (e != null) {
+          reply.completeExceptionally(new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
+        }
+      });
+    } catch (RuntimeException e) {
+      reply.completeExceptionally(new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
+    }
     return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(
             e instanceof java.util.concurrent.TimeoutException ? new GatewayTimeoutException(timeout) : e));
@@ -119,7 +138,15 @@ public final class CommandGateway implements AutoCloseable {
       replies.position(tp);
       positioned.countDown();
       while (running) {
-        for (ConsumerRecord<String, OtpDecision> r : replies.poll(Duration.ofMillis(200))) {
+        ConsumerRecords<String, OtpDecision> polled;
+        try {
+          polled = replies.poll(Duration.ofMillis(200));
+        } catch (RecordDeserializationException e) {
+          log.warn("skipping an unreadable reply at {} offset {}", e.topicPartition(), e.offset());
+          replies.seek(e.topicPartition(), e.offset() + 1);
+          continue;
+        }
+        for (ConsumerRecord<String, OtpDecision> r : polled) {
           Set<CompletableFuture<OtpDecision>> waiting = r.value() == null ? null : pending.get(r.value().getRequestId());
           if (waiting != null) {
             List.copyOf(waiting).forEach(f -> f.complete(r.value()));

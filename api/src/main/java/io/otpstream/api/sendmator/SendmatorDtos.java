@@ -49,8 +49,4 @@ final class SendmatorDtos {
 
   record Error(int statusCode, String message, String error) {
   }
-
-  /** Seed 003's error body plus the otpstream rule that refused, so a client knows what to wait for. */
-  record RuleError(int statusCode, String message, String error, String rule) {
-  }
 }

@@ -5,13 +5,15 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.gateway.GatewayTimeoutException;
 import io.otpstream.api.gateway.GatewayUnavailableException;
 import io.otpstream.api.sendmator.SendmatorDtos.Error;
-import io.otpstream.api.sendmator.SendmatorDtos.RuleError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Renders every failure under the Sendmator prefix as {@code {statusCode, message, error}}, never a stack trace. */
 public final class SendmatorErrors {
   private static final Logger log = LoggerFactory.getLogger(SendmatorErrors.class);
+
+  /** Names the otpstream rule that refused (e.g. {@code resend_cooldown_seconds}). */
+  public static final String RULE_HEADER = "X-Otp-Rule";
 
   private SendmatorErrors() {
   }
@@ -42,11 +44,10 @@ public final class SendmatorErrors {
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }
-    if (e.rule() == null) {
-      ctx.status(e.status()).json(new Error(e.status().getCode(), e.getMessage(), e.status().getMessage()));
-    } else {
-      ctx.status(e.status()).json(new RuleError(e.status().getCode(), e.getMessage(), e.status().getMessage(), e.rule()));
+    if (e.rule() != null) {
+      ctx.header(RULE_HEADER, e.rule()); // the body stays exactly seed 003's
     }
+    ctx.status(e.status()).json(new Error(e.status().getCode(), e.getMessage(), e.status().getMessage()));
   }
 
   /** The family's answer for a path or method it does not serve. */

@@ -20,7 +20,7 @@ public final class SendmatorException extends RuntimeException {
     this(status, message, retryAfterSeconds, null);
   }
 
-  /** @param rule the otpstream rule that refused, added to the body as {@code rule} */
+  /** @param rule the otpstream rule that refused, sent as the {@code X-Otp-Rule} header */
   public SendmatorException(HttpStatus status, String message, Integer retryAfterSeconds, String rule) {
     super(message, null, false, false);
     this.status = status;

@@ -116,8 +116,11 @@ public final class SendmatorRoutes {
     String appId = key.getAppId();
     String subjectId = subjects.subjectId(appId, sms != null ? sms : email);
     Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
-    String hash = idemKey.map(k -> idempotencyKeys.requestHash(appId, "send", k, ctx.bodyAsBytes())).orElse(null);
-    String sessionId = "ses_" + (hash != null ? hash : UUID.randomUUID().toString().replace("-", ""));
+    String hash = idemKey.map(k -> idempotencyKeys.requestHash(appId, key.getMode().name(), "send", k, ctx.bodyAsBytes()))
+        .orElse(null);
+    // Always a fresh session id: codes derive from it, so it must never repeat (a repeat of an
+    // idempotent send gets the first decision, and its token names the first session).
+    String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
     String ip = clientIp.of(ctx);
     CommandMeta meta = commands.meta(directory.settings(appId), ip, sandbox, now, idemKey.orElse(null), hash);
     OtpRequested cmd = OtpRequested.newBuilder()
@@ -125,12 +128,12 @@ public final class SendmatorRoutes {
         .setSmsTo(sms).setEmailTo(email).setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
         .setMetadata(metadata(req.metadata()))
         .build();
-    String token = tokens.sign(new SessionToken(appId, subjectId, sessionId, names(channels)), now);
     ctx.future(() -> submitSendOrResend(ip, cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.STARTED) {
         throw refusal(d);
       }
-      ctx.json(new Envelope<>(true, new SendData(token, sessionId, iso(d.getExpiresAt()), names(d.getChannels()),
+      String token = tokens.sign(new SessionToken(appId, subjectId, d.getSessionId(), names(d.getChannels())), now);
+      ctx.json(new Envelope<>(true, new SendData(token, d.getSessionId(), iso(d.getExpiresAt()), names(d.getChannels()),
           sandboxCodes(d))));
     }));
   }
@@ -178,6 +181,9 @@ public final class SendmatorRoutes {
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(session.sessionId())
         .setSubjectId(session.subjectId()).setChannels(tokenChannels(session.channels())).build();
     ctx.future(() -> submitSendOrResend(ip, cmd, meta).thenAccept(d -> {
+      if (d.getOutcome() == Outcome.EXPIRED) {
+        throw SendmatorException.badRequest("Session not found"); // seed 003: "Invalid or expired token"
+      }
       if (d.getOutcome() != Outcome.RESENT) {
         throw refusal(d);
       }
@@ -188,7 +194,8 @@ public final class SendmatorRoutes {
   /** Metadata for a verify or resend, idempotent when the client sent an Idempotency-Key. */
   private CommandMeta meta(Context ctx, ApiKey key, String operation, String ip) {
     Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
-    String hash = idemKey.map(k -> idempotencyKeys.requestHash(key.getAppId(), operation, k, ctx.bodyAsBytes())).orElse(null);
+    String hash = idemKey.map(k -> idempotencyKeys.requestHash(key.getAppId(), key.getMode().name(), operation, k,
+        ctx.bodyAsBytes())).orElse(null);
     return commands.meta(directory.settings(key.getAppId()), ip, key.getMode() == KeyMode.TEST, clock.instant(),
         idemKey.orElse(null), hash);
   }

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -90,10 +91,23 @@ public final class DeliveryWorker implements AutoCloseable {
     try {
       consumer.subscribe(List.of(topic.name()));
       while (running) {
-        ConsumerRecords<String, DeliveryRequested> records = consumer.poll(Duration.ofMillis(200));
+        ConsumerRecords<String, DeliveryRequested> records;
+        try {
+          records = consumer.poll(Duration.ofMillis(200));
+        } catch (RecordDeserializationException e) {
+          log.warn("skipping an unreadable delivery at {} offset {}", e.topicPartition(), e.offset());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+          continue;
+        }
         for (ConsumerRecord<String, DeliveryRequested> r : records) {
           if (r.value() != null) {
-            handle(r.value());
+            try {
+              handle(r.value());
+            } catch (RuntimeException e) { // one bad delivery must not stop the others
+              log.error("delivery {} failed unexpectedly", r.value().getDeliveryId(), e);
+              report(r.value(), DeliveryState.FAILED, null, "internal error: " + e.getClass().getSimpleName(), 0);
+              producer.send(new ProducerRecord<>(topics.deliveryDeadLetter.name(), r.value().getSubjectId(), r.value()));
+            }
           }
         }
         if (!records.isEmpty()) {

@@ -32,7 +32,7 @@ class DecisionTimeoutTest {
       catalog.putApp("app-timeout", "Timeout");
       key = catalog.createApiKey("app-timeout", KeyMode.LIVE);
     }
-    try (ApiServer api = new ApiServer(new ApiServer.Config(kafka, 0, 0, Duration.ofMillis(700), false, List.of()),
+    try (ApiServer api = new ApiServer(new ApiServer.Config(kafka, "127.0.0.1", 0, 0, Duration.ofMillis(700), false, List.of()),
         new Secrets(Secrets.randomBytes(32)), () -> true).start()) {
       Http http = new Http("http://localhost:" + api.port());
       Http.Response r = http.postJson("/api/v1/otp/send", key,

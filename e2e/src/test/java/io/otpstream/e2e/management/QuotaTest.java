@@ -32,7 +32,7 @@ class QuotaTest {
       assertEquals(402, second.json().get("statusCode").asInt());
       assertEquals("Insufficient balance", second.json().get("message").asText());
       assertEquals("Payment Required", second.json().get("error").asText());
-      assertEquals("quota", second.json().get("rule").asText());
+      assertEquals("quota", second.header("X-Otp-Rule"));
       Http.Response sms = http.postJson("/api/v1/otp/send", pipeline.liveKey,
           Map.of("channels", List.of("sms"), "recipients", Map.of("sms", "+14155550178")));
       assertEquals(200, sms.status(), "one message still fits: " + sms.raw());

@@ -254,6 +254,22 @@ class SendmatorFlowTest {
   }
 
   @Test
+  void a_sandbox_key_cannot_resend_or_check_a_live_session() {
+    String phone = uniquePhone();
+    Http.Response sent = send(pipeline.liveKey, phone, uniqueEmail());
+    String token = sent.json().get("data").get("session_token").asText();
+    String code = smsCodes(phone, 1).get(0);
+    Http.Response resent = resend(pipeline.testKey, token);
+    assertEquals(400, resent.status(), resent.raw());
+    assertEquals("Session not found", resent.json().get("message").asText());
+    Http.Response checked = verify(pipeline.testKey, token, code);
+    assertEquals(400, checked.status(), checked.raw());
+    assertTrue(verify(pipeline.liveKey, token, code).json().get("data").get("verified").asBoolean(),
+        "the live session is untouched and verifies with its live key");
+    assertEquals(1, outbox.list().stream().filter(m -> m.to().equals(phone)).count(), "the sandbox key sent nothing");
+  }
+
+  @Test
   void a_bad_or_missing_key_gets_401_in_sendmator_format() {
     for (String key : new String[] {"sk_live_nope", null}) {
       Http.Response r = send(key, uniquePhone(), uniqueEmail());

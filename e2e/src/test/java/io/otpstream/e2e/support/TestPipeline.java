@@ -74,7 +74,7 @@ public final class TestPipeline implements AutoCloseable {
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;
-    Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, applicationId, 0, 0,
+    Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, applicationId, "127.0.0.1", 0, 0,
         Duration.ofSeconds(15), true, sms, email, List.of()));
     pipeline.awaitReady(Duration.ofSeconds(60));
     return new TestPipeline(appId, live, test, management, kafka, secrets, applicationId, pipeline, stateDir);

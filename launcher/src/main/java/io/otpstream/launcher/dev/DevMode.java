@@ -77,7 +77,7 @@ public final class DevMode {
       }
       Outbox outbox = new Outbox(dataDir.resolve("outbox.jsonl"));
       Pipeline pipeline = Pipeline.start(new Pipeline.Options(settings, secrets, dataDir.resolve("streams"), "otp-processor",
-          httpPort, 0, Duration.ofSeconds(5), false, new OutboxProvider(outbox, "sms", Clock.systemUTC()),
+          "127.0.0.1", httpPort, 0, Duration.ofSeconds(5), false, new OutboxProvider(outbox, "sms", Clock.systemUTC()),
           new OutboxProvider(outbox, "email", Clock.systemUTC()), List.of(r -> OutboxRoutes.register(r, outbox))));
       try {
         pipeline.awaitReady(Duration.ofMinutes(2));

@@ -26,7 +26,7 @@ import org.apache.kafka.clients.admin.Admin;
 public final class Pipeline implements AutoCloseable {
 
   /** What the pipeline runs with. */
-  public record Options(KafkaSettings kafka, Secrets secrets, Path stateDir, String applicationId, int httpPort,
+  public record Options(KafkaSettings kafka, Secrets secrets, Path stateDir, String applicationId, String httpHost, int httpPort,
                         int replyPartition, Duration decisionTimeout, boolean trustForwardedFor, DeliveryProvider smsProvider,
                         DeliveryProvider emailProvider, List<Consumer<RoutesConfig>> extraRoutes) {
   }
@@ -49,7 +49,7 @@ public final class Pipeline implements AutoCloseable {
       p.processor.start();
       p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC())).start();
       p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
-      p.api = p.track(new ApiServer(new ApiServer.Config(o.kafka(), o.httpPort(), o.replyPartition(), o.decisionTimeout(),
+      p.api = p.track(new ApiServer(new ApiServer.Config(o.kafka(), o.httpHost(), o.httpPort(), o.replyPartition(), o.decisionTimeout(),
           o.trustForwardedFor(), o.extraRoutes()), o.secrets(), p.processor::ready));
       p.api.start();
       return p;

@@ -41,6 +41,9 @@ public final class SlidingWindows {
 
   /** Would one more event at {@code nowMs} fit? Does not record it. */
   public Verdict ask(String rule, String key, Limit limit, long nowMs) {
+    if (limit.getLimit() <= 0) { // never valid from the management API; refuse rather than fail
+      return new Verdict(rule, key, false, 0, 0, Math.max(1, limit.getWindowSeconds()));
+    }
     List<Long> kept = inWindow(store.get(storeKey(rule, key)), limit, nowMs);
     if (kept.size() < limit.getLimit()) {
       return new Verdict(rule, key, true, kept.size(), limit.getLimit(), 0);

@@ -178,7 +178,8 @@ public final class SessionRules {
   /** Unknown, purged, expired, verified or locked sessions refuse resends and checks alike. */
   private Decided refuseIfClosed(CommandMeta m, String subjectId, String sessionId, SessionState s) {
     Instant now = m.getOccurredAt();
-    if (s == null || !retained(s, now)) {
+    // A live session is not reachable with a sandbox key, nor a sandbox one with a live key.
+    if (s == null || !retained(s, now) || s.getSandbox() != m.getSandbox()) {
       return new Decided(null, bareReply(m, sessionId, Outcome.NOT_FOUND).build(), List.of(),
           List.of(bareAudit(m, subjectId, sessionId, AuditType.NOT_FOUND, Outcome.NOT_FOUND).build()));
     }

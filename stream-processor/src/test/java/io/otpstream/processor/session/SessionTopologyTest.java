@@ -453,7 +453,11 @@ class SessionTopologyTest {
         .reply().getSandboxCode();
     final Instant t = T0.plusSeconds(5);
 
-    final Out out = h.pipe(t, checkCommand(h.nextRequestId(), t, SESSION, sandboxCode));
+    final OtpCommand liveCheck = checkCommand(h.nextRequestId(), t, SESSION, sandboxCode);
+    assertEquals(Outcome.NOT_FOUND, h.pipe(t, liveCheck).reply().getOutcome(), "a live key cannot reach a sandbox session");
+    final OtpCommand sandboxCheck = checkCommand(h.nextRequestId(), t.plusSeconds(1), SESSION, sandboxCode);
+    metaOf(sandboxCheck).setSandbox(true); // a sk_test_ key's command, as the api sends it
+    final Out out = h.pipe(t.plusSeconds(1), sandboxCheck);
 
     assertEquals(Outcome.VERIFIED, out.reply().getOutcome());
   }
