@@ -172,6 +172,11 @@ class SendmatorFlowTest {
     assertEquals(200, ok.status(), ok.raw());
     assertTrue(ok.json().get("data").get("verified").asBoolean());
     assertTrue(ok.json().get("data").get("verification_results").get("sms").get("success").asBoolean());
+
+    Http.Response after = resend(pipeline.liveKey, data.get("session_token").asText());
+    assertEquals(400, after.status(), after.raw());
+    assertEquals("Session already verified", after.json().get("message").asText());
+    assertEquals("Bad Request", after.json().get("error").asText());
   }
 
   @Test
