@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.errors.JsonErrors;
 import io.otpstream.api.errors.ApiError;
 import io.otpstream.common.json.Json;
 import io.otpstream.schemas.apps.AppSettings;
@@ -80,8 +81,7 @@ public final class SettingsRoutes {
     } catch (UnrecognizedPropertyException e) {
       throw ApiError.badRequest("Unknown setting '" + e.getPropertyName() + "'");
     } catch (MismatchedInputException e) {
-      String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .reduce((a, b) -> a + "." + b).orElse("body");
+      String path = JsonErrors.path(e);
       throw ApiError.badRequest(path + " has the wrong type");
     } catch (JsonProcessingException e) {
       throw ApiError.badRequest("The body is not valid JSON");

@@ -6,6 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.errors.JsonErrors;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.gateway.CommandGateway;
@@ -258,8 +259,7 @@ public final class SendmatorRoutes {
       }
       return value;
     } catch (MismatchedInputException e) {
-      String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .reduce((a, b) -> a + "." + b).orElse("body");
+      String path = JsonErrors.path(e);
       throw SendmatorException.badRequest(path + " has the wrong type");
     } catch (JsonProcessingException e) {
       throw SendmatorException.badRequest("Request body is not valid JSON");

@@ -1,13 +1,11 @@
 package io.otpstream.processor.idempotency;
 
+import io.otpstream.processor.housekeeping.Sweep;
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -62,14 +60,7 @@ public final class Idempotency {
 
   /** Forgets what is older than 24 h of stream time. */
   public void purge(long streamTime) {
-    List<String> stale = new ArrayList<>();
-    try (KeyValueIterator<String, OtpDecision> it = store.all()) {
-      it.forEachRemaining(kv -> {
-        if (streamTime - kv.value.getDecidedAt().toEpochMilli() >= RETENTION.toMillis()) {
-          stale.add(kv.key);
-        }
-      });
-    }
-    stale.forEach(store::delete);
+    Sweep.deleteWhere(store, (k, d) -> streamTime - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis());
   }
+
 }

@@ -1,5 +1,6 @@
 package io.otpstream.processor.limits;
 
+import io.otpstream.processor.housekeeping.Sweep;
 import io.otpstream.processor.idempotency.Idempotency;
 import io.otpstream.processor.quota.QuotaKeeper;
 import io.otpstream.processor.session.Rules;
@@ -27,7 +28,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -139,15 +139,8 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
 
   /** Drops windows whose events all slid out; driven by stream time, so a replay purges alike. */
   private void purge(long streamTime) {
-    List<String> stale = new ArrayList<>();
-    try (KeyValueIterator<String, SlidingWindow> it = store.all()) {
-      it.forEachRemaining(kv -> {
-        if (SlidingWindows.expired(kv.value, streamTime)) {
-          stale.add(kv.key);
-        }
-      });
-    }
-    stale.forEach(store::delete);
+    Sweep.deleteWhere(store, (k, w) -> SlidingWindows.expired(w, streamTime));
     idempotency.purge(streamTime);
   }
+
 }

@@ -1,5 +1,6 @@
 package io.otpstream.processor.session;
 
+import io.otpstream.processor.housekeeping.Sweep;
 import io.otpstream.processor.idempotency.Idempotency;
 import io.otpstream.processor.limits.SlidingWindows;
 import io.otpstream.processor.quota.QuotaKeeper;
@@ -17,15 +18,12 @@ import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.session.SessionState;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,23 +126,9 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
 
   private void purge(long streamTime) {
     idempotency.purge(streamTime);
-    List<String> staleSessions = new ArrayList<>();
-    try (KeyValueIterator<String, SessionState> it = sessions.all()) {
-      it.forEachRemaining(kv -> {
-        if (streamTime >= kv.value.getExpiresAt().toEpochMilli() + SessionRules.RETENTION_AFTER_EXPIRY.toMillis()) {
-          staleSessions.add(kv.key);
-        }
-      });
-    }
-    staleSessions.forEach(sessions::delete);
-    List<String> staleWindows = new ArrayList<>();
-    try (KeyValueIterator<String, SlidingWindow> it = windowStore.all()) {
-      it.forEachRemaining(kv -> {
-        if (SlidingWindows.expired(kv.value, streamTime)) {
-          staleWindows.add(kv.key);
-        }
-      });
-    }
-    staleWindows.forEach(windowStore::delete);
+    long retentionMs = SessionRules.RETENTION_AFTER_EXPIRY.toMillis();
+    Sweep.deleteWhere(sessions, (k, s) -> streamTime >= s.getExpiresAt().toEpochMilli() + retentionMs);
+    Sweep.deleteWhere(windowStore, (k, w) -> SlidingWindows.expired(w, streamTime));
   }
+
 }
