@@ -201,10 +201,13 @@ public final class SendmatorRoutes {
         idemKey.orElse(null), hash);
   }
 
-  /** Live sends and resends of an app with a quota pass the quota stage (keyed by app) first; the rest start at the per-IP stage. */
+  /**
+   * Live sends and resends of an app with a quota, and every request with an Idempotency-Key, pass
+   * the first stage (keyed by app) first; the rest start at the per-IP stage.
+   */
   private CompletableFuture<OtpDecision> submitSendOrResend(String ip, Object command, CommandMeta meta) {
     boolean quota = !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
-    return quota ? submit(gateway.topics().quota.name(), meta.getAppId(), command, meta)
+    return quota || meta.getIdempotencyKey() != null ? submit(gateway.topics().quota.name(), meta.getAppId(), command, meta)
         : submit(gateway.topics().requests.name(), ip, command, meta);
   }
 

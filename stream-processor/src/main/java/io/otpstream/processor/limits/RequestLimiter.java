@@ -63,6 +63,12 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
     if (repeated(record, command)) {
       return;
     }
+    CommandMeta marked = command instanceof OtpRequested c ? c.getMeta() : command instanceof OtpRetried c ? c.getMeta() : null;
+    if (marked != null && marked.getRepeat()) { // a repeat the first stage recognised: count nothing
+      String subject = command instanceof OtpRequested c ? c.getSubjectId() : ((OtpRetried) command).getSubjectId();
+      context.forward(new Record<String, SpecificRecord>(subject, record.value(), record.timestamp()), Names.ADMITTED_SINK);
+      return;
+    }
     if (command instanceof OtpRequested c) {
       Optional<String> refusedBy = DestinationRules.refusal(c.getSmsTo(), SessionRules.settings(c.getMeta()));
       if (refusedBy.isPresent()) {

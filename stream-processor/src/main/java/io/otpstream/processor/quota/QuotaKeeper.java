@@ -29,9 +29,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The quota stage, keyed by app: every live send and resend of an app with a quota passes here
- * first and spends its messages (one per channel); when the balance is short it is refused with
- * QUOTA_EXHAUSTED (402). A later stage that refuses the request, or sends fewer messages, writes a
+ * The first stage, keyed by app: every live send and resend of an app with a quota passes here
+ * and spends its messages (one per channel); when the balance is short it is refused with
+ * QUOTA_EXHAUSTED (402). Every request with an Idempotency-Key passes here too: one partition
+ * sees all of an app's repeats, whatever their client IP, and marks them so no later stage counts
+ * them again. A later stage that refuses the request, or sends fewer messages, writes a
  * {@link QuotaRefund} back to this stage's own input topic, so the quota is never exceeded, spent
  * quota is given back, and the stage still reads one recorded topic (replay decides alike).
  */
@@ -78,9 +80,10 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
       return; // only sends and resends come here
     }
     Optional<OtpDecision> prior = idempotency.prior(m);
-    if (prior.isPresent()) { // a repeat: forward it uncharged, or answer the refusal again
+    if (prior.isPresent()) { // a repeat: forward it uncharged and uncounted, or answer the refusal again
       if (Idempotency.forwarded(prior.get())) {
         m.setQuotaCharged(0);
+        m.setRepeat(true);
         forward(record, m);
       } else if (m.getReplyTopic() != null) {
         context.forward(new Record<String, SpecificRecord>(m.getRequestId(), prior.get(), record.timestamp()), Names.QUOTA_REPLIES_SINK);
@@ -88,7 +91,8 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
       return;
     }
     AppSettings cfg = SessionRules.settings(m);
-    if (cfg.getQuota() == null || m.getSandbox()) {
+    if (cfg.getQuota() == null || m.getSandbox()) { // here for idempotency only
+      idempotency.rememberForwarded(m);
       m.setQuotaCharged(0);
       forward(record, m);
       return;

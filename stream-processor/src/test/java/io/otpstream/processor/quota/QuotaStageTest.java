@@ -148,4 +148,34 @@ class QuotaStageTest {
     // the session has one channel (sms): one message sent, one given back
     assertEquals(2, spent());
   }
+
+  /** Pipes {@code c} into otp.quota as the api does for a request with an Idempotency-Key. */
+  private OtpDecision viaFirstStage(OtpCommand c) {
+    quota.pipeInput(Cmd.APP, c, Cmd.metaOf(c).getOccurredAt());
+    List<OtpDecision> out = replies.readValuesToList();
+    assertEquals(1, out.size(), "one reply per request");
+    return out.get(0);
+  }
+
+  @Test
+  void a_repeat_of_an_idempotent_send_from_another_ip_is_not_counted_again() {
+    AppSettings cfg = Cmd.settings(2, b -> b.setSendsPerIp(new Limit(1, 3600)));
+    OtpCommand first = Cmd.send("idem_k1", T0.plusSeconds(1), "203.0.113.1", cfg, "sub-i", "s-i", FR);
+    Cmd.metaOf(first).setIdempotencyKey("k1");
+    OtpDecision a = viaFirstStage(first);
+    assertEquals(Outcome.STARTED, a.getOutcome());
+    OtpCommand repeat = Cmd.send("idem_k1", T0.plusSeconds(2), "203.0.113.2", cfg, "sub-i", "s-other", FR);
+    Cmd.metaOf(repeat).setIdempotencyKey("k1");
+    OtpDecision b = viaFirstStage(repeat);
+    assertEquals(Outcome.STARTED, b.getOutcome());
+    assertEquals("s-i", b.getSessionId(), "the first decision again");
+    // the repeat spent nothing of 203.0.113.2's sends_per_ip (limit 1)
+    assertEquals(Outcome.STARTED, send(cfg, "sub-j", FR, "203.0.113.2").getOutcome());
+    assertEquals(Outcome.RATE_LIMITED, send(cfg, "sub-k", FR, "203.0.113.1").getOutcome());
+  }
+
+  private OtpDecision send(AppSettings cfg, String subject, String phone, String ip) {
+    seq++;
+    return viaFirstStage(Cmd.send("r" + seq, T0.plusSeconds(10 + seq), ip, cfg, subject, "s" + seq, phone));
+  }
 }
