@@ -6,6 +6,7 @@ import io.otpstream.processor.quota.QuotaKeeper;
 import io.otpstream.processor.session.Rules;
 import io.otpstream.processor.session.SessionRules;
 import io.otpstream.processor.limits.SlidingWindows.Verdict;
+import io.otpstream.processor.topology.CommandParts;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
@@ -63,10 +64,10 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
     if (repeated(record, command)) {
       return;
     }
-    CommandMeta marked = command instanceof OtpRequested c ? c.getMeta() : command instanceof OtpRetried c ? c.getMeta() : null;
+    CommandMeta marked = CommandParts.meta(command);
     if (marked != null && marked.getRepeat()) { // a repeat the first stage recognised: count nothing
-      String subject = command instanceof OtpRequested c ? c.getSubjectId() : ((OtpRetried) command).getSubjectId();
-      context.forward(new Record<String, SpecificRecord>(subject, record.value(), record.timestamp()), Names.ADMITTED_SINK);
+      context.forward(new Record<String, SpecificRecord>(CommandParts.subject(command), record.value(), record.timestamp()),
+          Names.ADMITTED_SINK);
       return;
     }
     if (command instanceof OtpRequested c) {
@@ -82,20 +83,21 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
           SessionRules.settings(c.getMeta()).getResendsPerIp());
     } else {
       // checks are not limited per IP; pass them on in order
-      context.forward(record.withKey(subjectOf(command)), Names.ADMITTED_SINK);
+      context.forward(new Record<String, SpecificRecord>(CommandParts.subject(command), record.value(), record.timestamp()),
+          Names.ADMITTED_SINK);
     }
   }
 
   /** A repeat of an idempotent request: forward it uncounted, or answer the refusal again. */
   private boolean repeated(Record<String, OtpCommand> record, Object command) {
-    CommandMeta m = command instanceof OtpRequested c ? c.getMeta() : command instanceof OtpRetried c ? c.getMeta() : null;
+    CommandMeta m = command instanceof OtpRequested || command instanceof OtpRetried ? CommandParts.meta(command) : null;
     Optional<OtpDecision> prior = m == null ? Optional.empty() : idempotency.prior(m);
     if (prior.isEmpty()) {
       return false;
     }
     if (Idempotency.forwarded(prior.get())) {
-      String subject = command instanceof OtpRequested c ? c.getSubjectId() : ((OtpRetried) command).getSubjectId();
-      context.forward(new Record<String, SpecificRecord>(subject, record.value(), record.timestamp()), Names.ADMITTED_SINK);
+      context.forward(new Record<String, SpecificRecord>(CommandParts.subject(command), record.value(), record.timestamp()),
+          Names.ADMITTED_SINK);
     } else if (m.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(m.getRequestId(), prior.get(), record.timestamp()), Names.LIMITER_REPLIES_SINK);
     }
@@ -137,10 +139,6 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
         .setClientIp(m.getClientIp()).setRule(rule).setLimitKey(check.getKey()).setCount(check.getCount())
         .setLimit(check.getLimit()).setSettingsVersion(cfg.getVersion()).setChecks(checks).build();
     context.forward(new Record<String, SpecificRecord>(subjectId, event, record.timestamp()), Names.LIMITER_EVENTS_SINK);
-  }
-
-  private static String subjectOf(Object command) {
-    return command instanceof io.otpstream.schemas.command.OtpCheckRequested c ? c.getSubjectId() : null;
   }
 
   /** Drops windows whose events all slid out; driven by stream time, so a replay purges alike. */

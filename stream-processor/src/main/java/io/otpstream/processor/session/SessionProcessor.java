@@ -4,6 +4,7 @@ import io.otpstream.processor.housekeeping.Sweep;
 import io.otpstream.processor.idempotency.Idempotency;
 import io.otpstream.processor.limits.SlidingWindows;
 import io.otpstream.processor.quota.QuotaKeeper;
+import io.otpstream.processor.topology.CommandParts;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
@@ -62,7 +63,7 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
   @Override
   public void process(Record<String, OtpCommand> record) {
     Object command = record.value() == null ? null : record.value().getCommand();
-    CommandMeta meta = meta(command);
+    CommandMeta meta = CommandParts.meta(command);
     if (meta == null) {
       log.warn("skipping an empty or unknown command at key {}", record.key());
       return;
@@ -112,16 +113,6 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
     AuditEvent event = SessionRules.bareAudit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
         first.getOutcome()).setDetail("repeat of an Idempotency-Key request; first decision returned").build();
     context.forward(new Record<String, SpecificRecord>(subjectId, event, ts), Names.EVENTS_SINK);
-  }
-
-  private static CommandMeta meta(Object command) {
-    if (command instanceof OtpRequested c) {
-      return c.getMeta();
-    }
-    if (command instanceof OtpRetried c) {
-      return c.getMeta();
-    }
-    return command instanceof OtpCheckRequested c ? c.getMeta() : null;
   }
 
   private void purge(long streamTime) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.processor.topology.CommandParts;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.processor.topology.OtpTopology;
 import io.otpstream.schemas.apps.AppSettings;
@@ -647,14 +648,7 @@ class SessionTopologyTest {
   }
 
   private static CommandMeta metaOf(final OtpCommand command) {
-    final Object c = command.getCommand();
-    if (c instanceof OtpRequested r) {
-      return r.getMeta();
-    }
-    if (c instanceof OtpRetried r) {
-      return r.getMeta();
-    }
-    return ((OtpCheckRequested) c).getMeta();
+    return CommandParts.meta(command.getCommand());
   }
 
   private static OtpCommand requested(final String requestId, final Instant at, final boolean sandbox,

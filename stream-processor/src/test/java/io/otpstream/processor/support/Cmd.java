@@ -3,6 +3,7 @@ package io.otpstream.processor.support;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
+import io.otpstream.processor.topology.CommandParts;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
 import io.otpstream.schemas.command.CommandMeta;
@@ -103,24 +104,10 @@ public final class Cmd {
   }
 
   public static CommandMeta metaOf(final OtpCommand command) {
-    final Object c = command.getCommand();
-    if (c instanceof OtpRequested r) {
-      return r.getMeta();
-    }
-    if (c instanceof OtpRetried r) {
-      return r.getMeta();
-    }
-    return ((OtpCheckRequested) c).getMeta();
+    return CommandParts.meta(command.getCommand());
   }
 
   public static String subjectOf(final OtpCommand command) {
-    final Object c = command.getCommand();
-    if (c instanceof OtpRequested r) {
-      return r.getSubjectId();
-    }
-    if (c instanceof OtpRetried r) {
-      return r.getSubjectId();
-    }
-    return ((OtpCheckRequested) c).getSubjectId();
+    return CommandParts.subject(command.getCommand());
   }
 }
