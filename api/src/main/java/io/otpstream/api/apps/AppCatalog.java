@@ -12,6 +12,8 @@ import io.otpstream.schemas.topics.TopicSpec;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -78,12 +80,14 @@ public final class AppCatalog implements AutoCloseable {
 
   private void write(String key, AppCatalogRecord value) {
     try {
-      producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+      producer.send(new ProducerRecord<>(topic.name(), key, value)).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot write " + key + " to " + topic.name(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka did not take " + key + " within 30 s", e);
     }
   }
 

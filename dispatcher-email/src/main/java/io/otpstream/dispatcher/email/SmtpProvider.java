@@ -29,6 +29,7 @@ public final class SmtpProvider implements DeliveryProvider {
     p.put("mail.smtp.auth", Boolean.toString(settings.username() != null));
     p.put("mail.smtp.starttls.enable", Boolean.toString(settings.startTls()));
     p.put("mail.smtp.starttls.required", Boolean.toString(settings.startTls()));
+    p.put("mail.smtp.ssl.checkserveridentity", "true"); // with STARTTLS, the certificate must name the host
     p.put("mail.smtp.connectiontimeout", "5000");
     p.put("mail.smtp.timeout", "10000");
     p.put("mail.smtp.writetimeout", "10000");
