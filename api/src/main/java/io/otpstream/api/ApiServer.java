@@ -14,6 +14,23 @@ import io.otpstream.api.gateway.CommandGateway;
 import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.api.sendmator.SendmatorErrors;
 import io.otpstream.api.sendmator.SendmatorRoutes;
+import io.otpstream.api.gateway.Commands;
+import io.otpstream.api.management.AppRoutes;
+import io.otpstream.api.management.ChallengeRoutes;
+import io.otpstream.api.management.ContactRoutes;
+import io.otpstream.api.management.LoginConfigRoutes;
+import io.otpstream.api.openapi.OpenApiRoutes;
+import io.otpstream.api.session.Cors;
+import io.otpstream.api.session.SessionRoutes;
+import io.otpstream.api.zap.ZapErrors;
+import io.otpstream.api.zap.ZapException;
+import io.otpstream.api.zap.ZapRoutes;
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.subject.Subjects;
+import io.otpstream.common.token.AccessTokens;
+import io.otpstream.common.token.ChallengeTokens;
+import io.otpstream.common.token.SigningKeys;
+import io.otpstream.common.token.VerificationTokens;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
@@ -55,6 +72,24 @@ public final class ApiServer implements AutoCloseable {
     SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, Clock.systemUTC(),
         new ClientIp(config.trustForwardedFor()));
     SettingsRoutes settings = new SettingsRoutes(directory, catalog, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    ClientIp clientIp = new ClientIp(config.trustForwardedFor());
+    Commands commands = new Commands(gateway);
+    Subjects subjects = new Subjects(secrets);
+    SigningKeys signingKeys = new SigningKeys(secrets);
+    ChallengeTokens challenges = new ChallengeTokens(signingKeys, secrets);
+    SessionRoutes session = new SessionRoutes(directory, commands, subjects, new OtpCodes(secrets), new VerificationTokens(secrets),
+        challenges, new AccessTokens(signingKeys), clientIp, clock);
+    List<Consumer<RoutesConfig>> families = List.of(
+        new Cors(directory)::register,
+        session::register,
+        routes -> routes.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
+        new AppRoutes(directory, catalog, clock)::register,
+        new LoginConfigRoutes(directory, catalog, clock)::register,
+        new ContactRoutes(directory, catalog, clock)::register,
+        new ChallengeRoutes(directory, challenges, subjects, clock)::register,
+        new ZapRoutes(directory, commands, subjects, clientIp, clock)::register,
+        new OpenApiRoutes()::register);
     BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
@@ -67,7 +102,9 @@ public final class ApiServer implements AutoCloseable {
       HealthRoutes.register(cfg.routes, ready);
       sendmator.register(cfg.routes);
       settings.register(cfg.routes);
+      families.forEach(f -> f.accept(cfg.routes));
       cfg.routes.exception(ApiError.class, (e, ctx) -> ApiErrors.render(ctx, e));
+      cfg.routes.exception(ZapException.class, (e, ctx) -> ZapErrors.handle(e, ctx));
       config.extraRoutes().forEach(r -> r.accept(cfg.routes));
       cfg.routes.exception(CompletionException.class, (e, ctx) -> handle(e.getCause() == null ? e : e.getCause(), ctx));
       cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
@@ -82,6 +119,10 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static void handle(Throwable t, Context ctx) {
+    if (ZapErrors.owns(ctx)) {
+      ZapErrors.handle(t, ctx);
+      return;
+    }
     if (SendmatorErrors.owns(ctx)) {
       SendmatorErrors.handle(t, ctx);
       return;

@@ -7,9 +7,12 @@ import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.KeyMode;
+import io.otpstream.schemas.apps.Contact;
+import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
 import io.otpstream.schemas.topics.TopicSpec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,8 @@ public final class AppCatalog implements AutoCloseable {
   static final String API_KEY = "api-key";
   static final String MANAGEMENT_KEY = "management-key";
   static final String SETTINGS = "settings";
+  static final String LOGIN_CONFIG = "login-config";
+  static final String CONTACT = "contact";
 
   private final KafkaProducer<String, AppCatalogRecord> producer;
   private final TopicSpec<String, AppCatalogRecord> topic;
@@ -41,7 +46,33 @@ public final class AppCatalog implements AutoCloseable {
   }
 
   public void putApp(String appId, String name) {
-    write(APP + "/" + appId, new AppCatalogRecord(new App(appId, name, Instant.now())));
+    putApp(new App(appId, name, Instant.now(), List.of()));
+  }
+
+  /** Creates or replaces an app (its name and allowed origins). */
+  public void putApp(App app) {
+    write(APP + "/" + app.getAppId(), new AppCatalogRecord(app));
+  }
+
+  /** Revokes a key: it stays listed as revoked and stops authenticating everywhere. */
+  public void revokeApiKey(ApiKey key) {
+    write(API_KEY + "/" + key.getKeyHash(), new AppCatalogRecord(ApiKey.newBuilder(key).setRevoked(true).build()));
+  }
+
+  public void putLoginConfig(LoginConfig config) {
+    write(LOGIN_CONFIG + "/" + config.getAppId() + "/" + config.getId(), new AppCatalogRecord(config));
+  }
+
+  public void deleteLoginConfig(String appId, String configId) {
+    write(LOGIN_CONFIG + "/" + appId + "/" + configId, null);
+  }
+
+  public void putContact(Contact contact) {
+    write(CONTACT + "/" + contact.getAppId() + "/" + contact.getUsername(), new AppCatalogRecord(contact));
+  }
+
+  public void deleteContact(String appId, String username) {
+    write(CONTACT + "/" + appId + "/" + username, null);
   }
 
   /** Creates an API key ({@code sk_live_…} or {@code sk_test_…}) and returns it; only its hash is kept. */
@@ -53,7 +84,10 @@ public final class AppCatalog implements AutoCloseable {
 
   /** Records a key the caller already holds (by its hash); writing the same key again changes nothing. */
   public void putApiKey(String appId, String key, KeyMode mode) {
-    String hash = Secrets.sha256Hex(key);
+    putApiKeyHash(appId, Secrets.sha256Hex(key), mode);
+  }
+
+  private void putApiKeyHash(String appId, String hash, KeyMode mode) {
     write(API_KEY + "/" + hash, new AppCatalogRecord(new ApiKey(hash, appId, mode, Instant.now(), false)));
   }
 

@@ -6,7 +6,12 @@ import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
+import io.otpstream.schemas.apps.Contact;
+import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
+import io.otpstream.schemas.common.Channel;
+import java.util.Comparator;
+import java.util.function.BooleanSupplier;
 import io.otpstream.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +43,8 @@ public final class AppDirectory implements AutoCloseable {
   private final Map<String, ApiKey> apiKeys = new ConcurrentHashMap<>();
   private final Map<String, ManagementKey> managementKeys = new ConcurrentHashMap<>();
   private final Map<String, AppSettings> settings = new ConcurrentHashMap<>();
+  private final Map<String, LoginConfig> loginConfigs = new ConcurrentHashMap<>();
+  private final Map<String, Contact> contacts = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile Map<TopicPartition, Long> caughtUpTarget;
   private volatile boolean caughtUp;
@@ -87,6 +94,48 @@ public final class AppDirectory implements AutoCloseable {
 
   public Optional<App> app(String appId) {
     return Optional.ofNullable(apps.get(appId));
+  }
+
+  public List<App> apps() {
+    return apps.values().stream().sorted(Comparator.comparing(App::getCreatedAt).thenComparing(App::getAppId)).toList();
+  }
+
+  /** The app's API keys, revoked ones included, oldest first. */
+  public List<ApiKey> apiKeys(String appId) {
+    return apiKeys.values().stream().filter(k -> k.getAppId().equals(appId))
+        .sorted(Comparator.comparing(ApiKey::getCreatedAt).thenComparing(ApiKey::getKeyHash)).toList();
+  }
+
+  public List<LoginConfig> loginConfigs(String appId) {
+    return loginConfigs.values().stream().filter(c -> c.getAppId().equals(appId))
+        .sorted(Comparator.comparing(LoginConfig::getCreatedAt).thenComparing(LoginConfig::getId)).toList();
+  }
+
+  public Optional<LoginConfig> loginConfig(String appId, String configId) {
+    return Optional.ofNullable(loginConfigs.get(appId + "/" + configId));
+  }
+
+  /** The app's default login config for a channel: the newest one marked default. */
+  public Optional<LoginConfig> defaultLoginConfig(String appId, Channel channel) {
+    return loginConfigs(appId).stream().filter(c -> c.getIsDefault() && c.getChannelType() == channel)
+        .reduce((a, b) -> b);
+  }
+
+  public Optional<Contact> contact(String appId, String username) {
+    return Optional.ofNullable(contacts.get(appId + "/" + username));
+  }
+
+  /** Waits (at most 10 s) until this view shows a write: read-your-writes for the management API. */
+  public void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** The app's newest settings version, or the built-in defaults (version 0). */
@@ -150,6 +199,8 @@ public final class AppDirectory implements AutoCloseable {
       case AppCatalog.APP -> put(apps, id, entry instanceof App a ? a : null);
       case AppCatalog.API_KEY -> put(apiKeys, id, entry instanceof ApiKey k ? k : null);
       case AppCatalog.MANAGEMENT_KEY -> put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
+      case AppCatalog.LOGIN_CONFIG -> put(loginConfigs, id, entry instanceof LoginConfig c ? c : null);
+      case AppCatalog.CONTACT -> put(contacts, id, entry instanceof Contact c ? c : null);
       case AppCatalog.SETTINGS -> {
         if (entry instanceof AppSettings v) {
           settings.merge(v.getAppId(), v, (old, neu) -> neu.getVersion() >= old.getVersion() ? neu : old);

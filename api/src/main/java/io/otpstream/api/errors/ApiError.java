@@ -11,13 +11,20 @@ public final class ApiError extends RuntimeException {
   private final String code;
   private final String type;
   private final Integer retryAfterSeconds;
+  private final String rule;
 
   public ApiError(HttpStatus status, String code, String type, String message, Integer retryAfterSeconds) {
+    this(status, code, type, message, retryAfterSeconds, null);
+  }
+
+  /** @param rule the limit that refused, sent as {@code X-Otp-Rule}, or null */
+  public ApiError(HttpStatus status, String code, String type, String message, Integer retryAfterSeconds, String rule) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
     this.type = type;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.rule = rule;
   }
 
   public static ApiError badRequest(String message) {
@@ -46,5 +53,9 @@ public final class ApiError extends RuntimeException {
 
   public Integer retryAfterSeconds() {
     return retryAfterSeconds;
+  }
+
+  public String rule() {
+    return rule;
   }
 }

@@ -1,6 +1,9 @@
 package io.otpstream.api.errors;
 
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.otpstream.api.gateway.GatewayTimeoutException;
+import io.otpstream.api.gateway.GatewayUnavailableException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -17,6 +20,9 @@ public final class ApiErrors {
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }
+    if (e.rule() != null) {
+      ctx.header("X-Otp-Rule", e.rule());
+    }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", e.code());
     body.put("type", e.type());
@@ -29,7 +35,12 @@ public final class ApiErrors {
       render(ctx, e);
       return;
     }
+    if (t instanceof GatewayTimeoutException || t instanceof GatewayUnavailableException) {
+      render(ctx, new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal",
+          "No decision in time: the request is accepted and will be decided; retry shortly", 1));
+      return;
+    }
     log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), t);
-    render(ctx, new ApiError(io.javalin.http.HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal", "Internal error", null));
+    render(ctx, new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal", "Internal error", null));
   }
 }

@@ -2,8 +2,11 @@ package io.otpstream.api.gateway;
 
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.command.CommandMeta;
+import io.otpstream.schemas.command.OtpCommand;
+import io.otpstream.schemas.decision.OtpDecision;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /** Builds the metadata every command carries, stamped with this instance's reply address. */
 public final class Commands {
@@ -36,5 +39,25 @@ public final class Commands {
         .setSettingsVersion(settings.getVersion())
         .setSettings(settings)
         .build();
+  }
+
+  /**
+   * Submits a send or resend. Live sends and resends of an app with a quota, and every request
+   * with an Idempotency-Key, pass the first stage (keyed by app) first; the rest start at the
+   * per-IP stage.
+   */
+  public CompletableFuture<OtpDecision> sendOrResend(Object command, CommandMeta meta) {
+    boolean quota = !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
+    return quota || meta.getIdempotencyKey() != null ? submit(gateway.topics().quota.name(), meta.getAppId(), command, meta)
+        : submit(gateway.topics().requests.name(), meta.getClientIp(), command, meta);
+  }
+
+  /** Submits a check: it goes straight to the session stage, keyed by subject. */
+  public CompletableFuture<OtpDecision> check(String subjectId, Object command, CommandMeta meta) {
+    return submit(gateway.topics().commands.name(), subjectId, command, meta);
+  }
+
+  private CompletableFuture<OtpDecision> submit(String topic, String key, Object command, CommandMeta meta) {
+    return gateway.submit(topic, key, new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
   }
 }

@@ -30,7 +30,6 @@ import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.command.OtpCheckRequested;
-import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.command.OtpRetried;
 import io.otpstream.schemas.command.SubmittedCode;
@@ -50,7 +49,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The server API compatible with Sendmator (seed 003): {@code POST /api/v1/otp/send}, {@code /verify}
@@ -129,7 +127,7 @@ public final class SendmatorRoutes {
         .setSmsTo(sms).setEmailTo(email).setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
         .setMetadata(metadata(req.metadata()))
         .build();
-    ctx.future(() -> submitSendOrResend(ip, cmd, meta).thenAccept(d -> {
+    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.STARTED) {
         throw refusal(d);
       }
@@ -158,7 +156,7 @@ public final class SendmatorRoutes {
     CommandMeta meta = meta(ctx, key, "verify", clientIp.of(ctx));
     OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(session.sessionId())
         .setSubjectId(session.subjectId()).setCodes(submitted).build();
-    ctx.future(() -> submit(gateway.topics().commands.name(), session.subjectId(), cmd, meta).thenAccept(d -> {
+    ctx.future(() -> commands.check(session.subjectId(), cmd, meta).thenAccept(d -> {
       boolean verified = d.getOutcome() == Outcome.VERIFIED;
       if (!verified && d.getOutcome() != Outcome.WRONG_CODE) {
         throw refusal(d);
@@ -181,7 +179,7 @@ public final class SendmatorRoutes {
     CommandMeta meta = meta(ctx, key, "resend", ip);
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(session.sessionId())
         .setSubjectId(session.subjectId()).setChannels(tokenChannels(session.channels())).build();
-    ctx.future(() -> submitSendOrResend(ip, cmd, meta).thenAccept(d -> {
+    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() == Outcome.EXPIRED) {
         throw SendmatorException.badRequest("Session not found"); // seed 003: "Invalid or expired token"
       }
@@ -199,20 +197,6 @@ public final class SendmatorRoutes {
         ctx.bodyAsBytes())).orElse(null);
     return commands.meta(directory.settings(key.getAppId()), ip, key.getMode() == KeyMode.TEST, clock.instant(),
         idemKey.orElse(null), hash);
-  }
-
-  /**
-   * Live sends and resends of an app with a quota, and every request with an Idempotency-Key, pass
-   * the first stage (keyed by app) first; the rest start at the per-IP stage.
-   */
-  private CompletableFuture<OtpDecision> submitSendOrResend(String ip, Object command, CommandMeta meta) {
-    boolean quota = !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
-    return quota || meta.getIdempotencyKey() != null ? submit(gateway.topics().quota.name(), meta.getAppId(), command, meta)
-        : submit(gateway.topics().requests.name(), ip, command, meta);
-  }
-
-  private CompletableFuture<OtpDecision> submit(String topic, String key, Object command, CommandMeta meta) {
-    return gateway.submit(topic, key, new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
   }
 
   /** Maps a refusing decision to seed 003's errors. */

@@ -15,9 +15,11 @@ import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.command.OtpRetried;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.session.SessionState;
+import io.otpstream.schemas.session.SessionStatus;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
@@ -43,6 +45,7 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, SessionState> sessions;
   private KeyValueStore<String, SlidingWindow> windowStore;
+  private KeyValueStore<String, String> newestSession;
   private SlidingWindows windows;
   private Idempotency idempotency;
 
@@ -55,6 +58,7 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
     this.context = context;
     this.sessions = context.getStateStore(Names.SESSION_STORE);
     this.windowStore = context.getStateStore(Names.SUBJECT_WINDOW_STORE);
+    this.newestSession = context.getStateStore(Names.SUBJECT_SESSION_STORE);
     this.windows = new SlidingWindows(windowStore);
     this.idempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE));
     context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
@@ -76,9 +80,19 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
     }
     Decided decided;
     String sessionId;
-    if (command instanceof OtpRequested c) {
+    SessionState open = command instanceof OtpRequested c && c.getResumeOpen() ? openSession(c) : null;
+    if (open != null) {
+      // Admin resend: the subject has an open session, so this is a resend of it.
+      OtpRequested c = (OtpRequested) command;
+      sessionId = open.getSessionId();
+      decided = rules.onRetried(OtpRetried.newBuilder().setMeta(meta).setSessionId(sessionId).setSubjectId(c.getSubjectId())
+          .setChannels(open.getChannels()).build(), open, windows);
+    } else if (command instanceof OtpRequested c) {
       sessionId = c.getSessionId();
       decided = rules.onRequested(c, sessions.get(sessionId), windows);
+      if (decided.reply().getOutcome() == Outcome.STARTED) {
+        newestSession.put(c.getSubjectId(), sessionId);
+      }
     } else if (command instanceof OtpRetried c) {
       sessionId = c.getSessionId();
       decided = rules.onRetried(c, sessions.get(sessionId), windows);
@@ -115,11 +129,22 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
     context.forward(new Record<String, SpecificRecord>(subjectId, event, ts), Names.EVENTS_SINK);
   }
 
+  /** The subject's newest session when it is still open (not verified, locked or expired) in this key mode. */
+  private SessionState openSession(OtpRequested c) {
+    String sid = newestSession.get(c.getSubjectId());
+    SessionState s = sid == null ? null : sessions.get(sid);
+    CommandMeta m = c.getMeta();
+    boolean open = s != null && s.getStatus() == SessionStatus.OPEN && m.getOccurredAt().isBefore(s.getExpiresAt())
+        && s.getSandbox() == m.getSandbox();
+    return open ? s : null;
+  }
+
   private void purge(long streamTime) {
     idempotency.purge(streamTime);
     long retentionMs = SessionRules.RETENTION_AFTER_EXPIRY.toMillis();
     Sweep.deleteWhere(sessions, (k, s) -> streamTime >= s.getExpiresAt().toEpochMilli() + retentionMs);
     Sweep.deleteWhere(windowStore, (k, w) -> SlidingWindows.expired(w, streamTime));
+    Sweep.deleteWhere(newestSession, (subject, sid) -> sessions.get(sid) == null);
   }
 
 }

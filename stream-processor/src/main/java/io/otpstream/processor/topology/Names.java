@@ -22,6 +22,8 @@ public final class Names {
   public static final String SESSION_STORE = "session-store";
   public static final String SUBJECT_WINDOW_STORE = "subject-window-store";
   public static final String SESSION_IDEMPOTENCY_STORE = "session-idempotency-store";
+  /** Subject to its newest session, for the admin resend that resumes an open session. */
+  public static final String SUBJECT_SESSION_STORE = "subject-session-store";
   public static final String LIMITER_REPLIES_SINK = "limiter-replies-sink";
   public static final String LIMITER_EVENTS_SINK = "limiter-events-sink";
   public static final String LIMITER_REFUNDS_SINK = "limiter-refunds-sink";

@@ -81,6 +81,8 @@ public final class OtpTopology {
         Serdes.String(), AvroSerde.of(SlidingWindow.class)), Names.SESSION_DECIDER);
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SESSION_IDEMPOTENCY_STORE),
         Serdes.String(), AvroSerde.of(OtpDecision.class)), Names.SESSION_DECIDER);
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SUBJECT_SESSION_STORE),
+        Serdes.String(), Serdes.String()), Names.SESSION_DECIDER);
 
     t.addSink(Names.REPLIES_SINK, write.replies.name(), keys, any, replyPartitioner(), Names.SESSION_DECIDER);
     t.addSink(Names.EVENTS_SINK, write.events.name(), keys, any, Names.SESSION_DECIDER);

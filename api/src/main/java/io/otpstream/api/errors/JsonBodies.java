@@ -1,0 +1,64 @@
+package io.otpstream.api.errors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.http.Context;
+import io.otpstream.common.json.Json;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Reads a request's JSON body for the Prelude-style and ZAP families, turning every way it can be
+ * wrong (no body, another Content-Type, malformed JSON, a field of the wrong type, an unknown
+ * field when strict) into the family's 400 with a message naming what to fix.
+ */
+public final class JsonBodies {
+  private JsonBodies() {
+  }
+
+  /** The body as {@code type}; {@code bad} makes the family's 400 from a message. */
+  public static <T> T read(Context ctx, Class<T> type, boolean strict, Function<String, RuntimeException> bad) {
+    byte[] bytes = ctx.bodyAsBytes();
+    requireJson(ctx, bad);
+    if (bytes.length == 0) {
+      throw bad.apply("A JSON object body is required");
+    }
+    try {
+      T value = (strict ? Json.MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          : Json.MAPPER.readerFor(type)).readValue(bytes);
+      if (value == null) {
+        throw bad.apply("The body must be a JSON object");
+      }
+      return value;
+    } catch (UnrecognizedPropertyException e) {
+      throw bad.apply("Unknown field '" + e.getPropertyName() + "'");
+    } catch (MismatchedInputException e) {
+      String path = JsonErrors.path(e);
+      throw bad.apply("body".equals(path) ? "The body must be a JSON object" : path + " has the wrong type");
+    } catch (JsonProcessingException e) {
+      throw bad.apply("The body is not valid JSON");
+    } catch (IOException e) {
+      throw bad.apply("The body could not be read");
+    }
+  }
+
+  /** A request with a body must say {@code Content-Type: application/json} (a charset parameter is fine). */
+  public static void requireJson(Context ctx, Function<String, RuntimeException> bad) {
+    String contentType = ctx.header("Content-Type");
+    if (ctx.bodyAsBytes().length == 0 && contentType == null) {
+      return;
+    }
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
+      throw bad.apply("Content-Type must be application/json" + (contentType == null ? "" : ", not " + clip(contentType)));
+    }
+  }
+
+  private static String clip(String s) {
+    String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
+  }
+}

@@ -1,0 +1,97 @@
+package io.otpstream.api.management;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.otpstream.api.apps.AppCatalog;
+import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.destination.Destinations;
+import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.schemas.apps.App;
+import io.otpstream.schemas.apps.Contact;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * Contacts: where an app's user, named by username, receives codes ({@code PUT/GET/DELETE
+ * /v2/session/apps/{appId}/contacts/{username}}). The admin resend (ZAP) resolves usernames here.
+ */
+public final class ContactRoutes {
+  static final String PATH = AppRoutes.APP + "/contacts/{username}";
+  public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+
+  record Body(String email, @JsonProperty("phone_number") String phoneNumber) {
+  }
+
+  record View(String username, String email, @JsonProperty("phone_number") String phoneNumber,
+              @JsonProperty("updated_at") Instant updatedAt) {
+    static View of(Contact c) {
+      return new View(c.getUsername(), c.getEmail(), c.getPhoneNumber(), c.getUpdatedAt());
+    }
+  }
+
+  private final AppDirectory directory;
+  private final AppCatalog catalog;
+  private final Clock clock;
+
+  public ContactRoutes(AppDirectory directory, AppCatalog catalog, Clock clock) {
+    this.directory = directory;
+    this.catalog = catalog;
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.put(PATH, this::put);
+    routes.get(PATH, this::get);
+    routes.delete(PATH, this::delete);
+  }
+
+  private void put(Context ctx) {
+    ManagementAuth.require(ctx, directory);
+    App app = AppRoutes.knownApp(ctx, directory);
+    String username = username(ctx);
+    Body b = JsonBodies.read(ctx, Body.class, true, ApiError::badRequest);
+    if (b.email() == null && b.phoneNumber() == null) {
+      throw ApiError.badRequest("A contact needs email, phone_number or both");
+    }
+    String email = b.email() == null ? null : Destinations.email(b.email())
+        .orElseThrow(() -> ApiError.badRequest("email must be a valid email address of at most 320 characters"));
+    String phone = b.phoneNumber() == null ? null : Destinations.phone(b.phoneNumber())
+        .orElseThrow(() -> ApiError.badRequest("phone_number must be a valid phone number in E.164 format, e.g. +14155550123"));
+    Contact c = new Contact(app.getAppId(), username, email, phone, clock.instant());
+    catalog.putContact(c);
+    directory.await(() -> directory.contact(app.getAppId(), username).map(c::equals).orElse(false));
+    ctx.json(View.of(c));
+  }
+
+  private void get(Context ctx) {
+    ManagementAuth.require(ctx, directory);
+    ctx.json(View.of(known(ctx)));
+  }
+
+  private void delete(Context ctx) {
+    ManagementAuth.require(ctx, directory);
+    Contact c = known(ctx);
+    catalog.deleteContact(c.getAppId(), c.getUsername());
+    directory.await(() -> directory.contact(c.getAppId(), c.getUsername()).isEmpty());
+    ctx.status(HttpStatus.NO_CONTENT);
+  }
+
+  private Contact known(Context ctx) {
+    App app = AppRoutes.knownApp(ctx, directory);
+    String username = username(ctx);
+    return directory.contact(app.getAppId(), username)
+        .orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));
+  }
+
+  private static String username(Context ctx) {
+    String u = ctx.pathParam("username");
+    if (!USERNAME.matcher(u).matches()) {
+      throw ApiError.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
+    }
+    return u;
+  }
+}

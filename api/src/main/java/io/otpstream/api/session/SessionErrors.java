@@ -1,0 +1,69 @@
+package io.otpstream.api.session;
+
+import io.javalin.http.HttpStatus;
+import io.otpstream.api.errors.ApiError;
+import io.otpstream.schemas.decision.OtpDecision;
+
+/** The session API's errors (Prelude codes and types, seeds 000 and 001). */
+final class SessionErrors {
+  private SessionErrors() {
+  }
+
+  static ApiError badRequest(String message) {
+    return ApiError.badRequest(message);
+  }
+
+  static ApiError invalidIdentifier(String message) {
+    return new ApiError(HttpStatus.BAD_REQUEST, "invalid_identifier", "bad_request", message, null);
+  }
+
+  static ApiError badCheckCode(String message) {
+    return new ApiError(HttpStatus.BAD_REQUEST, "bad_check_code", "bad_request", message, null);
+  }
+
+  static ApiError expiredChallenge() {
+    return new ApiError(HttpStatus.BAD_REQUEST, "expired_challenge_token", "bad_request",
+        "The challenge token has expired: ask your backend for a new one", null);
+  }
+
+  static ApiError invalidChallenge() {
+    return new ApiError(HttpStatus.BAD_REQUEST, "invalid_challenge_token", "bad_request",
+        "The challenge token is not valid for this app", null);
+  }
+
+  static ApiError tokenMismatch(String message) {
+    return new ApiError(HttpStatus.BAD_REQUEST, "token_mismatch", "bad_request", message, null);
+  }
+
+  static ApiError invalidDpop(String message) {
+    return new ApiError(HttpStatus.BAD_REQUEST, "invalid_dpop_proof", "bad_request", message, null);
+  }
+
+  static ApiError unauthorized(String message) {
+    return ApiError.unauthorized(message);
+  }
+
+  static ApiError blocked(String message, Integer retryAfterSeconds) {
+    return new ApiError(HttpStatus.FORBIDDEN, "auth_blocked", "forbidden", message, retryAfterSeconds);
+  }
+
+  static ApiError internal(String message, Integer retryAfterSeconds) {
+    return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal", message, retryAfterSeconds);
+  }
+
+  /** The error for a decision that did not start, resend or verify. */
+  static ApiError refusal(OtpDecision d) {
+    return switch (d.getOutcome()) {
+      case RATE_LIMITED -> new ApiError(HttpStatus.FORBIDDEN, "auth_blocked", "forbidden",
+          "Too many attempts (" + d.getRule() + "): try again in " + d.getRetryAfterSeconds() + " s", d.getRetryAfterSeconds(), d.getRule());
+      case QUOTA_EXHAUSTED -> new ApiError(HttpStatus.FORBIDDEN, "auth_blocked", "forbidden", "This app has used its message quota",
+          null, d.getRule());
+      case LOCKED -> blocked("Too many wrong codes: this verification is locked; start a new one", null);
+      case ALREADY_VERIFIED -> unauthorized("This verification is already complete; start a new one");
+      case NOT_FOUND, EXPIRED -> unauthorized("This verification has expired or does not exist; start a new one");
+      case REFUSED -> invalidIdentifier("premium_rate".equals(d.getRule())
+          ? "Premium-rate phone numbers are refused" : "This app does not send codes to that country");
+      default -> internal("Unexpected decision " + d.getOutcome(), null);
+    };
+  }
+}

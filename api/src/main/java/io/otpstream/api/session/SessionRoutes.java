@@ -1,0 +1,271 @@
+package io.otpstream.api.session;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.destination.Identifier;
+import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.gateway.ClientIp;
+import io.otpstream.api.gateway.Commands;
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.subject.Subjects;
+import io.otpstream.common.token.AccessTokens;
+import io.otpstream.common.token.Challenge;
+import io.otpstream.common.token.ChallengeTokens;
+import io.otpstream.common.token.Verification;
+import io.otpstream.common.token.VerificationTokens;
+import io.otpstream.schemas.apps.App;
+import io.otpstream.schemas.apps.LoginConfig;
+import io.otpstream.schemas.command.CommandMeta;
+import io.otpstream.schemas.command.OtpCheckRequested;
+import io.otpstream.schemas.command.OtpRequested;
+import io.otpstream.schemas.command.OtpRetried;
+import io.otpstream.schemas.command.SubmittedCode;
+import io.otpstream.schemas.common.Channel;
+import io.otpstream.schemas.decision.Outcome;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The frontend session API, compatible with Prelude (seeds 000, 001): login OTP, standalone and
+ * step-up OTP. No key: the app is the Host's first label, and a session lives in the
+ * {@code __Host-verification-login_{appId}} cookie. Each call is one command and one decision.
+ */
+public final class SessionRoutes {
+  static final String LOGIN = "/v1/session/login/otp";
+  static final String OTP = "/v1/session/otp";
+
+  record StartBody(Identifier.Body identifier, @JsonProperty("challenge_token") String challengeToken,
+                   @JsonProperty("login_config_id") String loginConfigId, @JsonProperty("dispatch_id") String dispatchId) {
+  }
+
+  record CheckBody(String code, @JsonProperty("challenge_token") String challengeToken) {
+  }
+
+  record LoginChecked(@JsonProperty("access_token") String accessToken, @JsonProperty("expires_at") long expiresAt) {
+  }
+
+  record StepUpChecked(@JsonProperty("challenge_token") String challengeToken) {
+  }
+
+  private final AppDirectory directory;
+  private final Commands commands;
+  private final Subjects subjects;
+  private final OtpCodes codes;
+  private final VerificationTokens cookies;
+  private final ChallengeTokens challenges;
+  private final AccessTokens accessTokens;
+  private final DpopProofs dpop;
+  private final ClientIp clientIp;
+  private final Clock clock;
+
+  public SessionRoutes(AppDirectory directory, Commands commands, Subjects subjects, OtpCodes codes, VerificationTokens cookies,
+                       ChallengeTokens challenges, AccessTokens accessTokens, ClientIp clientIp, Clock clock) {
+    this.directory = directory;
+    this.commands = commands;
+    this.subjects = subjects;
+    this.codes = codes;
+    this.cookies = cookies;
+    this.challenges = challenges;
+    this.accessTokens = accessTokens;
+    this.dpop = new DpopProofs(clock);
+    this.clientIp = clientIp;
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.post(LOGIN, ctx -> start(ctx, Verification.LOGIN));
+    routes.post(LOGIN + "/retry", ctx -> retry(ctx, Verification.LOGIN));
+    routes.post(LOGIN + "/check", this::checkLogin);
+    routes.post(OTP, ctx -> start(ctx, Verification.OTP));
+    routes.post(OTP + "/retry", ctx -> retry(ctx, Verification.OTP));
+    routes.post(OTP + "/check", this::checkOtp);
+  }
+
+  private void start(Context ctx, String purpose) {
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.badRequest(
+        "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost), where appId is an app of this service"));
+    String appId = app.getAppId();
+    StartBody body = JsonBodies.read(ctx, StartBody.class, false, SessionErrors::badRequest);
+    Instant now = clock.instant();
+    Identifier identifier;
+    Challenge challenge = null;
+    if (Verification.OTP.equals(purpose) && body.challengeToken() != null) {
+      challenge = challenge(body.challengeToken(), appId, now);
+      identifier = Identifier.of(challenge.identifierType(), challenge.identifierValue())
+          .orElseThrow(SessionErrors::invalidChallenge);
+      if (body.identifier() != null) {
+        Identifier given = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, SessionErrors::invalidIdentifier);
+        if (!given.equals(identifier)) {
+          throw SessionErrors.tokenMismatch("identifier is not the one the challenge token was issued for");
+        }
+      }
+    } else {
+      if (body.identifier() == null) {
+        throw SessionErrors.badRequest(Verification.OTP.equals(purpose)
+            ? "identifier or challenge_token is required" : "identifier is required: {\"type\": \"phone_number\", \"value\": \"+14155550123\"}");
+      }
+      identifier = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, SessionErrors::invalidIdentifier);
+    }
+    Optional<LoginConfig> config = loginConfig(appId, body.loginConfigId(), identifier.channel());
+    String dispatchId = body.dispatchId();
+    if (dispatchId != null && (dispatchId.length() > 128 || dispatchId.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+      throw SessionErrors.badRequest("dispatch_id must be at most 128 printable characters");
+    }
+
+    String subjectId = subjects.subjectId(appId, identifier.value());
+    String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
+    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx), false, now);
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("flow", purpose);
+    if (dispatchId != null) {
+      metadata.put("dispatch_id", dispatchId);
+    }
+    config.ifPresent(c -> metadata.put("login_config_id", c.getId()));
+    if (challenge != null) {
+      metadata.put("challenge_id", challenge.id());
+    }
+    OtpRequested cmd = OtpRequested.newBuilder()
+        .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setChannels(List.of(identifier.channel()))
+        .setSmsTo(identifier.channel() == Channel.SMS ? identifier.value() : null)
+        .setEmailTo(identifier.channel() == Channel.EMAIL ? identifier.value() : null)
+        .setTemplateId(config.map(LoginConfig::getTemplateId).orElse(null))
+        .setSenderId(config.map(LoginConfig::getSenderId).orElse(null))
+        .setMetadata(metadata)
+        .build();
+    Challenge answered = challenge;
+    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+      if (d.getOutcome() != Outcome.STARTED) {
+        throw SessionErrors.refusal(d);
+      }
+      Verification v = new Verification(appId, subjectId, d.getSessionId(), channelName(identifier.channel()), purpose,
+          identifier.type(), answered == null ? null : answered.id(), answered == null ? null : answered.userId(),
+          answered == null ? null : answered.scope(), d.getExpiresAt());
+      VerificationCookie.set(ctx, appId, cookies.sign(v), now, d.getExpiresAt());
+      ctx.status(HttpStatus.NO_CONTENT);
+    }));
+  }
+
+  private void retry(Context ctx, String purpose) {
+    Verification v = verification(ctx, purpose);
+    Instant now = clock.instant();
+    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx), false, now);
+    OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(v.sessionId()).setSubjectId(v.subjectId())
+        .setChannels(List.of(channel(v))).build();
+    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+      if (d.getOutcome() != Outcome.RESENT) {
+        throw SessionErrors.refusal(d);
+      }
+      Verification extended = new Verification(v.appId(), v.subjectId(), v.sessionId(), v.channel(), v.purpose(),
+          v.identifierType(), v.challengeId(), v.userId(), v.scope(), d.getExpiresAt());
+      VerificationCookie.set(ctx, v.appId(), cookies.sign(extended), now, d.getExpiresAt());
+      ctx.status(HttpStatus.NO_CONTENT);
+    }));
+  }
+
+  private void checkLogin(Context ctx) {
+    Verification v = verification(ctx, Verification.LOGIN);
+    CheckBody body = checkBody(ctx);
+    String jkt = ctx.header("DPoP") == null ? null
+        : dpop.verify(ctx.header("DPoP"), "POST", AppHost.issuer(ctx) + ctx.path()).thumbprint();
+    check(ctx, v, body, now -> {
+      AccessTokens.Issued at = accessTokens.issue(AppHost.issuer(ctx), v.appId(), v.subjectId(), v.identifierType(), jkt, now);
+      ctx.json(new LoginChecked(at.token(), at.expiresAt().getEpochSecond()));
+    });
+  }
+
+  private void checkOtp(Context ctx) {
+    Verification v = verification(ctx, Verification.OTP);
+    CheckBody body = checkBody(ctx);
+    if (body.challengeToken() != null) {
+      String presentedId = challenge(body.challengeToken(), v.appId(), clock.instant()).id();
+      if (!Objects.equals(presentedId, v.challengeId())) {
+        throw SessionErrors.tokenMismatch("challenge_token is not the one this verification was started with");
+      }
+    }
+    check(ctx, v, body, now -> ctx.json(new StepUpChecked(
+        challenges.issueVerified(v.appId(), v.subjectId(), v.userId(), v.scope(), v.challengeId(), now))));
+  }
+
+  private void check(Context ctx, Verification v, CheckBody body, java.util.function.Consumer<Instant> onVerified) {
+    Instant now = clock.instant();
+    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx), false, now);
+    SubmittedCode code = new SubmittedCode(channel(v),
+        ByteBuffer.wrap(codes.checkMac(v.appId(), v.sessionId(), body.code().strip())));
+    OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(v.sessionId())
+        .setSubjectId(v.subjectId()).setCodes(List.of(code)).build();
+    ctx.future(() -> commands.check(v.subjectId(), cmd, meta).thenAccept(d -> {
+      if (d.getOutcome() == Outcome.WRONG_CODE) {
+        Integer left = d.getAttemptsRemaining();
+        throw SessionErrors.badCheckCode(left != null && left == 0
+            ? "Wrong code; no attempts left: this verification is now locked"
+            : "Wrong code" + (left == null ? "" : "; " + left + " attempt" + (left == 1 ? "" : "s") + " left"));
+      }
+      if (d.getOutcome() != Outcome.VERIFIED) {
+        throw SessionErrors.refusal(d);
+      }
+      VerificationCookie.clear(ctx, v.appId());
+      onVerified.accept(now);
+    }));
+  }
+
+  /** The verification this request's cookie names, for the Host's app and this flow; else 401. */
+  private Verification verification(Context ctx, String purpose) {
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.unauthorized(
+        "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"));
+    String token = VerificationCookie.read(ctx, app.getAppId());
+    if (token == null) {
+      throw SessionErrors.unauthorized("No verification in progress: the " + VerificationCookie.name(app.getAppId())
+          + " cookie is missing; start with POST " + (Verification.LOGIN.equals(purpose) ? LOGIN : OTP));
+    }
+    return cookies.verify(token, app.getAppId(), clock.instant()).filter(v -> purpose.equals(v.purpose()))
+        .orElseThrow(() -> SessionErrors.unauthorized("The verification cookie is invalid or expired; start a new verification"));
+  }
+
+  private Challenge challenge(String token, String appId, Instant now) {
+    ChallengeTokens.Parsed parsed = challenges.parse(token, appId, now);
+    if (parsed instanceof ChallengeTokens.Valid v) {
+      return v.challenge();
+    }
+    throw parsed instanceof ChallengeTokens.Expired ? SessionErrors.expiredChallenge() : SessionErrors.invalidChallenge();
+  }
+
+  private static CheckBody checkBody(Context ctx) {
+    CheckBody body = JsonBodies.read(ctx, CheckBody.class, false, SessionErrors::badRequest);
+    if (body.code() == null || body.code().isBlank()) {
+      throw SessionErrors.badRequest("code is required: the code the user received");
+    }
+    if (body.code().length() > 16) {
+      throw SessionErrors.badRequest("code is at most 16 characters");
+    }
+    return body;
+  }
+
+  private Optional<LoginConfig> loginConfig(String appId, String configId, Channel channel) {
+    if (configId == null) {
+      return directory.defaultLoginConfig(appId, channel);
+    }
+    if (configId.length() > 64) {
+      throw SessionErrors.badRequest("login_config_id is not a login config of this app");
+    }
+    return Optional.of(directory.loginConfig(appId, configId).orElseThrow(
+        () -> SessionErrors.badRequest("login_config_id '" + configId.replaceAll("[^\\x20-\\x7e]", "?") + "' is not a login config of this app")));
+  }
+
+  private static Channel channel(Verification v) {
+    return "email".equals(v.channel()) ? Channel.EMAIL : Channel.SMS;
+  }
+
+  private static String channelName(Channel c) {
+    return c == Channel.EMAIL ? "email" : "sms";
+  }
+}

@@ -1,0 +1,150 @@
+package io.otpstream.api.zap;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.destination.Destinations;
+import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.gateway.ClientIp;
+import io.otpstream.api.gateway.Commands;
+import io.otpstream.api.management.ContactRoutes;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.common.subject.Subjects;
+import io.otpstream.schemas.apps.App;
+import io.otpstream.schemas.apps.Contact;
+import io.otpstream.schemas.command.CommandMeta;
+import io.otpstream.schemas.command.OtpRequested;
+import io.otpstream.schemas.common.Channel;
+import io.otpstream.schemas.decision.Outcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The admin resend, compatible with ZAP (seed 004): {@code POST /v1/otp/resend} with an email, a
+ * phone number and/or a username (resolved through the app's contacts). It resends on the user's
+ * open session, or starts one when none is open. The app is the Host's first label; the caller
+ * needs the management key (the seed shows none, but an open resend endpoint would be a hole).
+ */
+public final class ZapRoutes {
+  public static final String PATH = "/v1/otp/resend";
+  private static final Pattern PHONE = Pattern.compile("\\+[0-9]{1,15}");
+
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  record Body(String email, String phoneNumber, String username) {
+  }
+
+  record Done(boolean success, String data) {
+  }
+
+  private final AppDirectory directory;
+  private final Commands commands;
+  private final Subjects subjects;
+  private final ClientIp clientIp;
+  private final Clock clock;
+
+  public ZapRoutes(AppDirectory directory, Commands commands, Subjects subjects, ClientIp clientIp, Clock clock) {
+    this.directory = directory;
+    this.commands = commands;
+    this.subjects = subjects;
+    this.clientIp = clientIp;
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.post(PATH, this::resend);
+  }
+
+  private void resend(Context ctx) {
+    authenticate(ctx);
+    App app = app(ctx);
+    Body body = JsonBodies.read(ctx, Body.class, true, ZapException::badRequest);
+    if (body.email() == null && body.phoneNumber() == null && body.username() == null) {
+      throw ZapException.badRequest("Give email, phoneNumber or username");
+    }
+    String email = body.email();
+    String phone = body.phoneNumber();
+    if (body.username() != null) {
+      if (!ContactRoutes.USERNAME.matcher(body.username()).matches()) {
+        throw ZapException.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
+      }
+      Contact c = directory.contact(app.getAppId(), body.username())
+          .orElseThrow(() -> ZapException.badRequest("No user with username '" + body.username() + "'"));
+      email = email != null ? email : c.getEmail();
+      phone = phone != null ? phone : c.getPhoneNumber();
+    }
+    String normalisedEmail = null;
+    if (email != null) {
+      String raw = email;
+      if (raw.length() > Destinations.MAX_EMAIL_LENGTH) {
+        throw ZapException.badRequest("email is longer than 320 characters");
+      }
+      normalisedEmail = Destinations.email(raw).orElseThrow(() -> ZapException.badRequest("email is not a valid email address"));
+    }
+    String normalisedPhone = null;
+    if (phone != null) {
+      String raw = phone.strip();
+      if (!raw.startsWith("+")) {
+        throw ZapException.badRequest("phoneNumber must start with \"+\" and the country code");
+      }
+      if (!PHONE.matcher(raw).matches()) {
+        throw ZapException.badRequest("phoneNumber must be \"+\" followed by at most 15 digits");
+      }
+      normalisedPhone = Destinations.phone(raw).orElseThrow(() -> ZapException.badRequest("phoneNumber is not a valid phone number"));
+    }
+    List<Channel> channels = new ArrayList<>();
+    if (normalisedPhone != null) {
+      channels.add(Channel.SMS);
+    }
+    if (normalisedEmail != null) {
+      channels.add(Channel.EMAIL);
+    }
+    String appId = app.getAppId();
+    Instant now = clock.instant();
+    String subjectId = subjects.subjectId(appId, normalisedPhone != null ? normalisedPhone : normalisedEmail);
+    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx), false, now);
+    OtpRequested cmd = OtpRequested.newBuilder()
+        .setMeta(meta).setSessionId("ses_" + UUID.randomUUID().toString().replace("-", "")).setSubjectId(subjectId)
+        .setChannels(channels).setSmsTo(normalisedPhone).setEmailTo(normalisedEmail)
+        .setResumeOpen(true).setMetadata(Map.of("flow", "admin_resend"))
+        .build();
+    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+      if (d.getOutcome() == Outcome.STARTED || d.getOutcome() == Outcome.RESENT) {
+        ctx.json(new Done(true, "OTP ReSent"));
+        return;
+      }
+      throw switch (d.getOutcome()) {
+        case RATE_LIMITED -> new ZapException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds(), d.getRule());
+        case QUOTA_EXHAUSTED -> new ZapException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance", null, d.getRule());
+        case REFUSED -> new ZapException(HttpStatus.BAD_REQUEST, "premium_rate".equals(d.getRule())
+            ? "phoneNumber is a premium-rate number, which is refused" : "phoneNumber is in a country this app does not allow",
+            null, d.getRule());
+        default -> new ZapException(HttpStatus.INTERNAL_SERVER_ERROR, "An error occured processing the request", null, null);
+      };
+    }));
+  }
+
+  private void authenticate(Context ctx) {
+    String header = ctx.header("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 300) {
+      throw new ZapException(HttpStatus.UNAUTHORIZED, "A management key is required: Authorization: Bearer <management key>", null, null);
+    }
+    if (!directory.isManagementKeyHash(Secrets.sha256Hex(header.substring(7).strip()))) {
+      throw new ZapException(HttpStatus.UNAUTHORIZED, "Invalid management key", null, null);
+    }
+  }
+
+  private App app(Context ctx) {
+    String host = ctx.header("Host");
+    String label = host == null ? "" : host.split("[.:]", 2)[0].toLowerCase(Locale.ROOT);
+    return directory.app(label).filter(a -> host.contains("."))
+        .orElseThrow(() -> ZapException.badRequest("Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
+  }
+}
