@@ -56,6 +56,25 @@ public final class Http {
     return send(b.build());
   }
 
+  /**
+   * Any request, with exactly the headers given (no Content-Type added); {@code Host} may be set
+   * (the test JVM allows it), which is how the session API finds its app.
+   */
+  public Response exchange(String method, String path, Map<String, String> headers, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return send(b.build());
+  }
+
+  /** Like {@link #exchange} with raw bytes as the body. */
+  public Response exchange(String method, String path, Map<String, String> headers, byte[] body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
+    return send(b.build());
+  }
+
   public Response get(String path) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
   }

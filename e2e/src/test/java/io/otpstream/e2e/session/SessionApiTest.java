@@ -1,0 +1,411 @@
+package io.otpstream.e2e.session;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.common.outbox.OutboxMessage;
+import io.otpstream.common.token.ChallengeTokens;
+import io.otpstream.common.token.SigningKeys;
+import io.otpstream.dispatcher.provider.OutboxProvider;
+import io.otpstream.e2e.support.Http;
+import io.otpstream.e2e.support.SeedSchemas;
+import io.otpstream.e2e.support.TestPipeline;
+import io.otpstream.schemas.apps.AppSettings;
+import io.otpstream.schemas.apps.Limit;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Prelude-compatible session API, black-box over HTTP against the running pipeline: login,
+ * standalone and step-up OTP, cookies, tokens, DPoP and CORS. Responses of seed 000's and 001's
+ * operations are validated against the seeds' own OpenAPI schemas.
+ */
+class SessionApiTest {
+  static final SeedSchemas RETRY_SEED = SeedSchemas.load("seeds/prelude-otp-retry.yaml");
+  static final SeedSchemas CREATE_SEED = SeedSchemas.load("seeds/prelude-otp-create.yaml");
+  private static final Pattern CODE = Pattern.compile("(\\d{6})");
+  private static final AtomicInteger PHONES = new AtomicInteger();
+
+  private static TestPipeline pipeline;
+  private static Outbox outbox;
+  private static Http http;
+  private static String host;
+
+  @BeforeAll
+  static void start() throws Exception {
+    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    OutboxProvider sms = new OutboxProvider(outbox, "sms", Clock.systemUTC());
+    OutboxProvider email = new OutboxProvider(outbox, "email", Clock.systemUTC());
+    // two sessions per subject per hour, so the third is blocked; the default 30 s cooldown stays
+    pipeline = TestPipeline.start("session", sms, email, s -> AppSettings.newBuilder(s).setVersion(1)
+        .setSendsPerSubject(new Limit(2, 3600)).build());
+    http = new Http(pipeline.baseUrl());
+    host = pipeline.appId + ".localhost";
+  }
+
+  @AfterAll
+  static void stop() {
+    pipeline.close();
+  }
+
+  static String newPhone() {
+    return "+3361234" + String.format("%04d", PHONES.incrementAndGet());
+  }
+
+  static Map<String, String> json(String cookie) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Host", host);
+    h.put("Content-Type", "application/json");
+    if (cookie != null) {
+      h.put("Cookie", cookie);
+    }
+    return h;
+  }
+
+  static String identifier(String type, String value) {
+    return "{\"identifier\": {\"type\": \"" + type + "\", \"value\": \"" + value + "\"}}";
+  }
+
+  /** The cookie pair a 204 set, e.g. {@code __Host-verification-login_app=…}. */
+  static String cookie(Http.Response r) {
+    String setCookie = r.header("Set-Cookie");
+    assertNotNull(setCookie, "no Set-Cookie in " + r.headers().map());
+    return setCookie.split(";", 2)[0];
+  }
+
+  static String codeFor(String to, int count) {
+    List<OutboxMessage> messages = await().atMost(Duration.ofSeconds(30))
+        .until(() -> outbox.list().stream().filter(m -> m.to().equals(to)).toList(), l -> l.size() >= count);
+    Matcher m = CODE.matcher(messages.get(0).body()); // newest first
+    assertTrue(m.find(), messages.get(0).body());
+    return m.group(1);
+  }
+
+  static void assertSeed(SeedSchemas seed, String path, Http.Response r) {
+    assertTrue(seed.declares(path, "post", r.status()), path + " answered " + r.status() + ", which seed " + seed.resource()
+        + " does not declare: " + r.raw());
+    List<String> problems = seed.validate(path, "post", r.status(), r.raw());
+    assertTrue(problems.isEmpty(), problems + " in " + r.raw());
+  }
+
+  static void assertError(Http.Response r, int status, String code, String type) {
+    assertEquals(status, r.status(), r.raw());
+    assertEquals(code, r.json().get("code").asText(), r.raw());
+    assertEquals(type, r.json().get("type").asText(), r.raw());
+    assertFalse(r.json().get("message").asText().isBlank());
+  }
+
+  @Test
+  void login_sends_a_code_sets_the_verification_cookie_and_a_right_code_answers_an_eddsa_access_token() throws Exception {
+    String phone = newPhone();
+    Http.Response started = http.exchange("POST", "/v1/session/login/otp", json(null), identifier("phone_number", phone));
+    assertEquals(204, started.status(), started.raw());
+    assertEquals("", started.raw());
+    String setCookie = started.header("Set-Cookie");
+    assertTrue(setCookie.startsWith("__Host-verification-login_" + pipeline.appId + "="), setCookie);
+    for (String attribute : List.of("Path=/", "Secure", "HttpOnly", "SameSite=None")) {
+      assertTrue(setCookie.contains("; " + attribute), attribute + " missing in " + setCookie);
+    }
+    assertFalse(setCookie.contains("Domain="), "__Host- cookies have no Domain");
+    String cookie = cookie(started);
+    String payload = new String(java.util.Base64.getUrlDecoder().decode(cookie.split("=", 2)[1].split("\\.")[1]));
+    assertFalse(payload.contains(phone.substring(1)), "the cookie shows no phone: " + payload);
+
+    String code = codeFor(phone, 1);
+    Http.Response wrong = http.exchange("POST", "/v1/session/login/otp/check", json(cookie),
+        "{\"code\": \"" + (code.equals("000000") ? "111111" : "000000") + "\"}");
+    assertError(wrong, 400, "bad_check_code", "bad_request");
+
+    Http.Response checked = http.exchange("POST", "/v1/session/login/otp/check", json(cookie), "{\"code\": \"" + code + "\"}");
+    assertEquals(200, checked.status(), checked.raw());
+    assertTrue(checked.header("Set-Cookie").contains("Max-Age=0"), "a finished verification clears its cookie");
+    long expiresAt = checked.json().get("expires_at").asLong();
+    assertTrue(Math.abs(expiresAt - Instant.now().plus(Duration.ofMinutes(15)).getEpochSecond()) < 60, "unix seconds: " + expiresAt);
+
+    SignedJWT token = SignedJWT.parse(checked.json().get("access_token").asText());
+    JWKSet jwks = JWKSet.parse(http.get("/.well-known/jwks.json").raw());
+    OctetKeyPair key = (OctetKeyPair) jwks.getKeyByKeyId(token.getHeader().getKeyID());
+    assertNotNull(key, "the token's kid is published");
+    assertEquals(JWSAlgorithm.EdDSA, token.getHeader().getAlgorithm());
+    assertTrue(token.verify(new Ed25519Verifier(key)));
+    JWTClaimsSet claims = token.getJWTClaimsSet();
+    assertEquals(List.of(pipeline.appId), claims.getAudience());
+    assertEquals("https://" + host, claims.getIssuer());
+    assertEquals("phone_number", claims.getStringClaim("identifier_type"));
+    assertTrue(claims.getSubject().startsWith("sub_"));
+    assertFalse(token.getPayload().toString().contains(phone.substring(1)), "no phone in the access token");
+    assertNull(claims.getClaim("cnf"));
+
+    Http.Response replay = http.exchange("POST", "/v1/session/login/otp/check", json(cookie), "{\"code\": \"" + code + "\"}");
+    assertError(replay, 401, "unauthorized", "unauthorized");
+  }
+
+  @Test
+  void login_refuses_bad_requests_with_prelude_errors() {
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null), "{}"), 400, "bad_request", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null), "{not json"), 400, "bad_request", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null), identifier("phone_number", "0612345678")),
+        400, "invalid_identifier", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null), identifier("email_address", "not-an-email")),
+        400, "invalid_identifier", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null), identifier("username", "ada")),
+        400, "invalid_identifier", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null),
+        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + "a".repeat(310) + "@example.com\"}}"),
+        400, "invalid_identifier", "bad_request");
+    Map<String, String> textPlain = new LinkedHashMap<>(json(null));
+    textPlain.put("Content-Type", "text/plain");
+    assertError(http.exchange("POST", "/v1/session/login/otp", textPlain, identifier("phone_number", newPhone())),
+        400, "bad_request", "bad_request");
+    Map<String, String> unknownApp = new LinkedHashMap<>(json(null));
+    unknownApp.put("Host", "nosuchapp.localhost");
+    assertError(http.exchange("POST", "/v1/session/login/otp", unknownApp, identifier("phone_number", newPhone())),
+        400, "bad_request", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null),
+        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + newPhone() + "\"}, \"login_config_id\": \"lcfg_nope\"}"),
+        400, "bad_request", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp/check", json(null), "{\"code\": \"123456\"}"),
+        401, "unauthorized", "unauthorized");
+  }
+
+  @Test
+  void standalone_otp_follows_seed_001_and_its_retry_and_check_seed_000() {
+    String email = "standalone-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    Http.Response started = http.exchange("POST", "/v1/session/otp", json(null), identifier("email_address", email));
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
+    assertEquals(204, started.status());
+    String cookie = cookie(started);
+
+    Http.Response cooled = http.exchange("POST", "/v1/session/otp/retry", json(cookie), "");
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", cooled);
+    assertError(cooled, 403, "auth_blocked", "forbidden");
+    assertEquals("resend_cooldown_seconds", cooled.header("X-Otp-Rule"));
+    int retryAfter = Integer.parseInt(cooled.header("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 30, "Retry-After " + retryAfter);
+
+    for (String bad : new String[] {null, "__Host-verification-login_" + pipeline.appId + "=forged.token.value"}) {
+      Http.Response r = http.exchange("POST", "/v1/session/otp/retry", json(bad), "");
+      assertSeed(RETRY_SEED, "/v1/session/otp/retry", r);
+      assertError(r, 401, "unauthorized", "unauthorized");
+    }
+    Http.Response loginCookieOnOtp = http.exchange("POST", "/v1/session/login/otp/retry", json(cookie), "");
+    assertError(loginCookieOnOtp, 401, "unauthorized", "unauthorized");
+
+    String code = codeFor(email, 1);
+    Http.Response checked = http.exchange("POST", "/v1/session/otp/check", json(cookie), "{\"code\": \"" + code + "\"}");
+    assertEquals(200, checked.status(), checked.raw());
+    ChallengeTokens.Verified v = new ChallengeTokens(new SigningKeys(pipeline.secrets), pipeline.secrets)
+        .parseVerified(checked.json().get("challenge_token").asText(), pipeline.appId, Instant.now()).orElseThrow();
+    assertTrue(v.subjectId().startsWith("sub_"));
+
+    Http.Response after = http.exchange("POST", "/v1/session/otp/retry", json(cookie), "");
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", after);
+    assertEquals(401, after.status(), "a verified session cannot be resent");
+  }
+
+  @Test
+  void a_retry_sends_a_new_code_and_the_old_one_stops_working() {
+    // an app of its own, made through the management API, with no resend cooldown
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    Http.Response app = http.exchange("POST", "/v2/session/apps", auth, "{\"name\": \"No cooldown\"}");
+    assertEquals(201, app.status(), app.raw());
+    String appId = app.json().get("id").asText();
+    assertEquals(200, http.exchange("PUT", "/v2/apps/" + appId + "/settings", auth, "{\"resend_cooldown_seconds\": 0}").status());
+    Map<String, String> headers = new LinkedHashMap<>(json(null));
+    headers.put("Host", appId + ".session.example.com");
+
+    String phone = newPhone();
+    Http.Response started = http.exchange("POST", "/v1/session/otp", headers, identifier("phone_number", phone));
+    assertEquals(204, started.status(), started.raw());
+    assertTrue(started.header("Set-Cookie").startsWith("__Host-verification-login_" + appId + "="));
+    headers.put("Cookie", cookie(started));
+    String first = codeFor(phone, 1);
+    Http.Response retried = http.exchange("POST", "/v1/session/otp/retry", headers, "");
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", retried);
+    assertEquals(204, retried.status(), retried.raw());
+    headers.put("Cookie", cookie(retried));
+    String second = codeFor(phone, 2);
+    if (!first.equals(second)) {
+      assertError(http.exchange("POST", "/v1/session/otp/check", headers, "{\"code\": \"" + first + "\"}"),
+          400, "bad_check_code", "bad_request");
+    }
+    assertEquals(200, http.exchange("POST", "/v1/session/otp/check", headers, "{\"code\": \"" + second + "\"}").status());
+  }
+
+  @Test
+  void step_up_with_a_challenge_token_and_every_challenge_error_of_seed_001() {
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    String email = "stepup-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    Http.Response issued = http.exchange("POST", "/v2/session/apps/" + pipeline.appId + "/challenge-tokens", auth,
+        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}, \"user_id\": \"user-7\", \"scope\": \"payout\"}");
+    assertEquals(201, issued.status(), issued.raw());
+    String challenge = issued.json().get("challenge_token").asText();
+    assertFalse(challenge.contains(email), "the challenge token hides its identifier");
+
+    Http.Response mismatch = http.exchange("POST", "/v1/session/otp", json(null),
+        "{\"challenge_token\": \"" + challenge + "\", \"identifier\": {\"type\": \"email_address\", \"value\": \"other@example.com\"}}");
+    assertSeed(CREATE_SEED, "/v1/session/otp", mismatch);
+    assertError(mismatch, 400, "token_mismatch", "bad_request");
+
+    Http.Response invalid = http.exchange("POST", "/v1/session/otp", json(null), "{\"challenge_token\": \"eyJhbGciOiJub25lIn0.e30.\"}");
+    assertSeed(CREATE_SEED, "/v1/session/otp", invalid);
+    assertError(invalid, 400, "invalid_challenge_token", "bad_request");
+
+    ChallengeTokens tokens = new ChallengeTokens(new SigningKeys(pipeline.secrets), pipeline.secrets);
+    String old = tokens.issue(ChallengeTokens.create(pipeline.appId, "sub_x", "u", "s", "email_address", email,
+        Instant.now().minus(Duration.ofMinutes(6))));
+    Http.Response expired = http.exchange("POST", "/v1/session/otp", json(null), "{\"challenge_token\": \"" + old + "\"}");
+    assertSeed(CREATE_SEED, "/v1/session/otp", expired);
+    assertError(expired, 400, "expired_challenge_token", "bad_request");
+
+    Http.Response none = http.exchange("POST", "/v1/session/otp", json(null), "{\"dispatch_id\": \"d-1\"}");
+    assertSeed(CREATE_SEED, "/v1/session/otp", none);
+    assertError(none, 400, "bad_request", "bad_request");
+
+    Http.Response started = http.exchange("POST", "/v1/session/otp", json(null),
+        "{\"challenge_token\": \"" + challenge + "\", \"dispatch_id\": \"123e4567-e89b-12d3-a456-426614174000\"}");
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
+    assertEquals(204, started.status(), started.raw());
+    String cookie = cookie(started);
+    String code = codeFor(email, 1);
+
+    String otherChallenge = tokens.issue(ChallengeTokens.create(pipeline.appId, "sub_y", "user-7", "payout", "email_address", email,
+        Instant.now()));
+    assertError(http.exchange("POST", "/v1/session/otp/check", json(cookie),
+        "{\"code\": \"" + code + "\", \"challenge_token\": \"" + otherChallenge + "\"}"), 400, "token_mismatch", "bad_request");
+
+    Http.Response checked = http.exchange("POST", "/v1/session/otp/check", json(cookie),
+        "{\"code\": \"" + code + "\", \"challenge_token\": \"" + challenge + "\"}");
+    assertEquals(200, checked.status(), checked.raw());
+    ChallengeTokens.Verified v = tokens.parseVerified(checked.json().get("challenge_token").asText(), pipeline.appId, Instant.now())
+        .orElseThrow();
+    assertEquals("user-7", v.userId());
+    assertEquals("payout", v.scope());
+  }
+
+  @Test
+  void a_third_session_for_one_subject_within_the_hour_is_auth_blocked_with_retry_after() {
+    String phone = newPhone();
+    for (int i = 0; i < 2; i++) {
+      assertEquals(204, http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone)).status());
+    }
+    Http.Response blocked = http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone));
+    assertSeed(CREATE_SEED, "/v1/session/otp", blocked);
+    assertError(blocked, 403, "auth_blocked", "forbidden");
+    assertEquals("sends_per_subject", blocked.header("X-Otp-Rule"));
+    assertTrue(Integer.parseInt(blocked.header("Retry-After")) > 3000, blocked.header("Retry-After"));
+  }
+
+  @Test
+  void a_dpop_proof_binds_the_access_token_to_its_key_and_a_bad_or_replayed_proof_is_refused() throws Exception {
+    ECKey clientKey = new ECKeyGenerator(Curve.P_256).generate();
+    String url = "https://" + host + "/v1/session/login/otp/check";
+
+    String phone = newPhone();
+    String cookie = cookie(http.exchange("POST", "/v1/session/login/otp", json(null), identifier("phone_number", phone)));
+    String code = codeFor(phone, 1);
+
+    Map<String, String> wrongUrl = new LinkedHashMap<>(json(cookie));
+    wrongUrl.put("DPoP", proof(clientKey, "POST", "https://evil.example.com/v1/session/login/otp/check", Instant.now()));
+    assertError(http.exchange("POST", "/v1/session/login/otp/check", wrongUrl, "{\"code\": \"" + code + "\"}"),
+        400, "invalid_dpop_proof", "bad_request");
+    Map<String, String> stale = new LinkedHashMap<>(json(cookie));
+    stale.put("DPoP", proof(clientKey, "POST", url, Instant.now().minus(Duration.ofMinutes(5))));
+    assertError(http.exchange("POST", "/v1/session/login/otp/check", stale, "{\"code\": \"" + code + "\"}"),
+        400, "invalid_dpop_proof", "bad_request");
+    Map<String, String> garbage = new LinkedHashMap<>(json(cookie));
+    garbage.put("DPoP", "not-a-jwt");
+    assertError(http.exchange("POST", "/v1/session/login/otp/check", garbage, "{\"code\": \"" + code + "\"}"),
+        400, "invalid_dpop_proof", "bad_request");
+
+    String good = proof(clientKey, "POST", url, Instant.now());
+    Map<String, String> withProof = new LinkedHashMap<>(json(cookie));
+    withProof.put("DPoP", good);
+    Http.Response checked = http.exchange("POST", "/v1/session/login/otp/check", withProof, "{\"code\": \"" + code + "\"}");
+    assertEquals(200, checked.status(), checked.raw());
+    JWTClaimsSet claims = SignedJWT.parse(checked.json().get("access_token").asText()).getJWTClaimsSet();
+    assertEquals(clientKey.computeThumbprint().toString(), claims.getJSONObjectClaim("cnf").get("jkt"));
+
+    String phone2 = newPhone();
+    String cookie2 = cookie(http.exchange("POST", "/v1/session/login/otp", json(null), identifier("phone_number", phone2)));
+    Map<String, String> replayed = new LinkedHashMap<>(json(cookie2));
+    replayed.put("DPoP", good);
+    assertError(http.exchange("POST", "/v1/session/login/otp/check", replayed, "{\"code\": \"" + codeFor(phone2, 1) + "\"}"),
+        400, "invalid_dpop_proof", "bad_request");
+  }
+
+  @Test
+  void cors_answers_preflights_for_the_apps_origins_with_credentials_only() {
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    Http.Response patched = http.exchange("PATCH", "/v2/session/apps/" + pipeline.appId, auth,
+        "{\"allowed_origins\": [\"https://shop.example.com\"]}");
+    assertEquals(200, patched.status(), patched.raw());
+
+    Map<String, String> preflight = new LinkedHashMap<>();
+    preflight.put("Host", host);
+    preflight.put("Origin", "https://shop.example.com");
+    preflight.put("Access-Control-Request-Method", "POST");
+    preflight.put("Access-Control-Request-Headers", "content-type");
+    Http.Response ok = http.exchange("OPTIONS", "/v1/session/login/otp", preflight, (String) null);
+    assertEquals(204, ok.status(), ok.raw());
+    assertEquals("https://shop.example.com", ok.header("Access-Control-Allow-Origin"));
+    assertEquals("true", ok.header("Access-Control-Allow-Credentials"));
+    assertTrue(ok.header("Access-Control-Allow-Methods").contains("POST"));
+    assertTrue(ok.header("Access-Control-Allow-Headers").contains("Content-Type"));
+
+    preflight.put("Origin", "https://evil.example.com");
+    Http.Response refused = http.exchange("OPTIONS", "/v1/session/login/otp", preflight, (String) null);
+    assertError(refused, 403, "origin_not_allowed", "forbidden");
+    assertNull(refused.header("Access-Control-Allow-Origin"));
+
+    Map<String, String> fromShop = new LinkedHashMap<>(json(null));
+    fromShop.put("Origin", "https://shop.example.com");
+    Http.Response sent = http.exchange("POST", "/v1/session/login/otp", fromShop, identifier("phone_number", newPhone()));
+    assertEquals(204, sent.status(), sent.raw());
+    assertEquals("https://shop.example.com", sent.header("Access-Control-Allow-Origin"));
+    assertEquals("true", sent.header("Access-Control-Allow-Credentials"));
+    fromShop.put("Origin", "https://evil.example.com");
+    assertNull(http.exchange("POST", "/v1/session/login/otp", fromShop, identifier("phone_number", newPhone()))
+        .header("Access-Control-Allow-Origin"));
+  }
+
+  static String proof(ECKey key, String method, String url, Instant iat) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("dpop+jwt"))
+        .jwk(key.toPublicJWK()).build(),
+        new JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString()).claim("htm", method).claim("htu", url)
+            .issueTime(Date.from(iat)).build());
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+}
