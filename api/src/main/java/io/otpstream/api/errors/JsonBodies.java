@@ -2,6 +2,10 @@ package io.otpstream.api.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
@@ -16,7 +20,21 @@ import java.util.function.Function;
  * field when strict) into the family's 400 with a message naming what to fix.
  */
 public final class JsonBodies {
+  /** Our mapper, minus the coercions that would let {@code "name": 12} or {@code "is_default": "yes"} through. */
+  private static final ObjectMapper TYPED = typed();
+
   private JsonBodies() {
+  }
+
+  private static ObjectMapper typed() {
+    ObjectMapper m = Json.MAPPER.copy();
+    m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    return m;
   }
 
   /** The body as {@code type}; {@code bad} makes the family's 400 from a message. */
@@ -27,8 +45,8 @@ public final class JsonBodies {
       throw bad.apply("A JSON object body is required");
     }
     try {
-      T value = (strict ? Json.MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          : Json.MAPPER.readerFor(type)).readValue(bytes);
+      T value = (strict ? TYPED.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          : TYPED.readerFor(type)).readValue(bytes);
       if (value == null) {
         throw bad.apply("The body must be a JSON object");
       }
