@@ -19,16 +19,16 @@ public record DevCredentials(@JsonProperty("app_id") String appId, @JsonProperty
 
   public static final String APP_ID = "demo";
 
-  /** Reuses the saved credentials, or creates the demo app; either way (re)publishes them to the catalogue. */
+  /**
+   * Reuses the saved credentials, or creates the demo app and its keys. Saved credentials are not
+   * written again: the catalogue already holds them, with any change made since through the
+   * management API (a revoked key stays revoked, the app's origins stay).
+   */
   public static DevCredentials ensure(Path file, AppCatalog catalog, String apiUrl) throws IOException {
     DevCredentials c;
     if (Files.exists(file)) {
       DevCredentials saved = Json.MAPPER.readValue(file.toFile(), DevCredentials.class);
       c = new DevCredentials(saved.appId(), saved.liveKey(), saved.testKey(), saved.managementKey(), apiUrl);
-      catalog.putApp(c.appId(), "otpstream demo");
-      catalog.putApiKey(c.appId(), c.liveKey(), KeyMode.LIVE);
-      catalog.putApiKey(c.appId(), c.testKey(), KeyMode.TEST);
-      catalog.putManagementKey(c.managementKey());
     } else {
       catalog.putApp(APP_ID, "otpstream demo");
       c = new DevCredentials(APP_ID, catalog.createApiKey(APP_ID, KeyMode.LIVE), catalog.createApiKey(APP_ID, KeyMode.TEST),
