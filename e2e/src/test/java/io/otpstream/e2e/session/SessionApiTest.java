@@ -171,6 +171,27 @@ class SessionApiTest {
   }
 
   @Test
+  void a_login_config_sets_the_template_and_sender_id_of_the_deliveries() {
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    Http.Response config = http.exchange("POST", "/v2/session/apps/" + pipeline.appId + "/config/login/otp", auth,
+        "{\"config_type\": \"otp\", \"channel_type\": \"sms\", \"is_default\": false, \"template_id\": \"tpl_login\", \"sender_id\": \"Acme\"}");
+    assertEquals(201, config.status(), config.raw());
+    String phone = newPhone();
+    Http.Response started = http.exchange("POST", "/v1/session/login/otp", json(null),
+        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + phone + "\"}, \"login_config_id\": \""
+            + config.json().get("id").asText() + "\"}");
+    assertEquals(204, started.status(), started.raw());
+    var deserializer = pipeline.kafka.topics().deliverySms.valueSerde().deserializer();
+    io.otpstream.schemas.delivery.DeliveryRequested delivery = await().atMost(Duration.ofSeconds(30)).until(() ->
+        io.otpstream.e2e.support.TopicReader.readAll(io.otpstream.e2e.support.SharedKafka.bootstrapServers(),
+                pipeline.kafka.topics().deliverySms.name()).stream()
+            .map(r -> deserializer.deserialize(r.topic(), r.value())).filter(d -> d.getDestination().equals(phone)).findFirst(),
+        java.util.Optional::isPresent).orElseThrow();
+    assertEquals("Acme", delivery.getSenderId());
+    assertEquals("tpl_login", delivery.getTemplateId());
+  }
+
+  @Test
   void login_refuses_bad_requests_with_prelude_errors() {
     assertError(http.exchange("POST", "/v1/session/login/otp", json(null), "{}"), 400, "bad_request", "bad_request");
     assertError(http.exchange("POST", "/v1/session/login/otp", json(null), "{not json"), 400, "bad_request", "bad_request");

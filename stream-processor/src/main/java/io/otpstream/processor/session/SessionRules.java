@@ -81,6 +81,7 @@ public final class SessionRules {
         .setExpiresAt(now.plusSeconds(expiry))
         .setTemplateId(cmd.getTemplateId())
         .setLocale(cmd.getLocale())
+        .setSenderId(cmd.getSenderId())
         .setSettingsVersion(cfg.getVersion())
         .build();
     OtpDecision reply = withCode(reply(m, s, Outcome.STARTED).setAttemptsRemaining(s.getMaxAttempts()), s).build();
@@ -258,6 +259,7 @@ public final class SessionRules {
           .setExpiresAt(s.getExpiresAt())
           .setTemplateId(s.getTemplateId())
           .setLocale(s.getLocale())
+          .setSenderId(s.getSenderId())
           .build());
     }
     return out;
