@@ -1,5 +1,7 @@
 package io.otpstream.dispatcher.delivery;
 
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.provider.DeliveryException;
@@ -12,42 +14,111 @@ import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.serde.AvroSerde;
 import io.otpstream.schemas.topics.TopicSpec;
 import io.otpstream.schemas.topics.Topics;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One dispatcher instance: a member of the channel's consumer group on its delivery topic. For
- * each DeliveryRequested it drops an expired one (recorded EXPIRED), otherwise derives the code,
- * renders the message, sends it through the provider, and reports a DeliveryStatus. Offsets are
- * committed after the statuses are written.
+ * One dispatcher instance: a member of the channel's consumer group on its delivery topic and
+ * its retry topic. For each DeliveryRequested it:
+ * <ul>
+ *   <li>skips it when this channel already sent it (the {@code otp.delivery.sent} marker of its
+ *       partition, read when the partition is assigned): never twice after a rebalance, a crash
+ *       or a restart, except the one message in flight when a process dies;</li>
+ *   <li>drops it when its code has expired (EXPIRED): never late;</li>
+ *   <li>otherwise derives the code, renders and sends it, at most {@code ratePerSecond} a second
+ *       and {@code maxInFlight} at once, then writes the marker (synchronously) and SENT;</li>
+ *   <li>on a transient failure, writes it to the retry topic with a later not-before (RETRYING)
+ *       instead of waiting, so other deliveries go on; a permanent failure, or the last attempt,
+ *       goes to the dead-letter topic (DEAD_LETTERED): never lost.</li>
+ * </ul>
+ * Offsets are committed after the batch's statuses are written.
  */
 public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
-  private static final int TRANSIENT_RETRIES = 3;
+  static final String ATTEMPT_HEADER = "otp-attempt";
+  static final String NOT_BEFORE_HEADER = "otp-not-before";
 
-  /** Which channel this worker serves. */
-  public record Config(KafkaSettings kafka, String channel, String groupId, Duration retryBackoff) {
+  /** Which channel this worker serves, in which consumer group, and how. */
+  public record Config(KafkaSettings kafka, String channel, String groupId, Tuning tuning) {
+  }
+
+  /**
+   * How a worker retries and throttles.
+   *
+   * @param retryBackoff the wait before the second attempt; it doubles for each further one
+   * @param maxAttempts attempts before a delivery is dead-lettered
+   * @param maxInFlight messages being sent at once by this instance
+   * @param ratePerSecond messages per second this instance hands to its provider
+   */
+  public record Tuning(Duration retryBackoff, int maxAttempts, int maxInFlight, int ratePerSecond) {
+    public static Tuning defaults() {
+      return new Tuning(Duration.ofSeconds(2), 5, 8, 50);
+    }
+
+    /**
+     * From {@code <prefix>RETRY_BACKOFF_MS}, {@code <prefix>MAX_ATTEMPTS}, {@code <prefix>MAX_IN_FLIGHT}
+     * and {@code <prefix>RATE_PER_SECOND} (e.g. prefix {@code OTP_SMS_}), each defaulting.
+     */
+    public static Tuning fromEnv(Map<String, String> env, String prefix) {
+      Tuning d = defaults();
+      return new Tuning(Duration.ofMillis(number(env, prefix + "RETRY_BACKOFF_MS", d.retryBackoff().toMillis())),
+          (int) number(env, prefix + "MAX_ATTEMPTS", d.maxAttempts()), (int) number(env, prefix + "MAX_IN_FLIGHT", d.maxInFlight()),
+          (int) number(env, prefix + "RATE_PER_SECOND", d.ratePerSecond()));
+    }
+
+    private static long number(Map<String, String> env, String name, long dflt) {
+      String v = env.get(name);
+      if (v == null || v.isBlank()) {
+        return dflt;
+      }
+      try {
+        long n = Long.parseLong(v.strip());
+        if (n < 1) {
+          throw new IllegalArgumentException(name + " must be at least 1, not " + v);
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a whole number, not " + v);
+      }
+    }
   }
 
   private final Config config;
   private final TopicSpec<String, DeliveryRequested> topic;
+  private final TopicSpec<String, DeliveryRequested> retryTopic;
   private final Topics topics;
   private final OtpCodes codes;
   private final MessageRenderer renderer;
@@ -55,13 +126,19 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Clock clock;
   private final KafkaConsumer<String, DeliveryRequested> consumer;
   private final KafkaProducer<String, SpecificRecord> producer;
+  private final SentMarkers sent;
+  private final RateLimiter rate;
+  private final ExecutorService senders;
+  private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+  private final Map<String, DeliveryRequested> awaitingReceipt = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
 
-  public DeliveryWorker(Config config, TopicSpec<String, DeliveryRequested> topic, OtpCodes codes, MessageRenderer renderer,
-                        DeliveryProvider provider, Clock clock) {
+  public DeliveryWorker(Config config, TopicSpec<String, DeliveryRequested> topic, TopicSpec<String, DeliveryRequested> retryTopic,
+                        OtpCodes codes, MessageRenderer renderer, DeliveryProvider provider, Clock clock) {
     this.config = config;
     this.topic = topic;
+    this.retryTopic = retryTopic;
     this.topics = config.kafka().topics();
     this.codes = codes;
     this.renderer = renderer;
@@ -80,6 +157,15 @@ public final class DeliveryWorker implements AutoCloseable {
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     this.producer = new KafkaProducer<>(pp, new StringSerializer(), AvroSerde.anyRecordSerializer());
+    this.sent = new SentMarkers(config.kafka(), topics.deliverySent);
+    this.rate = RateLimiter.of("otp-" + config.channel() + "-" + provider.name(), RateLimiterConfig.custom()
+        .limitForPeriod(Math.max(1, config.tuning().ratePerSecond())).limitRefreshPeriod(Duration.ofSeconds(1))
+        .timeoutDuration(Duration.ofMinutes(1)).build());
+    this.senders = Executors.newFixedThreadPool(Math.max(1, config.tuning().maxInFlight()), r -> {
+      Thread t = new Thread(r, "otp-" + config.channel() + "-sender");
+      t.setDaemon(true);
+      return t;
+    });
     this.thread = new Thread(this::run, "otp-dispatcher-" + config.channel());
   }
 
@@ -87,33 +173,68 @@ public final class DeliveryWorker implements AutoCloseable {
     thread.start();
   }
 
+  /**
+   * A receipt from the provider (an SMSC's delivery receipt) for a message this instance sent:
+   * recorded as DELIVERED or FAILED.
+   */
+  public void onReceipt(String providerMessageId, boolean delivered, String detail) {
+    DeliveryRequested d = providerMessageId == null ? null : awaitingReceipt.remove(providerMessageId);
+    if (d == null) {
+      log.debug("receipt for unknown message {}", providerMessageId);
+      return;
+    }
+    report(d, delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED, providerMessageId, detail, 0);
+  }
+
   private void run() {
     try {
-      consumer.subscribe(List.of(topic.name()));
+      consumer.subscribe(List.of(topic.name(), retryTopic.name()), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          partitions.forEach(pausedUntil::remove);
+          sent.forget(partitions.stream().map(TopicPartition::partition).toList());
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          sent.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
+        }
+      });
       while (running) {
+        resumeDue();
         ConsumerRecords<String, DeliveryRequested> records;
         try {
-          records = consumer.poll(Duration.ofMillis(200));
+          records = consumer.poll(Duration.ofMillis(100));
         } catch (RecordDeserializationException e) {
           log.warn("skipping an unreadable delivery at {} offset {}", e.topicPartition(), e.offset());
           consumer.seek(e.topicPartition(), e.offset() + 1);
           continue;
         }
-        for (ConsumerRecord<String, DeliveryRequested> r : records) {
-          if (r.value() != null) {
-            try {
-              handle(r.value());
-            } catch (RuntimeException e) { // one bad delivery must not stop the others
-              log.error("delivery {} failed unexpectedly", r.value().getDeliveryId(), e);
-              report(r.value(), DeliveryState.FAILED, null, "internal error: " + e.getClass().getSimpleName(), 0);
-              producer.send(new ProducerRecord<>(topics.deliveryDeadLetter.name(), r.value().getSubjectId(), r.value()));
+        if (records.isEmpty()) {
+          continue;
+        }
+        List<Future<?>> batch = new ArrayList<>();
+        for (TopicPartition tp : records.partitions()) {
+          for (ConsumerRecord<String, DeliveryRequested> r : records.records(tp)) {
+            Instant notBefore = longHeader(r, NOT_BEFORE_HEADER).map(Instant::ofEpochMilli).orElse(null);
+            if (notBefore != null && clock.instant().isBefore(notBefore)) {
+              // a retry that is not due: wait for it without holding up the other partitions
+              consumer.pause(List.of(tp));
+              consumer.seek(tp, r.offset());
+              pausedUntil.put(tp, notBefore);
+              break;
+            }
+            if (r.value() != null) {
+              int attempt = longHeader(r, ATTEMPT_HEADER).map(Long::intValue).orElse(1);
+              batch.add(senders.submit(() -> handle(r.value(), r.partition(), attempt)));
             }
           }
         }
-        if (!records.isEmpty()) {
-          producer.flush();
-          consumer.commitSync();
+        for (Future<?> f : batch) {
+          await(f);
         }
+        producer.flush();
+        consumer.commitSync();
       }
     } catch (WakeupException e) {
       // closing
@@ -124,48 +245,106 @@ public final class DeliveryWorker implements AutoCloseable {
     }
   }
 
-  void handle(DeliveryRequested d) {
+  private void resumeDue() {
     Instant now = clock.instant();
-    if (!now.isBefore(d.getExpiresAt())) {
-      report(d, DeliveryState.EXPIRED, null, "code expired before it could be sent", 0);
-      return;
-    }
-    String code = codes.code(d.getAppId(), d.getSessionId(), d.getGeneration(), d.getOtpLength());
-    OutgoingMessage message = renderer.render(d, code, now);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        String id = provider.send(message);
-        report(d, DeliveryState.SENT, id, null, attempt);
-        return;
-      } catch (DeliveryException e) {
-        boolean last = e.permanent() || attempt > TRANSIENT_RETRIES || !clock.instant().isBefore(d.getExpiresAt());
-        log.warn("delivery {} via {} failed (attempt {}, {}): {}", d.getDeliveryId(), provider.name(), attempt,
-            e.permanent() ? "permanent" : "transient", e.getMessage());
-        if (last) {
-          report(d, DeliveryState.FAILED, null, e.getMessage(), attempt);
-          producer.send(new ProducerRecord<>(topics.deliveryDeadLetter.name(), d.getSubjectId(), d));
-          return;
-        }
-        sleep(config.retryBackoff().multipliedBy(attempt));
-      }
+    List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> !now.isBefore(e.getValue())).map(Map.Entry::getKey)
+        .toList();
+    if (!due.isEmpty()) {
+      due.forEach(pausedUntil::remove);
+      consumer.resume(due);
     }
   }
 
+  /** One delivery, on a sender thread; never throws (one bad delivery must not stop the others). */
+  void handle(DeliveryRequested d, int partition, int attempt) {
+    try {
+      if (sent.contains(partition, d.getDeliveryId())) {
+        log.info("delivery {} already sent; not sending it again", d.getDeliveryId());
+        return;
+      }
+      if (!clock.instant().isBefore(d.getExpiresAt())) {
+        report(d, DeliveryState.EXPIRED, null, "code expired before it could be sent", attempt);
+        return;
+      }
+      rate.acquirePermission();
+      Instant now = clock.instant();
+      if (!now.isBefore(d.getExpiresAt())) {
+        report(d, DeliveryState.EXPIRED, null, "code expired while waiting for the provider's rate", attempt);
+        return;
+      }
+      String code = codes.code(d.getAppId(), d.getSessionId(), d.getGeneration(), d.getOtpLength());
+      OutgoingMessage message = renderer.render(d, code, now);
+      try {
+        String id = provider.send(message);
+        DeliveryStatus status = status(d, DeliveryState.SENT, id, null, attempt);
+        sent.mark(partition, d.getDeliveryId(), status, producer);
+        if (id != null) {
+          awaitingReceipt.put(id, d);
+        }
+        producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
+        log.info("delivery {} SENT via {} (attempt {})", d.getDeliveryId(), provider.name(), attempt);
+      } catch (DeliveryException e) {
+        failed(d, partition, attempt, e);
+      }
+    } catch (RuntimeException e) {
+      log.error("delivery {} failed unexpectedly", d.getDeliveryId(), e);
+      deadLetter(d, attempt, "internal error: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private void failed(DeliveryRequested d, int partition, int attempt, DeliveryException e) {
+    Duration wait = config.tuning().retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10));
+    Instant next = clock.instant().plus(wait);
+    boolean retry = !e.permanent() && attempt < config.tuning().maxAttempts() && next.isBefore(d.getExpiresAt());
+    log.warn("delivery {} via {} failed (attempt {}, {}): {}", d.getDeliveryId(), provider.name(), attempt,
+        e.permanent() ? "permanent" : "transient", e.getMessage());
+    if (!retry) {
+      deadLetter(d, attempt, e.getMessage());
+      return;
+    }
+    ProducerRecord<String, SpecificRecord> again = new ProducerRecord<>(retryTopic.name(), partition, d.getSubjectId(), d);
+    again.headers().add(ATTEMPT_HEADER, longBytes(attempt + 1)).add(NOT_BEFORE_HEADER, longBytes(next.toEpochMilli()));
+    producer.send(again);
+    report(d, DeliveryState.RETRYING, null, e.getMessage() + "; attempt " + (attempt + 1) + " at " + next, attempt);
+  }
+
+  private void deadLetter(DeliveryRequested d, int attempt, String detail) {
+    producer.send(new ProducerRecord<>(topics.deliveryDeadLetter.name(), d.getSubjectId(), d));
+    report(d, DeliveryState.DEAD_LETTERED, null, detail, attempt);
+  }
+
   private void report(DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
-    DeliveryStatus status = DeliveryStatus.newBuilder()
+    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status(d, state, providerId, detail, attempt)));
+    log.info("delivery {} {} via {}", d.getDeliveryId(), state, provider.name());
+  }
+
+  private DeliveryStatus status(DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
+    return DeliveryStatus.newBuilder()
         .setDeliveryId(d.getDeliveryId()).setSessionId(d.getSessionId()).setSubjectId(d.getSubjectId())
         .setAppId(d.getAppId()).setChannel(d.getChannel()).setState(state).setProvider(provider.name())
         .setProviderMessageId(providerId).setDetail(detail).setAttempt(attempt).setOccurredAt(clock.instant())
         .build();
-    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
-    log.info("delivery {} {} via {}", d.getDeliveryId(), state, provider.name());
   }
 
-  private static void sleep(Duration d) {
+  private static java.util.Optional<Long> longHeader(ConsumerRecord<?, ?> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    if (h == null || h.value() == null || h.value().length != Long.BYTES) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(ByteBuffer.wrap(h.value()).getLong());
+  }
+
+  private static byte[] longBytes(long v) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(v).array();
+  }
+
+  private static void await(Future<?> f) {
     try {
-      Thread.sleep(d.toMillis());
+      f.get(10, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.error("a delivery did not finish", e);
     }
   }
 
@@ -178,7 +357,74 @@ public final class DeliveryWorker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    senders.shutdownNow();
     producer.close(Duration.ofSeconds(5));
+    sent.close();
     provider.close();
+  }
+
+  /** Ids of the deliveries this channel has sent, by partition, read from and written to {@code otp.delivery.sent}. */
+  static final class SentMarkers implements AutoCloseable {
+    private final TopicSpec<String, DeliveryStatus> topic;
+    private final KafkaConsumer<String, DeliveryStatus> reader;
+    private final Map<Integer, Set<String>> byPartition = new ConcurrentHashMap<>();
+
+    SentMarkers(KafkaSettings kafka, TopicSpec<String, DeliveryStatus> topic) {
+      this.topic = topic;
+      Properties p = kafka.clientProperties();
+      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+      this.reader = new KafkaConsumer<>(p, new StringDeserializer(), topic.valueSerde().deserializer());
+    }
+
+    /** Reads the markers of newly assigned partitions, to their end, before any of their deliveries is handled. */
+    synchronized void load(List<Integer> partitions) {
+      List<Integer> fresh = partitions.stream().filter(p -> !byPartition.containsKey(p)).toList();
+      if (fresh.isEmpty()) {
+        return;
+      }
+      List<TopicPartition> tps = fresh.stream().map(p -> new TopicPartition(topic.name(), p)).toList();
+      reader.assign(tps);
+      reader.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = reader.endOffsets(tps);
+      Map<Integer, Set<String>> loaded = new HashMap<>();
+      fresh.forEach(p -> loaded.put(p, ConcurrentHashMap.newKeySet()));
+      while (tps.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, DeliveryStatus> r : reader.poll(Duration.ofMillis(200))) {
+          if (r.key() != null && r.value() != null) {
+            loaded.get(r.partition()).add(r.key());
+          }
+        }
+      }
+      reader.unsubscribe();
+      byPartition.putAll(loaded);
+      log.info("sent markers loaded for partitions {}: {}", fresh, loaded.values().stream().mapToInt(Set::size).sum());
+    }
+
+    void forget(List<Integer> partitions) {
+      partitions.forEach(byPartition::remove);
+    }
+
+    boolean contains(int partition, String deliveryId) {
+      Set<String> s = byPartition.get(partition);
+      return s != null && s.contains(deliveryId);
+    }
+
+    /** Writes the marker and waits for the broker's ack: after this, no instance sends the delivery again. */
+    void mark(int partition, String deliveryId, DeliveryStatus status, KafkaProducer<String, SpecificRecord> producer) {
+      byPartition.computeIfAbsent(partition, p -> ConcurrentHashMap.newKeySet()).add(deliveryId);
+      try {
+        producer.send(new ProducerRecord<>(topic.name(), partition, deliveryId, status)).get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.error("could not record delivery {} as sent", deliveryId, e);
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      reader.close();
+    }
   }
 }

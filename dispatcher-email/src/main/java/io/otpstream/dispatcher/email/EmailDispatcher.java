@@ -5,7 +5,6 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * The email dispatcher service: a member of the {@code otp-dispatcher-email} consumer group on
@@ -16,8 +15,17 @@ public final class EmailDispatcher implements AutoCloseable {
   private final DeliveryWorker worker;
 
   public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock) {
-    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "email", GROUP_ID, Duration.ofMillis(500)),
-        kafka.topics().deliveryEmail, codes, new EmailTemplate(), provider, clock);
+    this(kafka, codes, provider, clock, DeliveryWorker.Tuning.defaults());
+  }
+
+  public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
+    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "email", GROUP_ID, tuning),
+        kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, codes, new EmailTemplate(), provider, clock);
+  }
+
+  /** Where the provider's delivery receipts go (an SMSC's, for SMPP). */
+  public DeliveryWorker worker() {
+    return worker;
   }
 
   public EmailDispatcher start() {

@@ -5,7 +5,6 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * The SMS dispatcher service: a member of the {@code otp-dispatcher-sms} consumer group on
@@ -16,8 +15,17 @@ public final class SmsDispatcher implements AutoCloseable {
   private final DeliveryWorker worker;
 
   public SmsDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock) {
-    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "sms", GROUP_ID, Duration.ofMillis(500)),
-        kafka.topics().deliverySms, codes, new SmsTemplate(), provider, clock);
+    this(kafka, codes, provider, clock, DeliveryWorker.Tuning.defaults());
+  }
+
+  public SmsDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
+    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "sms", GROUP_ID, tuning),
+        kafka.topics().deliverySms, kafka.topics().deliverySmsRetry, codes, new SmsTemplate(), provider, clock);
+  }
+
+  /** Where the provider's delivery receipts go (an SMSC's, for SMPP). */
+  public DeliveryWorker worker() {
+    return worker;
   }
 
   public SmsDispatcher start() {

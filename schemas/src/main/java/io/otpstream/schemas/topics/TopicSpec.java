@@ -9,14 +9,18 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * One topic of the catalogue: its name, key and value serdes, and how it is created.
  *
- * @param retention null keeps records forever (compacted topics, the audit log)
+ * @param retention null keeps records forever (compacted topics, the audit log); on a compacted
+ *     topic, a retention also deletes what is older ({@code compact,delete})
  */
 public record TopicSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions,
                               Duration retention, boolean compacted) {
 
   public Map<String, String> configs() {
     Map<String, String> c = new HashMap<>();
-    c.put(TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+    String policy = !compacted ? TopicConfig.CLEANUP_POLICY_DELETE
+        : retention == null ? TopicConfig.CLEANUP_POLICY_COMPACT
+        : TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE;
+    c.put(TopicConfig.CLEANUP_POLICY_CONFIG, policy);
     c.put(TopicConfig.RETENTION_MS_CONFIG, retention == null ? "-1" : Long.toString(retention.toMillis()));
     return c;
   }

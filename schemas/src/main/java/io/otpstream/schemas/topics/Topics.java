@@ -32,6 +32,9 @@ public final class Topics {
   public static final String DELIVERY_EMAIL = "otp.delivery.email";
   public static final String DELIVERY_STATUS = "otp.delivery.status";
   public static final String DELIVERY_DEAD_LETTER = "otp.delivery.dlq";
+  public static final String DELIVERY_SMS_RETRY = "otp.delivery.sms.retry";
+  public static final String DELIVERY_EMAIL_RETRY = "otp.delivery.email.retry";
+  public static final String DELIVERY_SENT = "otp.delivery.sent";
   public static final String APPS = "otp.apps";
 
   /** Partitions of the reply topic: the most api instances that can wait for replies at once. */
@@ -51,6 +54,14 @@ public final class Topics {
   public final TopicSpec<String, DeliveryRequested> deliveryEmail;
   public final TopicSpec<String, DeliveryStatus> deliveryStatus;
   public final TopicSpec<String, DeliveryRequested> deliveryDeadLetter;
+  /** Deliveries waiting to be tried again after a transient failure (headers: attempt, not-before). */
+  public final TopicSpec<String, DeliveryRequested> deliverySmsRetry;
+  public final TopicSpec<String, DeliveryRequested> deliveryEmailRetry;
+  /**
+   * What the dispatchers have sent, keyed by delivery id, in the partition of the delivery it
+   * answers: a dispatcher taking over a partition reads it so it never sends a delivery twice.
+   */
+  public final TopicSpec<String, DeliveryStatus> deliverySent;
   public final TopicSpec<String, AppCatalogRecord> apps;
 
   public Topics(String prefix) {
@@ -64,6 +75,9 @@ public final class Topics {
     deliveryEmail = spec(DELIVERY_EMAIL, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
     deliveryStatus = spec(DELIVERY_STATUS, DeliveryStatus.class, PARTITIONS, Duration.ofDays(30), false);
     deliveryDeadLetter = spec(DELIVERY_DEAD_LETTER, DeliveryRequested.class, 1, Duration.ofDays(30), false);
+    deliverySmsRetry = spec(DELIVERY_SMS_RETRY, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliveryEmailRetry = spec(DELIVERY_EMAIL_RETRY, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliverySent = spec(DELIVERY_SENT, DeliveryStatus.class, PARTITIONS, Duration.ofDays(2), true);
     apps = spec(APPS, AppCatalogRecord.class, 1, null, true);
   }
 
@@ -76,7 +90,8 @@ public final class Topics {
   }
 
   public List<TopicSpec<?, ?>> all() {
-    return List.of(quota, requests, commands, replies, events, deliverySms, deliveryEmail, deliveryStatus, deliveryDeadLetter, apps);
+    return List.of(quota, requests, commands, replies, events, deliverySms, deliveryEmail, deliveryStatus, deliveryDeadLetter,
+        deliverySmsRetry, deliveryEmailRetry, deliverySent, apps);
   }
 
   private <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<String, V> spec(

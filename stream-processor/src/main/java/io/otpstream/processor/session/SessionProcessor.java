@@ -17,6 +17,7 @@ import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.session.SessionState;
 import io.otpstream.schemas.session.SessionStatus;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * deliveries and the audit events, all in one transaction. Sessions long past expiry and windows
  * that slid empty are purged on stream time, so a replay purges at the same points.
  */
-public final class SessionProcessor implements Processor<String, OtpCommand, String, SpecificRecord> {
+public final class SessionProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
   private static final Logger log = LoggerFactory.getLogger(SessionProcessor.class);
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
 
@@ -65,8 +66,12 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
   }
 
   @Override
-  public void process(Record<String, OtpCommand> record) {
-    Object command = record.value() == null ? null : record.value().getCommand();
+  public void process(Record<String, SpecificRecord> record) {
+    if (record.value() instanceof DeliveryStatus status) {
+      onDeliveryStatus(status, record.timestamp());
+      return;
+    }
+    Object command = record.value() instanceof OtpCommand c ? c.getCommand() : null;
     CommandMeta meta = CommandParts.meta(command);
     if (meta == null) {
       log.warn("skipping an empty or unknown command at key {}", record.key());
@@ -127,6 +132,29 @@ public final class SessionProcessor implements Processor<String, OtpCommand, Str
     AuditEvent event = SessionRules.bareAudit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
         first.getOutcome()).setDetail("repeat of an Idempotency-Key request; first decision returned").build();
     context.forward(new Record<String, SpecificRecord>(subjectId, event, ts), Names.EVENTS_SINK);
+  }
+
+  /**
+   * A dispatcher's report on one delivery: the session keeps the latest state of each channel
+   * (for the code now current), and the audit log gets a line either way.
+   */
+  private void onDeliveryStatus(DeliveryStatus status, long ts) {
+    SessionState s = sessions.get(status.getSessionId());
+    String channel = status.getChannel().name().toLowerCase(java.util.Locale.ROOT);
+    Integer generation = DeliveryIds.generation(status.getDeliveryId());
+    if (s != null && generation != null && generation == s.getGeneration()) {
+      java.util.Map<String, String> states = new java.util.HashMap<>(s.getDeliveryStates());
+      states.put(channel, status.getState().name());
+      sessions.put(s.getSessionId(), SessionState.newBuilder(s).setDeliveryStates(states).build());
+    }
+    AuditEvent event = AuditEvent.newBuilder().setType(AuditType.DELIVERY_STATUS).setOutcome(Outcome.UNKNOWN)
+        .setOccurredAt(status.getOccurredAt()).setAppId(status.getAppId()).setSubjectId(status.getSubjectId())
+        .setSessionId(status.getSessionId()).setGeneration(generation)
+        .setSettingsVersion(s == null ? 0 : s.getSettingsVersion())
+        .setDetail(channel + " " + status.getState().name() + " via " + status.getProvider() + " (attempt " + status.getAttempt() + ")"
+            + (status.getDetail() == null ? "" : ": " + status.getDetail()))
+        .build();
+    context.forward(new Record<String, SpecificRecord>(status.getSubjectId(), event, ts), Names.EVENTS_SINK);
   }
 
   /** The subject's newest session when it is still open (not verified, locked or expired) in this key mode. */

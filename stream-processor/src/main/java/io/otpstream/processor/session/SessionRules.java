@@ -247,7 +247,7 @@ public final class SessionRules {
     for (Channel channel : s.getChannels()) {
       String destination = channel == Channel.SMS ? s.getSmsTo() : s.getEmailTo();
       out.add(DeliveryRequested.newBuilder()
-          .setDeliveryId(s.getSessionId() + ":" + s.getGeneration() + ":" + channel.name().toLowerCase())
+          .setDeliveryId(DeliveryIds.of(s.getSessionId(), s.getGeneration(), channel.name().toLowerCase(java.util.Locale.ROOT)))
           .setSessionId(s.getSessionId())
           .setSubjectId(s.getSubjectId())
           .setAppId(s.getAppId())

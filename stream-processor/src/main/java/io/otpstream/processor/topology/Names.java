@@ -18,6 +18,7 @@ public final class Names {
   public static final String ADMITTED_SINK = "admitted-commands-sink";
   // stage 2, keyed by subject
   public static final String COMMANDS_SOURCE = "commands-source";
+  public static final String DELIVERY_STATUS_SOURCE = "delivery-status-source";
   public static final String SESSION_DECIDER = "session-decider";
   public static final String SESSION_STORE = "session-store";
   public static final String SUBJECT_WINDOW_STORE = "subject-window-store";

@@ -74,7 +74,10 @@ public final class OtpTopology {
     t.addSource(Names.COMMANDS_SOURCE, Serdes.String().deserializer(), read.commands.valueSerde().deserializer(),
         read.commands.name());
     SessionRules rules = new SessionRules(codes);
-    t.addProcessor(Names.SESSION_DECIDER, () -> new SessionProcessor(rules), Names.COMMANDS_SOURCE);
+    // the dispatchers' reports, keyed by subject like the commands (co-partitioned): the session records them
+    t.addSource(Names.DELIVERY_STATUS_SOURCE, Serdes.String().deserializer(), read.deliveryStatus.valueSerde().deserializer(),
+        read.deliveryStatus.name());
+    t.addProcessor(Names.SESSION_DECIDER, () -> new SessionProcessor(rules), Names.COMMANDS_SOURCE, Names.DELIVERY_STATUS_SOURCE);
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SESSION_STORE),
         Serdes.String(), AvroSerde.of(SessionState.class)), Names.SESSION_DECIDER);
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SUBJECT_WINDOW_STORE),

@@ -39,6 +39,7 @@ public final class Rig implements AutoCloseable {
   private final TestOutputTopic<String, AuditEvent> events;
   private final TestOutputTopic<String, DeliveryRequested> sms;
   private final TestOutputTopic<String, DeliveryRequested> email;
+  private final org.apache.kafka.streams.TestInputTopic<String, io.otpstream.schemas.delivery.DeliveryStatus> statuses;
 
   public Rig(final Path stateDir) {
     this(stateDir, Topics.defaults(), Topics.defaults());
@@ -53,6 +54,8 @@ public final class Rig implements AutoCloseable {
     driver = new TopologyTestDriver(OtpTopology.build(read, write, Cmd.CODES), props);
     requests = driver.createInputTopic(read.requests.name(), Serdes.String().serializer(), read.requests.valueSerde().serializer());
     commands = driver.createInputTopic(read.commands.name(), Serdes.String().serializer(), read.commands.valueSerde().serializer());
+    statuses = driver.createInputTopic(read.deliveryStatus.name(), Serdes.String().serializer(),
+        read.deliveryStatus.valueSerde().serializer());
     admitted = driver.createOutputTopic(write.commands.name(), Serdes.String().deserializer(),
         write.commands.valueSerde().deserializer());
     replies = driver.createOutputTopic(write.replies.name(), Serdes.String().deserializer(), write.replies.valueSerde().deserializer());
@@ -85,6 +88,12 @@ public final class Rig implements AutoCloseable {
 
   public Out command(final TestRecord<String, OtpCommand> record) {
     commands.pipeInput(record);
+    return drain();
+  }
+
+  /** Pipes a dispatcher's DeliveryStatus into otp.delivery.status, keyed by its subject. */
+  public Out status(final io.otpstream.schemas.delivery.DeliveryStatus status) {
+    statuses.pipeInput(status.getSubjectId(), status, status.getOccurredAt());
     return drain();
   }
 
