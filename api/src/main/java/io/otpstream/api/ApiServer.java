@@ -3,6 +3,9 @@ package io.otpstream.api;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.otpstream.api.errors.Families;
 import io.javalin.json.JavalinJackson;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
@@ -99,6 +102,13 @@ public final class ApiServer implements AutoCloseable {
       if (config.host() != null) {
         cfg.jetty.host = config.host();
       }
+      // a declared body over the cap is refused before it is read (and before any 100 Continue)
+      cfg.routes.before(ctx -> {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+          throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), tooLarge());
+        }
+      });
       HealthRoutes.register(cfg.routes, ready);
       sendmator.register(cfg.routes);
       settings.register(cfg.routes);
@@ -106,19 +116,39 @@ public final class ApiServer implements AutoCloseable {
       cfg.routes.exception(ApiError.class, (e, ctx) -> ApiErrors.render(ctx, e));
       cfg.routes.exception(ZapException.class, (e, ctx) -> ZapErrors.handle(e, ctx));
       config.extraRoutes().forEach(r -> r.accept(cfg.routes));
+      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+        HttpStatus status = HttpStatus.forStatus(e.getStatus());
+        Families.render(ctx, status, switch (status) {
+          case CONTENT_TOO_LARGE -> tooLarge();
+          case NOT_FOUND -> "No route " + ctx.method() + " " + ctx.path();
+          case METHOD_NOT_ALLOWED -> "Method " + ctx.method() + " is not allowed on " + ctx.path();
+          default -> e.getMessage() == null || e.getMessage().isBlank() ? status.getMessage() : e.getMessage();
+        });
+      });
       cfg.routes.exception(CompletionException.class, (e, ctx) -> handle(e.getCause() == null ? e : e.getCause(), ctx));
       cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
       cfg.routes.error(404, ctx -> {
-        if (SendmatorErrors.owns(ctx)) {
-          SendmatorErrors.notFound(ctx);
-        } else if (ctx.result() == null) {
-          ApiErrors.render(ctx, ApiError.notFound("No route " + ctx.method() + " " + ctx.path()));
+        if (!Families.rendered(ctx)) {
+          Families.render(ctx, HttpStatus.NOT_FOUND, "No route " + ctx.method() + " " + ctx.path());
+        }
+      });
+      cfg.routes.error(413, ctx -> {
+        if (!Families.rendered(ctx)) {
+          Families.render(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge());
         }
       });
     });
   }
 
+  private static String tooLarge() {
+    return "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB";
+  }
+
   private static void handle(Throwable t, Context ctx) {
+    if (unreadable(t)) {
+      Families.render(ctx, HttpStatus.BAD_REQUEST, "The request body could not be read");
+      return;
+    }
     if (ZapErrors.owns(ctx)) {
       ZapErrors.handle(t, ctx);
       return;
@@ -128,6 +158,16 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     ApiErrors.handle(t, ctx);
+  }
+
+  /** A body the client broke off or framed wrongly (Jetty's EofException, BadMessageException): the client's fault. */
+  private static boolean unreadable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException || c instanceof org.eclipse.jetty.http.BadMessageException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public ApiServer start() {

@@ -17,6 +17,7 @@ public final class ApiErrors {
   }
 
   public static void render(Context ctx, ApiError e) {
+    ctx.attribute(Families.RENDERED, true);
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }

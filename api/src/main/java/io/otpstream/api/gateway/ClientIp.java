@@ -21,7 +21,7 @@ public final class ClientIp {
       String forwarded = ctx.header("X-Forwarded-For");
       if (forwarded != null) {
         String[] hops = forwarded.split(",");
-        String last = hops[hops.length - 1].strip();
+        String last = hops.length == 0 ? "" : hops[hops.length - 1].strip(); // ",,," splits into nothing
         if (ADDRESS.matcher(last).matches()) {
           return last;
         }

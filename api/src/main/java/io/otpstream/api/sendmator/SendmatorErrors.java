@@ -41,6 +41,7 @@ public final class SendmatorErrors {
   }
 
   public static void render(Context ctx, SendmatorException e) {
+    ctx.attribute(io.otpstream.api.errors.Families.RENDERED, true);
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }

@@ -33,6 +33,7 @@ public final class ZapErrors {
   }
 
   static void render(Context ctx, ZapException e) {
+    ctx.attribute(io.otpstream.api.errors.Families.RENDERED, true);
     if (e.retryAfterSeconds() != null) {
       ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
     }
