@@ -12,7 +12,10 @@ import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
+import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
+import io.otpstream.dispatcher.sms.SmsProviders;
+import java.util.concurrent.atomic.AtomicReference;
 import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.nio.file.Path;
@@ -116,15 +119,24 @@ final class ServiceCommands {
     }
   }
 
-  @Command(name = "dispatcher-sms", description = "Run an SMS dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_OUTBOX_FILE).")
+  @Command(name = "dispatcher-sms", description = "Run an SMS dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, "
+      + "OTP_SMS_PROVIDER=smpp|http|outbox, OTP_SMS_FALLBACK, OTP_SMPP_*, OTP_SMS_HTTP_*, OTP_SMS_RATE_PER_SECOND, OTP_SMS_MAX_IN_FLIGHT).")
   static final class SmsDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      DeliveryProvider provider = outboxOrNull("sms");
-      if (provider == null) {
-        throw new IllegalArgumentException("no SMS provider configured: set OTP_OUTBOX_FILE");
-      }
-      SmsDispatcher d = new SmsDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC()).start();
+      // receipts (SMPP) go to the worker, which exists only once the provider does
+      AtomicReference<DeliveryWorker> worker = new AtomicReference<>();
+      DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC(), (id, delivered, stat, err) -> {
+        DeliveryWorker w = worker.get();
+        if (w == null) {
+          throw new IllegalStateException("dispatcher not started yet"); // the SMSC sends the receipt again later
+        }
+        w.onReceipt(id, delivered, stat + (err == null ? "" : " err:" + err));
+      });
+      SmsDispatcher d = new SmsDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC(),
+          DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_"));
+      worker.set(d.worker());
+      d.start();
       Javalin health = health(() -> true);
       return runUntilStopped(health::stop, d);
     }
@@ -138,7 +150,8 @@ final class ServiceCommands {
       if (provider == null) {
         throw new IllegalArgumentException("no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
       }
-      EmailDispatcher d = new EmailDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC()).start();
+      EmailDispatcher d = new EmailDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC(),
+          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_")).start();
       Javalin health = health(() -> true);
       return runUntilStopped(health::stop, d);
     }

@@ -6,6 +6,7 @@ import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
 import io.otpstream.dispatcher.template.MessageRenderer;
 import io.otpstream.schemas.delivery.DeliveryRequested;
@@ -131,6 +132,11 @@ public final class DeliveryWorker implements AutoCloseable {
   private final ExecutorService senders;
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
   private final Map<String, DeliveryRequested> awaitingReceipt = new ConcurrentHashMap<>();
+  /** Receipts that came before their send returned (an SMSC can answer that fast), by provider message id. */
+  private final Map<String, Receipt> earlyReceipts = new ConcurrentHashMap<>();
+
+  private record Receipt(boolean delivered, String detail, Instant at) {
+  }
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -151,6 +157,9 @@ public final class DeliveryWorker implements AutoCloseable {
     cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    // a dispatcher that dies gives its partitions up after 10 s, not Kafka's default 45 s
+    cp.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    cp.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
     this.consumer = new KafkaConsumer<>(cp, new StringDeserializer(), topic.valueSerde().deserializer());
     Properties pp = config.kafka().clientProperties();
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -178,9 +187,16 @@ public final class DeliveryWorker implements AutoCloseable {
    * recorded as DELIVERED or FAILED.
    */
   public void onReceipt(String providerMessageId, boolean delivered, String detail) {
-    DeliveryRequested d = providerMessageId == null ? null : awaitingReceipt.remove(providerMessageId);
+    if (providerMessageId == null) {
+      return;
+    }
+    DeliveryRequested d = awaitingReceipt.remove(providerMessageId);
     if (d == null) {
-      log.debug("receipt for unknown message {}", providerMessageId);
+      Instant now = clock.instant();
+      earlyReceipts.values().removeIf(r -> r.at().isBefore(now.minus(Duration.ofMinutes(2))));
+      if (earlyReceipts.size() < 10_000) {
+        earlyReceipts.put(providerMessageId, new Receipt(delivered, detail, now));
+      }
       return;
     }
     report(d, delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED, providerMessageId, detail, 0);
@@ -275,14 +291,35 @@ public final class DeliveryWorker implements AutoCloseable {
       String code = codes.code(d.getAppId(), d.getSessionId(), d.getGeneration(), d.getOtpLength());
       OutgoingMessage message = renderer.render(d, code, now);
       try {
-        String id = provider.send(message);
-        DeliveryStatus status = status(d, DeliveryState.SENT, id, null, attempt);
-        sent.mark(partition, d.getDeliveryId(), status, producer);
-        if (id != null) {
-          awaitingReceipt.put(id, d);
+        String id;
+        String via = provider.name();
+        if (provider instanceof FallbackProvider pair) {
+          FallbackProvider.Sent sentBy = pair.sendReporting(message);
+          id = sentBy.messageId();
+          via = sentBy.providerName();
+        } else {
+          id = provider.send(message);
         }
+        DeliveryStatus status = DeliveryStatus.newBuilder(status(d, DeliveryState.SENT, id, null, attempt)).setProvider(via).build();
+        sent.mark(partition, d.getDeliveryId(), status, producer);
         producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
-        log.info("delivery {} SENT via {} (attempt {})", d.getDeliveryId(), provider.name(), attempt);
+        if (id != null) {
+          Receipt early = earlyReceipts.remove(id);
+          if (early != null) {
+            report(d, early.delivered() ? DeliveryState.DELIVERED : DeliveryState.FAILED, id, early.detail(), 0);
+          } else {
+            if (awaitingReceipt.size() > 100_000) {
+              log.warn("{} messages wait for a receipt; forgetting them", awaitingReceipt.size());
+              awaitingReceipt.clear();
+            }
+            awaitingReceipt.put(id, d);
+            Receipt raced = earlyReceipts.remove(id); // a receipt that came between the two lines above
+            if (raced != null && awaitingReceipt.remove(id) != null) {
+              report(d, raced.delivered() ? DeliveryState.DELIVERED : DeliveryState.FAILED, id, raced.detail(), 0);
+            }
+          }
+        }
+        log.info("delivery {} SENT via {} (attempt {})", d.getDeliveryId(), via, attempt);
       } catch (DeliveryException e) {
         failed(d, partition, attempt, e);
       }

@@ -19,7 +19,7 @@ public final class EmailDispatcher implements AutoCloseable {
   }
 
   public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
-    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "email", GROUP_ID, tuning),
+    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "email", kafka.topics().prefix() + GROUP_ID, tuning),
         kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, codes, new EmailTemplate(), provider, clock);
   }
 

@@ -19,7 +19,7 @@ public final class SmsDispatcher implements AutoCloseable {
   }
 
   public SmsDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
-    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "sms", GROUP_ID, tuning),
+    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "sms", kafka.topics().prefix() + GROUP_ID, tuning),
         kafka.topics().deliverySms, kafka.topics().deliverySmsRetry, codes, new SmsTemplate(), provider, clock);
   }
 

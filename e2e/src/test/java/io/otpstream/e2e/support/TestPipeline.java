@@ -30,18 +30,21 @@ public final class TestPipeline implements AutoCloseable {
   public final String managementKey;
   public final KafkaSettings kafka;
   public final Secrets secrets;
+  /** The master secret as {@code OTP_SECRET} takes it, for services started in other processes. */
+  public final String secretBase64;
   public final String applicationId;
   private final Pipeline pipeline;
   private final Path stateDir;
 
-  private TestPipeline(String appId, String liveKey, String testKey, String managementKey, KafkaSettings kafka, Secrets secrets,
+  private TestPipeline(String appId, String liveKey, String testKey, String managementKey, KafkaSettings kafka, String secretBase64,
                        String applicationId, Pipeline pipeline, Path stateDir) {
     this.appId = appId;
     this.liveKey = liveKey;
     this.testKey = testKey;
     this.managementKey = managementKey;
     this.kafka = kafka;
-    this.secrets = secrets;
+    this.secretBase64 = secretBase64;
+    this.secrets = Secrets.fromBase64(secretBase64);
     this.applicationId = applicationId;
     this.pipeline = pipeline;
     this.stateDir = stateDir;
@@ -52,12 +55,16 @@ public final class TestPipeline implements AutoCloseable {
     return start(name, sms, email, s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).build());
   }
 
-  /** {@code settings} turns the defaults into the test app's settings (write a version above 0). */
+  /**
+   * {@code settings} turns the defaults into the test app's settings (write a version above 0).
+   * A null provider runs no dispatcher of that channel in this JVM.
+   */
   public static TestPipeline start(String name, DeliveryProvider sms, DeliveryProvider email,
                                    UnaryOperator<AppSettings> settings) throws Exception {
     String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaSettings kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix(unique + ".");
-    Secrets secrets = new Secrets(Secrets.randomBytes(32));
+    String secretBase64 = Secrets.generate();
+    Secrets secrets = Secrets.fromBase64(secretBase64);
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       TopicBootstrap.ensure(admin, kafka.topics(), (short) 1);
     }
@@ -77,7 +84,7 @@ public final class TestPipeline implements AutoCloseable {
     Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, applicationId, "127.0.0.1", 0, 0,
         Duration.ofSeconds(15), true, sms, email, List.of()));
     pipeline.awaitReady(Duration.ofSeconds(60));
-    return new TestPipeline(appId, live, test, management, kafka, secrets, applicationId, pipeline, stateDir);
+    return new TestPipeline(appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
   }
 
   /** Every topic this pipeline writes: the catalogue's and the session store's changelog. */

@@ -47,8 +47,12 @@ public final class Pipeline implements AutoCloseable {
       OtpCodes codes = new OtpCodes(o.secrets());
       p.processor = p.track(new ProcessorService(ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()), o.secrets()));
       p.processor.start();
-      p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC())).start();
-      p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
+      if (o.smsProvider() != null) { // null: the SMS dispatchers run elsewhere (their own processes)
+        p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC())).start();
+      }
+      if (o.emailProvider() != null) {
+        p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
+      }
       p.api = p.track(new ApiServer(new ApiServer.Config(o.kafka(), o.httpHost(), o.httpPort(), o.replyPartition(), o.decisionTimeout(),
           o.trustForwardedFor(), o.extraRoutes()), o.secrets(), p.processor::ready));
       p.api.start();

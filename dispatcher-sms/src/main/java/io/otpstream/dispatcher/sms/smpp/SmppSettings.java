@@ -1,0 +1,64 @@
+package io.otpstream.dispatcher.sms.smpp;
+
+import java.util.Map;
+
+/**
+ * How to reach the SMSC over SMPP 3.4. From the environment: {@code OTP_SMPP_HOST} and
+ * {@code OTP_SMPP_SYSTEM_ID} (both required), {@code OTP_SMPP_PORT} (2775), {@code OTP_SMPP_PASSWORD} (""),
+ * {@code OTP_SMPP_SYSTEM_TYPE} (""), {@code OTP_SMPP_SOURCE_ADDR} (the sender when a message names none;
+ * unset leaves it to the SMSC), {@code OTP_SMPP_ENQUIRE_LINK_MS} (30000), {@code OTP_SMPP_TIMEOUT_MS} (5000:
+ * connect, bind and every response), {@code OTP_SMPP_RECONNECT_MIN_MS} (1000) and
+ * {@code OTP_SMPP_RECONNECT_MAX_MS} (30000), the backoff between bind attempts after the session is lost.
+ */
+public record SmppSettings(String host, int port, String systemId, String password, String systemType, String sourceAddr,
+                           int enquireLinkMs, int timeoutMs, int reconnectMinMs, int reconnectMaxMs) {
+
+  public SmppSettings {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("SMPP host is required");
+    }
+    if (systemId == null || systemId.isBlank()) {
+      throw new IllegalArgumentException("SMPP system id is required");
+    }
+    password = password == null ? "" : password;
+    systemType = systemType == null ? "" : systemType;
+    sourceAddr = sourceAddr == null || sourceAddr.isBlank() ? null : sourceAddr.strip();
+    if (port <= 0 || port > 65535 || enquireLinkMs <= 0 || timeoutMs <= 0 || reconnectMinMs <= 0
+        || reconnectMaxMs < reconnectMinMs) {
+      throw new IllegalArgumentException("invalid SMPP settings: port " + port + ", enquire link " + enquireLinkMs
+          + " ms, timeout " + timeoutMs + " ms, reconnect " + reconnectMinMs + ".." + reconnectMaxMs + " ms");
+    }
+  }
+
+  public static SmppSettings fromEnv(Map<String, String> env) {
+    return new SmppSettings(env.get("OTP_SMPP_HOST"),
+        integer(env, "OTP_SMPP_PORT", 2775),
+        env.get("OTP_SMPP_SYSTEM_ID"),
+        env.getOrDefault("OTP_SMPP_PASSWORD", ""),
+        env.getOrDefault("OTP_SMPP_SYSTEM_TYPE", ""),
+        env.get("OTP_SMPP_SOURCE_ADDR"),
+        integer(env, "OTP_SMPP_ENQUIRE_LINK_MS", 30_000),
+        integer(env, "OTP_SMPP_TIMEOUT_MS", 5_000),
+        integer(env, "OTP_SMPP_RECONNECT_MIN_MS", 1_000),
+        integer(env, "OTP_SMPP_RECONNECT_MAX_MS", 30_000));
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " is not a number: " + v, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SmppSettings[" + host + ":" + port + ", systemId=" + systemId + ", systemType=" + systemType
+        + ", sourceAddr=" + sourceAddr + ", enquireLinkMs=" + enquireLinkMs + ", timeoutMs=" + timeoutMs
+        + ", reconnect=" + reconnectMinMs + ".." + reconnectMaxMs + "ms]";
+  }
+}

@@ -1,0 +1,541 @@
+package io.otpstream.dispatcher.sms.smpp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.otpstream.dispatcher.provider.DeliveryException;
+import io.otpstream.dispatcher.provider.OutgoingMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jsmpp.PDUStringException;
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.BroadcastSm;
+import org.jsmpp.bean.CancelBroadcastSm;
+import org.jsmpp.bean.CancelSm;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliveryReceipt;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.EnquireLink;
+import org.jsmpp.bean.GSMSpecificFeature;
+import org.jsmpp.bean.MessageMode;
+import org.jsmpp.bean.MessageType;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.QueryBroadcastSm;
+import org.jsmpp.bean.QuerySm;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.ReplaceSm;
+import org.jsmpp.bean.SubmitMulti;
+import org.jsmpp.bean.SubmitSm;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BindRequest;
+import org.jsmpp.session.BroadcastSmResult;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.QueryBroadcastSmResult;
+import org.jsmpp.session.QuerySmResult;
+import org.jsmpp.session.SMPPServerSession;
+import org.jsmpp.session.SMPPServerSessionListener;
+import org.jsmpp.session.ServerMessageReceiverListener;
+import org.jsmpp.session.ServerResponseDeliveryAdapter;
+import org.jsmpp.session.Session;
+import org.jsmpp.session.SubmitMultiResult;
+import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.util.DeliveryReceiptState;
+import org.jsmpp.util.MessageId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link SmppProvider} against a real SMPP peer: jSMPP's server side, in this JVM, on a free port. */
+@Timeout(30)
+class SmppProviderTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private static final String CODE = "493817";
+
+  private FakeSmsc smsc;
+  private final List<SmppProvider> providers = new ArrayList<>();
+  private final BlockingQueue<Got> receipts = new LinkedBlockingQueue<>();
+
+  record Got(String id, boolean delivered, String stat, String err) {
+  }
+
+  @BeforeEach
+  void startSmsc() throws IOException {
+    smsc = new FakeSmsc(freePort());
+    smsc.listen();
+  }
+
+  @AfterEach
+  void stop() {
+    providers.forEach(SmppProvider::close);
+    smsc.close();
+  }
+
+  // (a) bind as a transceiver, then submit_sm with the right addresses and the exact text
+  @Test
+  void bindsAndSubmits() throws Exception {
+    SmppProvider provider = provider(30_000, 2_000);
+    FakeSmsc.BindSeen bind = smsc.binds.poll(5, TimeUnit.SECONDS);
+    assertNotNull(bind, "the SMSC saw no bind");
+    assertEquals(new FakeSmsc.BindSeen(BindType.BIND_TRX, "otp-esme", "s3cret", "OTP"), bind);
+
+    String text = "Your otpstream code is " + CODE + ". It expires in 5 minutes.";
+    String id = provider.send(message("+4915112345678", null, text));
+
+    FakeSmsc.Submitted got = smsc.submits.poll(5, TimeUnit.SECONDS);
+    assertNotNull(got, "the SMSC received no submit_sm");
+    SubmitSm sm = got.sm();
+    assertEquals("4915112345678", sm.getDestAddress());
+    assertEquals(TypeOfNumber.INTERNATIONAL.value(), sm.getDestAddrTon());
+    assertEquals(NumberingPlanIndicator.ISDN.value(), sm.getDestAddrNpi());
+    assertEquals("OTPSTREAM", sm.getSourceAddr(), "the default sender when the message names none");
+    assertEquals(TypeOfNumber.ALPHANUMERIC.value(), sm.getSourceAddrTon());
+    assertEquals(0x00, sm.getDataCoding(), "GSM 7-bit default alphabet");
+    assertEquals(text, new String(sm.getShortMessage(), StandardCharsets.US_ASCII));
+    assertEquals(SMPPConstant.REGDEL_SMSC_SUCCESS_FAILURE_REQUESTED, sm.getRegisteredDelivery());
+    assertNotNull(got.id());
+    assertEquals(got.id(), id, "send returns the SMSC's message id");
+
+    // a numeric sender is an international number; an alphanumeric one keeps its TON
+    String second = provider.send(message("+33612345678", "+15550001234", "code " + CODE));
+    SubmitSm numeric = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
+    assertEquals("15550001234", numeric.getSourceAddr());
+    assertEquals(TypeOfNumber.INTERNATIONAL.value(), numeric.getSourceAddrTon());
+    assertEquals(NumberingPlanIndicator.ISDN.value(), numeric.getSourceAddrNpi());
+    assertEquals("33612345678", numeric.getDestAddress());
+    assertNotEquals(id, second);
+    provider.send(message("+33612345678", "ACME", "code " + CODE));
+    SubmitSm alpha = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
+    assertEquals("ACME", alpha.getSourceAddr());
+    assertEquals(TypeOfNumber.ALPHANUMERIC.value(), alpha.getSourceAddrTon());
+
+    assertEquals(0, smsc.enquireLinks.get(), "no enquire_link with a 30 s interval");
+    assertEquals(1, smsc.bindCount.get(), "one session for all the sends");
+  }
+
+  @Test
+  void encodesGsmExtensionCharactersUcs2AndLongTexts() throws Exception {
+    SmppProvider provider = provider(30_000, 2_000);
+
+    provider.send(message("+4915112345678", null, "Code " + CODE + " @\u00a3$_\u20ac{}"));
+    SubmitSm gsm = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
+    assertEquals(0x00, gsm.getDataCoding());
+    byte[] expected = concat(("Code " + CODE + " ").getBytes(StandardCharsets.US_ASCII),
+        new byte[] {0x00, 0x01, 0x02, 0x11, 0x1B, 0x65, 0x1B, 0x28, 0x1B, 0x29});
+    assertArrayEquals(expected, gsm.getShortMessage());
+
+    String cyrillic = "\u041a\u043e\u0434 " + CODE;
+    provider.send(message("+4915112345678", null, cyrillic));
+    SubmitSm ucs2 = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
+    assertEquals(0x08, ucs2.getDataCoding(), "UCS2 when the text is not in the GSM alphabet");
+    assertEquals(cyrillic, new String(ucs2.getShortMessage(), StandardCharsets.UTF_16BE));
+
+    String longText = "a".repeat(200) + CODE;
+    provider.send(message("+4915112345678", null, longText));
+    SubmitSm payload = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
+    assertEquals(0, payload.getShortMessage().length, "longer than one SMS: message_payload instead");
+    OptionalParameter.OctetString tlv = (OptionalParameter.OctetString) payload.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD);
+    assertNotNull(tlv);
+    assertEquals(longText, new String(tlv.getValue(), StandardCharsets.US_ASCII));
+  }
+
+  // (b) the SMSC's delivery receipt comes back to the listener, with the id send returned
+  @Test
+  void deliveryReceiptReachesTheListener() throws Exception {
+    SmppProvider provider = provider(30_000, 2_000);
+    smsc.receiptStates.put("4917000000099", new String[] {"UNDELIV", "011"});
+
+    String id = provider.send(message("+4915112345678", null, "code " + CODE));
+    Got got = receipts.poll(5, TimeUnit.SECONDS);
+    assertNotNull(got, "no receipt reached the listener");
+    assertEquals(new Got(id, true, "DELIVRD", "000"), got);
+    assertEquals(id + ":0", smsc.receiptAcks.poll(5, TimeUnit.SECONDS), "deliver_sm_resp ESME_ROK");
+
+    String failed = provider.send(message("+4917000000099", null, "code " + CODE));
+    Got undelivered = receipts.poll(5, TimeUnit.SECONDS);
+    assertEquals(new Got(failed, false, "UNDELIV", "011"), undelivered);
+    assertEquals(failed + ":0", smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aFailingListenerMakesTheSmscResendTheReceiptLater() throws Exception {
+    AtomicBoolean fail = new AtomicBoolean(true);
+    SmppProvider provider = provider(30_000, 2_000, (id, ok, stat, err) -> {
+      if (fail.get()) {
+        throw new IllegalStateException("dispatcher not ready");
+      }
+      receipts.add(new Got(id, ok, stat, err));
+    });
+    String id = provider.send(message("+4915112345678", null, "code " + CODE));
+    assertEquals(id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
+    assertNull(receipts.poll());
+  }
+
+  // (c) refusals: permanent ones are not retried, throttling and system errors are
+  @Test
+  void mapsSmscRefusals() throws Exception {
+    SmppProvider provider = provider(30_000, 2_000);
+    smsc.refusals.put("4917000000011", SMPPConstant.STAT_ESME_RINVDSTADR);
+    smsc.refusals.put("4917000000012", SMPPConstant.STAT_ESME_RTHROTTLED);
+    smsc.refusals.put("4917000000013", SMPPConstant.STAT_ESME_RSYSERR);
+    smsc.refusals.put("4917000000014", SMPPConstant.STAT_ESME_RINVMSGLEN);
+
+    DeliveryException bad = assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000011", null, "code " + CODE)));
+    assertTrue(bad.permanent());
+    assertTrue(bad.getMessage().contains("ESME_RINVDSTADR"), bad.getMessage());
+    assertNoCode(bad);
+
+    DeliveryException throttled = assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000012", null, "code " + CODE)));
+    assertFalse(throttled.permanent());
+    assertTrue(throttled.getMessage().contains("ESME_RTHROTTLED"), throttled.getMessage());
+    assertNoCode(throttled);
+
+    assertFalse(assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000013", null, "code " + CODE))).permanent());
+    assertTrue(assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000014", null, "code " + CODE))).permanent());
+    assertEquals(4, smsc.submits.size(), "every refusal came from the SMSC");
+
+    DeliveryException notE164 = assertThrows(DeliveryException.class, () -> provider.send(message("0171 1234", null, "code " + CODE)));
+    assertTrue(notE164.permanent());
+    assertEquals(4, smsc.submits.size(), "an invalid destination is refused before the SMSC");
+  }
+
+  @Test
+  void noResponseIsTransient() throws Exception {
+    SmppProvider provider = provider(30_000, 300);
+    CountDownLatch release = new CountDownLatch(1);
+    smsc.holds.put("4917000000020", release);
+    try {
+      DeliveryException slow = assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000020", null, "code " + CODE)));
+      assertFalse(slow.permanent());
+      assertTrue(slow.getMessage().contains("no submit_sm_resp"), slow.getMessage());
+      assertNoCode(slow);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  // (d) the SMSC drops the session: sends fail fast and transient, and the provider binds again by itself
+  @Test
+  void rebindsAfterTheSmscDropsTheSession() throws Exception {
+    SmppProvider provider = provider(30_000, 2_000);
+    String before = provider.send(message("+4915112345678", null, "code " + CODE));
+    assertNotNull(before);
+    assertEquals(1, smsc.bindCount.get());
+
+    smsc.stopListening();
+    smsc.dropSessions();
+    assertTrue(provider.awaitUnbound(WAIT), "the provider did not notice the lost session");
+    assertFalse(provider.isBound());
+    DeliveryException unbound = assertThrows(DeliveryException.class, () -> provider.send(message("+4915112345678", null, "code " + CODE)));
+    assertFalse(unbound.permanent());
+    assertEquals("SMSC not bound", unbound.getMessage());
+
+    smsc.listen(); // the same port
+    assertTrue(provider.awaitBound(WAIT), "the provider did not bind again");
+    assertEquals(2, smsc.bindCount.get(), "a second bind, on a new connection");
+    smsc.submits.clear();
+    String after = provider.send(message("+4915112345678", null, "code " + CODE));
+    FakeSmsc.Submitted got = smsc.submits.poll(5, TimeUnit.SECONDS);
+    assertNotNull(got);
+    assertEquals(got.id(), after);
+    assertNotEquals(before, after);
+  }
+
+  @Test
+  void keepsTryingUntilTheSmscIsUp() throws Exception {
+    smsc.stopListening();
+    SmppProvider provider = new SmppProvider(new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
+        30_000, 2_000, 50, 200), (id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
+    providers.add(provider);
+    assertFalse(provider.awaitBound(Duration.ofMillis(300)), "bound with nothing listening");
+    DeliveryException down = assertThrows(DeliveryException.class, () -> provider.send(message("+4915112345678", null, "code " + CODE)));
+    assertFalse(down.permanent());
+    assertEquals(0, smsc.bindCount.get());
+
+    smsc.listen();
+    assertTrue(provider.awaitBound(WAIT), "the provider did not bind once the SMSC was up");
+    assertNotNull(provider.send(message("+4915112345678", null, "code " + CODE)));
+    assertEquals(1, smsc.bindCount.get());
+  }
+
+  // (e) enquire_link at the configured interval
+  @Test
+  void sendsEnquireLink() throws Exception {
+    provider(200, 2_000);
+    assertTrue(smsc.firstEnquireLink.await(3, TimeUnit.SECONDS), "the SMSC saw no enquire_link");
+  }
+
+  @Test
+  void settingsFromEnvironment() {
+    SmppSettings s = SmppSettings.fromEnv(Map.of("OTP_SMPP_HOST", "smsc.example", "OTP_SMPP_SYSTEM_ID", "esme",
+        "OTP_SMPP_PASSWORD", "hunter2"));
+    assertEquals(new SmppSettings("smsc.example", 2775, "esme", "hunter2", "", null, 30_000, 5_000, 1_000, 30_000), s);
+    assertFalse(s.toString().contains("hunter2"), s.toString());
+    SmppSettings all = SmppSettings.fromEnv(Map.of("OTP_SMPP_HOST", "h", "OTP_SMPP_SYSTEM_ID", "id", "OTP_SMPP_PORT", "2776",
+        "OTP_SMPP_SYSTEM_TYPE", "OTP", "OTP_SMPP_SOURCE_ADDR", "ACME", "OTP_SMPP_ENQUIRE_LINK_MS", "10000",
+        "OTP_SMPP_TIMEOUT_MS", "2000"));
+    assertEquals(new SmppSettings("h", 2776, "id", "", "OTP", "ACME", 10_000, 2_000, 1_000, 30_000), all);
+    assertThrows(IllegalArgumentException.class, () -> SmppSettings.fromEnv(Map.of("OTP_SMPP_SYSTEM_ID", "id")));
+  }
+
+  private SmppProvider provider(int enquireLinkMs, int timeoutMs) throws InterruptedException {
+    return provider(enquireLinkMs, timeoutMs, (id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
+  }
+
+  private SmppProvider provider(int enquireLinkMs, int timeoutMs, ReceiptListener listener) throws InterruptedException {
+    SmppSettings settings = new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
+        enquireLinkMs, timeoutMs, 50, 200);
+    SmppProvider provider = new SmppProvider(settings, listener);
+    providers.add(provider);
+    assertTrue(provider.awaitBound(WAIT), "the provider did not bind");
+    return provider;
+  }
+
+  private static OutgoingMessage message(String to, String sender, String text) {
+    return new OutgoingMessage("delivery-1", "session-1", to, sender, null, text, null);
+  }
+
+  private static void assertNoCode(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains(CODE), "the code leaked into: " + t);
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * An SMSC on jSMPP's server side: accepts binds, answers submit_sm with a fresh message id (or a refusal
+   * configured per destination), then sends a deliver_sm delivery receipt for that id back to the ESME.
+   */
+  static final class FakeSmsc implements ServerMessageReceiverListener, AutoCloseable {
+    record BindSeen(BindType type, String systemId, String password, String systemType) {
+    }
+
+    record Submitted(SubmitSm sm, String id) {
+    }
+
+    final int port;
+    final BlockingQueue<BindSeen> binds = new LinkedBlockingQueue<>();
+    final AtomicInteger bindCount = new AtomicInteger();
+    final BlockingQueue<Submitted> submits = new LinkedBlockingQueue<>();
+    /** "id:command_status" of each deliver_sm_resp the ESME sent for a receipt. */
+    final BlockingQueue<String> receiptAcks = new LinkedBlockingQueue<>();
+    final AtomicInteger enquireLinks = new AtomicInteger();
+    final CountDownLatch firstEnquireLink = new CountDownLatch(1);
+    final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+    /** destination → {stat, err} of its receipt; DELIVRD/000 otherwise. */
+    final Map<String, String[]> receiptStates = new ConcurrentHashMap<>();
+    /** destination → a latch its submit_sm waits for before it is answered. */
+    final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+    private final Map<String, SubmitSm> byId = new ConcurrentHashMap<>();
+    private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
+    private final AtomicLong nextId = new AtomicLong(0x5000);
+    private final ExecutorService receiptSender = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fake-smsc-receipts");
+      t.setDaemon(true);
+      return t;
+    });
+    private volatile SMPPServerSessionListener listener;
+    private volatile Thread acceptor;
+
+    FakeSmsc(int port) {
+      this.port = port;
+    }
+
+    void listen() throws IOException {
+      SMPPServerSessionListener l = new SMPPServerSessionListener(port);
+      l.setMessageReceiverListener(this);
+      l.setResponseDeliveryListener(new ServerResponseDeliveryAdapter() {
+        @Override
+        public void onSubmitSmRespSent(SubmitSmResult result, SMPPServerSession source) {
+          SubmitSm sm = byId.get(result.getMessageId());
+          if (sm != null) {
+            receiptSender.execute(() -> sendReceipt(source, result.getMessageId(), sm));
+          }
+        }
+      });
+      listener = l;
+      Thread t = new Thread(() -> acceptLoop(l), "fake-smsc-accept");
+      t.setDaemon(true);
+      t.start();
+      acceptor = t;
+    }
+
+    private void acceptLoop(SMPPServerSessionListener l) {
+      while (true) {
+        SMPPServerSession session;
+        try {
+          session = l.accept();
+        } catch (IOException e) {
+          return; // the listener was closed
+        }
+        try {
+          BindRequest bind = session.waitForBind(5_000);
+          binds.add(new BindSeen(bind.getBindType(), bind.getSystemId(), bind.getPassword(), bind.getSystemType()));
+          if (!"s3cret".equals(bind.getPassword())) {
+            bind.reject(SMPPConstant.STAT_ESME_RINVPASWD);
+            continue;
+          }
+          bind.accept("fake-smsc");
+          bindCount.incrementAndGet();
+          sessions.add(session);
+        } catch (Exception e) {
+          session.close();
+        }
+      }
+    }
+
+    private void sendReceipt(SMPPServerSession session, String id, SubmitSm sm) {
+      String[] state = receiptStates.getOrDefault(sm.getDestAddress(), new String[] {"DELIVRD", "000"});
+      String text = new String(sm.getShortMessage(), StandardCharsets.ISO_8859_1);
+      DeliveryReceipt receipt = new DeliveryReceipt(id, 1, "DELIVRD".equals(state[0]) ? 1 : 0, new Date(), new Date(),
+          DeliveryReceiptState.valueOf(state[0]), state[1], text.substring(0, Math.min(20, text.length())));
+      try {
+        session.deliverShortMessage("", TypeOfNumber.valueOf(sm.getDestAddrTon()), NumberingPlanIndicator.valueOf(sm.getDestAddrNpi()),
+            sm.getDestAddress(), TypeOfNumber.valueOf(sm.getSourceAddrTon()), NumberingPlanIndicator.valueOf(sm.getSourceAddrNpi()),
+            sm.getSourceAddr(), new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
+            (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, receipt.toString().getBytes(StandardCharsets.US_ASCII));
+        receiptAcks.add(id + ":0");
+      } catch (NegativeResponseException e) {
+        receiptAcks.add(id + ":" + e.getCommandStatus());
+      } catch (Exception e) {
+        receiptAcks.add(id + ":failed " + e);
+      }
+    }
+
+    /** Closes the listening socket: new connections are refused until {@link #listen} again. */
+    void stopListening() throws IOException, InterruptedException {
+      listener.close();
+      acceptor.join(5_000);
+    }
+
+    /** Closes every bound session from the SMSC's side, as a crash or a network cut would. */
+    void dropSessions() {
+      sessions.forEach(SMPPServerSession::close);
+      sessions.clear();
+    }
+
+    @Override
+    public void close() {
+      try {
+        listener.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+      dropSessions();
+      receiptSender.shutdownNow();
+    }
+
+    @Override
+    public SubmitSmResult onAcceptSubmitSm(SubmitSm sm, SMPPServerSession source) throws ProcessRequestException {
+      CountDownLatch hold = holds.get(sm.getDestAddress());
+      if (hold != null) {
+        try {
+          hold.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      Integer refusal = refusals.get(sm.getDestAddress());
+      if (refusal != null) {
+        submits.add(new Submitted(sm, null));
+        throw new ProcessRequestException("refused", refusal);
+      }
+      String id = Long.toHexString(nextId.incrementAndGet());
+      byId.put(id, sm);
+      submits.add(new Submitted(sm, id));
+      try {
+        return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
+      } catch (PDUStringException e) {
+        throw new ProcessRequestException("bad id", SMPPConstant.STAT_ESME_RSYSERR);
+      }
+    }
+
+    @Override
+    public void onAcceptEnquireLink(EnquireLink enquireLink, Session source) {
+      enquireLinks.incrementAndGet();
+      firstEnquireLink.countDown();
+    }
+
+    @Override
+    public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source) throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+
+    @Override
+    public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+
+    @Override
+    public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+
+    @Override
+    public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+
+    @Override
+    public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source) throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+
+    @Override
+    public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source)
+        throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+
+    @Override
+    public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source)
+        throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+
+    @Override
+    public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+      throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+  }
+}
