@@ -96,6 +96,11 @@ public final class TestPipeline implements AutoCloseable {
     return names;
   }
 
+  /** The in-process SMS dispatcher's worker: where an SMPP provider's receipts go. */
+  public io.otpstream.dispatcher.delivery.DeliveryWorker smsWorker() {
+    return pipeline.smsDispatcher().worker();
+  }
+
   public String baseUrl() {
     return "http://localhost:" + pipeline.httpPort();
   }

@@ -7,6 +7,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.topics.TopicBootstrap;
@@ -34,6 +35,10 @@ public final class Pipeline implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private ProcessorService processor;
   private ApiServer api;
+  private SmsDispatcher sms;
+
+  /** In one process the retries come quicker than the production default (the dev mode and tests). */
+  private static final DeliveryWorker.Tuning SMS_TUNING = new DeliveryWorker.Tuning(Duration.ofMillis(500), 5, 8, 50);
 
   private Pipeline() {
   }
@@ -48,7 +53,7 @@ public final class Pipeline implements AutoCloseable {
       p.processor = p.track(new ProcessorService(ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()), o.secrets()));
       p.processor.start();
       if (o.smsProvider() != null) { // null: the SMS dispatchers run elsewhere (their own processes)
-        p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC())).start();
+        p.sms = p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC(), SMS_TUNING)).start();
       }
       if (o.emailProvider() != null) {
         p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
@@ -66,6 +71,11 @@ public final class Pipeline implements AutoCloseable {
   private <T extends AutoCloseable> T track(T service) {
     started.add(service);
     return service;
+  }
+
+  /** The in-process SMS dispatcher (null when SMS dispatchers run elsewhere): where SMPP receipts go. */
+  public SmsDispatcher smsDispatcher() {
+    return sms;
   }
 
   public int httpPort() {

@@ -1,0 +1,206 @@
+package io.otpstream.e2e.delivery;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.otpstream.common.json.Json;
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.dispatcher.delivery.DeliveryWorker;
+import io.otpstream.dispatcher.provider.FallbackProvider;
+import io.otpstream.dispatcher.provider.OutboxProvider;
+import io.otpstream.dispatcher.provider.http.HttpSmsProvider;
+import io.otpstream.dispatcher.provider.http.HttpSmsSettings;
+import io.otpstream.dispatcher.sms.smpp.FakeSmsc;
+import io.otpstream.dispatcher.sms.smpp.SmppProvider;
+import io.otpstream.dispatcher.sms.smpp.SmppSettings;
+import io.otpstream.e2e.support.Http;
+import io.otpstream.e2e.support.SharedKafka;
+import io.otpstream.e2e.support.TestPipeline;
+import io.otpstream.e2e.support.TopicReader;
+import io.otpstream.schemas.common.Channel;
+import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.delivery.DeliveryState;
+import io.otpstream.schemas.delivery.DeliveryStatus;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * SMS through real providers, end to end on the pipeline: a local HTTP SMS API as the primary and
+ * a jSMPP SMSC as the fallback. A code sent over HTTP verifies; a primary that refuses makes the
+ * SMSC deliver, its delivery receipt comes back and the session records it; a provider down past
+ * the code's expiry never sends it late. That last test runs last: its failures open the
+ * fallback provider's circuit, which then sends everything to the SMSC for 30 s.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SmsDeliveryTest {
+  private static final Pattern CODE = Pattern.compile("(\\d{6})");
+  /** Destinations (without '+') the primary refuses (400: permanent) or cannot take (503: down). */
+  private static final Set<String> REFUSED = ConcurrentHashMap.newKeySet();
+  private static final Set<String> DOWN = ConcurrentHashMap.newKeySet();
+  private static final List<Received> HTTP_RECEIVED = new CopyOnWriteArrayList<>();
+
+  record Received(String to, String text, Instant at) {
+  }
+
+  private static HttpServer smsApi;
+  private static FakeSmsc smsc;
+  private static TestPipeline pipeline;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    smsApi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    smsApi.createContext("/sms", exchange -> {
+      JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody());
+      String to = body.get("to").asText();
+      HTTP_RECEIVED.add(new Received(to, body.get("text").asText(), Instant.now()));
+      int status = REFUSED.contains(to) ? 400 : DOWN.contains(to) ? 503 : 200;
+      byte[] answer = ("{\"id\":\"http-" + HTTP_RECEIVED.size() + "\"}").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    smsApi.start();
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    smsc = new FakeSmsc(port);
+    smsc.listen();
+
+    HttpSmsProvider primary = new HttpSmsProvider(HttpSmsSettings.fromEnv(Map.of(
+        "OTP_SMS_HTTP_URL", "http://127.0.0.1:" + smsApi.getAddress().getPort() + "/sms",
+        "OTP_SMS_HTTP_BODY_TEMPLATE", "{\"to\":\"{{to}}\",\"from\":\"{{from}}\",\"text\":\"{{text}}\"}"), "OTP_SMS_HTTP_"));
+    AtomicReference<DeliveryWorker> worker = new AtomicReference<>();
+    SmppProvider fallback = new SmppProvider(SmppSettings.fromEnv(Map.of("OTP_SMPP_HOST", "127.0.0.1",
+        "OTP_SMPP_PORT", Integer.toString(port), "OTP_SMPP_SYSTEM_ID", "otpstream", "OTP_SMPP_PASSWORD", "s3cret")),
+        (id, delivered, stat, err) -> worker.get().onReceipt(id, delivered, stat));
+    assertTrue(fallback.awaitBound(Duration.ofSeconds(10)), "bound to the SMSC");
+    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    pipeline = TestPipeline.start("sms", new FallbackProvider(primary, fallback, Clock.systemUTC()),
+        new OutboxProvider(outbox, "email", Clock.systemUTC()));
+    worker.set(pipeline.smsWorker());
+    http = new Http(pipeline.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    smsc.close();
+    smsApi.stop(0);
+  }
+
+  private static String send(String phone) {
+    Http.Response r = http.postJson("/api/v1/otp/send", pipeline.liveKey,
+        Map.of("channels", List.of("sms"), "recipients", Map.of("sms", phone)));
+    assertEquals(200, r.status(), r.raw());
+    return r.json().get("data").get("session_token").asText();
+  }
+
+  private static boolean verify(String token, String code) {
+    Http.Response r = http.postJson("/api/v1/otp/verify", pipeline.liveKey, Map.of("session_token", token, "otps", Map.of("sms", code)));
+    assertEquals(200, r.status(), r.raw());
+    return r.json().get("data").get("verified").asBoolean();
+  }
+
+  private static String code(String text) {
+    Matcher m = CODE.matcher(text);
+    assertTrue(m.find(), "no code in the message");
+    return m.group(1);
+  }
+
+  private static List<DeliveryStatus> statuses(String destinationSession) {
+    var deserializer = pipeline.kafka.topics().deliveryStatus.valueSerde().deserializer();
+    return TopicReader.readAll(SharedKafka.bootstrapServers(), pipeline.kafka.topics().deliveryStatus.name()).stream()
+        .map(r -> deserializer.deserialize(r.topic(), r.value())).filter(s -> s.getSessionId().equals(destinationSession)).toList();
+  }
+
+  @Test
+  @Order(1)
+  void a_code_sent_through_the_http_provider_verifies() {
+    String token = send("+33612340001");
+    Received got = await().atMost(Duration.ofSeconds(30))
+        .until(() -> HTTP_RECEIVED.stream().filter(r -> r.to().equals("+33612340001")).findFirst(), java.util.Optional::isPresent).get();
+    assertTrue(verify(token, code(got.text())));
+  }
+
+  @Test
+  @Order(2)
+  void a_primary_that_refuses_makes_the_smsc_deliver_and_its_receipt_is_recorded_on_the_session() {
+    REFUSED.add("+33612340002");
+    String token = send("+33612340002");
+    FakeSmsc.Submitted submitted = await().atMost(Duration.ofSeconds(30)).until(
+        () -> smsc.submits.stream().filter(s -> s.sm().getDestAddress().equals("33612340002")).findFirst(),
+        java.util.Optional::isPresent).get();
+    assertTrue(HTTP_RECEIVED.stream().anyMatch(r -> r.to().equals("+33612340002")), "the primary was tried first");
+    String text = new String(submitted.sm().getShortMessage(), StandardCharsets.ISO_8859_1);
+    assertTrue(verify(token, code(text)), "the code the SMSC got verifies");
+
+    List<DeliveryStatus> seen = await().atMost(Duration.ofSeconds(30)).until(() -> statuses(sessionOf(token)),
+        l -> l.stream().anyMatch(s -> s.getState() == DeliveryState.DELIVERED));
+    DeliveryStatus sent = seen.stream().filter(s -> s.getState() == DeliveryState.SENT).findFirst().orElseThrow();
+    assertEquals("smpp", sent.getProvider(), "the status names the provider that sent");
+    assertEquals(submitted.id(), sent.getProviderMessageId());
+  }
+
+  @Test
+  @Order(3)
+  void a_provider_down_past_the_codes_expiry_never_sends_it_late() throws Exception {
+    String phone = "+33612340003";
+    DOWN.add(phone);
+    smsc.refusals.put("33612340003", org.jsmpp.SMPPConstant.STAT_ESME_RTHROTTLED); // both providers down for it
+    Instant expiresAt = Instant.now().plusSeconds(3);
+    DeliveryRequested d = DeliveryRequested.newBuilder().setDeliveryId("ses_late:0:sms").setSessionId("ses_late")
+        .setSubjectId("sub_late").setAppId(pipeline.appId).setChannel(Channel.SMS).setDestination(phone).setGeneration(0)
+        .setOtpLength(6).setRequestedAt(Instant.now()).setExpiresAt(expiresAt).build();
+    try (KafkaProducer<String, DeliveryRequested> producer = new KafkaProducer<>(pipeline.kafka.clientProperties(),
+        new StringSerializer(), pipeline.kafka.topics().deliverySms.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(pipeline.kafka.topics().deliverySms.name(), "sub_late", d)).get();
+    }
+    List<DeliveryStatus> seen = await().atMost(Duration.ofSeconds(30)).until(() -> statuses("ses_late"),
+        l -> l.stream().anyMatch(s -> s.getState() == DeliveryState.DEAD_LETTERED || s.getState() == DeliveryState.EXPIRED));
+    assertTrue(seen.stream().anyMatch(s -> s.getState() == DeliveryState.RETRYING), "transient failures were retried: " + seen);
+    DOWN.remove(phone);
+    smsc.refusals.remove("33612340003"); // the providers come back
+    assertTrue(HTTP_RECEIVED.stream().filter(r -> r.to().equals(phone)).allMatch(r -> r.at().isBefore(expiresAt)),
+        "no attempt after the expiry");
+    assertTrue(seen.stream().noneMatch(s -> s.getState() == DeliveryState.SENT), "never sent");
+    assertTrue(seen.stream().filter(s -> s.getState() == DeliveryState.RETRYING).allMatch(s -> s.getOccurredAt().isBefore(expiresAt)));
+  }
+
+  /** The session id inside a Sendmator token (an HS256 JWT we signed). */
+  private static String sessionOf(String token) {
+    try {
+      return com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("sid");
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
