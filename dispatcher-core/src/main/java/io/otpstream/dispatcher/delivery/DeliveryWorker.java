@@ -131,7 +131,11 @@ public final class DeliveryWorker implements AutoCloseable {
   private final RateLimiter rate;
   private final ExecutorService senders;
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
-  private final Map<String, DeliveryRequested> awaitingReceipt = new ConcurrentHashMap<>();
+  private final Map<String, Awaiting> awaitingReceipt = new ConcurrentHashMap<>();
+
+  /** A sent message whose receipt may come, and the provider that sent it. */
+  private record Awaiting(DeliveryRequested delivery, String via) {
+  }
   /** Receipts that came before their send returned (an SMSC can answer that fast), by provider message id. */
   private final Map<String, Receipt> earlyReceipts = new ConcurrentHashMap<>();
 
@@ -190,8 +194,8 @@ public final class DeliveryWorker implements AutoCloseable {
     if (providerMessageId == null) {
       return;
     }
-    DeliveryRequested d = awaitingReceipt.remove(providerMessageId);
-    if (d == null) {
+    Awaiting a = awaitingReceipt.remove(providerMessageId);
+    if (a == null) {
       Instant now = clock.instant();
       earlyReceipts.values().removeIf(r -> r.at().isBefore(now.minus(Duration.ofMinutes(2))));
       if (earlyReceipts.size() < 10_000) {
@@ -199,7 +203,14 @@ public final class DeliveryWorker implements AutoCloseable {
       }
       return;
     }
-    report(d, delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED, providerMessageId, detail, 0);
+    receipt(a, delivered, providerMessageId, detail);
+  }
+
+  private void receipt(Awaiting a, boolean delivered, String providerMessageId, String detail) {
+    DeliveryStatus s = DeliveryStatus.newBuilder(status(a.delivery(), delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
+        providerMessageId, detail, 0)).setProvider(a.via()).build();
+    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), a.delivery().getSubjectId(), s));
+    log.info("delivery {} {} via {} (receipt)", a.delivery().getDeliveryId(), s.getState(), a.via());
   }
 
   private void run() {
@@ -305,17 +316,18 @@ public final class DeliveryWorker implements AutoCloseable {
         producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
         if (id != null) {
           Receipt early = earlyReceipts.remove(id);
+          Awaiting awaiting = new Awaiting(d, via);
           if (early != null) {
-            report(d, early.delivered() ? DeliveryState.DELIVERED : DeliveryState.FAILED, id, early.detail(), 0);
+            receipt(awaiting, early.delivered(), id, early.detail());
           } else {
             if (awaitingReceipt.size() > 100_000) {
               log.warn("{} messages wait for a receipt; forgetting them", awaitingReceipt.size());
               awaitingReceipt.clear();
             }
-            awaitingReceipt.put(id, d);
+            awaitingReceipt.put(id, awaiting);
             Receipt raced = earlyReceipts.remove(id); // a receipt that came between the two lines above
             if (raced != null && awaitingReceipt.remove(id) != null) {
-              report(d, raced.delivered() ? DeliveryState.DELIVERED : DeliveryState.FAILED, id, raced.detail(), 0);
+              receipt(awaiting, raced.delivered(), id, raced.detail());
             }
           }
         }

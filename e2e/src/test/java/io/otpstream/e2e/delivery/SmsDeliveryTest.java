@@ -168,6 +168,11 @@ class SmsDeliveryTest {
     DeliveryStatus sent = seen.stream().filter(s -> s.getState() == DeliveryState.SENT).findFirst().orElseThrow();
     assertEquals("smpp", sent.getProvider(), "the status names the provider that sent");
     assertEquals(submitted.id(), sent.getProviderMessageId());
+    var events = pipeline.kafka.topics().events.valueSerde().deserializer();
+    await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readAll(SharedKafka.bootstrapServers(),
+            pipeline.kafka.topics().events.name()).stream().map(r -> events.deserialize(r.topic(), r.value()))
+        .anyMatch(e -> e.getType() == io.otpstream.schemas.audit.AuditType.DELIVERY_STATUS && sessionOf(token).equals(e.getSessionId())
+            && e.getDetail().startsWith("sms DELIVERED via smpp")));
   }
 
   @Test
