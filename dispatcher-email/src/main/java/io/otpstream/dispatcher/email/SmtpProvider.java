@@ -8,6 +8,8 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
@@ -16,10 +18,16 @@ import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
-/** Sends email through an SMTP server with Angus Mail: text and HTML alternatives, STARTTLS and auth when set. */
+/**
+ * Sends email through an SMTP server with Angus Mail: text and HTML alternatives, STARTTLS and
+ * auth when set. Each sender thread keeps its connection open and reuses it for the next message;
+ * a connection the server dropped is opened again.
+ */
 public final class SmtpProvider implements DeliveryProvider {
   private final SmtpSettings settings;
   private final Session session;
+  private final Set<Transport> open = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<Transport> connection = new ThreadLocal<>();
 
   public SmtpProvider(SmtpSettings settings) {
     this.settings = settings;
@@ -61,16 +69,65 @@ public final class SmtpProvider implements DeliveryProvider {
       throw new DeliveryException("cannot build the message: " + e.getMessage(), true, e);
     }
     try {
-      if (settings.username() != null) {
-        Transport.send(msg, settings.username(), settings.password());
-      } else {
-        Transport.send(msg);
+      boolean reused = connection.get() != null && connection.get().isConnected();
+      try {
+        connected().sendMessage(msg, msg.getAllRecipients());
+      } catch (SendFailedException e) {
+        throw e;
+      } catch (MessagingException e) {
+        if (!reused) {
+          throw e;
+        }
+        drop(); // the server may have closed an idle connection: one more try on a fresh one
+        connected().sendMessage(msg, msg.getAllRecipients());
       }
       return msg.getMessageID();
     } catch (SendFailedException e) {
       throw new DeliveryException("recipient refused: " + e.getMessage(), true, e);
     } catch (MessagingException e) {
+      drop(); // the next message opens a fresh connection
       throw new DeliveryException("smtp: " + e.getMessage(), false, e);
     }
+  }
+
+  /** This thread's connection, opened (and authenticated) if it is not open. */
+  private Transport connected() throws MessagingException {
+    Transport t = connection.get();
+    if (t != null && t.isConnected()) {
+      return t;
+    }
+    if (t != null) {
+      drop();
+    }
+    t = session.getTransport("smtp");
+    t.connect(settings.host(), settings.port(), settings.username(), settings.password());
+    connection.set(t);
+    open.add(t);
+    return t;
+  }
+
+  private void drop() {
+    Transport t = connection.get();
+    connection.remove();
+    if (t != null) {
+      open.remove(t);
+      try {
+        t.close();
+      } catch (MessagingException e) {
+        // already broken
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Transport t : open) {
+      try {
+        t.close();
+      } catch (MessagingException e) {
+        // closing anyway
+      }
+    }
+    open.clear();
   }
 }
