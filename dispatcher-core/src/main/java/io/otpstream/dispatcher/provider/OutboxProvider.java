@@ -23,7 +23,8 @@ public final class OutboxProvider implements DeliveryProvider {
 
   @Override
   public String send(OutgoingMessage m) {
-    outbox.deliver(new OutboxMessage(channel, m.to(), m.subject(), m.text(), clock.instant(), m.sessionId(), m.deliveryId()));
+    outbox.deliver(new OutboxMessage(channel, m.to(), m.subject(), m.text(), clock.instant(), m.sessionId(), m.deliveryId(),
+        m.sender()));
     return m.deliveryId();
   }
 }

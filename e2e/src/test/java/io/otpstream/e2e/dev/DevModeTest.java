@@ -91,7 +91,9 @@ class DevModeTest {
       Http.Response page = http.get("/dev/outbox");
       assertEquals(200, page.status());
       assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
-      assertTrue(page.raw().contains("+14155550199") && page.raw().contains("later@example.com"), "the page lists the messages");
+      assertTrue(page.raw().contains("/dev/outbox.json") && page.raw().contains("setInterval"),
+          "the page renders the JSON outbox (phones and inboxes) and refreshes by itself");
+      assertTrue(page.raw().contains("textContent") && !page.raw().contains("innerHTML"), "message text is never parsed as HTML");
     }
     assertTrue(Files.exists(dataDir.resolve("kafka")) && Files.exists(dataDir.resolve("streams")), "data stays in the data folder");
 
