@@ -22,6 +22,7 @@ import io.otpstream.api.management.AppRoutes;
 import io.otpstream.api.management.ChallengeRoutes;
 import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.LoginConfigRoutes;
+import io.otpstream.api.management.TemplateRoutes;
 import io.otpstream.api.openapi.OpenApiRoutes;
 import io.otpstream.api.session.Cors;
 import io.otpstream.api.session.SessionRoutes;
@@ -90,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
         new AppRoutes(directory, catalog, clock)::register,
         new LoginConfigRoutes(directory, catalog, clock)::register,
         new ContactRoutes(directory, catalog, clock)::register,
+        new TemplateRoutes(directory, catalog, clock)::register,
         new ChallengeRoutes(directory, challenges, subjects, clock)::register,
         new ZapRoutes(directory, commands, subjects, clientIp, clock)::register,
         new OpenApiRoutes()::register);

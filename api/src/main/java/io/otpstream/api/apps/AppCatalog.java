@@ -10,6 +10,7 @@ import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.apps.Contact;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
+import io.otpstream.schemas.apps.MessageTemplate;
 import io.otpstream.schemas.topics.TopicSpec;
 import java.time.Instant;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class AppCatalog implements AutoCloseable {
   static final String SETTINGS = "settings";
   static final String LOGIN_CONFIG = "login-config";
   static final String CONTACT = "contact";
+  public static final String TEMPLATE = "template";
 
   private final KafkaProducer<String, AppCatalogRecord> producer;
   private final TopicSpec<String, AppCatalogRecord> topic;
@@ -69,6 +71,14 @@ public final class AppCatalog implements AutoCloseable {
 
   public void putContact(Contact contact) {
     write(CONTACT + "/" + contact.getAppId() + "/" + contact.getUsername(), new AppCatalogRecord(contact));
+  }
+
+  public void putTemplate(MessageTemplate t) {
+    write(TEMPLATE + "/" + t.getAppId() + "/" + t.getTemplateId() + "/" + t.getLocale(), new AppCatalogRecord(t));
+  }
+
+  public void deleteTemplate(String appId, String templateId, String locale) {
+    write(TEMPLATE + "/" + appId + "/" + templateId + "/" + locale, null);
   }
 
   public void deleteContact(String appId, String username) {

@@ -9,6 +9,7 @@ import io.otpstream.schemas.apps.AppCatalogRecord;
 import io.otpstream.schemas.apps.Contact;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
+import io.otpstream.schemas.apps.MessageTemplate;
 import io.otpstream.schemas.common.Channel;
 import java.util.Comparator;
 import java.util.function.BooleanSupplier;
@@ -45,6 +46,7 @@ public final class AppDirectory implements AutoCloseable {
   private final Map<String, AppSettings> settings = new ConcurrentHashMap<>();
   private final Map<String, LoginConfig> loginConfigs = new ConcurrentHashMap<>();
   private final Map<String, Contact> contacts = new ConcurrentHashMap<>();
+  private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile Map<TopicPartition, Long> caughtUpTarget;
   private volatile boolean caughtUp;
@@ -119,6 +121,15 @@ public final class AppDirectory implements AutoCloseable {
   public Optional<LoginConfig> defaultLoginConfig(String appId, Channel channel) {
     return loginConfigs(appId).stream().filter(c -> c.getIsDefault() && c.getChannelType() == channel)
         .reduce((a, b) -> b);
+  }
+
+  public Optional<MessageTemplate> template(String appId, String templateId, String locale) {
+    return Optional.ofNullable(templates.get(appId + "/" + templateId + "/" + locale));
+  }
+
+  public List<MessageTemplate> templates(String appId) {
+    return templates.values().stream().filter(t -> t.getAppId().equals(appId))
+        .sorted(Comparator.comparing(MessageTemplate::getTemplateId).thenComparing(MessageTemplate::getLocale)).toList();
   }
 
   public Optional<Contact> contact(String appId, String username) {
@@ -201,6 +212,7 @@ public final class AppDirectory implements AutoCloseable {
       case AppCatalog.MANAGEMENT_KEY -> put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
       case AppCatalog.LOGIN_CONFIG -> put(loginConfigs, id, entry instanceof LoginConfig c ? c : null);
       case AppCatalog.CONTACT -> put(contacts, id, entry instanceof Contact c ? c : null);
+      case AppCatalog.TEMPLATE -> put(templates, id, entry instanceof MessageTemplate t ? t : null);
       case AppCatalog.SETTINGS -> {
         if (entry instanceof AppSettings v) {
           settings.merge(v.getAppId(), v, (old, neu) -> neu.getVersion() >= old.getVersion() ? neu : old);

@@ -10,8 +10,10 @@ final class SendmatorDtos {
   private SendmatorDtos() {
   }
 
+  /** Seed 003's send body, plus two otpstream fields: the app's {@code template_id} and a {@code locale}. */
   record SendRequest(List<String> channels, Recipients recipients, OtpConfig config, Map<String, Object> metadata,
-                     @JsonProperty("sandbox_mode") Boolean sandboxMode) {
+                     @JsonProperty("sandbox_mode") Boolean sandboxMode, @JsonProperty("template_id") String templateId,
+                     String locale) {
   }
 
   record Recipients(String sms, String email) {

@@ -9,6 +9,7 @@ import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.errors.JsonErrors;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.destination.Destinations;
+import io.otpstream.api.destination.Locales;
 import io.otpstream.api.gateway.CommandGateway;
 import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.gateway.IdempotencyKeys;
@@ -126,6 +127,8 @@ public final class SendmatorRoutes {
         .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setChannels(channels)
         .setSmsTo(sms).setEmailTo(email).setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
         .setMetadata(metadata(req.metadata()))
+        .setTemplateId(Locales.templateId(req.templateId(), SendmatorException::badRequest))
+        .setLocale(Locales.locale(req.locale(), SendmatorException::badRequest))
         .build();
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.STARTED) {

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.destination.Identifier;
+import io.otpstream.api.destination.Locales;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.gateway.Commands;
@@ -140,6 +141,7 @@ public final class SessionRoutes {
         .setEmailTo(identifier.channel() == Channel.EMAIL ? identifier.value() : null)
         .setTemplateId(config.map(LoginConfig::getTemplateId).orElse(null))
         .setSenderId(config.map(LoginConfig::getSenderId).orElse(null))
+        .setLocale(Locales.fromAcceptLanguage(ctx.header("Accept-Language")))
         .setMetadata(metadata)
         .build();
     Challenge answered = challenge;

@@ -4,6 +4,7 @@ import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.template.TemplateCatalog;
 import java.time.Clock;
 
 /**
@@ -13,14 +14,16 @@ import java.time.Clock;
 public final class EmailDispatcher implements AutoCloseable {
   public static final String GROUP_ID = "otp-dispatcher-email";
   private final DeliveryWorker worker;
+  private final TemplateCatalog templates;
 
   public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock) {
     this(kafka, codes, provider, clock, DeliveryWorker.Tuning.defaults());
   }
 
   public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
+    this.templates = new TemplateCatalog(kafka).start();
     this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "email", kafka.topics().prefix() + GROUP_ID, tuning),
-        kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, codes, new EmailTemplate(), provider, clock);
+        kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, codes, new EmailTemplate(templates), provider, clock);
   }
 
   /** Where the provider's delivery receipts go (an SMSC's, for SMPP). */
@@ -36,5 +39,6 @@ public final class EmailDispatcher implements AutoCloseable {
   @Override
   public void close() {
     worker.close();
+    templates.close();
   }
 }
