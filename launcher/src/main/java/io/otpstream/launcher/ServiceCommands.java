@@ -8,6 +8,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.email.EmailDispatcher;
+import io.otpstream.dispatcher.email.EmailProviders;
 import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
@@ -142,14 +143,12 @@ final class ServiceCommands {
     }
   }
 
-  @Command(name = "dispatcher-email", description = "Run an email dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, SMTP_*).")
+  @Command(name = "dispatcher-email", description = "Run an email dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, SMTP_*, "
+      + "OTP_EMAIL_FALLBACK=smtp|outbox, SMTP_FALLBACK_*, OTP_EMAIL_RATE_PER_SECOND, OTP_EMAIL_MAX_IN_FLIGHT).")
   static final class EmailDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      DeliveryProvider provider = env().containsKey("SMTP_HOST") ? new SmtpProvider(SmtpSettings.fromEnv(env())) : outboxOrNull("email");
-      if (provider == null) {
-        throw new IllegalArgumentException("no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
-      }
+      DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
       EmailDispatcher d = new EmailDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC(),
           DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_")).start();
       Javalin health = health(() -> true);

@@ -24,12 +24,19 @@ import java.util.Properties;
  * a connection the server dropped is opened again.
  */
 public final class SmtpProvider implements DeliveryProvider {
+  private final String name;
   private final SmtpSettings settings;
   private final Session session;
   private final Set<Transport> open = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<Transport> connection = new ThreadLocal<>();
 
   public SmtpProvider(SmtpSettings settings) {
+    this(settings, "smtp");
+  }
+
+  /** @param name recorded on each DeliveryStatus, e.g. {@code smtp-fallback} for a second server */
+  public SmtpProvider(SmtpSettings settings, String name) {
+    this.name = name;
     this.settings = settings;
     Properties p = new Properties();
     p.put("mail.smtp.host", settings.host());
@@ -46,7 +53,7 @@ public final class SmtpProvider implements DeliveryProvider {
 
   @Override
   public String name() {
-    return "smtp";
+    return name;
   }
 
   @Override

@@ -9,11 +9,16 @@ import java.util.Map;
 public record SmtpSettings(String host, int port, boolean startTls, String username, String password, String from) {
 
   public static SmtpSettings fromEnv(Map<String, String> env) {
-    return new SmtpSettings(env.getOrDefault("SMTP_HOST", "localhost"),
-        Integer.parseInt(env.getOrDefault("SMTP_PORT", "25")),
-        Boolean.parseBoolean(env.getOrDefault("SMTP_STARTTLS", "false")),
-        env.get("SMTP_USERNAME"), env.get("SMTP_PASSWORD"),
-        env.getOrDefault("SMTP_FROM", "otpstream <no-reply@localhost>"));
+    return fromEnv(env, "SMTP_");
+  }
+
+  /** The same variables under another prefix, e.g. {@code SMTP_FALLBACK_} for a fallback server. */
+  public static SmtpSettings fromEnv(Map<String, String> env, String prefix) {
+    return new SmtpSettings(env.getOrDefault(prefix + "HOST", "localhost"),
+        Integer.parseInt(env.getOrDefault(prefix + "PORT", "25")),
+        Boolean.parseBoolean(env.getOrDefault(prefix + "STARTTLS", "false")),
+        env.get(prefix + "USERNAME"), env.get(prefix + "PASSWORD"),
+        env.getOrDefault(prefix + "FROM", "otpstream <no-reply@localhost>"));
   }
 
   @Override

@@ -1,0 +1,50 @@
+package io.otpstream.dispatcher.email;
+
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.provider.FallbackProvider;
+import io.otpstream.dispatcher.provider.OutboxProvider;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The email dispatcher's providers, from the environment: SMTP ({@code SMTP_*}) when
+ * {@code SMTP_HOST} is set, else the outbox ({@code OTP_OUTBOX_FILE}); and an optional
+ * {@code OTP_EMAIL_FALLBACK} ({@code smtp}, reading {@code SMTP_FALLBACK_*}, or {@code outbox}),
+ * used when the primary fails or is down.
+ */
+public final class EmailProviders {
+  private EmailProviders() {
+  }
+
+  public static DeliveryProvider fromEnv(Map<String, String> env, Clock clock) {
+    DeliveryProvider primary;
+    if (env.containsKey("SMTP_HOST")) {
+      primary = new SmtpProvider(SmtpSettings.fromEnv(env));
+    } else if (env.containsKey("OTP_OUTBOX_FILE")) {
+      primary = outbox(env, clock);
+    } else {
+      throw new IllegalArgumentException("no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
+    }
+    String fallback = env.get("OTP_EMAIL_FALLBACK");
+    if (fallback == null || fallback.isBlank()) {
+      return primary;
+    }
+    DeliveryProvider second = switch (fallback.strip().toLowerCase(Locale.ROOT)) {
+      case "smtp" -> new SmtpProvider(SmtpSettings.fromEnv(env, "SMTP_FALLBACK_"), "smtp-fallback");
+      case "outbox" -> outbox(env, clock);
+      default -> throw new IllegalArgumentException("unknown email fallback '" + fallback + "': use smtp or outbox");
+    };
+    return new FallbackProvider(primary, second, clock);
+  }
+
+  private static DeliveryProvider outbox(Map<String, String> env, Clock clock) {
+    String file = env.get("OTP_OUTBOX_FILE");
+    if (file == null) {
+      throw new IllegalArgumentException("the outbox email provider needs OTP_OUTBOX_FILE");
+    }
+    return new OutboxProvider(new Outbox(Path.of(file)), "email", clock);
+  }
+}
