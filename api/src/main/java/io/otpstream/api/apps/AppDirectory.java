@@ -1,6 +1,7 @@
 package io.otpstream.api.apps;
 
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.kafka.TopicFollower;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.ApiKey;
@@ -18,15 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class AppDirectory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AppDirectory.class);
 
-  private final KafkaConsumer<String, AppCatalogRecord> consumer;
-  private final String topic;
+  private final TopicFollower<AppCatalogRecord> follower;
   private final Map<String, App> apps = new ConcurrentHashMap<>();
   private final Map<String, ApiKey> apiKeys = new ConcurrentHashMap<>();
   private final Map<String, ManagementKey> managementKeys = new ConcurrentHashMap<>();
@@ -47,42 +39,21 @@ public final class AppDirectory implements AutoCloseable {
   private final Map<String, LoginConfig> loginConfigs = new ConcurrentHashMap<>();
   private final Map<String, Contact> contacts = new ConcurrentHashMap<>();
   private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
-  private final Thread thread;
-  private volatile Map<TopicPartition, Long> caughtUpTarget;
-  private volatile boolean caughtUp;
-  private volatile boolean running = true;
 
   public AppDirectory(KafkaSettings kafka) {
     Topics topics = kafka.topics();
-    this.topic = topics.apps.name();
-    Properties p = kafka.clientProperties();
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), topics.apps.valueSerde().deserializer());
-    this.thread = new Thread(this::run, "otp-app-directory");
-    thread.setDaemon(true);
+    this.follower = new TopicFollower<>(kafka, topics.apps.name(), topics.apps.valueSerde().deserializer(), this::apply,
+        "otp-app-directory");
   }
 
   /** Starts following the topic and waits until everything written before now has been read. */
   public void start(Duration timeout) {
-    thread.start();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!caughtUp) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("app directory did not catch up with " + topic + " within " + timeout);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    follower.start().awaitCaughtUp(timeout);
+    log.info("app directory caught up: {} apps, {} api keys", apps.size(), apiKeys.size());
   }
 
   public boolean caughtUp() {
-    return caughtUp && thread.isAlive();
+    return follower.caughtUp();
   }
 
   public Optional<ApiKey> apiKeyByHash(String keyHash) {
@@ -168,40 +139,7 @@ public final class AppDirectory implements AutoCloseable {
     }
   }
 
-  private void run() {
-    try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      caughtUpTarget = consumer.endOffsets(partitions);
-      while (running) {
-        try {
-          for (ConsumerRecord<String, AppCatalogRecord> r : consumer.poll(Duration.ofMillis(200))) {
-            apply(r.key(), r.value());
-          }
-        } catch (RecordDeserializationException e) {
-          log.warn("skipping an unreadable catalogue entry at {} offset {}", e.topicPartition(), e.offset());
-          consumer.seek(e.topicPartition(), e.offset() + 1);
-        }
-        if (!caughtUp && caughtUpTarget.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-          caughtUp = true;
-          log.info("app directory caught up: {} apps, {} api keys", apps.size(), apiKeys.size());
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      log.error("app directory stopped", e);
-    } finally {
-      consumer.close();
-    }
-  }
-
   private void apply(String key, AppCatalogRecord value) {
-    if (key == null) {
-      return;
-    }
     int slash = key.indexOf('/');
     String kind = slash < 0 ? key : key.substring(0, slash);
     String id = slash < 0 ? "" : key.substring(slash + 1);
@@ -232,12 +170,6 @@ public final class AppDirectory implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }

@@ -1,26 +1,16 @@
 package io.otpstream.dispatcher.template;
 
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.kafka.TopicFollower;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
 import io.otpstream.schemas.apps.MessageTemplate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The dispatchers' view of the apps' message templates and names, followed from the compacted
@@ -29,28 +19,19 @@ import org.slf4j.LoggerFactory;
  * {@code en}, then from the session's template id to the app's {@code default}.
  */
 public final class TemplateCatalog implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(TemplateCatalog.class);
   public static final String DEFAULT_TEMPLATE = "default";
 
-  private final KafkaConsumer<String, AppCatalogRecord> consumer;
-  private final String topic;
+  private final TopicFollower<AppCatalogRecord> follower;
   private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
   private final Map<String, String> appNames = new ConcurrentHashMap<>();
-  private final Thread thread;
-  private volatile boolean running = true;
 
   public TemplateCatalog(KafkaSettings kafka) {
-    this.topic = kafka.topics().apps.name();
-    Properties p = kafka.clientProperties();
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), kafka.topics().apps.valueSerde().deserializer());
-    this.thread = new Thread(this::run, "otp-template-catalog");
-    thread.setDaemon(true);
+    this.follower = new TopicFollower<>(kafka, kafka.topics().apps.name(), kafka.topics().apps.valueSerde().deserializer(),
+        this::apply, "otp-template-catalog");
   }
 
   public TemplateCatalog start() {
-    thread.start();
+    follower.start();
     return this;
   }
 
@@ -85,34 +66,7 @@ public final class TemplateCatalog implements AutoCloseable {
     return Optional.ofNullable(appNames.get(appId));
   }
 
-  private void run() {
-    try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (running) {
-        try {
-          for (ConsumerRecord<String, AppCatalogRecord> r : consumer.poll(Duration.ofMillis(500))) {
-            apply(r.key(), r.value());
-          }
-        } catch (RecordDeserializationException e) {
-          consumer.seek(e.topicPartition(), e.offset() + 1); // an entry of a kind this version does not know
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      log.error("template catalogue stopped; messages use the built-in texts", e);
-    } finally {
-      consumer.close();
-    }
-  }
-
   private void apply(String key, AppCatalogRecord value) {
-    if (key == null) {
-      return;
-    }
     Object entry = value == null ? null : value.getEntry();
     if (key.startsWith("template/")) {
       String id = key.substring("template/".length());
@@ -128,12 +82,6 @@ public final class TemplateCatalog implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    follower.close();
   }
 }
