@@ -146,9 +146,10 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
           bind.reject(SMPPConstant.STAT_ESME_RINVPASWD);
           continue;
         }
-        bind.accept("fake-smsc");
+        // counted before the bind_resp goes out: the ESME may see itself bound before accept() returns
         bindCount.incrementAndGet();
         sessions.add(session);
+        bind.accept("fake-smsc");
       } catch (Exception e) {
         session.close();
       }
