@@ -138,7 +138,7 @@ final class ServiceCommands {
           DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_"));
       worker.set(d.worker());
       d.start();
-      Javalin health = health(() -> true);
+      Javalin health = health(d::alive);
       return runUntilStopped(health::stop, d);
     }
   }
@@ -151,7 +151,7 @@ final class ServiceCommands {
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
       EmailDispatcher d = new EmailDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC(),
           DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_")).start();
-      Javalin health = health(() -> true);
+      Javalin health = health(d::alive);
       return runUntilStopped(health::stop, d);
     }
   }

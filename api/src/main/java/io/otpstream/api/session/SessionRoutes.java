@@ -159,6 +159,13 @@ public final class SessionRoutes {
 
   private void retry(Context ctx, String purpose) {
     Verification v = verification(ctx, purpose);
+    // Prelude's clients send Content-Type: application/json (and no body). Requiring it makes a
+    // cross-site "simple" request (form, no-cors fetch), which would carry the SameSite=None cookie
+    // without a preflight, unable to trigger resends.
+    String contentType = ctx.header("Content-Type");
+    if (contentType == null || !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
+      throw SessionErrors.badRequest("Content-Type must be application/json");
+    }
     Instant now = clock.instant();
     CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx), false, now);
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(v.sessionId()).setSubjectId(v.subjectId())
@@ -259,8 +266,13 @@ public final class SessionRoutes {
     if (configId.length() > 64) {
       throw SessionErrors.badRequest("login_config_id is not a login config of this app");
     }
-    return Optional.of(directory.loginConfig(appId, configId).orElseThrow(
-        () -> SessionErrors.badRequest("login_config_id '" + configId.replaceAll("[^\\x20-\\x7e]", "?") + "' is not a login config of this app")));
+    LoginConfig config = directory.loginConfig(appId, configId).orElseThrow(
+        () -> SessionErrors.badRequest("login_config_id '" + configId.replaceAll("[^\\x20-\\x7e]", "?") + "' is not a login config of this app"));
+    if (config.getChannelType() != channel) {
+      throw SessionErrors.badRequest("login_config_id names a " + config.getChannelType().name().toLowerCase(java.util.Locale.ROOT)
+          + " login config; the identifier is for " + (channel == Channel.EMAIL ? "email" : "sms"));
+    }
+    return Optional.of(config);
   }
 
   private static Channel channel(Verification v) {

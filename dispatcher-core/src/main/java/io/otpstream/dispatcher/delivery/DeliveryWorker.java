@@ -34,6 +34,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +45,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -257,11 +261,24 @@ public final class DeliveryWorker implements AutoCloseable {
             }
           }
         }
+        boolean complete = true;
         for (Future<?> f : batch) {
-          await(f);
+          complete &= await(f);
         }
         producer.flush();
-        consumer.commitSync();
+        if (!complete) {
+          // a status, retry or dead letter could not be written: do not commit past it; stop, so the
+          // process's health fails and a restart (or another instance) takes the records again
+          log.error("dispatcher {} could not record the outcome of a delivery; stopping", config.channel());
+          running = false;
+          break;
+        }
+        try {
+          consumer.commitSync();
+        } catch (CommitFailedException | RebalanceInProgressException | RetriableException e) {
+          // the group moved on: the records go to their new owner, whose markers skip what was sent here
+          log.warn("dispatcher {} could not commit ({}); the partitions' new owner takes over", config.channel(), e.toString());
+        }
       }
     } catch (WakeupException e) {
       // closing
@@ -293,7 +310,12 @@ public final class DeliveryWorker implements AutoCloseable {
         report(d, DeliveryState.EXPIRED, null, "code expired before it could be sent", attempt);
         return;
       }
-      rate.acquirePermission();
+      try {
+        rate.acquirePermission();
+      } catch (RequestNotPermitted e) {
+        failed(d, partition, attempt, new DeliveryException("provider rate: no slot within a minute", false, null));
+        return;
+      }
       Instant now = clock.instant();
       if (!now.isBefore(d.getExpiresAt())) {
         report(d, DeliveryState.EXPIRED, null, "code expired while waiting for the provider's rate", attempt);
@@ -337,7 +359,9 @@ public final class DeliveryWorker implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.error("delivery {} failed unexpectedly", d.getDeliveryId(), e);
-      deadLetter(d, attempt, "internal error: " + e.getClass().getSimpleName());
+      if (!sent.contains(partition, d.getDeliveryId())) {
+        deadLetter(d, attempt, "internal error: " + e.getClass().getSimpleName()); // throws if that fails too: the batch stops
+      }
     }
   }
 
@@ -353,13 +377,25 @@ public final class DeliveryWorker implements AutoCloseable {
     }
     ProducerRecord<String, SpecificRecord> again = new ProducerRecord<>(retryTopic.name(), partition, d.getSubjectId(), d);
     again.headers().add(ATTEMPT_HEADER, longBytes(attempt + 1)).add(NOT_BEFORE_HEADER, longBytes(next.toEpochMilli()));
-    producer.send(again);
+    sendNow(again);
     report(d, DeliveryState.RETRYING, null, e.getMessage() + "; attempt " + (attempt + 1) + " at " + next, attempt);
   }
 
   private void deadLetter(DeliveryRequested d, int attempt, String detail) {
-    producer.send(new ProducerRecord<>(topics.deliveryDeadLetter.name(), d.getSubjectId(), d));
+    sendNow(new ProducerRecord<>(topics.deliveryDeadLetter.name(), d.getSubjectId(), d));
     report(d, DeliveryState.DEAD_LETTERED, null, detail, attempt);
+  }
+
+  /** Writes a record and waits for the ack: a retry or a dead letter must not be lost behind a commit. */
+  private void sendNow(ProducerRecord<String, SpecificRecord> record) {
+    try {
+      producer.send(record).get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted writing to " + record.topic());
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot write to " + record.topic(), e);
+    }
   }
 
   private void report(DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
@@ -387,14 +423,23 @@ public final class DeliveryWorker implements AutoCloseable {
     return ByteBuffer.allocate(Long.BYTES).putLong(v).array();
   }
 
-  private static void await(Future<?> f) {
+  /** Waits for one delivery, less than the consumer's poll interval; false when it failed or hangs. */
+  private static boolean await(Future<?> f) {
     try {
-      f.get(10, TimeUnit.MINUTES);
+      f.get(4, TimeUnit.MINUTES);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     } catch (ExecutionException | TimeoutException e) {
       log.error("a delivery did not finish", e);
+      return false;
     }
+  }
+
+  /** Is the worker still consuming? A dispatcher's health answers this. */
+  public boolean alive() {
+    return thread.isAlive() && running;
   }
 
   @Override

@@ -35,6 +35,10 @@ public final class TemplateCatalog implements AutoCloseable {
     return this;
   }
 
+  public void awaitCaughtUp(java.time.Duration timeout) {
+    follower.awaitCaughtUp(timeout);
+  }
+
   /** The app's template for a session's template id and locale, following the fallbacks above. */
   public Optional<MessageTemplate> find(String appId, String templateId, String locale) {
     List<String> ids = new ArrayList<>();

@@ -22,8 +22,14 @@ public final class EmailDispatcher implements AutoCloseable {
 
   public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
     this.templates = new TemplateCatalog(kafka).start();
+    templates.awaitCaughtUp(java.time.Duration.ofSeconds(60)); // the apps' templates before the first message
     this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "email", kafka.topics().prefix() + GROUP_ID, tuning),
         kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, codes, new EmailTemplate(templates), provider, clock);
+  }
+
+  /** Is it still consuming (its health)? */
+  public boolean alive() {
+    return worker.alive();
   }
 
   /** Where the provider's delivery receipts go (an SMSC's, for SMPP). */

@@ -40,6 +40,7 @@ public final class EmailTemplate implements MessageRenderer {
     String subject = Placeholders.fill(t.map(MessageTemplate::getEmailSubject).orElse(SUBJECT), code, app, minutes, false);
     String text = Placeholders.fill(t.map(MessageTemplate::getEmailText).orElse(TEXT), code, app, minutes, false);
     String html = Placeholders.fill(t.map(MessageTemplate::getEmailHtml).orElse(HTML), code, app, minutes, true);
-    return new OutgoingMessage(d.getDeliveryId(), d.getSessionId(), d.getDestination(), d.getSenderId(), subject, text, html);
+    // a session's sender id is an SMS sender (a login config's sender_id), never a From address: the server's SMTP_FROM sends
+    return new OutgoingMessage(d.getDeliveryId(), d.getSessionId(), d.getDestination(), null, subject, text, html);
   }
 }

@@ -188,6 +188,9 @@ class SessionApiTest {
             .map(r -> deserializer.deserialize(r.topic(), r.value())).filter(d -> d.getDestination().equals(phone)).findFirst(),
         java.util.Optional::isPresent).orElseThrow();
     assertEquals("Acme", delivery.getSenderId());
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null),
+        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"cfg@example.com\"}, \"login_config_id\": \""
+            + config.json().get("id").asText() + "\"}"), 400, "bad_request", "bad_request");
     assertEquals("tpl_login", delivery.getTemplateId());
   }
 
@@ -239,6 +242,12 @@ class SessionApiTest {
       assertSeed(RETRY_SEED, "/v1/session/otp/retry", r);
       assertError(r, 401, "unauthorized", "unauthorized");
     }
+    Map<String, String> crossSite = new LinkedHashMap<>(json(cookie));
+    crossSite.put("Content-Type", "text/plain"); // what a cross-site form or no-cors fetch can send without a preflight
+    assertError(http.exchange("POST", "/v1/session/otp/retry", crossSite, ""), 400, "bad_request", "bad_request");
+    Map<String, String> noType = new LinkedHashMap<>(json(cookie));
+    noType.remove("Content-Type");
+    assertError(http.exchange("POST", "/v1/session/otp/retry", noType, ""), 400, "bad_request", "bad_request");
     Http.Response loginCookieOnOtp = http.exchange("POST", "/v1/session/login/otp/retry", json(cookie), "");
     assertError(loginCookieOnOtp, 401, "unauthorized", "unauthorized");
 

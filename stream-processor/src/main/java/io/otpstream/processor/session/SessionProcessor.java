@@ -139,7 +139,10 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
    * (for the code now current), and the audit log gets a line either way.
    */
   private void onDeliveryStatus(DeliveryStatus status, long ts) {
-    SessionState s = sessions.get(status.getSessionId());
+    SessionState found = sessions.get(status.getSessionId());
+    // a status names its session, subject and app: all three must match before it touches the session
+    SessionState s = found != null && found.getSubjectId().equals(status.getSubjectId()) && found.getAppId().equals(status.getAppId())
+        ? found : null;
     String channel = status.getChannel().name().toLowerCase(java.util.Locale.ROOT);
     Integer generation = DeliveryIds.generation(status.getDeliveryId());
     if (s != null && generation != null && generation == s.getGeneration()) {
