@@ -94,12 +94,17 @@ final class DpopProofs {
     }
   }
 
+  /**
+   * Forgets the jtis past their window; under a flood (more than the cap within the window) it
+   * forgets the ones closest to expiring rather than refuse honest clients.
+   */
   private void forgetOld(Instant now) {
     if (seen.size() > MAX_REMEMBERED / 2) {
       seen.values().removeIf(expiry -> expiry.isBefore(now));
     }
     if (seen.size() >= MAX_REMEMBERED) {
-      throw SessionErrors.invalidDpop("Too many DPoP proofs in the last minutes; retry shortly");
+      seen.entrySet().stream().sorted(Map.Entry.comparingByValue()).limit(MAX_REMEMBERED / 10).map(Map.Entry::getKey).toList()
+          .forEach(seen::remove);
     }
   }
 

@@ -336,7 +336,7 @@ public final class DeliveryWorker implements AutoCloseable {
         DeliveryStatus status = DeliveryStatus.newBuilder(status(d, DeliveryState.SENT, id, null, attempt)).setProvider(via).build();
         sent.mark(partition, d.getDeliveryId(), status, producer);
         producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
-        if (id != null) {
+        if (id != null && provider.receipts()) {
           Receipt early = earlyReceipts.remove(id);
           Awaiting awaiting = new Awaiting(d, via);
           if (early != null) {
@@ -506,7 +506,10 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** Writes the marker and waits for the broker's ack: after this, no instance sends the delivery again. */
     void mark(int partition, String deliveryId, DeliveryStatus status, KafkaProducer<String, SpecificRecord> producer) {
-      byPartition.computeIfAbsent(partition, p -> ConcurrentHashMap.newKeySet()).add(deliveryId);
+      Set<String> loaded = byPartition.get(partition); // not loaded (revoked meanwhile): the next owner reads the marker
+      if (loaded != null) {
+        loaded.add(deliveryId);
+      }
       try {
         producer.send(new ProducerRecord<>(topic.name(), partition, deliveryId, status)).get(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

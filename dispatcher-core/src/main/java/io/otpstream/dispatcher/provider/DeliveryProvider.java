@@ -13,6 +13,11 @@ public interface DeliveryProvider extends AutoCloseable {
    */
   String send(OutgoingMessage message) throws DeliveryException;
 
+  /** Does it report delivery receipts later (an SMSC does)? Only then does the worker remember what it sent. */
+  default boolean receipts() {
+    return false;
+  }
+
   @Override
   default void close() {
   }

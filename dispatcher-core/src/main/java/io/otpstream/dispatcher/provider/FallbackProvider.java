@@ -73,6 +73,11 @@ public final class FallbackProvider implements DeliveryProvider {
     return primary.name() + "|" + fallback.name();
   }
 
+  @Override
+  public boolean receipts() {
+    return primary.receipts() || fallback.receipts();
+  }
+
   public DeliveryProvider primary() {
     return primary;
   }

@@ -114,6 +114,11 @@ public final class SmppProvider implements DeliveryProvider {
     return "smpp";
   }
 
+  @Override
+  public boolean receipts() {
+    return true;
+  }
+
   /** Whether a session is bound now. */
   public boolean isBound() {
     synchronized (lock) {
