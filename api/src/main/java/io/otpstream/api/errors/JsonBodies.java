@@ -71,12 +71,8 @@ public final class JsonBodies {
     }
     String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json")) {
-      throw bad.apply("Content-Type must be application/json" + (contentType == null ? "" : ", not " + clip(contentType)));
+      throw bad.apply("Content-Type must be application/json" + (contentType == null ? "" : ", not " + Echo.of(contentType, 60)));
     }
   }
 
-  private static String clip(String s) {
-    String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
-  }
 }

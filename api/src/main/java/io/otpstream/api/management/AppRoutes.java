@@ -7,6 +7,7 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.schemas.apps.ApiKey;
@@ -134,7 +135,7 @@ public final class AppRoutes {
     App app = knownApp(ctx, directory);
     String keyId = ctx.pathParam("keyId");
     ApiKey key = directory.apiKeys(app.getAppId()).stream().filter(k -> !k.getRevoked() && keyId(k.getKeyHash()).equals(keyId))
-        .findFirst().orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no key '" + Ids.clip(keyId) + "'"));
+        .findFirst().orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no key '" + Echo.of(keyId, 64) + "'"));
     catalog.revokeApiKey(key);
     directory.await(() -> directory.apiKeyByHash(key.getKeyHash()).isEmpty());
     ctx.status(HttpStatus.NO_CONTENT);
@@ -147,7 +148,7 @@ public final class AppRoutes {
 
   static App knownApp(Context ctx, AppDirectory directory) {
     String appId = ctx.pathParam("appId");
-    return directory.app(appId).orElseThrow(() -> ApiError.notFound("No app '" + Ids.clip(appId) + "'"));
+    return directory.app(appId).orElseThrow(() -> ApiError.notFound("No app '" + Echo.of(appId, 64) + "'"));
   }
 
   private static String name(String name, boolean required) {

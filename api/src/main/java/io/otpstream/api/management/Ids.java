@@ -2,7 +2,7 @@ package io.otpstream.api.management;
 
 import io.otpstream.common.secret.Secrets;
 
-/** Random ids in the Prelude style ({@code lcfg_} + 26 base32 characters) and safe echoes of user input. */
+/** Random ids in the Prelude style ({@code lcfg_} + 26 base32 characters). */
 final class Ids {
   private static final char[] BASE32 = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
 
@@ -18,9 +18,4 @@ final class Ids {
     return b.toString();
   }
 
-  /** User input fit to quote in an error message: printable ASCII, at most 64 characters. */
-  static String clip(String s) {
-    String clean = s == null ? "" : s.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
-  }
 }

@@ -7,6 +7,7 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.LoginConfig;
@@ -126,6 +127,6 @@ public final class LoginConfigRoutes {
     App app = AppRoutes.knownApp(ctx, directory);
     String id = ctx.pathParam("configId");
     return directory.loginConfig(app.getAppId(), id)
-        .orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no login config '" + Ids.clip(id) + "'"));
+        .orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no login config '" + Echo.of(id, 64) + "'"));
   }
 }

@@ -4,7 +4,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.apps.AppHost;
 import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Echo;
 import io.otpstream.schemas.apps.App;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,7 +45,7 @@ public final class Cors {
       Optional<App> app = AppHost.app(ctx, directory);
       throw new ApiError(HttpStatus.FORBIDDEN, "origin_not_allowed", "forbidden", app.isEmpty()
           ? "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"
-          : "Origin " + (origin == null ? "(none)" : clip(origin)) + " is not in the allowed_origins of app " + app.get().getAppId()
+          : "Origin " + (origin == null ? "(none)" : Echo.of(origin, 80)) + " is not in the allowed_origins of app " + app.get().getAppId()
               + ": add it with PATCH /v2/session/apps/" + app.get().getAppId(), null);
     }
     ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
@@ -61,8 +63,4 @@ public final class Cors {
     return AppHost.app(ctx, directory).filter(a -> a.getAllowedOrigins().contains(normalised)).map(a -> origin.strip());
   }
 
-  private static String clip(String s) {
-    String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 80 ? clean.substring(0, 80) + "…" : clean;
-  }
 }

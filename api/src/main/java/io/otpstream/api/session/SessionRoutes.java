@@ -5,8 +5,10 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.apps.AppHost;
 import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.destination.Locales;
+import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.gateway.Commands;
@@ -267,7 +269,7 @@ public final class SessionRoutes {
       throw SessionErrors.badRequest("login_config_id is not a login config of this app");
     }
     LoginConfig config = directory.loginConfig(appId, configId).orElseThrow(
-        () -> SessionErrors.badRequest("login_config_id '" + configId.replaceAll("[^\\x20-\\x7e]", "?") + "' is not a login config of this app"));
+        () -> SessionErrors.badRequest("login_config_id '" + Echo.of(configId, 64) + "' is not a login config of this app"));
     if (config.getChannelType() != channel) {
       throw SessionErrors.badRequest("login_config_id names a " + config.getChannelType().name().toLowerCase(java.util.Locale.ROOT)
           + " login config; the identifier is for " + (channel == Channel.EMAIL ? "email" : "sms"));

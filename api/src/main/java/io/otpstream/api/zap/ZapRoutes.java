@@ -5,12 +5,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.apps.AppHost;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.management.ContactRoutes;
-import io.otpstream.common.secret.Secrets;
+import io.otpstream.api.management.ManagementAuth;
 import io.otpstream.common.subject.Subjects;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
@@ -22,7 +23,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -63,8 +63,9 @@ public final class ZapRoutes {
   }
 
   private void resend(Context ctx) {
-    authenticate(ctx);
-    App app = app(ctx);
+    ManagementAuth.require(ctx, directory, message -> new ZapException(HttpStatus.UNAUTHORIZED, message, null, null));
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> ZapException.badRequest(
+        "Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
     Body body = JsonBodies.read(ctx, Body.class, true, ZapException::badRequest);
     if (body.email() == null && body.phoneNumber() == null && body.username() == null) {
       throw ZapException.badRequest("Give email, phoneNumber or username");
@@ -129,22 +130,5 @@ public final class ZapRoutes {
         default -> new ZapException(HttpStatus.INTERNAL_SERVER_ERROR, "An error occured processing the request", null, null);
       };
     }));
-  }
-
-  private void authenticate(Context ctx) {
-    String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 300) {
-      throw new ZapException(HttpStatus.UNAUTHORIZED, "A management key is required: Authorization: Bearer <management key>", null, null);
-    }
-    if (!directory.isManagementKeyHash(Secrets.sha256Hex(header.substring(7).strip()))) {
-      throw new ZapException(HttpStatus.UNAUTHORIZED, "Invalid management key", null, null);
-    }
-  }
-
-  private App app(Context ctx) {
-    String host = ctx.header("Host");
-    String label = host == null ? "" : host.split("[.:]", 2)[0].toLowerCase(Locale.ROOT);
-    return directory.app(label).filter(a -> host.contains("."))
-        .orElseThrow(() -> ZapException.badRequest("Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
   }
 }

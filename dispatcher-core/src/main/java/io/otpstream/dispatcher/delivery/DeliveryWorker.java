@@ -4,6 +4,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.settings.Env;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider;
@@ -105,19 +106,11 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private static long number(Map<String, String> env, String name, long dflt) {
-      String v = env.get(name);
-      if (v == null || v.isBlank()) {
-        return dflt;
+      int n = Env.integer(env, name, (int) dflt);
+      if (n < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1, not " + n);
       }
-      try {
-        long n = Long.parseLong(v.strip());
-        if (n < 1) {
-          throw new IllegalArgumentException(name + " must be at least 1, not " + v);
-        }
-        return n;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be a whole number, not " + v);
-      }
+      return n;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.otpstream.dispatcher.email;
 
+import io.otpstream.common.settings.Env;
 import java.util.Map;
 
 /**
@@ -15,7 +16,7 @@ public record SmtpSettings(String host, int port, boolean startTls, String usern
   /** The same variables under another prefix, e.g. {@code SMTP_FALLBACK_} for a fallback server. */
   public static SmtpSettings fromEnv(Map<String, String> env, String prefix) {
     return new SmtpSettings(env.getOrDefault(prefix + "HOST", "localhost"),
-        Integer.parseInt(env.getOrDefault(prefix + "PORT", "25")),
+        Env.integer(env, prefix + "PORT", 25),
         Boolean.parseBoolean(env.getOrDefault(prefix + "STARTTLS", "false")),
         env.get(prefix + "USERNAME"), env.get(prefix + "PASSWORD"),
         env.getOrDefault(prefix + "FROM", "otpstream <no-reply@localhost>"));

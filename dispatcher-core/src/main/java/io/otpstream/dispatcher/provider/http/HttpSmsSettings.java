@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import io.otpstream.common.settings.Env;
 import java.util.Map;
 
 /**
@@ -84,20 +85,9 @@ public record HttpSmsSettings(URI url, String authHeaderName, String authHeaderV
       value = line.substring(colon + 1);
     }
     return new HttpSmsSettings(url, name, value, env.get(p + "BODY_TEMPLATE"), env.get(p + "MESSAGE_ID_FIELD"),
-        Duration.ofMillis(integer(env, p + "TIMEOUT_MS", DEFAULT_TIMEOUT_MS)));
+        Duration.ofMillis(Env.integer(env, p + "TIMEOUT_MS", DEFAULT_TIMEOUT_MS)));
   }
 
-  private static int integer(Map<String, String> env, String name, int fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " is not a number: " + v, e);
-    }
-  }
 
   /** RFC 9110 token: the characters a header name may use. */
   private static boolean isToken(String s) {

@@ -1,5 +1,6 @@
 package io.otpstream.dispatcher.sms.smpp;
 
+import io.otpstream.common.settings.Env;
 import java.util.Map;
 
 /**
@@ -32,28 +33,17 @@ public record SmppSettings(String host, int port, String systemId, String passwo
 
   public static SmppSettings fromEnv(Map<String, String> env) {
     return new SmppSettings(env.get("OTP_SMPP_HOST"),
-        integer(env, "OTP_SMPP_PORT", 2775),
+        Env.integer(env, "OTP_SMPP_PORT", 2775),
         env.get("OTP_SMPP_SYSTEM_ID"),
         env.getOrDefault("OTP_SMPP_PASSWORD", ""),
         env.getOrDefault("OTP_SMPP_SYSTEM_TYPE", ""),
         env.get("OTP_SMPP_SOURCE_ADDR"),
-        integer(env, "OTP_SMPP_ENQUIRE_LINK_MS", 30_000),
-        integer(env, "OTP_SMPP_TIMEOUT_MS", 5_000),
-        integer(env, "OTP_SMPP_RECONNECT_MIN_MS", 1_000),
-        integer(env, "OTP_SMPP_RECONNECT_MAX_MS", 30_000));
+        Env.integer(env, "OTP_SMPP_ENQUIRE_LINK_MS", 30_000),
+        Env.integer(env, "OTP_SMPP_TIMEOUT_MS", 5_000),
+        Env.integer(env, "OTP_SMPP_RECONNECT_MIN_MS", 1_000),
+        Env.integer(env, "OTP_SMPP_RECONNECT_MAX_MS", 30_000));
   }
 
-  private static int integer(Map<String, String> env, String name, int fallback) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(v.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " is not a number: " + v, e);
-    }
-  }
 
   @Override
   public String toString() {

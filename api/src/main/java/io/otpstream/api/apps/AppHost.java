@@ -1,23 +1,22 @@
-package io.otpstream.api.session;
+package io.otpstream.api.apps;
 
 import io.javalin.http.Context;
-import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.schemas.apps.App;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The session API's app: the first label of the Host ({@code {appId}.session.example.com}, or
+ * The app of the session API and the admin resend: the first label of the Host ({@code {appId}.session.example.com}, or
  * {@code {appId}.localhost} locally).
  */
-final class AppHost {
+public final class AppHost {
   private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9_-]{0,62})");
 
   private AppHost() {
   }
 
-  static Optional<App> app(Context ctx, AppDirectory directory) {
+  public static Optional<App> app(Context ctx, AppDirectory directory) {
     String host = ctx.header("Host");
     if (host == null || host.length() > 255) {
       return Optional.empty();
@@ -30,7 +29,7 @@ final class AppHost {
   }
 
   /** The origin the client called, for token issuers and DPoP's {@code htu}: always https. */
-  static String issuer(Context ctx) {
+  public static String issuer(Context ctx) {
     return "https://" + ctx.header("Host");
   }
 }
