@@ -5,14 +5,12 @@ import io.otpstream.api.ApiServer;
 import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
-import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.email.EmailProviders;
 import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.SmsProviders;
@@ -83,10 +81,6 @@ final class ServiceCommands {
     }).start();
   }
 
-  private static DeliveryProvider outboxOrNull(String channel) {
-    String file = env().get("OTP_OUTBOX_FILE");
-    return file == null ? null : new OutboxProvider(new Outbox(Path.of(file)), channel, Clock.systemUTC());
-  }
 
   @Command(name = "api", description = "Run the HTTP api (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_HTTP_PORT, OTP_REPLY_PARTITION).")
   static final class Api implements Callable<Integer> {
@@ -150,7 +144,8 @@ final class ServiceCommands {
     public Integer call() throws Exception {
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
       EmailDispatcher d = new EmailDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC(),
-          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_")).start();
+          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_"));
+      d.start();
       Javalin health = health(d::alive);
       return runUntilStopped(health::stop, d);
     }

@@ -65,10 +65,15 @@ public final class JsonBodies {
 
   /** A request with a body must say {@code Content-Type: application/json} (a charset parameter is fine). */
   public static void requireJson(Context ctx, Function<String, RuntimeException> bad) {
-    String contentType = ctx.header("Content-Type");
-    if (ctx.bodyAsBytes().length == 0 && contentType == null) {
+    if (ctx.bodyAsBytes().length == 0 && ctx.header("Content-Type") == null) {
       return;
     }
+    requireJsonType(ctx, bad);
+  }
+
+  /** Says {@code Content-Type: application/json}, body or not (what keeps cross-site simple requests out). */
+  public static void requireJsonType(Context ctx, Function<String, RuntimeException> bad) {
+    String contentType = ctx.header("Content-Type");
     String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json")) {
       throw bad.apply("Content-Type must be application/json" + (contentType == null ? "" : ", not " + Echo.of(contentType, 60)));

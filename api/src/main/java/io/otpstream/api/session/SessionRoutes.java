@@ -164,10 +164,7 @@ public final class SessionRoutes {
     // Prelude's clients send Content-Type: application/json (and no body). Requiring it makes a
     // cross-site "simple" request (form, no-cors fetch), which would carry the SameSite=None cookie
     // without a preflight, unable to trigger resends.
-    String contentType = ctx.header("Content-Type");
-    if (contentType == null || !contentType.split(";", 2)[0].strip().equalsIgnoreCase("application/json")) {
-      throw SessionErrors.badRequest("Content-Type must be application/json");
-    }
+    JsonBodies.requireJsonType(ctx, SessionErrors::badRequest);
     Instant now = clock.instant();
     CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx), false, now);
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(v.sessionId()).setSubjectId(v.subjectId())

@@ -1,10 +1,8 @@
 package io.otpstream.dispatcher.email;
 
-import io.otpstream.common.outbox.Outbox;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +22,7 @@ public final class EmailProviders {
     if (env.containsKey("SMTP_HOST")) {
       primary = new SmtpProvider(SmtpSettings.fromEnv(env));
     } else if (env.containsKey("OTP_OUTBOX_FILE")) {
-      primary = outbox(env, clock);
+      primary = OutboxProvider.fromEnv(env, "email", clock);
     } else {
       throw new IllegalArgumentException("no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
     }
@@ -34,17 +32,9 @@ public final class EmailProviders {
     }
     DeliveryProvider second = switch (fallback.strip().toLowerCase(Locale.ROOT)) {
       case "smtp" -> new SmtpProvider(SmtpSettings.fromEnv(env, "SMTP_FALLBACK_"), "smtp-fallback");
-      case "outbox" -> outbox(env, clock);
+      case "outbox" -> OutboxProvider.fromEnv(env, "email", clock);
       default -> throw new IllegalArgumentException("unknown email fallback '" + fallback + "': use smtp or outbox");
     };
     return new FallbackProvider(primary, second, clock);
-  }
-
-  private static DeliveryProvider outbox(Map<String, String> env, Clock clock) {
-    String file = env.get("OTP_OUTBOX_FILE");
-    if (file == null) {
-      throw new IllegalArgumentException("the outbox email provider needs OTP_OUTBOX_FILE");
-    }
-    return new OutboxProvider(new Outbox(Path.of(file)), "email", clock);
   }
 }

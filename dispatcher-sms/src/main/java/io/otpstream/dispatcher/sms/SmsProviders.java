@@ -1,6 +1,5 @@
 package io.otpstream.dispatcher.sms;
 
-import io.otpstream.common.outbox.Outbox;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
@@ -9,7 +8,6 @@ import io.otpstream.dispatcher.provider.http.HttpSmsSettings;
 import io.otpstream.dispatcher.sms.smpp.ReceiptListener;
 import io.otpstream.dispatcher.sms.smpp.SmppProvider;
 import io.otpstream.dispatcher.sms.smpp.SmppSettings;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
@@ -45,13 +43,7 @@ public final class SmsProviders {
     return switch (kind.strip().toLowerCase(Locale.ROOT)) {
       case "smpp" -> new SmppProvider(SmppSettings.fromEnv(env), receipts);
       case "http" -> new HttpSmsProvider(HttpSmsSettings.fromEnv(env, httpPrefix), httpName);
-      case "outbox" -> {
-        String file = env.get("OTP_OUTBOX_FILE");
-        if (file == null) {
-          throw new IllegalArgumentException("the outbox SMS provider needs OTP_OUTBOX_FILE");
-        }
-        yield new OutboxProvider(new Outbox(Path.of(file)), "sms", clock);
-      }
+      case "outbox" -> OutboxProvider.fromEnv(env, "sms", clock);
       default -> throw new IllegalArgumentException("unknown SMS provider '" + kind + "': use smpp, http or outbox");
     };
   }

@@ -53,7 +53,8 @@ public final class Pipeline implements AutoCloseable {
       p.processor = p.track(new ProcessorService(ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()), o.secrets()));
       p.processor.start();
       if (o.smsProvider() != null) { // null: the SMS dispatchers run elsewhere (their own processes)
-        p.sms = p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC(), SMS_TUNING)).start();
+        p.sms = p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC(), SMS_TUNING));
+        p.sms.start();
       }
       if (o.emailProvider() != null) {
         p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
