@@ -73,11 +73,10 @@ public final class ApiServer implements AutoCloseable {
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
-    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, Clock.systemUTC(),
-        new ClientIp(config.trustForwardedFor()));
-    SettingsRoutes settings = new SettingsRoutes(directory, catalog, Clock.systemUTC());
     Clock clock = Clock.systemUTC();
     ClientIp clientIp = new ClientIp(config.trustForwardedFor());
+    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp);
+    SettingsRoutes settings = new SettingsRoutes(directory, catalog, clock);
     Commands commands = new Commands(gateway);
     Subjects subjects = new Subjects(secrets);
     SigningKeys signingKeys = new SigningKeys(secrets);
