@@ -27,6 +27,7 @@ public final class DefaultSettings {
         .setSendsPerSubject(new Limit(10, 3600))
         .setSendsPerIp(new Limit(100, 3600))
         .setFailedChecksPerSubject(new Limit(20, 3600))
+        .setFailedChecksCeiling(new Limit(100, 86_400))
         .setAllowedCountries(List.of())
         .setQuota(null)
         .setUpdatedAt(Instant.EPOCH)

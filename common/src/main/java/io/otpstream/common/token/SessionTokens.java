@@ -22,14 +22,17 @@ public final class SessionTokens {
   }
 
   public String sign(SessionToken token, Instant issuedAt) {
-    return jwt.sign(new JWTClaimsSet.Builder()
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .issuer(ISSUER)
         .subject(token.subjectId())
         .claim("app", token.appId())
         .claim("sid", token.sessionId())
         .claim("ch", token.channels())
-        .issueTime(Date.from(issuedAt))
-        .build());
+        .issueTime(Date.from(issuedAt));
+    if (token.secondarySubjectId() != null) {
+      claims.claim("sub2", token.secondarySubjectId());
+    }
+    return jwt.sign(claims.build());
   }
 
   /** The token's content, or empty when it is malformed, forged or not ours. */
@@ -42,7 +45,7 @@ public final class SessionTokens {
           return Optional.empty();
         }
         List<String> channels = c.getStringListClaim("ch");
-        return Optional.of(new SessionToken(app, c.getSubject(), sid, channels));
+        return Optional.of(new SessionToken(app, c.getSubject(), sid, channels, c.getStringClaim("sub2")));
       } catch (ParseException e) {
         return Optional.empty();
       }
