@@ -29,7 +29,10 @@ import io.otpstream.api.session.SessionRoutes;
 import io.otpstream.api.zap.ZapErrors;
 import io.otpstream.api.zap.ZapException;
 import io.otpstream.api.zap.ZapRoutes;
+import io.otpstream.common.address.ClientAddresses;
 import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.destination.SealedDestinations;
+import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.common.subject.Subjects;
 import io.otpstream.common.token.AccessTokens;
 import io.otpstream.common.token.ChallengeTokens;
@@ -61,7 +64,12 @@ public final class ApiServer implements AutoCloseable {
    * {@code extraRoutes} lets the local launcher add its dev pages.
    */
   public record Config(KafkaSettings kafka, String host, int port, int replyPartition, Duration decisionTimeout,
-                       boolean trustForwardedFor, List<Consumer<RoutesConfig>> extraRoutes) {
+                       boolean trustForwardedFor, int ipv6PrefixLength, List<Consumer<RoutesConfig>> extraRoutes) {
+    /** With per-IP limits grouping IPv6 clients by their /64. */
+    public Config(KafkaSettings kafka, String host, int port, int replyPartition, Duration decisionTimeout,
+                  boolean trustForwardedFor, List<Consumer<RoutesConfig>> extraRoutes) {
+      this(kafka, host, port, replyPartition, decisionTimeout, trustForwardedFor, ClientAddresses.DEFAULT_IPV6_PREFIX, extraRoutes);
+    }
   }
 
   private final AppDirectory directory;
@@ -74,15 +82,16 @@ public final class ApiServer implements AutoCloseable {
     this.catalog = new AppCatalog(config.kafka());
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     Clock clock = Clock.systemUTC();
-    ClientIp clientIp = new ClientIp(config.trustForwardedFor());
+    ClientIp clientIp = new ClientIp(config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
     SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp);
     SettingsRoutes settings = new SettingsRoutes(directory, catalog, clock);
     Commands commands = new Commands(gateway);
     Subjects subjects = new Subjects(secrets);
+    CommandDestinations destinations = new CommandDestinations(new SealedDestinations(secrets));
     SigningKeys signingKeys = new SigningKeys(secrets);
     ChallengeTokens challenges = new ChallengeTokens(signingKeys, secrets);
     SessionRoutes session = new SessionRoutes(directory, commands, subjects, new OtpCodes(secrets), new VerificationTokens(secrets),
-        challenges, new AccessTokens(signingKeys), clientIp, clock);
+        challenges, new AccessTokens(signingKeys), clientIp, destinations, clock);
     List<Consumer<RoutesConfig>> families = List.of(
         new Cors(directory)::register,
         session::register,
@@ -92,7 +101,7 @@ public final class ApiServer implements AutoCloseable {
         new ContactRoutes(directory, catalog, clock)::register,
         new TemplateRoutes(directory, catalog, clock)::register,
         new ChallengeRoutes(directory, challenges, subjects, clock)::register,
-        new ZapRoutes(directory, commands, subjects, clientIp, clock)::register,
+        new ZapRoutes(directory, commands, subjects, clientIp, destinations, clock)::register,
         new OpenApiRoutes()::register);
     BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
     this.app = Javalin.create(cfg -> {

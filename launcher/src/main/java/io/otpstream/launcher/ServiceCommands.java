@@ -3,7 +3,7 @@ package io.otpstream.launcher;
 import io.javalin.Javalin;
 import io.otpstream.api.ApiServer;
 import io.otpstream.api.health.HealthRoutes;
-import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.address.ClientAddresses;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.email.EmailDispatcher;
@@ -92,7 +92,8 @@ final class ServiceCommands {
       }
       ApiServer api = new ApiServer(new ApiServer.Config(kafka, env().get("OTP_HTTP_HOST"), intEnv("OTP_HTTP_PORT", 8080), intEnv("OTP_REPLY_PARTITION", 0),
           Duration.ofMillis(intEnv("OTP_DECISION_TIMEOUT_MS", 5000)),
-          Boolean.parseBoolean(env().getOrDefault("OTP_TRUST_FORWARDED_FOR", "false")), List.of()), secrets(), () -> true).start();
+          Boolean.parseBoolean(env().getOrDefault("OTP_TRUST_FORWARDED_FOR", "false")),
+          intEnv("OTP_IPV6_PREFIX_LENGTH", ClientAddresses.DEFAULT_IPV6_PREFIX), List.of()), secrets(), () -> true).start();
       return runUntilStopped(api);
     }
   }
@@ -128,7 +129,7 @@ final class ServiceCommands {
         }
         w.onReceipt(id, delivered, stat + (err == null ? "" : " err:" + err));
       });
-      SmsDispatcher d = new SmsDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC(),
+      SmsDispatcher d = new SmsDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
           DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_"));
       worker.set(d.worker());
       d.start();
@@ -143,7 +144,7 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
-      EmailDispatcher d = new EmailDispatcher(kafka(), new OtpCodes(secrets()), provider, Clock.systemUTC(),
+      EmailDispatcher d = new EmailDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
           DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_"));
       d.start();
       Javalin health = health(d::alive);

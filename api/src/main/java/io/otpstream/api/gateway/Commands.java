@@ -1,5 +1,6 @@
 package io.otpstream.api.gateway;
 
+import io.otpstream.common.address.ClientAddresses.Source;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.command.OtpCommand;
@@ -17,22 +18,23 @@ public final class Commands {
   }
 
   /** The metadata of a new command, carrying the settings version the api sees now. */
-  public CommandMeta meta(AppSettings settings, String clientIp, boolean sandbox, Instant occurredAt) {
-    return meta(settings, clientIp, sandbox, occurredAt, null, null);
+  public CommandMeta meta(AppSettings settings, Source source, boolean sandbox, Instant occurredAt) {
+    return meta(settings, source, sandbox, occurredAt, null, null);
   }
 
   /**
    * @param idempotencyKey the client's key, or null
    * @param requestHash the stable hash of an idempotent request (its id), or null for a fresh id
    */
-  public CommandMeta meta(AppSettings settings, String clientIp, boolean sandbox, Instant occurredAt, String idempotencyKey,
+  public CommandMeta meta(AppSettings settings, Source source, boolean sandbox, Instant occurredAt, String idempotencyKey,
                           String requestHash) {
     return CommandMeta.newBuilder()
         .setRequestId(requestHash != null ? "idem_" + requestHash : "req_" + UUID.randomUUID())
         .setIdempotencyKey(idempotencyKey)
         .setOccurredAt(occurredAt)
         .setAppId(settings.getAppId())
-        .setClientIp(clientIp == null ? "" : clientIp)
+        .setClientIp(source.addressId())
+        .setIpKey(source.limitKey())
         .setReplyTopic(gateway.replyTopic())
         .setReplyPartition(gateway.replyPartition())
         .setSandbox(sandbox)
@@ -44,12 +46,12 @@ public final class Commands {
   /**
    * Submits a send or resend. Live sends and resends of an app with a quota, and every request
    * with an Idempotency-Key, pass the first stage (keyed by app) first; the rest start at the
-   * per-IP stage.
+   * per-IP stage, keyed by the source's limit key.
    */
   public CompletableFuture<OtpDecision> sendOrResend(Object command, CommandMeta meta) {
     boolean quota = !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
     return quota || meta.getIdempotencyKey() != null ? submit(gateway.topics().quota.name(), meta.getAppId(), command, meta)
-        : submit(gateway.topics().requests.name(), meta.getClientIp(), command, meta);
+        : submit(gateway.topics().requests.name(), meta.getIpKey(), command, meta);
   }
 
   /** Submits a check: it goes straight to the session stage, keyed by subject. */

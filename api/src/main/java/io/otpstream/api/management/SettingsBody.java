@@ -25,6 +25,7 @@ record SettingsBody(
     @JsonProperty("sends_per_subject") LimitBody sendsPerSubject,
     @JsonProperty("sends_per_ip") LimitBody sendsPerIp,
     @JsonProperty("failed_checks_per_subject") LimitBody failedChecksPerSubject,
+    @JsonProperty("failed_checks_ceiling") LimitBody failedChecksCeiling,
     @JsonProperty("allowed_countries") List<String> allowedCountries,
     Long quota) {
 
@@ -42,12 +43,14 @@ record SettingsBody(
                    @JsonProperty("sends_per_subject") LimitBody sendsPerSubject,
                    @JsonProperty("sends_per_ip") LimitBody sendsPerIp,
                    @JsonProperty("failed_checks_per_subject") LimitBody failedChecksPerSubject,
+                   @JsonProperty("failed_checks_ceiling") LimitBody failedChecksCeiling,
                    @JsonProperty("allowed_countries") List<String> allowedCountries, Long quota) {
 
     static Versioned of(AppSettings s) {
       return new Versioned(s.getAppId(), s.getVersion(), s.getUpdatedAt(), s.getOtpLength(), s.getExpirySeconds(),
           s.getMaxCheckAttempts(), s.getMaxResendsPerSession(), s.getResendCooldownSeconds(), body(s.getResendsPerSubject()),
           body(s.getResendsPerIp()), body(s.getSendsPerSubject()), body(s.getSendsPerIp()), body(s.getFailedChecksPerSubject()),
+          body(s.getFailedChecksCeiling()),
           s.getAllowedCountries(), s.getQuota());
     }
 
@@ -72,6 +75,7 @@ record SettingsBody(
         .setSendsPerSubject(limit("sends_per_subject", sendsPerSubject, d.getSendsPerSubject()))
         .setSendsPerIp(limit("sends_per_ip", sendsPerIp, d.getSendsPerIp()))
         .setFailedChecksPerSubject(limit("failed_checks_per_subject", failedChecksPerSubject, d.getFailedChecksPerSubject()))
+        .setFailedChecksCeiling(ceiling(failedChecksCeiling, d.getFailedChecksCeiling()))
         .setAllowedCountries(countries(allowedCountries, knownRegions))
         .setQuota(quota(quota))
         .build();
@@ -96,6 +100,16 @@ record SettingsBody(
     }
     return new Limit(range(field + ".limit", value.limit(), 0, 1, 1_000_000),
         range(field + ".window_seconds", value.windowSeconds(), 0, 1, 604_800));
+  }
+
+  /** NIST 800-63B: at most 100 wrong codes in a row on one account. */
+  private static Limit ceiling(LimitBody value, Limit dflt) {
+    Limit l = limit("failed_checks_ceiling", value, dflt);
+    if (l.getLimit() > 100) {
+      throw ApiError.badRequest("failed_checks_ceiling.limit must be between 1 and 100 (NIST 800-63B allows at most 100 failures in a row; got "
+          + l.getLimit() + ")");
+    }
+    return l;
   }
 
   private static List<String> countries(List<String> value, Set<String> knownRegions) {

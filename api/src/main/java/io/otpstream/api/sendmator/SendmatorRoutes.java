@@ -8,6 +8,7 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.errors.JsonErrors;
 import io.otpstream.api.gateway.ClientIp;
+import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.destination.Locales;
 import io.otpstream.api.gateway.CommandGateway;
@@ -21,7 +22,9 @@ import io.otpstream.api.sendmator.SendmatorDtos.SendData;
 import io.otpstream.api.sendmator.SendmatorDtos.SendRequest;
 import io.otpstream.api.sendmator.SendmatorDtos.VerifyData;
 import io.otpstream.api.sendmator.SendmatorDtos.VerifyRequest;
+import io.otpstream.common.address.ClientAddresses.Source;
 import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.subject.Subjects;
@@ -70,6 +73,7 @@ public final class SendmatorRoutes {
 
   private final ClientIp clientIp;
   private final IdempotencyKeys idempotencyKeys;
+  private final CommandDestinations destinations;
 
   public SendmatorRoutes(AppDirectory directory, CommandGateway gateway, Secrets secrets, Clock clock, ClientIp clientIp) {
     this.clientIp = clientIp;
@@ -80,6 +84,7 @@ public final class SendmatorRoutes {
     this.tokens = new SessionTokens(secrets);
     this.subjects = new Subjects(secrets);
     this.codes = new OtpCodes(secrets);
+    this.destinations = new CommandDestinations(new SealedDestinations(secrets));
     this.clock = clock;
   }
 
@@ -115,17 +120,19 @@ public final class SendmatorRoutes {
     Instant now = clock.instant();
     String appId = key.getAppId();
     String subjectId = subjects.subjectId(appId, sms != null ? sms : email);
+    // a send to a phone and an email is counted against both subjects' limits
+    String secondarySubjectId = sms != null && email != null ? subjects.subjectId(appId, email) : null;
     Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
     String hash = idemKey.map(k -> idempotencyKeys.requestHash(appId, key.getMode().name(), "send", k, ctx.bodyAsBytes()))
         .orElse(null);
     // Always a fresh session id: codes derive from it, so it must never repeat (a repeat of an
     // idempotent send gets the first decision, and its token names the first session).
     String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
-    String ip = clientIp.of(ctx);
-    CommandMeta meta = commands.meta(directory.settings(appId), ip, sandbox, now, idemKey.orElse(null), hash);
-    OtpRequested cmd = OtpRequested.newBuilder()
-        .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setChannels(channels)
-        .setSmsTo(sms).setEmailTo(email).setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
+    Source source = clientIp.endUser(ctx, appId, SendmatorException::badRequest);
+    CommandMeta meta = commands.meta(directory.settings(appId), source, sandbox, now, idemKey.orElse(null), hash);
+    OtpRequested cmd = destinations.apply(OtpRequested.newBuilder(), appId, sms, email)
+        .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setSecondarySubjectId(secondarySubjectId).setChannels(channels)
+        .setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
         .setMetadata(metadata(req.metadata()))
         .setTemplateId(Locales.templateId(req.templateId(), SendmatorException::badRequest))
         .setLocale(Locales.locale(req.locale(), SendmatorException::badRequest))
@@ -134,7 +141,7 @@ public final class SendmatorRoutes {
       if (d.getOutcome() != Outcome.STARTED) {
         throw refusal(d);
       }
-      String token = tokens.sign(new SessionToken(appId, subjectId, d.getSessionId(), names(d.getChannels())), now);
+      String token = tokens.sign(new SessionToken(appId, subjectId, d.getSessionId(), names(d.getChannels()), secondarySubjectId), now);
       ctx.json(new Envelope<>(true, new SendData(token, d.getSessionId(), iso(d.getExpiresAt()), names(d.getChannels()),
           sandboxCodes(d))));
     }));
@@ -156,7 +163,7 @@ public final class SendmatorRoutes {
       }
       submitted.add(new SubmittedCode(channel, ByteBuffer.wrap(codes.checkMac(session.appId(), session.sessionId(), code.strip()))));
     }
-    CommandMeta meta = meta(ctx, key, "verify", clientIp.of(ctx));
+    CommandMeta meta = meta(ctx, key, "verify", clientIp.endUser(ctx, key.getAppId(), SendmatorException::badRequest));
     OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(session.sessionId())
         .setSubjectId(session.subjectId()).setCodes(submitted).build();
     ctx.future(() -> commands.check(session.subjectId(), cmd, meta).thenAccept(d -> {
@@ -178,10 +185,10 @@ public final class SendmatorRoutes {
     ApiKey key = authenticate(ctx);
     ResendRequest req = body(ctx, ResendRequest.class);
     SessionToken session = session(key, req.sessionToken());
-    String ip = clientIp.of(ctx);
-    CommandMeta meta = meta(ctx, key, "resend", ip);
+    CommandMeta meta = meta(ctx, key, "resend", clientIp.endUser(ctx, key.getAppId(), SendmatorException::badRequest));
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(session.sessionId())
-        .setSubjectId(session.subjectId()).setChannels(tokenChannels(session.channels())).build();
+        .setSubjectId(session.subjectId()).setSecondarySubjectId(session.secondarySubjectId())
+        .setChannels(tokenChannels(session.channels())).build();
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() == Outcome.EXPIRED) {
         throw SendmatorException.badRequest("Session not found"); // seed 003: "Invalid or expired token"
@@ -194,11 +201,11 @@ public final class SendmatorRoutes {
   }
 
   /** Metadata for a verify or resend, idempotent when the client sent an Idempotency-Key. */
-  private CommandMeta meta(Context ctx, ApiKey key, String operation, String ip) {
+  private CommandMeta meta(Context ctx, ApiKey key, String operation, Source source) {
     Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
     String hash = idemKey.map(k -> idempotencyKeys.requestHash(key.getAppId(), key.getMode().name(), operation, k,
         ctx.bodyAsBytes())).orElse(null);
-    return commands.meta(directory.settings(key.getAppId()), ip, key.getMode() == KeyMode.TEST, clock.instant(),
+    return commands.meta(directory.settings(key.getAppId()), source, key.getMode() == KeyMode.TEST, clock.instant(),
         idemKey.orElse(null), hash);
   }
 

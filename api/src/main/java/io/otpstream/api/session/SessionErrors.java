@@ -61,6 +61,8 @@ final class SessionErrors {
       case LOCKED -> blocked("Too many wrong codes: this verification is locked; start a new one", null);
       case ALREADY_VERIFIED -> unauthorized("This verification is already complete; start a new one");
       case NOT_FOUND, EXPIRED -> unauthorized("This verification has expired or does not exist; start a new one");
+      case CHALLENGE_USED -> new ApiError(HttpStatus.BAD_REQUEST, "invalid_challenge_token", "bad_request",
+          "This challenge token has already started a verification: ask your backend for a new one", null);
       case REFUSED -> invalidIdentifier("premium_rate".equals(d.getRule())
           ? "Premium-rate phone numbers are refused" : "This app does not send codes to that country");
       default -> internal("Unexpected decision " + d.getOutcome(), null);

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
+import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.destination.Locales;
 import io.otpstream.api.errors.Echo;
@@ -69,10 +70,12 @@ public final class SessionRoutes {
   private final AccessTokens accessTokens;
   private final DpopProofs dpop;
   private final ClientIp clientIp;
+  private final CommandDestinations destinations;
   private final Clock clock;
 
   public SessionRoutes(AppDirectory directory, Commands commands, Subjects subjects, OtpCodes codes, VerificationTokens cookies,
-                       ChallengeTokens challenges, AccessTokens accessTokens, ClientIp clientIp, Clock clock) {
+                       ChallengeTokens challenges, AccessTokens accessTokens, ClientIp clientIp, CommandDestinations destinations,
+                       Clock clock) {
     this.directory = directory;
     this.commands = commands;
     this.subjects = subjects;
@@ -82,6 +85,7 @@ public final class SessionRoutes {
     this.accessTokens = accessTokens;
     this.dpop = new DpopProofs(clock);
     this.clientIp = clientIp;
+    this.destinations = destinations;
     this.clock = clock;
   }
 
@@ -127,7 +131,7 @@ public final class SessionRoutes {
 
     String subjectId = subjects.subjectId(appId, identifier.value());
     String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
-    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx), false, now);
+    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx, appId), false, now);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("flow", purpose);
     if (dispatchId != null) {
@@ -137,10 +141,10 @@ public final class SessionRoutes {
     if (challenge != null) {
       metadata.put("challenge_id", challenge.id());
     }
-    OtpRequested cmd = OtpRequested.newBuilder()
+    OtpRequested cmd = destinations.apply(OtpRequested.newBuilder(), appId,
+            identifier.channel() == Channel.SMS ? identifier.value() : null, identifier.channel() == Channel.EMAIL ? identifier.value() : null)
         .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setChannels(List.of(identifier.channel()))
-        .setSmsTo(identifier.channel() == Channel.SMS ? identifier.value() : null)
-        .setEmailTo(identifier.channel() == Channel.EMAIL ? identifier.value() : null)
+        .setChallengeId(challenge == null ? null : challenge.id())
         .setTemplateId(config.map(LoginConfig::getTemplateId).orElse(null))
         .setSenderId(config.map(LoginConfig::getSenderId).orElse(null))
         .setLocale(Locales.fromAcceptLanguage(ctx.header("Accept-Language")))
@@ -166,7 +170,7 @@ public final class SessionRoutes {
     // without a preflight, unable to trigger resends.
     JsonBodies.requireJsonType(ctx, SessionErrors::badRequest);
     Instant now = clock.instant();
-    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx), false, now);
+    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx, v.appId()), false, now);
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(v.sessionId()).setSubjectId(v.subjectId())
         .setChannels(List.of(channel(v))).build();
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
@@ -206,7 +210,7 @@ public final class SessionRoutes {
 
   private void check(Context ctx, Verification v, CheckBody body, java.util.function.Consumer<Instant> onVerified) {
     Instant now = clock.instant();
-    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx), false, now);
+    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx, v.appId()), false, now);
     SubmittedCode code = new SubmittedCode(channel(v),
         ByteBuffer.wrap(codes.checkMac(v.appId(), v.sessionId(), body.code().strip())));
     OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(v.sessionId())

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
+import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.api.gateway.ClientIp;
@@ -48,13 +49,16 @@ public final class ZapRoutes {
   private final Commands commands;
   private final Subjects subjects;
   private final ClientIp clientIp;
+  private final CommandDestinations destinations;
   private final Clock clock;
 
-  public ZapRoutes(AppDirectory directory, Commands commands, Subjects subjects, ClientIp clientIp, Clock clock) {
+  public ZapRoutes(AppDirectory directory, Commands commands, Subjects subjects, ClientIp clientIp, CommandDestinations destinations,
+                   Clock clock) {
     this.directory = directory;
     this.commands = commands;
     this.subjects = subjects;
     this.clientIp = clientIp;
+    this.destinations = destinations;
     this.clock = clock;
   }
 
@@ -110,10 +114,12 @@ public final class ZapRoutes {
     String appId = app.getAppId();
     Instant now = clock.instant();
     String subjectId = subjects.subjectId(appId, normalisedPhone != null ? normalisedPhone : normalisedEmail);
-    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx), false, now);
-    OtpRequested cmd = OtpRequested.newBuilder()
+    // with both, the user's open session may be under either; the email's subject is looked at first
+    String secondarySubjectId = normalisedPhone != null && normalisedEmail != null ? subjects.subjectId(appId, normalisedEmail) : null;
+    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx, appId), false, now);
+    OtpRequested cmd = destinations.apply(OtpRequested.newBuilder(), appId, normalisedPhone, normalisedEmail)
         .setMeta(meta).setSessionId("ses_" + UUID.randomUUID().toString().replace("-", "")).setSubjectId(subjectId)
-        .setChannels(channels).setSmsTo(normalisedPhone).setEmailTo(normalisedEmail)
+        .setSecondarySubjectId(secondarySubjectId).setChannels(channels)
         .setResumeOpen(true).setMetadata(Map.of("flow", "admin_resend"))
         .build();
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {

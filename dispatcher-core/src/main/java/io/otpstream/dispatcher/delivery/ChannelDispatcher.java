@@ -1,7 +1,9 @@
 package io.otpstream.dispatcher.delivery;
 
 import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.template.MessageRenderer;
 import io.otpstream.dispatcher.template.TemplateCatalog;
@@ -21,11 +23,11 @@ public class ChannelDispatcher implements AutoCloseable {
 
   protected ChannelDispatcher(KafkaSettings kafka, String channel, String groupId, TopicSpec<String, DeliveryRequested> topic,
                               TopicSpec<String, DeliveryRequested> retryTopic, Function<TemplateCatalog, MessageRenderer> renderer,
-                              OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
+                              Secrets secrets, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
     this.templates = new TemplateCatalog(kafka).start();
     templates.awaitCaughtUp(Duration.ofSeconds(60));
     this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, channel, kafka.topics().prefix() + groupId, tuning),
-        topic, retryTopic, codes, renderer.apply(templates), provider, clock);
+        topic, retryTopic, new OtpCodes(secrets), new SealedDestinations(secrets), renderer.apply(templates), provider, clock);
   }
 
   /** Is it still consuming (its health)? */

@@ -3,6 +3,7 @@ package io.otpstream.dispatcher.delivery;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.settings.Env;
 import io.otpstream.dispatcher.provider.DeliveryException;
@@ -119,6 +120,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final TopicSpec<String, DeliveryRequested> retryTopic;
   private final Topics topics;
   private final OtpCodes codes;
+  private final SealedDestinations destinations;
   private final MessageRenderer renderer;
   private final DeliveryProvider provider;
   private final Clock clock;
@@ -142,12 +144,14 @@ public final class DeliveryWorker implements AutoCloseable {
   private volatile boolean running = true;
 
   public DeliveryWorker(Config config, TopicSpec<String, DeliveryRequested> topic, TopicSpec<String, DeliveryRequested> retryTopic,
-                        OtpCodes codes, MessageRenderer renderer, DeliveryProvider provider, Clock clock) {
+                        OtpCodes codes, SealedDestinations destinations, MessageRenderer renderer, DeliveryProvider provider,
+                        Clock clock) {
     this.config = config;
     this.topic = topic;
     this.retryTopic = retryTopic;
     this.topics = config.kafka().topics();
     this.codes = codes;
+    this.destinations = destinations;
     this.renderer = renderer;
     this.provider = provider;
     this.clock = clock;
@@ -315,7 +319,9 @@ public final class DeliveryWorker implements AutoCloseable {
         return;
       }
       String code = codes.code(d.getAppId(), d.getSessionId(), d.getGeneration(), d.getOtpLength());
-      OutgoingMessage message = renderer.render(d, code, now);
+      // the destination travels sealed; it is opened here, for the provider, and nowhere else
+      DeliveryRequested open = DeliveryRequested.newBuilder(d).setDestination(destinations.open(d.getAppId(), d.getDestination())).build();
+      OutgoingMessage message = renderer.render(open, code, now);
       try {
         String id;
         String via = provider.name();

@@ -1,7 +1,7 @@
 package io.otpstream.dispatcher.email;
 
-import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.ChannelDispatcher;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
@@ -14,12 +14,12 @@ import java.time.Clock;
 public final class EmailDispatcher extends ChannelDispatcher {
   public static final String GROUP_ID = "otp-dispatcher-email";
 
-  public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock) {
-    this(kafka, codes, provider, clock, DeliveryWorker.Tuning.defaults());
+  public EmailDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock) {
+    this(kafka, secrets, provider, clock, DeliveryWorker.Tuning.defaults());
   }
 
-  public EmailDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
-    super(kafka, "email", GROUP_ID, kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, EmailTemplate::new, codes,
+  public EmailDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
+    super(kafka, "email", GROUP_ID, kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, EmailTemplate::new, secrets,
         provider, clock, tuning);
   }
 }

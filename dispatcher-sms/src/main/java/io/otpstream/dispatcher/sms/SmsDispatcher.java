@@ -1,7 +1,7 @@
 package io.otpstream.dispatcher.sms;
 
-import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.ChannelDispatcher;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
@@ -14,12 +14,12 @@ import java.time.Clock;
 public final class SmsDispatcher extends ChannelDispatcher {
   public static final String GROUP_ID = "otp-dispatcher-sms";
 
-  public SmsDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock) {
-    this(kafka, codes, provider, clock, DeliveryWorker.Tuning.defaults());
+  public SmsDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock) {
+    this(kafka, secrets, provider, clock, DeliveryWorker.Tuning.defaults());
   }
 
-  public SmsDispatcher(KafkaSettings kafka, OtpCodes codes, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
-    super(kafka, "sms", GROUP_ID, kafka.topics().deliverySms, kafka.topics().deliverySmsRetry, SmsTemplate::new, codes, provider,
+  public SmsDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
+    super(kafka, "sms", GROUP_ID, kafka.topics().deliverySms, kafka.topics().deliverySmsRetry, SmsTemplate::new, secrets, provider,
         clock, tuning);
   }
 }

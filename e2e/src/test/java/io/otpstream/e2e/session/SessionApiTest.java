@@ -19,6 +19,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
 import io.otpstream.common.token.ChallengeTokens;
@@ -185,8 +186,10 @@ class SessionApiTest {
     io.otpstream.schemas.delivery.DeliveryRequested delivery = await().atMost(Duration.ofSeconds(30)).until(() ->
         io.otpstream.e2e.support.TopicReader.readAll(io.otpstream.e2e.support.SharedKafka.bootstrapServers(),
                 pipeline.kafka.topics().deliverySms.name()).stream()
-            .map(r -> deserializer.deserialize(r.topic(), r.value())).filter(d -> d.getDestination().equals(phone)).findFirst(),
+            .map(r -> deserializer.deserialize(r.topic(), r.value()))
+            .filter(d -> new SealedDestinations(pipeline.secrets).open(d.getAppId(), d.getDestination()).equals(phone)).findFirst(),
         java.util.Optional::isPresent).orElseThrow();
+    assertFalse(delivery.getDestination().contains(phone.substring(1)), "the destination travels sealed");
     assertEquals("Acme", delivery.getSenderId());
     assertError(http.exchange("POST", "/v1/session/login/otp", json(null),
         "{\"identifier\": {\"type\": \"email_address\", \"value\": \"cfg@example.com\"}, \"login_config_id\": \""

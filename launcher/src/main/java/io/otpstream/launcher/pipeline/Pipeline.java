@@ -2,7 +2,6 @@ package io.otpstream.launcher.pipeline;
 
 import io.javalin.config.RoutesConfig;
 import io.otpstream.api.ApiServer;
-import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.email.EmailDispatcher;
@@ -49,15 +48,14 @@ public final class Pipeline implements AutoCloseable {
       try (Admin admin = Admin.create(o.kafka().clientProperties())) {
         TopicBootstrap.ensure(admin, o.kafka().topics(), o.kafka().replicationFactor());
       }
-      OtpCodes codes = new OtpCodes(o.secrets());
       p.processor = p.track(new ProcessorService(ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()), o.secrets()));
       p.processor.start();
       if (o.smsProvider() != null) { // null: the SMS dispatchers run elsewhere (their own processes)
-        p.sms = p.track(new SmsDispatcher(o.kafka(), codes, o.smsProvider(), Clock.systemUTC(), SMS_TUNING));
+        p.sms = p.track(new SmsDispatcher(o.kafka(), o.secrets(), o.smsProvider(), Clock.systemUTC(), SMS_TUNING));
         p.sms.start();
       }
       if (o.emailProvider() != null) {
-        p.track(new EmailDispatcher(o.kafka(), codes, o.emailProvider(), Clock.systemUTC())).start();
+        p.track(new EmailDispatcher(o.kafka(), o.secrets(), o.emailProvider(), Clock.systemUTC())).start();
       }
       p.api = p.track(new ApiServer(new ApiServer.Config(o.kafka(), o.httpHost(), o.httpPort(), o.replyPartition(), o.decisionTimeout(),
           o.trustForwardedFor(), o.extraRoutes()), o.secrets(), p.processor::ready));

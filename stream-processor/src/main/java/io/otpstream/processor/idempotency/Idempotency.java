@@ -19,9 +19,16 @@ public final class Idempotency {
   private static final Outcome FORWARDED = Outcome.UNKNOWN;
 
   private final KeyValueStore<String, OtpDecision> store;
+  private final String scope;
 
   public Idempotency(KeyValueStore<String, OtpDecision> store) {
+    this(store, "");
+  }
+
+  /** A memory kept in {@code store} under keys prefixed with {@code scope}, apart from the store's other memories. */
+  public Idempotency(KeyValueStore<String, OtpDecision> store, String scope) {
     this.store = store;
+    this.scope = scope;
   }
 
   public static boolean applies(CommandMeta m) {
@@ -33,7 +40,7 @@ public final class Idempotency {
     if (!applies(m)) {
       return Optional.empty();
     }
-    OtpDecision d = store.get(m.getRequestId());
+    OtpDecision d = store.get(scope + m.getRequestId());
     // Past 24 h a key is forgotten, whether or not housekeeping has purged it yet.
     if (d == null || m.getOccurredAt().toEpochMilli() - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis()) {
       return Optional.empty();
@@ -47,18 +54,23 @@ public final class Idempotency {
 
   public void remember(CommandMeta m, OtpDecision decision) {
     if (applies(m)) {
-      store.put(m.getRequestId(), decision);
+      store.put(scope + m.getRequestId(), decision);
     }
   }
 
   public void rememberForwarded(CommandMeta m) {
+    rememberForwarded(m, null);
+  }
+
+  /** Remembers a request passed on under {@code routeKey}, where a repeat must follow it. */
+  public void rememberForwarded(CommandMeta m, String routeKey) {
     if (applies(m)) {
-      store.put(m.getRequestId(), OtpDecision.newBuilder().setRequestId(m.getRequestId()).setOutcome(FORWARDED)
-          .setDecidedAt(m.getOccurredAt()).build());
+      store.put(scope + m.getRequestId(), OtpDecision.newBuilder().setRequestId(m.getRequestId()).setOutcome(FORWARDED)
+          .setDecidedAt(m.getOccurredAt()).setRouteKey(routeKey).build());
     }
   }
 
-  /** Forgets what is older than 24 h of stream time. */
+  /** Forgets what is older than 24 h of stream time (every scope of the store). */
   public void purge(long streamTime) {
     Sweep.deleteWhere(store, (k, d) -> streamTime - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis());
   }

@@ -4,14 +4,16 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.processor.session.Rules;
+import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.apps.AppSettings;
 import java.util.Optional;
 
 /**
  * Where an SMS may go: the app's country allow-list (empty = everywhere) and never to a
- * premium-rate or shared-cost number (the SMS-pumping targets). Pure: libphonenumber's metadata
- * only, so a replay decides the same.
+ * premium-rate or shared-cost number (the SMS-pumping targets). Pure: the facts the command
+ * carries (or libphonenumber's metadata for an older command), so a replay decides the same.
  */
 public final class DestinationRules {
   private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
@@ -19,22 +21,32 @@ public final class DestinationRules {
   private DestinationRules() {
   }
 
-  /** The rule that refuses {@code e164}, if any. */
-  public static Optional<String> refusal(String e164, AppSettings settings) {
-    if (e164 == null) {
+  /**
+   * The rule that refuses the send's phone number, if any. The api gives the number's region and
+   * type with its sealed number; a command recorded before that carries the number in clear.
+   */
+  public static Optional<String> refusal(OtpRequested send, AppSettings settings) {
+    if (send.getSmsTo() == null) {
       return Optional.empty();
     }
-    PhoneNumber n;
+    if (send.getSmsNumberType() != null) {
+      return refusal(send.getSmsRegion(), send.getSmsNumberType(), settings);
+    }
+    if (SealedDestinations.isSealed(send.getSmsTo())) {
+      return Optional.of(Rules.ALLOWED_COUNTRIES); // a sealed number without its facts: nothing to allow it on
+    }
     try {
-      n = PHONES.parse(e164, "ZZ");
+      PhoneNumber n = PHONES.parse(send.getSmsTo(), "ZZ");
+      return refusal(PHONES.getRegionCodeForNumber(n), PHONES.getNumberType(n).name(), settings);
     } catch (NumberParseException e) {
       return Optional.of(Rules.ALLOWED_COUNTRIES);
     }
-    PhoneNumberType type = PHONES.getNumberType(n);
-    if (type == PhoneNumberType.PREMIUM_RATE || type == PhoneNumberType.SHARED_COST) {
+  }
+
+  private static Optional<String> refusal(String region, String numberType, AppSettings settings) {
+    if (PhoneNumberType.PREMIUM_RATE.name().equals(numberType) || PhoneNumberType.SHARED_COST.name().equals(numberType)) {
       return Optional.of(Rules.PREMIUM_RATE);
     }
-    String region = PHONES.getRegionCodeForNumber(n);
     if (!settings.getAllowedCountries().isEmpty() && (region == null || !settings.getAllowedCountries().contains(region))) {
       return Optional.of(Rules.ALLOWED_COUNTRIES);
     }

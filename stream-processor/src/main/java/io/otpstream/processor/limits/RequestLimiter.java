@@ -32,11 +32,12 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The first stage, keyed by client IP: destination rules and the per-IP windows for sends and
- * resends. Because every request of one IP passes through one task, the per-IP limits hold
- * exactly whatever the number of api and processor instances. Admitted commands go on to
- * {@code otp.commands}, keyed by subject, carrying the rule checks they passed; refused ones are
- * answered and audited here.
+ * The per-IP stage, keyed by the client's limit key (app and address group): destination rules and
+ * the per-IP windows for sends and resends. Because every request of one client passes through
+ * one task, the per-IP limits hold exactly whatever the number of api and processor instances.
+ * Admitted commands go on to {@code otp.commands}, keyed by subject (first the secondary subject
+ * of a two-destination request), carrying the rule checks they passed; refused ones are answered
+ * and audited here, and remembered for their repeats.
  */
 public final class RequestLimiter implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
@@ -61,17 +62,13 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
       return;
     }
     Object command = record.value().getCommand();
+    // A repeat of a request this stage decided gets that decision again. One it has not seen (the
+    // quota stage sends a repeat after its first, to the same key) is checked like any request.
     if (repeated(record, command)) {
       return;
     }
-    CommandMeta marked = CommandParts.meta(command);
-    if (marked != null && marked.getRepeat()) { // a repeat the first stage recognised: count nothing
-      context.forward(new Record<String, SpecificRecord>(CommandParts.subject(command), record.value(), record.timestamp()),
-          Names.ADMITTED_SINK);
-      return;
-    }
     if (command instanceof OtpRequested c) {
-      Optional<String> refusedBy = DestinationRules.refusal(c.getSmsTo(), SessionRules.settings(c.getMeta()));
+      Optional<String> refusedBy = DestinationRules.refusal(c, SessionRules.settings(c.getMeta()));
       if (refusedBy.isPresent()) {
         refuse(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), Outcome.REFUSED, AuditType.REFUSED, refusedBy.get(),
             SlidingWindows.ruleCheck(refusedBy.get(), c.getSmsTo() == null ? "" : "sms", 1, 0), 0);
@@ -83,7 +80,7 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
           SessionRules.settings(c.getMeta()).getResendsPerIp());
     } else {
       // checks are not limited per IP; pass them on in order
-      context.forward(new Record<String, SpecificRecord>(CommandParts.subject(command), record.value(), record.timestamp()),
+      context.forward(new Record<String, SpecificRecord>(CommandParts.route(command), record.value(), record.timestamp()),
           Names.ADMITTED_SINK);
     }
   }
@@ -96,7 +93,7 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
       return false;
     }
     if (Idempotency.forwarded(prior.get())) {
-      context.forward(new Record<String, SpecificRecord>(CommandParts.subject(command), record.value(), record.timestamp()),
+      context.forward(new Record<String, SpecificRecord>(CommandParts.route(command), record.value(), record.timestamp()),
           Names.ADMITTED_SINK);
     } else if (m.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(m.getRequestId(), prior.get(), record.timestamp()), Names.LIMITER_REPLIES_SINK);
@@ -105,7 +102,7 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
   }
 
   private void admit(Record<String, OtpCommand> record, CommandMeta m, String subjectId, String sessionId, String rule, Limit limit) {
-    String ip = m.getClientIp();
+    String ip = LimitKeys.client(m);
     long now = m.getOccurredAt().toEpochMilli();
     Verdict v = windows.ask(rule, ip, limit, now);
     if (!v.allowed()) {
@@ -117,7 +114,8 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
     List<RuleCheck> checks = new ArrayList<>(m.getChecks());
     checks.add(v.check());
     m.setChecks(checks);
-    context.forward(new Record<String, SpecificRecord>(subjectId, record.value(), record.timestamp()), Names.ADMITTED_SINK);
+    context.forward(new Record<String, SpecificRecord>(CommandParts.route(record.value().getCommand()), record.value(),
+        record.timestamp()), Names.ADMITTED_SINK);
   }
 
   private void refuse(Record<String, OtpCommand> record, CommandMeta m, String subjectId, String sessionId, Outcome outcome,

@@ -70,6 +70,11 @@ public final class SlidingWindows {
     store.put(storeKey(rule, key), new SlidingWindow(kept, limit.getWindowSeconds() * 1000L));
   }
 
+  /** Forgets the window of (rule, key): what a successful check does to the failures before it. */
+  public void clear(String rule, String key) {
+    store.delete(storeKey(rule, key));
+  }
+
   /**
    * True once the newest event of {@code w} is older than the longest window any setting may
    * give: dropping it then cannot change a decision, whatever settings come later.

@@ -32,13 +32,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The first stage, keyed by app: every live send and resend of an app with a quota passes here
  * and spends its messages (one per channel); when the balance is short it is refused with
  * QUOTA_EXHAUSTED (402). Every request with an Idempotency-Key passes here too: one partition
- * sees all of an app's repeats, whatever their client IP, and marks them so no later stage counts
- * them again. A later stage that refuses the request, or sends fewer messages, writes a
+ * sees all of an app's repeats, whatever their client IP, marks them uncharged and sends each
+ * after its first, to the per-IP stage that decided the first, which answers it the same way. A later stage that refuses the request, or sends fewer messages, writes a
  * {@link QuotaRefund} back to this stage's own input topic, so the quota is never exceeded, spent
  * quota is given back, and the stage still reads one recorded topic (replay decides alike).
  */
 public final class QuotaKeeper implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
+  /** The most channels a session has (SMS and email): what resuming one may send. */
+  private static final int RESUMED_CHANNELS = 2;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, QuotaState> store;
@@ -68,7 +70,9 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
     String sessionId;
     if (command instanceof OtpRequested c) {
       m = c.getMeta();
-      messages = c.getChannels().size();
+      // an admin resend may resume an open session with more channels than it names: charge them all,
+      // the session stage gives back what it did not send
+      messages = c.getResumeOpen() ? Math.max(c.getChannels().size(), RESUMED_CHANNELS) : c.getChannels().size();
       subjectId = c.getSubjectId();
       sessionId = c.getSessionId();
     } else if (command instanceof OtpRetried c) {
@@ -84,6 +88,10 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
       if (Idempotency.forwarded(prior.get())) {
         m.setQuotaCharged(0);
         m.setRepeat(true);
+        // after the first, to the per-IP stage that decided it (whatever this repeat's own address)
+        if (prior.get().getRouteKey() != null) {
+          m.setIpKey(prior.get().getRouteKey());
+        }
         forward(record, m);
       } else if (m.getReplyTopic() != null) {
         context.forward(new Record<String, SpecificRecord>(m.getRequestId(), prior.get(), record.timestamp()), Names.QUOTA_REPLIES_SINK);
@@ -92,7 +100,7 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
     }
     AppSettings cfg = SessionRules.settings(m);
     if (cfg.getQuota() == null || m.getSandbox()) { // here for idempotency only
-      idempotency.rememberForwarded(m);
+      idempotency.rememberForwarded(m, routeKey(m));
       m.setQuotaCharged(0);
       forward(record, m);
       return;
@@ -119,7 +127,7 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
       return;
     }
     store.put(m.getAppId(), new QuotaState(m.getAppId(), spent + messages));
-    idempotency.rememberForwarded(m);
+    idempotency.rememberForwarded(m, routeKey(m));
     m.setQuotaCharged(messages);
     List<RuleCheck> checks = new ArrayList<>(m.getChecks());
     checks.add(check);
@@ -128,7 +136,12 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
   }
 
   private void forward(Record<String, OtpCommand> record, CommandMeta m) {
-    context.forward(new Record<String, SpecificRecord>(m.getClientIp(), record.value(), record.timestamp()), Names.QUOTA_ADMITTED_SINK);
+    context.forward(new Record<String, SpecificRecord>(routeKey(m), record.value(), record.timestamp()), Names.QUOTA_ADMITTED_SINK);
+  }
+
+  /** The key of the request on otp.requests: its client's limit key (the address, for older commands). */
+  private static String routeKey(CommandMeta m) {
+    return m.getIpKey() != null ? m.getIpKey() : m.getClientIp();
   }
 
   /** The refund a later stage owes when it sent {@code delivered} of the messages the quota stage charged. */

@@ -10,9 +10,12 @@ public final class Rules {
   public static final String SENDS_PER_SUBJECT = "sends_per_subject";
   public static final String SENDS_PER_IP = "sends_per_ip";
   public static final String FAILED_CHECKS_PER_SUBJECT = "failed_checks_per_subject";
+  public static final String FAILED_CHECKS_CEILING = "failed_checks_ceiling";
   public static final String ALLOWED_COUNTRIES = "allowed_countries";
   public static final String PREMIUM_RATE = "premium_rate";
   public static final String QUOTA = "quota";
+  /** A step-up challenge token starts one verification only. */
+  public static final String CHALLENGE_ONCE = "challenge_token_once";
 
   private Rules() {
   }

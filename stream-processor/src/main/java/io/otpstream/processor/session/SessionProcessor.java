@@ -21,7 +21,10 @@ import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.session.SessionState;
 import io.otpstream.schemas.session.SessionStatus;
+import io.otpstream.schemas.limits.RuleCheck;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -33,9 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The second stage, keyed by subject: adapts {@link SessionRules} to the topology. Reads the
+ * The session stage, keyed by subject: adapts {@link SessionRules} to the topology. Reads the
  * session and the subject's windows, decides, writes the new state, and forwards the reply, the
- * deliveries and the audit events, all in one transaction. Sessions long past expiry and windows
+ * deliveries and the audit events, all in one transaction. A request to two destinations passes
+ * twice: first at its second subject's partition, which counts it there (and forwards it to
+ * {@code otp.commands} under its own subject), then at its own, which decides. Sessions long past expiry and windows
  * that slid empty are purged on stream time, so a replay purges at the same points.
  */
 public final class SessionProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
@@ -47,8 +52,11 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
   private KeyValueStore<String, SessionState> sessions;
   private KeyValueStore<String, SlidingWindow> windowStore;
   private KeyValueStore<String, String> newestSession;
+  private KeyValueStore<String, Long> usedChallenges;
   private SlidingWindows windows;
   private Idempotency idempotency;
+  /** What the secondary-subject step did with each idempotent request, apart from the decisions. */
+  private Idempotency secondaryIdempotency;
 
   public SessionProcessor(SessionRules rules) {
     this.rules = rules;
@@ -61,7 +69,9 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     this.windowStore = context.getStateStore(Names.SUBJECT_WINDOW_STORE);
     this.newestSession = context.getStateStore(Names.SUBJECT_SESSION_STORE);
     this.windows = new SlidingWindows(windowStore);
+    this.usedChallenges = context.getStateStore(Names.USED_CHALLENGE_STORE);
     this.idempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE));
+    this.secondaryIdempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE), "secondary|");
     context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
   }
 
@@ -78,6 +88,10 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
       return;
     }
     long ts = record.timestamp();
+    if (CommandParts.secondaryPending(command) != null) {
+      onSecondary(command, meta, ts);
+      return;
+    }
     Optional<OtpDecision> prior = idempotency.prior(meta);
     if (prior.isPresent()) {
       repeat(meta, record.key(), prior.get(), ts);
@@ -85,18 +99,20 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     }
     Decided decided;
     String sessionId;
-    SessionState open = command instanceof OtpRequested c && c.getResumeOpen() ? openSession(c) : null;
+    SessionState open = command instanceof OtpRequested c && c.getResumeOpen() ? openSession(c.getSubjectId(), meta) : null;
     if (open != null) {
       // Admin resend: the subject has an open session, so this is a resend of it.
-      OtpRequested c = (OtpRequested) command;
       sessionId = open.getSessionId();
-      decided = rules.onRetried(OtpRetried.newBuilder().setMeta(meta).setSessionId(sessionId).setSubjectId(c.getSubjectId())
-          .setChannels(open.getChannels()).build(), open, windows);
+      decided = resumed(meta, open);
     } else if (command instanceof OtpRequested c) {
       sessionId = c.getSessionId();
-      decided = rules.onRequested(c, sessions.get(sessionId), windows);
+      boolean challengeUsed = c.getChallengeId() != null && usedChallenges.get(c.getChallengeId()) != null;
+      decided = rules.onRequested(c, sessions.get(sessionId), windows, challengeUsed);
       if (decided.reply().getOutcome() == Outcome.STARTED) {
         newestSession.put(c.getSubjectId(), sessionId);
+        if (c.getChallengeId() != null) {
+          usedChallenges.put(c.getChallengeId(), meta.getOccurredAt().toEpochMilli());
+        }
       }
     } else if (command instanceof OtpRetried c) {
       sessionId = c.getSessionId();
@@ -106,10 +122,52 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
       sessionId = c.getSessionId();
       decided = rules.onCheck(c, sessions.get(sessionId), windows);
     }
+    idempotency.remember(meta, decided.reply());
+    emit(meta, sessionId, decided, ts);
+  }
+
+  /**
+   * The step at the partition of a two-destination request's second subject: an admin resend
+   * resumes that subject's open session here; anything else is counted against that subject's
+   * window and goes on to its own subject (or is refused here). A repeat does what the first did.
+   */
+  private void onSecondary(Object command, CommandMeta meta, long ts) {
+    Optional<OtpDecision> prior = secondaryIdempotency.prior(meta);
+    if (prior.isPresent() && !Idempotency.forwarded(prior.get())) {
+      repeat(meta, CommandParts.route(command), prior.get(), ts);
+      return;
+    }
+    List<RuleCheck> passed = new ArrayList<>();
+    if (prior.isEmpty()) {
+      SessionState open = command instanceof OtpRequested c && c.getResumeOpen() ? openSession(c.getSecondarySubjectId(), meta) : null;
+      Optional<Decided> decided = open != null ? Optional.of(resumed(meta, open)) : rules.countSecondary(command, windows, passed);
+      if (decided.isPresent()) {
+        secondaryIdempotency.remember(meta, decided.get().reply());
+        emit(meta, open != null ? open.getSessionId() : null, decided.get(), ts);
+        return;
+      }
+      secondaryIdempotency.rememberForwarded(meta);
+    }
+    List<RuleCheck> checks = new ArrayList<>(meta.getChecks());
+    checks.addAll(passed);
+    CommandMeta counted = CommandMeta.newBuilder(meta).setChecks(checks).build();
+    Object next = command instanceof OtpRequested c
+        ? OtpRequested.newBuilder(c).setMeta(counted).setSecondaryCounted(true).build()
+        : OtpRetried.newBuilder((OtpRetried) command).setMeta(counted).setSecondaryCounted(true).build();
+    context.forward(new Record<String, SpecificRecord>(CommandParts.subject(next), new OtpCommand(next), ts), Names.SECONDARY_COUNTED_SINK);
+  }
+
+  /** An admin resend that found its subject's open session: a resend of it. */
+  private Decided resumed(CommandMeta meta, SessionState open) {
+    return rules.onRetried(OtpRetried.newBuilder().setMeta(meta).setSessionId(open.getSessionId()).setSubjectId(open.getSubjectId())
+        .setChannels(open.getChannels()).build(), open, windows);
+  }
+
+  /** Writes what a decision leads to: the session, a quota refund, the reply, the deliveries and the audit. */
+  private void emit(CommandMeta meta, String sessionId, Decided decided, long ts) {
     if (decided.newState() != null) {
       sessions.put(sessionId, decided.newState());
     }
-    idempotency.remember(meta, decided.reply());
     QuotaKeeper.refund(meta, decided.deliveries().size()).ifPresent(r ->
         context.forward(new Record<String, SpecificRecord>(meta.getAppId(), new OtpCommand(r), ts), Names.REFUNDS_SINK));
     if (meta.getReplyTopic() != null) {
@@ -161,10 +219,9 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
   }
 
   /** The subject's newest session when it is still open (not verified, locked or expired) in this key mode. */
-  private SessionState openSession(OtpRequested c) {
-    String sid = newestSession.get(c.getSubjectId());
+  private SessionState openSession(String subjectId, CommandMeta m) {
+    String sid = newestSession.get(subjectId);
     SessionState s = sid == null ? null : sessions.get(sid);
-    CommandMeta m = c.getMeta();
     boolean open = s != null && s.getStatus() == SessionStatus.OPEN && m.getOccurredAt().isBefore(s.getExpiresAt())
         && s.getSandbox() == m.getSandbox();
     return open ? s : null;
@@ -176,6 +233,8 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     Sweep.deleteWhere(sessions, (k, s) -> streamTime >= s.getExpiresAt().toEpochMilli() + retentionMs);
     Sweep.deleteWhere(windowStore, (k, w) -> SlidingWindows.expired(w, streamTime));
     Sweep.deleteWhere(newestSession, (subject, sid) -> sessions.get(sid) == null);
+    // a challenge token lives minutes; a day later its id can go
+    Sweep.deleteWhere(usedChallenges, (id, usedAt) -> streamTime - usedAt >= Idempotency.RETENTION.toMillis());
   }
 
 }

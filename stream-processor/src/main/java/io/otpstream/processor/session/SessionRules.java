@@ -2,6 +2,7 @@ package io.otpstream.processor.session;
 
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.settings.DefaultSettings;
+import io.otpstream.processor.limits.LimitKeys;
 import io.otpstream.processor.limits.SlidingWindows;
 import io.otpstream.processor.limits.SlidingWindows.Verdict;
 import io.otpstream.schemas.apps.AppSettings;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The session rules: a function of (command, session state, the subject's windows, the settings
@@ -47,19 +49,30 @@ public final class SessionRules {
     return m.getSettings() != null ? m.getSettings() : DefaultSettings.of(m.getAppId());
   }
 
-  public Decided onRequested(OtpRequested cmd, SessionState existing, SlidingWindows windows) {
+  /**
+   * A send: opens the session, or refuses it.
+   *
+   * @param challengeUsed whether the step-up challenge the send answers has started a verification before
+   */
+  public Decided onRequested(OtpRequested cmd, SessionState existing, SlidingWindows windows, boolean challengeUsed) {
     CommandMeta m = cmd.getMeta();
     AppSettings cfg = settings(m);
     if (existing != null && retained(existing, m.getOccurredAt())) { // the same session id again: answer as before
       return new Decided(null, reply(m, existing, Outcome.STARTED).setAttemptsRemaining(remaining(existing)).build(),
           List.of(), List.of());
     }
+    if (challengeUsed) {
+      return new Decided(null, bareReply(m, cmd.getSessionId(), Outcome.CHALLENGE_USED).setRule(Rules.CHALLENGE_ONCE).build(),
+          List.of(), List.of(bareAudit(m, cmd.getSubjectId(), cmd.getSessionId(), AuditType.REFUSED, Outcome.CHALLENGE_USED)
+          .setRule(Rules.CHALLENGE_ONCE).setDetail("challenge " + cmd.getChallengeId() + " has already started a verification").build()));
+    }
     Instant now = m.getOccurredAt();
-    Verdict sends = windows.ask(Rules.SENDS_PER_SUBJECT, cmd.getSubjectId(), cfg.getSendsPerSubject(), now.toEpochMilli());
+    String subjectKey = LimitKeys.subject(cmd.getSubjectId(), m);
+    Verdict sends = windows.ask(Rules.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
     if (!sends.allowed()) {
       return limited(m, cmd.getSubjectId(), cmd.getSessionId(), null, sends);
     }
-    windows.record(Rules.SENDS_PER_SUBJECT, cmd.getSubjectId(), cfg.getSendsPerSubject(), now.toEpochMilli());
+    windows.record(Rules.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
     int expiry = pick(cmd.getExpirySeconds(), cfg.getExpirySeconds(), MIN_EXPIRY_SECONDS, MAX_EXPIRY_SECONDS);
     SessionState s = SessionState.newBuilder()
         .setSessionId(cmd.getSessionId())
@@ -111,11 +124,12 @@ public final class SessionRules {
       return limited(m, s.getSubjectId(), s.getSessionId(), s,
           new Verdict(Rules.RESEND_COOLDOWN, s.getSessionId(), false, 1, 1, wait));
     }
-    Verdict perSubject = windows.ask(Rules.RESENDS_PER_SUBJECT, s.getSubjectId(), cfg.getResendsPerSubject(), nowMs);
+    String subjectKey = LimitKeys.subject(s.getSubjectId(), m);
+    Verdict perSubject = windows.ask(Rules.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
     if (!perSubject.allowed()) {
       return limited(m, s.getSubjectId(), s.getSessionId(), s, perSubject);
     }
-    windows.record(Rules.RESENDS_PER_SUBJECT, s.getSubjectId(), cfg.getResendsPerSubject(), nowMs);
+    windows.record(Rules.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
     SessionState next = SessionState.newBuilder(s)
         .setGeneration(s.getGeneration() + 1)
         .setFailedAttempts(0)
@@ -137,9 +151,18 @@ public final class SessionRules {
       return refused;
     }
     long nowMs = m.getOccurredAt().toEpochMilli();
-    Verdict failedChecks = windows.ask(Rules.FAILED_CHECKS_PER_SUBJECT, s.getSubjectId(), cfg.getFailedChecksPerSubject(), nowMs);
+    // Wrong codes count per subject and source, so a source that reaches its limit (someone locking
+    // a user out) stops only itself; and per subject from every source together, up to a ceiling
+    // that distributed guessing meets (NIST 800-63B: at most 100 in a row).
+    String fromSource = LimitKeys.subjectFromSource(s.getSubjectId(), m);
+    String fromAll = LimitKeys.subject(s.getSubjectId(), m);
+    Verdict failedChecks = windows.ask(Rules.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
     if (!failedChecks.allowed()) {
       return limited(m, s.getSubjectId(), s.getSessionId(), s, failedChecks);
+    }
+    Verdict ceiling = windows.ask(Rules.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
+    if (!ceiling.allowed()) {
+      return limited(m, s.getSubjectId(), s.getSessionId(), s, ceiling);
     }
     boolean allMatch = !cmd.getCodes().isEmpty();
     for (SubmittedCode c : cmd.getCodes()) {
@@ -147,23 +170,52 @@ public final class SessionRules {
       allMatch &= match && s.getChannels().contains(c.getChannel());
     }
     if (allMatch) {
+      // the failures before a success are no longer in a row; this source's are forgiven too
+      windows.clear(Rules.FAILED_CHECKS_CEILING, fromAll);
+      windows.clear(Rules.FAILED_CHECKS_PER_SUBJECT, fromSource);
       SessionState verified = SessionState.newBuilder(s).setStatus(SessionStatus.VERIFIED).build();
       return new Decided(verified, reply(m, verified, Outcome.VERIFIED).setAttemptsRemaining(remaining(s)).build(),
           List.of(), List.of(audit(m, verified, AuditType.VERIFIED, Outcome.VERIFIED).build()));
     }
-    windows.record(Rules.FAILED_CHECKS_PER_SUBJECT, s.getSubjectId(), cfg.getFailedChecksPerSubject(), nowMs);
+    windows.record(Rules.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
+    windows.record(Rules.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
     int failed = s.getFailedAttempts() + 1;
     boolean lock = failed >= s.getMaxAttempts();
     SessionState next = SessionState.newBuilder(s).setFailedAttempts(failed)
         .setStatus(lock ? SessionStatus.LOCKED : SessionStatus.OPEN).build();
     RuleCheck attempts = SlidingWindows.ruleCheck(Rules.CHECK_ATTEMPTS, s.getSessionId(), failed, s.getMaxAttempts());
     List<AuditEvent> events = new ArrayList<>();
-    events.add(audit(m, next, AuditType.CHECK_FAILED, Outcome.WRONG_CODE, attempts, failedChecks.check()).build());
+    events.add(audit(m, next, AuditType.CHECK_FAILED, Outcome.WRONG_CODE, attempts, failedChecks.check(), ceiling.check()).build());
     if (lock) {
       events.add(audit(m, next, AuditType.LOCKED, Outcome.LOCKED, attempts).build());
     }
     OtpDecision reply = reply(m, next, Outcome.WRONG_CODE).setAttemptsRemaining(remaining(next)).build();
     return new Decided(next, reply, List.of(), events);
+  }
+
+  /**
+   * A send or resend to two destinations, at the partition of its second destination's subject:
+   * counted against that subject's send or resend window before it goes on to its own subject,
+   * where it is decided. The count is of an attempt: the decision that follows may still refuse.
+   *
+   * @return the refusal, or empty with the check recorded in {@code passed}
+   */
+  public Optional<Decided> countSecondary(Object command, SlidingWindows windows, List<RuleCheck> passed) {
+    boolean send = command instanceof OtpRequested;
+    CommandMeta m = send ? ((OtpRequested) command).getMeta() : ((OtpRetried) command).getMeta();
+    String secondary = send ? ((OtpRequested) command).getSecondarySubjectId() : ((OtpRetried) command).getSecondarySubjectId();
+    String sessionId = send ? ((OtpRequested) command).getSessionId() : ((OtpRetried) command).getSessionId();
+    AppSettings cfg = settings(m);
+    String rule = send ? Rules.SENDS_PER_SUBJECT : Rules.RESENDS_PER_SUBJECT;
+    var limit = send ? cfg.getSendsPerSubject() : cfg.getResendsPerSubject();
+    long nowMs = m.getOccurredAt().toEpochMilli();
+    Verdict v = windows.ask(rule, LimitKeys.subject(secondary, m), limit, nowMs);
+    if (!v.allowed()) {
+      return Optional.of(limited(m, secondary, sessionId, null, v));
+    }
+    windows.record(rule, LimitKeys.subject(secondary, m), limit, nowMs);
+    passed.add(v.check());
+    return Optional.empty();
   }
 
   /** A refusal by a limit: reply RATE_LIMITED with the rule and Retry-After, audit LIMIT_EXCEEDED. */

@@ -31,4 +31,24 @@ public final class CommandParts {
     }
     return command instanceof OtpCheckRequested c ? c.getSubjectId() : null;
   }
+
+  /**
+   * The subject whose partition the command goes to next: the secondary subject of a send or
+   * resend that names one and has not been counted there yet, else its subject.
+   */
+  public static String route(Object command) {
+    String secondary = secondaryPending(command);
+    return secondary != null ? secondary : subject(command);
+  }
+
+  /** The secondary subject a send or resend still has to be counted under; null when none or done. */
+  public static String secondaryPending(Object command) {
+    if (command instanceof OtpRequested c && c.getSecondarySubjectId() != null && !c.getSecondaryCounted()) {
+      return c.getSecondarySubjectId();
+    }
+    if (command instanceof OtpRetried c && c.getSecondarySubjectId() != null && !c.getSecondaryCounted()) {
+      return c.getSecondarySubjectId();
+    }
+    return null;
+  }
 }

@@ -25,6 +25,10 @@ public final class Names {
   public static final String SESSION_IDEMPOTENCY_STORE = "session-idempotency-store";
   /** Subject to its newest session, for the admin resend that resumes an open session. */
   public static final String SUBJECT_SESSION_STORE = "subject-session-store";
+  /** Step-up challenge ids that have started a verification (each may start one), with when. */
+  public static final String USED_CHALLENGE_STORE = "used-challenge-store";
+  /** A two-destination request counted at its second subject, on its way to its own (otp.commands). */
+  public static final String SECONDARY_COUNTED_SINK = "secondary-counted-sink";
   public static final String LIMITER_REPLIES_SINK = "limiter-replies-sink";
   public static final String LIMITER_EVENTS_SINK = "limiter-events-sink";
   public static final String LIMITER_REFUNDS_SINK = "limiter-refunds-sink";

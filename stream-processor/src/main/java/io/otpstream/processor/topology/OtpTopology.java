@@ -30,7 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@code otp.requests} (sends and resends, keyed by client IP) through the request limiter
  *       (destination rules, per-IP windows) to {@code otp.commands};</li>
  *   <li>{@code otp.commands} (keyed by subject; checks come here directly from the api) through
- *       the session decider, which owns sessions and the per-subject windows.</li>
+ *       the session decider, which owns sessions and the per-subject windows. A request to two
+ *       destinations comes first under its second subject, is counted there and written back to
+ *       {@code otp.commands} under its own.</li>
  * </ol>
  * Both answer on {@code otp.replies} and audit on {@code otp.events}; the decider also writes
  * the delivery topics. {@code read} and {@code write} differ only when a replay reads recorded
@@ -86,12 +88,15 @@ public final class OtpTopology {
         Serdes.String(), AvroSerde.of(OtpDecision.class)), Names.SESSION_DECIDER);
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SUBJECT_SESSION_STORE),
         Serdes.String(), Serdes.String()), Names.SESSION_DECIDER);
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USED_CHALLENGE_STORE),
+        Serdes.String(), Serdes.Long()), Names.SESSION_DECIDER);
 
     t.addSink(Names.REPLIES_SINK, write.replies.name(), keys, any, replyPartitioner(), Names.SESSION_DECIDER);
     t.addSink(Names.EVENTS_SINK, write.events.name(), keys, any, Names.SESSION_DECIDER);
     t.addSink(Names.DELIVERY_SMS_SINK, write.deliverySms.name(), keys, any, Names.SESSION_DECIDER);
     t.addSink(Names.DELIVERY_EMAIL_SINK, write.deliveryEmail.name(), keys, any, Names.SESSION_DECIDER);
     t.addSink(Names.REFUNDS_SINK, write.quota.name(), keys, any, Names.SESSION_DECIDER);
+    t.addSink(Names.SECONDARY_COUNTED_SINK, write.commands.name(), keys, any, Names.SESSION_DECIDER);
     return t;
   }
 

@@ -240,7 +240,7 @@ class RuleBoundaryTest {
   // ---- failed_checks_per_subject (stage 2) --------------------------------------------------
 
   @Test
-  void failed_checks_per_subject_spans_sessions_refuses_even_the_right_code_without_using_an_attempt_until_the_window_slides() {
+  void failed_checks_per_subject_from_one_source_spans_sessions_refuses_even_the_right_code_without_using_an_attempt_until_the_window_slides() {
     final AppSettings cfg = settings(VERSION, b -> b.setFailedChecksPerSubject(TWO_PER_MINUTE));
     assertStarted(rig.request(send(id(), T0, IP1, cfg, SUB_A, "s1", FR_MOBILE)));
     assertStarted(rig.request(send(id(), T0, IP1, cfg, SUB_A, "s2", FR_MOBILE)));
@@ -259,17 +259,103 @@ class RuleBoundaryTest {
 
     assertWrongCode(first, 9);
     assertWrongCode(lastAllowed, 9);
-    assertEquals(new RuleCheck(Rules.FAILED_CHECKS_PER_SUBJECT, SUB_A, 2L, 2L),
+    final String fromIp1 = SUB_A + "|" + IP1;
+    assertEquals(new RuleCheck(Rules.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2L, 2L),
         checkOf(lastAllowed.event(), Rules.FAILED_CHECKS_PER_SUBJECT));
     // the oldest failure (T0 + 1 s) slides out at T0 + 61 s: 61.0 - 3.4 = 57.6 s, rounded up
-    assertRateLimited(refused, Rules.FAILED_CHECKS_PER_SUBJECT, SUB_A, 2, 2, 58);
+    assertRateLimited(refused, Rules.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2, 2, 58);
     assertWrongCode(otherSubject, 9);
-    assertRateLimited(justBefore, Rules.FAILED_CHECKS_PER_SUBJECT, SUB_A, 2, 2, 1);
+    assertRateLimited(justBefore, Rules.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2, 2, 1);
     assertEquals(1, failedBeforeSlide, "refused checks do not use the session's attempts");
     assertEquals(SessionStatus.OPEN, statusBeforeSlide);
     assertEquals(Outcome.VERIFIED, again.reply().getOutcome());
     assertEquals(9, again.reply().getAttemptsRemaining());
     assertEquals(VERSION, again.reply().getSettingsVersion());
+  }
+
+  @Test
+  void a_source_that_used_up_its_wrong_codes_on_a_subject_does_not_stop_the_user_with_the_right_code_from_another() {
+    final AppSettings cfg = settings(VERSION, b -> b.setFailedChecksPerSubject(TWO_PER_MINUTE));
+    assertStarted(rig.request(send(id(), T0, IP1, cfg, SUB_A, "attacker", FR_MOBILE)));
+    assertStarted(rig.request(send(id(), T0, IP2, cfg, SUB_A, "user", FR_MOBILE)));
+    assertWrongCode(rig.command(check(id(), T0.plusSeconds(1), IP1, cfg, SUB_A, "attacker", wrong(code("attacker", 0, 6)))), 9);
+    assertWrongCode(rig.command(check(id(), T0.plusSeconds(2), IP1, cfg, SUB_A, "attacker", wrong(code("attacker", 0, 6)))), 8);
+
+    final Out attackerAgain = rig.command(check(id(), T0.plusSeconds(3), IP1, cfg, SUB_A, "attacker", wrong(code("attacker", 0, 6))));
+    final Out user = rig.command(check(id(), T0.plusSeconds(3), IP2, cfg, SUB_A, "user", code("user", 0, 6)));
+
+    assertRateLimited(attackerAgain, Rules.FAILED_CHECKS_PER_SUBJECT, SUB_A + "|" + IP1, 2, 2, 58);
+    assertEquals(Outcome.VERIFIED, user.reply().getOutcome());
+  }
+
+  // ---- failed_checks_ceiling (stage 2) ------------------------------------------------------
+
+  @Test
+  void failed_checks_ceiling_counts_wrong_codes_from_every_source_and_a_right_code_resets_it() {
+    final AppSettings cfg = settings(VERSION, b -> b.setFailedChecksPerSubject(TWO_PER_MINUTE)
+        .setFailedChecksCeiling(new Limit(3, 3600)));
+    for (String s : List.of("s1", "s2", "s3", "s4")) {
+      assertStarted(rig.request(send(id(), T0, IP1, cfg, SUB_A, s, FR_MOBILE)));
+    }
+    assertWrongCode(rig.command(check(id(), T0.plusSeconds(1), IP1, cfg, SUB_A, "s1", wrong(code("s1", 0, 6)))), 9);
+    assertWrongCode(rig.command(check(id(), T0.plusSeconds(2), IP2, cfg, SUB_A, "s2", wrong(code("s2", 0, 6)))), 9);
+    final Out third = rig.command(check(id(), T0.plusSeconds(3), IP3, cfg, SUB_A, "s3", wrong(code("s3", 0, 6))));
+
+    final Out fourthSource = rig.command(check(id(), T0.plusSeconds(4), "198.51.100.4", cfg, SUB_A, "s4", code("s4", 0, 6)));
+    final Out otherSubject = rig.command(check(id(), T0.plusSeconds(4), IP1, cfg, SUB_B, "nope", "123456"));
+
+    assertWrongCode(third, 9);
+    assertEquals(new RuleCheck(Rules.FAILED_CHECKS_CEILING, SUB_A, 3L, 3L), checkOf(third.event(), Rules.FAILED_CHECKS_CEILING));
+    // every source's wrong codes add up: the fourth source is refused even with the right code, until the first slides out
+    assertRateLimited(fourthSource, Rules.FAILED_CHECKS_CEILING, SUB_A, 3, 3, 3597);
+    assertEquals(Outcome.NOT_FOUND, otherSubject.reply().getOutcome());
+
+    // a right code, once the ceiling admits it, forgives the failures before it: they were not in a row
+    final Instant later = T0.plusSeconds(3601);
+    assertStarted(rig.request(send(id(), later, IP1, cfg, SUB_A, "s5", FR_MOBILE)));
+    assertStarted(rig.request(send(id(), later, IP1, cfg, SUB_A, "s6", FR_MOBILE)));
+    assertEquals(Outcome.VERIFIED, rig.command(check(id(), later, IP1, cfg, SUB_A, "s5", code("s5", 0, 6))).reply().getOutcome());
+    final Out afterSuccess = rig.command(check(id(), later.plusSeconds(1), IP1, cfg, SUB_A, "s6", wrong(code("s6", 0, 6))));
+    assertEquals(new RuleCheck(Rules.FAILED_CHECKS_CEILING, SUB_A, 1L, 3L), checkOf(afterSuccess.event(), Rules.FAILED_CHECKS_CEILING));
+  }
+
+  // ---- sandbox windows ----------------------------------------------------------------------
+
+  @Test
+  void sandbox_sends_count_in_windows_of_their_own_and_never_use_up_a_live_subject_or_ip() {
+    final AppSettings cfg = settings(VERSION, b -> b.setSendsPerSubject(TWO_PER_MINUTE).setSendsPerIp(TWO_PER_MINUTE));
+    assertEquals(Outcome.STARTED, rig.request(sandbox(send(id(), T0, IP1, cfg, SUB_A, "t1", FR_MOBILE))).reply().getOutcome());
+    assertEquals(Outcome.STARTED, rig.request(sandbox(send(id(), T0, IP1, cfg, SUB_A, "t2", FR_MOBILE))).reply().getOutcome());
+    final Out sandboxThird = rig.request(sandbox(send(id(), T0, IP1, cfg, SUB_A, "t3", FR_MOBILE)));
+
+    final Out live = rig.request(send(id(), T0.plusSeconds(1), IP1, cfg, SUB_A, "live", FR_MOBILE));
+
+    assertEquals(Outcome.RATE_LIMITED, sandboxThird.reply().getOutcome());
+    assertStarted(live);
+    assertEquals(new RuleCheck(Rules.SENDS_PER_IP, IP1, 1L, 2L), checkOf(live.event(), Rules.SENDS_PER_IP));
+    assertEquals(new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_A, 1L, 2L), checkOf(live.event(), Rules.SENDS_PER_SUBJECT));
+  }
+
+  // ---- a second subject ---------------------------------------------------------------------
+
+  @Test
+  void a_send_to_a_phone_and_an_email_is_counted_against_both_subjects_and_refused_when_the_email_is_full() {
+    final AppSettings cfg = settings(VERSION, b -> b.setSendsPerSubject(TWO_PER_MINUTE));
+    final Out first = rig.request(twoDestinations(send(id(), T0, IP1, cfg, SUB_A, "s1", FR_MOBILE), SUB_C));
+    assertEquals(Outcome.STARTED, rig.request(twoDestinations(send(id(), T0, IP1, cfg, SUB_B, "s2", FR_MOBILE), SUB_C))
+        .reply().getOutcome());
+
+    final Out third = rig.request(twoDestinations(send(id(), T0.plusSeconds(5), IP1, cfg, SUB_D, "s3", FR_MOBILE), SUB_C));
+
+    assertEquals(Outcome.STARTED, first.reply().getOutcome());
+    assertEquals(2, first.deliveries().size());
+    assertEquals(SUB_C, first.admitted().get(0).key(), "counted first under the email's subject");
+    assertEquals(SUB_A, first.admitted().get(1).key(), "then decided under its own");
+    assertEquals(new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_C, 1L, 2L), first.event().getChecks().stream()
+        .filter(c -> c.getKey().equals(SUB_C)).findFirst().orElseThrow());
+    assertRateLimited(third, Rules.SENDS_PER_SUBJECT, SUB_C, 2, 2, 55);
+    assertNull(rig.sessions().get("s3"));
+    assertTrue(third.deliveries().isEmpty());
   }
 
   // ---- max_check_attempts (stage 2) ---------------------------------------------------------
@@ -482,6 +568,20 @@ class RuleBoundaryTest {
 
   private String id() {
     return "req-" + ++requests;
+  }
+
+  private static io.otpstream.schemas.command.OtpCommand sandbox(final io.otpstream.schemas.command.OtpCommand c) {
+    ((OtpRequested) c.getCommand()).getMeta().setSandbox(true);
+    return c;
+  }
+
+  private static io.otpstream.schemas.command.OtpCommand twoDestinations(final io.otpstream.schemas.command.OtpCommand c,
+                                                                         final String emailSubject) {
+    final OtpRequested r = (OtpRequested) c.getCommand();
+    r.setChannels(List.of(Channel.SMS, Channel.EMAIL));
+    r.setEmailTo("someone@example.com");
+    r.setSecondarySubjectId(emailSubject);
+    return c;
   }
 
   private static void assertStarted(final Out out) {

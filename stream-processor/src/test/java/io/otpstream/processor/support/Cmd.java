@@ -41,7 +41,8 @@ public final class Cmd {
         .setResendsPerIp(new Limit(1_000, 3600))
         .setSendsPerSubject(new Limit(1_000, 3600))
         .setResendsPerSubject(new Limit(1_000, 3600))
-        .setFailedChecksPerSubject(new Limit(1_000, 3600));
+        .setFailedChecksPerSubject(new Limit(1_000, 3600))
+        .setFailedChecksCeiling(new Limit(1_000, 3600));
   }
 
   public static AppSettings settings(final long version, final UnaryOperator<AppSettings.Builder> change) {

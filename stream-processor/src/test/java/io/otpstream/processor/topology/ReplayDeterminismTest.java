@@ -16,6 +16,9 @@ import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.command.OtpCommand;
+import io.otpstream.schemas.command.OtpRequested;
+import io.otpstream.schemas.command.OtpRetried;
+import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
@@ -59,9 +62,10 @@ class ReplayDeterminismTest {
       .setMaxResendsPerSession(1).setResendCooldownSeconds(5)
       .setSendsPerIp(new Limit(4, 120)).setResendsPerIp(new Limit(3, 120))
       .setSendsPerSubject(new Limit(3, 300)).setResendsPerSubject(new Limit(4, 300))
-      .setFailedChecksPerSubject(new Limit(3, 300)));
+      .setFailedChecksPerSubject(new Limit(2, 300)).setFailedChecksCeiling(new Limit(50, 300)));
   private static final AppSettings V4 = AppSettings.newBuilder(V3).setVersion(4).setMaxResendsPerSession(3)
-      .setResendCooldownSeconds(10).setResendsPerIp(new Limit(8, 120)).setResendsPerSubject(new Limit(2, 300)).build();
+      .setResendCooldownSeconds(10).setResendsPerIp(new Limit(8, 120)).setResendsPerSubject(new Limit(2, 300))
+      .setFailedChecksCeiling(new Limit(1, 300)).build();
   private static final AppSettings V5 = AppSettings.newBuilder(V4).setVersion(5).setOtpLength(8).setMaxCheckAttempts(3)
       .setAllowedCountries(List.of("FR", "GB")).build();
 
@@ -91,6 +95,7 @@ class ReplayDeterminismTest {
         "outcomes " + outcomes);
     assertTrue(rules.containsAll(List.of(Rules.SENDS_PER_IP, Rules.RESENDS_PER_IP, Rules.SENDS_PER_SUBJECT,
         Rules.RESENDS_PER_SUBJECT, Rules.RESENDS_PER_SESSION, Rules.RESEND_COOLDOWN, Rules.FAILED_CHECKS_PER_SUBJECT,
+        Rules.FAILED_CHECKS_CEILING,
         Rules.ALLOWED_COUNTRIES, Rules.PREMIUM_RATE)), "rules " + rules);
     assertTrue(run.stage1Replies.size() > 5 && run.stage2Replies.size() > 100,
         run.stage1Replies.size() + " stage-1 and " + run.stage2Replies.size() + " stage-2 replies");
@@ -178,6 +183,43 @@ class ReplayDeterminismTest {
     for (TestRecord<String, OtpDecision> o : original) {
       final TestRecord<String, OtpDecision> r = replayed.stream().filter(x -> x.key().equals(o.key())).findFirst().orElseThrow();
       assertEquals(o.value(), r.value(), () -> "replayed decision for " + o.key());
+    }
+  }
+
+  // ---- requests to two destinations ---------------------------------------------------------
+
+  @Test
+  void sends_and_resends_to_two_destinations_replay_alike_from_otp_commands_with_what_the_session_stage_wrote_back() {
+    final AppSettings cfg = settings(9, b -> b.setSendsPerSubject(new Limit(2, 600)).setResendsPerSubject(new Limit(3, 600)));
+    final List<TestRecord<String, OtpCommand>> commandsLog = new ArrayList<>();
+    final List<TestRecord<String, OtpDecision>> original = new ArrayList<>();
+    final List<TestRecord<String, AuditEvent>> originalEvents = new ArrayList<>();
+    try (Rig rig = new Rig(stateDir.resolve("two-original"))) {
+      for (int i = 0; i < 6; i++) {
+        final Instant at = T0.plusSeconds(i);
+        final String session = "two-" + (i % 3);
+        final OtpCommand c = i < 3 ? send("two-req-" + i, at, IPS.get(i % 2), cfg, "sub-" + i, session, PHONES.get("sub-" + i))
+            : resend("two-req-" + i, at, IPS.get(i % 2), cfg, "sub-" + (i % 3), session);
+        if (c.getCommand() instanceof OtpRequested r) {
+          r.setChannels(List.of(Channel.SMS, Channel.EMAIL));
+          r.setEmailTo("shared@example.com");
+          r.setSecondarySubjectId("sub-mailbox");
+        } else {
+          ((OtpRetried) c.getCommand()).setSecondarySubjectId("sub-mailbox");
+        }
+        final Out out = rig.request(new TestRecord<>(IPS.get(i % 2), c, at));
+        commandsLog.addAll(out.admitted());
+        original.addAll(out.replies());
+        originalEvents.addAll(out.events());
+      }
+    }
+    try (Rig replay = new Rig(stateDir.resolve("two-replay"), Topics.defaults(), new Topics("replay."))) {
+      final Out replayed = collect(replay, commandsLog, false);
+
+      assertTrue(original.stream().anyMatch(r -> r.value().getOutcome() == Outcome.RATE_LIMITED), "the mailbox's window fills");
+      assertTrue(commandsLog.stream().anyMatch(r -> r.key().equals("sub-mailbox")), "counted under the mailbox first");
+      assertSameRecords("replies", original, replayed.replies());
+      assertSameRecords("audit events", originalEvents, replayed.events());
     }
   }
 
