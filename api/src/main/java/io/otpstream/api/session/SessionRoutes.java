@@ -160,11 +160,7 @@ public final class SessionRoutes {
   }
 
   private void retry(Context ctx, String purpose) {
-    Verification v = verification(ctx, purpose);
-    // Prelude's clients send Content-Type: application/json (and no body). Requiring it makes a
-    // cross-site "simple" request (form, no-cors fetch), which would carry the SameSite=None cookie
-    // without a preflight, unable to trigger resends.
-    JsonBodies.requireJsonType(ctx, SessionErrors::badRequest);
+    Verification v = verification(ctx, purpose); // seed 000: no body; any body and Content-Type are ignored
     Instant now = clock.instant();
     CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx), false, now);
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(v.sessionId()).setSubjectId(v.subjectId())
@@ -226,10 +222,14 @@ public final class SessionRoutes {
     }));
   }
 
-  /** The verification this request's cookie names, for the Host's app and this flow; else 401. */
+  /**
+   * The verification this request's cookie names, for the Host's app and this flow, from a page the
+   * app allows (CrossSiteGuard); else 401.
+   */
   private Verification verification(Context ctx, String purpose) {
     App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.unauthorized(
         "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"));
+    CrossSiteGuard.check(ctx, app);
     String token = VerificationCookie.read(ctx, app.getAppId());
     if (token == null) {
       throw SessionErrors.unauthorized("No verification in progress: the " + VerificationCookie.name(app.getAppId())

@@ -92,6 +92,46 @@ class SessionApiTest {
     return h;
   }
 
+  /** The headers of a JSON request to another app's host, with its cookie if not null. */
+  static Map<String, String> json(String appHost, String cookie) {
+    Map<String, String> h = json(cookie);
+    h.put("Host", appHost);
+    return h;
+  }
+
+  /**
+   * A browser's request with the cookie: {@code Origin} and {@code Sec-Fetch-Site} as a browser
+   * sets them (null: the header is absent), {@code Content-Type: application/json}.
+   */
+  static Map<String, String> browser(String appHost, String cookie, String origin, String fetchSite) {
+    Map<String, String> h = json(appHost, cookie);
+    if (origin != null) {
+      h.put("Origin", origin);
+    }
+    if (fetchSite != null) {
+      h.put("Sec-Fetch-Site", fetchSite);
+      h.put("Sec-Fetch-Mode", "cors");
+      h.put("Sec-Fetch-Dest", "empty");
+    }
+    return h;
+  }
+
+  /** An app of its own, made through the management API, with no resend cooldown and these allowed origins. */
+  static String newApp(String name, String... allowedOrigins) {
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    StringBuilder origins = new StringBuilder();
+    for (String o : allowedOrigins) {
+      origins.append(origins.length() == 0 ? "" : ", ").append('"').append(o).append('"');
+    }
+    Http.Response app = http.exchange("POST", "/v2/session/apps", auth,
+        "{\"name\": \"" + name + "\", \"allowed_origins\": [" + origins + "]}");
+    assertEquals(201, app.status(), app.raw());
+    String appId = app.json().get("id").asText();
+    Http.Response settings = http.exchange("PUT", "/v2/apps/" + appId + "/settings", auth, "{\"resend_cooldown_seconds\": 0}");
+    assertEquals(200, settings.status(), settings.raw());
+    return appId;
+  }
+
   static String identifier(String type, String value) {
     return "{\"identifier\": {\"type\": \"" + type + "\", \"value\": \"" + value + "\"}}";
   }
@@ -242,12 +282,6 @@ class SessionApiTest {
       assertSeed(RETRY_SEED, "/v1/session/otp/retry", r);
       assertError(r, 401, "unauthorized", "unauthorized");
     }
-    Map<String, String> crossSite = new LinkedHashMap<>(json(cookie));
-    crossSite.put("Content-Type", "text/plain"); // what a cross-site form or no-cors fetch can send without a preflight
-    assertError(http.exchange("POST", "/v1/session/otp/retry", crossSite, ""), 400, "bad_request", "bad_request");
-    Map<String, String> noType = new LinkedHashMap<>(json(cookie));
-    noType.remove("Content-Type");
-    assertError(http.exchange("POST", "/v1/session/otp/retry", noType, ""), 400, "bad_request", "bad_request");
     Http.Response loginCookieOnOtp = http.exchange("POST", "/v1/session/login/otp/retry", json(cookie), "");
     assertError(loginCookieOnOtp, 401, "unauthorized", "unauthorized");
 
@@ -261,6 +295,82 @@ class SessionApiTest {
     Http.Response after = http.exchange("POST", "/v1/session/otp/retry", json(cookie), "");
     assertSeed(RETRY_SEED, "/v1/session/otp/retry", after);
     assertEquals(401, after.status(), "a verified session cannot be resent");
+  }
+
+  @Test
+  void a_retry_with_the_cookie_and_no_body_nor_content_type_answers_204_as_seed_000_defines_it() {
+    String appHost = newApp("Bare retry") + ".session.example.com";
+    for (String flow : List.of("/v1/session/otp", "/v1/session/login/otp")) {
+      Http.Response started = http.exchange("POST", flow, json(appHost, null), identifier("phone_number", newPhone()));
+      assertEquals(204, started.status(), started.raw());
+      Map<String, String> bare = new LinkedHashMap<>();
+      bare.put("Host", appHost);
+      bare.put("Cookie", cookie(started));
+      Http.Response retried = http.exchange("POST", flow + "/retry", bare, (String) null);
+      if (flow.equals("/v1/session/otp")) {
+        assertSeed(RETRY_SEED, "/v1/session/otp/retry", retried);
+      }
+      assertEquals(204, retried.status(), flow + "/retry: " + retried.raw());
+      assertEquals("", retried.raw());
+      // any body and any Content-Type are ignored
+      Map<String, String> form = new LinkedHashMap<>(bare);
+      form.put("Content-Type", "text/plain");
+      Http.Response withBody = http.exchange("POST", flow + "/retry", form, "not json");
+      assertEquals(204, withBody.status(), flow + "/retry with a text body: " + withBody.raw());
+    }
+  }
+
+  @Test
+  void the_cookie_endpoints_refuse_a_browser_request_from_another_site_with_seed_000s_401() {
+    String appHost = newApp("Guarded", "https://shop.example.com") + ".session.example.com";
+    String email = "guarded-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    Http.Response started = http.exchange("POST", "/v1/session/otp", json(appHost, null), identifier("email_address", email));
+    assertEquals(204, started.status(), started.raw());
+    String cookie = cookie(started);
+    String phone = newPhone();
+    Http.Response login = http.exchange("POST", "/v1/session/login/otp", json(appHost, null), identifier("phone_number", phone));
+    assertEquals(204, login.status(), login.raw());
+    String loginCookie = cookie(login);
+
+    List<String[]> foreign = List.of(
+        new String[] {"https://evil.example", "cross-site"},
+        new String[] {"https://evil.example", null},             // a browser without Fetch Metadata
+        new String[] {"null", "cross-site"},                     // a sandboxed frame, a data: URL
+        new String[] {null, "cross-site"},                       // no Origin, but the browser says another site
+        new String[] {"https://shop.example.com.evil.example", "cross-site"},
+        new String[] {"http://shop.example.com", "cross-site"},  // not the allowed origin's scheme
+        new String[] {"https://" + appHost + ".evil.example", "cross-site"});
+    for (String[] f : foreign) {
+      String from = "Origin " + f[0] + ", Sec-Fetch-Site " + f[1];
+      Http.Response retry = http.exchange("POST", "/v1/session/otp/retry", browser(appHost, cookie, f[0], f[1]), "");
+      assertSeed(RETRY_SEED, "/v1/session/otp/retry", retry);
+      assertEquals(401, retry.status(), from + ": " + retry.raw());
+      assertError(retry, 401, "unauthorized", "unauthorized");
+      Http.Response check = http.exchange("POST", "/v1/session/otp/check", browser(appHost, cookie, f[0], f[1]),
+          "{\"code\": \"000000\"}");
+      assertEquals(401, check.status(), from + ": " + check.raw());
+      assertError(check, 401, "unauthorized", "unauthorized");
+      assertError(http.exchange("POST", "/v1/session/login/otp/retry", browser(appHost, loginCookie, f[0], f[1]), ""),
+          401, "unauthorized", "unauthorized");
+      assertError(http.exchange("POST", "/v1/session/login/otp/check", browser(appHost, loginCookie, f[0], f[1]),
+          "{\"code\": \"000000\"}"), 401, "unauthorized", "unauthorized");
+    }
+
+    Http.Response fromShop = http.exchange("POST", "/v1/session/otp/retry",
+        browser(appHost, cookie, "https://shop.example.com", "cross-site"), "");
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", fromShop);
+    assertEquals(204, fromShop.status(), "an allowed origin: " + fromShop.raw());
+    Http.Response sameOrigin = http.exchange("POST", "/v1/session/otp/retry",
+        browser(appHost, cookie, "http://" + appHost, "same-origin"), "");
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", sameOrigin);
+    assertEquals(204, sameOrigin.status(), "the app's own origin: " + sameOrigin.raw());
+    Http.Response checked = http.exchange("POST", "/v1/session/otp/check",
+        browser(appHost, cookie, "https://shop.example.com", "cross-site"), "{\"code\": \"" + codeFor(email, 3) + "\"}");
+    assertEquals(200, checked.status(), "an allowed origin checks, and no refused attempt was counted: " + checked.raw());
+
+    Http.Response loginChecked = http.exchange("POST", "/v1/session/login/otp/check",
+        browser(appHost, loginCookie, "http://" + appHost, "same-origin"), "{\"code\": \"" + codeFor(phone, 1) + "\"}");
+    assertEquals(200, loginChecked.status(), "the app's own origin checks: " + loginChecked.raw());
   }
 
   @Test
