@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.otpstream.common.outbox.Outbox;
@@ -29,6 +30,7 @@ import io.otpstream.e2e.support.SeedSchemas;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +55,8 @@ import org.junit.jupiter.api.Test;
 class SessionApiTest {
   static final SeedSchemas RETRY_SEED = SeedSchemas.load("seeds/prelude-otp-retry.yaml");
   static final SeedSchemas CREATE_SEED = SeedSchemas.load("seeds/prelude-otp-create.yaml");
+  /** {@code X-SDK-User-Agent} of {@code @prelude.so/js-sdk} 0.6.0 with its core wasm (get_version() 0.1.2). */
+  static final String SDK_USER_AGENT = "Prelude/0.6.0 Core/0.1.2 (Web)";
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
   private static final AtomicInteger PHONES = new AtomicInteger();
 
@@ -371,6 +375,120 @@ class SessionApiTest {
     Http.Response loginChecked = http.exchange("POST", "/v1/session/login/otp/check",
         browser(appHost, loginCookie, "http://" + appHost, "same-origin"), "{\"code\": \"" + codeFor(phone, 1) + "\"}");
     assertEquals(200, loginChecked.status(), "the app's own origin checks: " + loginChecked.raw());
+  }
+
+  /**
+   * What {@code @prelude.so/js-sdk} 0.6.0 ({@code PrldSessionClient}) sends, replayed as a browser
+   * sends it from a front end on another site that the app allows: each call's preflight, then the
+   * call with the SDK's headers ({@code Content-Type} and {@code Accept: application/json},
+   * {@code X-SDK-User-Agent}, a {@code DPoP} proof on the checks), its body as it serialises it
+   * ({@code JSON.stringify}, no spaces; none on the retries), {@code credentials: "include"} (the
+   * cookie) and the browser's {@code Origin} and Fetch Metadata.
+   */
+  @Test
+  void what_prelude_s_web_sdk_sends_from_an_allowed_front_end_on_another_site_is_accepted() throws Exception {
+    String front = "https://shop.example.org";
+    String appId = newApp("SDK front end", front);
+    String appHost = appId + ".session.example.com";
+
+    // startOTPLogin({identifier}), retryOTP(), checkOTP(code) with its DPoP middleware
+    String phone = newPhone();
+    Http.Response started = sdk(front, appHost, null, "/v1/session/login/otp",
+        "{\"identifier\":{\"type\":\"phone_number\",\"value\":\"" + phone + "\"}}", null);
+    assertEquals(204, started.status(), started.raw());
+    String cookie = cookie(started);
+    Http.Response retried = sdk(front, appHost, cookie, "/v1/session/login/otp/retry", null, null);
+    assertEquals(204, retried.status(), retried.raw());
+    ECKey deviceKey = new ECKeyGenerator(Curve.P_256).generate();
+    String checkUrl = "https://" + appHost + "/v1/session/login/otp/check";
+    Http.Response checked = sdk(front, appHost, cookie, "/v1/session/login/otp/check",
+        "{\"code\":\"" + codeFor(phone, 2) + "\"}", sdkProof(deviceKey, checkUrl, UUID.randomUUID().toString()));
+    assertEquals(200, checked.status(), checked.raw());
+    assertEquals(deviceKey.computeThumbprint().toString(),
+        SignedJWT.parse(checked.json().get("access_token").asText()).getJWTClaimsSet().getJSONObjectClaim("cnf").get("jkt"));
+
+    // step-up: otpCreate({challengeId, dispatchId}), otpRetry(), otpCheck(challengeId, code)
+    String email = "sdk-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    Http.Response issued = http.exchange("POST", "/v2/session/apps/" + appId + "/challenge-tokens", auth,
+        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}, \"user_id\": \"user-9\", \"scope\": \"payout\"}");
+    assertEquals(201, issued.status(), issued.raw());
+    String challenge = issued.json().get("challenge_token").asText();
+    Http.Response created = sdk(front, appHost, null, "/v1/session/otp",
+        "{\"challenge_token\":\"" + challenge + "\",\"dispatch_id\":\"01a23750-fb7b-7f70-b77a-711152c988d3\"}", null);
+    assertSeed(CREATE_SEED, "/v1/session/otp", created);
+    assertEquals(204, created.status(), created.raw());
+    String stepUpCookie = cookie(created);
+    Http.Response otpRetried = sdk(front, appHost, stepUpCookie, "/v1/session/otp/retry", null, null);
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", otpRetried);
+    assertEquals(204, otpRetried.status(), otpRetried.raw());
+    // with a device key in its store, the SDK signs the step-up check with the challenge's jti
+    String jti = SignedJWT.parse(challenge).getJWTClaimsSet().getJWTID();
+    Http.Response otpChecked = sdk(front, appHost, stepUpCookie, "/v1/session/otp/check",
+        "{\"code\":\"" + codeFor(email, 2) + "\",\"challenge_token\":\"" + challenge + "\"}",
+        sdkProof(deviceKey, "https://" + appHost + "/v1/session/otp/check", jti));
+    assertEquals(200, otpChecked.status(), otpChecked.raw());
+    assertNotNull(otpChecked.json().get("challenge_token"));
+  }
+
+  /**
+   * One SDK call as a browser makes it from {@code front}: the CORS preflight (which must allow the
+   * call), then the POST with the SDK's and the browser's headers; the response must be readable
+   * by the page (credentialed CORS headers).
+   */
+  static Http.Response sdk(String front, String appHost, String cookie, String path, String body, String dpop) {
+    String requested = dpop == null ? "content-type,x-sdk-user-agent" : "content-type,dpop,x-sdk-user-agent";
+    Map<String, String> pre = new LinkedHashMap<>();
+    pre.put("Host", appHost);
+    pre.put("Origin", front);
+    pre.put("Access-Control-Request-Method", "POST");
+    pre.put("Access-Control-Request-Headers", requested);
+    pre.put("Sec-Fetch-Mode", "cors");
+    pre.put("Sec-Fetch-Site", "cross-site");
+    pre.put("Sec-Fetch-Dest", "empty");
+    Http.Response preflight = http.exchange("OPTIONS", path, pre, (String) null);
+    assertEquals(204, preflight.status(), path + " preflight: " + preflight.raw());
+    assertEquals(front, preflight.header("Access-Control-Allow-Origin"), path + " preflight");
+    assertEquals("true", preflight.header("Access-Control-Allow-Credentials"), path + " preflight");
+    assertTrue(preflight.header("Access-Control-Allow-Methods").contains("POST"), path + " preflight");
+    List<String> allowed = java.util.Arrays.stream(preflight.header("Access-Control-Allow-Headers").split(","))
+        .map(h -> h.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+    for (String h : requested.split(",")) {
+      assertTrue(allowed.contains(h), path + " preflight does not allow the SDK's header " + h + ": " + allowed);
+    }
+
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Host", appHost);
+    h.put("Content-Type", "application/json");
+    h.put("Accept", "application/json");
+    h.put("X-SDK-User-Agent", SDK_USER_AGENT);
+    if (dpop != null) {
+      h.put("DPoP", dpop);
+    }
+    h.put("Origin", front);
+    h.put("Referer", front + "/");
+    h.put("Sec-Fetch-Site", "cross-site");
+    h.put("Sec-Fetch-Mode", "cors");
+    h.put("Sec-Fetch-Dest", "empty");
+    if (cookie != null) {
+      h.put("Cookie", cookie);
+    }
+    Http.Response r = http.exchange("POST", path, h, body == null ? "" : body);
+    assertEquals(front, r.header("Access-Control-Allow-Origin"), path + ": the page may read the response");
+    assertEquals("true", r.header("Access-Control-Allow-Credentials"), path);
+    return r;
+  }
+
+  /**
+   * A DPoP proof as the SDK builds it: its header and claims JSON in its order, base64url without
+   * padding, ES256 (r || s) over the two.
+   */
+  static String sdkProof(ECKey key, String htu, String jti) throws Exception {
+    String header = "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + key.getX()
+        + "\",\"y\":\"" + key.getY() + "\"}}";
+    String claims = "{\"jti\":\"" + jti + "\",\"htm\":\"POST\",\"htu\":\"" + htu + "\",\"iat\":" + Instant.now().getEpochSecond() + "}";
+    String input = Base64URL.encode(header) + "." + Base64URL.encode(claims);
+    return input + "." + new ECDSASigner(key).sign(new JWSHeader(JWSAlgorithm.ES256), input.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
