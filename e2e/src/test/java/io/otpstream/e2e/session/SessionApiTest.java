@@ -24,6 +24,8 @@ import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
 import io.otpstream.common.token.ChallengeTokens;
 import io.otpstream.common.token.SigningKeys;
+import io.otpstream.common.token.Verification;
+import io.otpstream.common.token.VerificationTokens;
 import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SeedSchemas;
@@ -122,6 +124,11 @@ class SessionApiTest {
 
   /** An app of its own, made through the management API, with no resend cooldown and these allowed origins. */
   static String newApp(String name, String... allowedOrigins) {
+    return newAppWithSettings(name, "{\"resend_cooldown_seconds\": 0}", allowedOrigins);
+  }
+
+  /** An app of its own, made through the management API, with these settings (PUT) and allowed origins. */
+  static String newAppWithSettings(String name, String settingsJson, String... allowedOrigins) {
     Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
     StringBuilder origins = new StringBuilder();
     for (String o : allowedOrigins) {
@@ -131,7 +138,7 @@ class SessionApiTest {
         "{\"name\": \"" + name + "\", \"allowed_origins\": [" + origins + "]}");
     assertEquals(201, app.status(), app.raw());
     String appId = app.json().get("id").asText();
-    Http.Response settings = http.exchange("PUT", "/v2/apps/" + appId + "/settings", auth, "{\"resend_cooldown_seconds\": 0}");
+    Http.Response settings = http.exchange("PUT", "/v2/apps/" + appId + "/settings", auth, settingsJson);
     assertEquals(200, settings.status(), settings.raw());
     return appId;
   }
@@ -306,6 +313,9 @@ class SessionApiTest {
     String appHost = newApp("Bare retry") + ".session.example.com";
     for (String flow : List.of("/v1/session/otp", "/v1/session/login/otp")) {
       Http.Response started = http.exchange("POST", flow, json(appHost, null), identifier("phone_number", newPhone()));
+      if (flow.equals("/v1/session/otp")) {
+        assertSeed(CREATE_SEED, "/v1/session/otp", started);
+      }
       assertEquals(204, started.status(), started.raw());
       Map<String, String> bare = new LinkedHashMap<>();
       bare.put("Host", appHost);
@@ -320,6 +330,9 @@ class SessionApiTest {
       Map<String, String> form = new LinkedHashMap<>(bare);
       form.put("Content-Type", "text/plain");
       Http.Response withBody = http.exchange("POST", flow + "/retry", form, "not json");
+      if (flow.equals("/v1/session/otp")) {
+        assertSeed(RETRY_SEED, "/v1/session/otp/retry", withBody);
+      }
       assertEquals(204, withBody.status(), flow + "/retry with a text body: " + withBody.raw());
     }
   }
@@ -329,6 +342,7 @@ class SessionApiTest {
     String appHost = newApp("Guarded", "https://shop.example.com") + ".session.example.com";
     String email = "guarded-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     Http.Response started = http.exchange("POST", "/v1/session/otp", json(appHost, null), identifier("email_address", email));
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
     assertEquals(204, started.status(), started.raw());
     String cookie = cookie(started);
     String phone = newPhone();
@@ -492,6 +506,111 @@ class SessionApiTest {
   }
 
   @Test
+  void every_refusal_of_seed_001_s_create_is_one_of_its_four_400_codes_and_a_bad_identifier_is_bad_request() {
+    String noUs = newAppWithSettings("France only", "{\"allowed_countries\": [\"FR\"]}") + ".session.example.com";
+    Map<String, String> textPlain = new LinkedHashMap<>(json(null));
+    textPlain.put("Content-Type", "text/plain");
+    Map<String, String> unknownApp = new LinkedHashMap<>(json(null));
+    unknownApp.put("Host", "nosuchapp.localhost");
+    String tooLarge = "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + newPhone() + "\"}, \"dispatch_id\": \""
+        + "d".repeat(70 * 1024) + "\"}";
+    Map<String, Map.Entry<Map<String, String>, String>> refusals = new LinkedHashMap<>();
+    refusals.put("unknown app", Map.entry(unknownApp, identifier("phone_number", newPhone())));
+    refusals.put("no body", Map.entry(json(null), ""));
+    refusals.put("malformed JSON", Map.entry(json(null), "{not json"));
+    refusals.put("not an object", Map.entry(json(null), "[1, 2]"));
+    refusals.put("another Content-Type", Map.entry(textPlain, identifier("phone_number", newPhone())));
+    refusals.put("neither identifier nor challenge_token", Map.entry(json(null), "{}"));
+    refusals.put("identifier of the wrong type", Map.entry(json(null), "{\"identifier\": 12}"));
+    refusals.put("identifier without value", Map.entry(json(null), "{\"identifier\": {\"type\": \"phone_number\"}}"));
+    refusals.put("malformed phone", Map.entry(json(null), identifier("phone_number", "0612345678")));
+    refusals.put("malformed email", Map.entry(json(null), identifier("email_address", "not-an-email")));
+    refusals.put("email over 320 characters", Map.entry(json(null), identifier("email_address", "a".repeat(310) + "@example.com")));
+    refusals.put("unknown identifier type", Map.entry(json(null), identifier("username", "ada")));
+    refusals.put("premium-rate number", Map.entry(json(null), identifier("phone_number", "+19002345678")));
+    refusals.put("country the app does not allow", Map.entry(json(noUs, null), identifier("phone_number", "+14155550123")));
+    refusals.put("unknown login_config_id", Map.entry(json(null),
+        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + newPhone() + "\"}, \"login_config_id\": \"lcfg_nope\"}"));
+    refusals.put("dispatch_id over 128 characters", Map.entry(json(null),
+        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + newPhone() + "\"}, \"dispatch_id\": \"" + "d".repeat(129) + "\"}"));
+    refusals.put("body over 64 KiB", Map.entry(json(null), tooLarge));
+    refusals.forEach((what, request) -> {
+      Http.Response r = http.exchange("POST", "/v1/session/otp", request.getKey(), request.getValue());
+      assertEquals(400, r.status(), what + ": " + r.raw());
+      assertSeed(CREATE_SEED, "/v1/session/otp", r);
+      assertError(r, 400, "bad_request", "bad_request");
+    });
+    Http.Response premium = http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", "+19002345678"));
+    assertSeed(CREATE_SEED, "/v1/session/otp", premium);
+    assertTrue(premium.json().get("message").asText().contains("Premium-rate"), premium.raw());
+
+    // the login (no seed) keeps invalid_identifier, which Prelude's clients know
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null), identifier("phone_number", "+19002345678")),
+        400, "invalid_identifier", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(noUs, null), identifier("phone_number", "+14155550123")),
+        400, "invalid_identifier", "bad_request");
+  }
+
+  @Test
+  void every_refusal_of_seed_000_s_retry_is_its_401_or_403_and_a_body_of_any_size_is_ignored() {
+    String appId = newApp("Retry refusals");
+    String appHost = appId + ".session.example.com";
+    String phone = newPhone();
+    Http.Response started = http.exchange("POST", "/v1/session/otp", json(appHost, null), identifier("phone_number", phone));
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
+    String cookie = cookie(started);
+
+    VerificationTokens tokens = new VerificationTokens(pipeline.secrets);
+    String cookieName = "__Host-verification-login_" + appId + "=";
+    String expired = cookieName + tokens.sign(new Verification(appId, "sub_x", "ses_x", "sms", Verification.OTP, "phone_number",
+        null, null, null, Instant.now().minusSeconds(60)));
+    String otherApps = cookieName + tokens.sign(new Verification(pipeline.appId, "sub_x",
+        "ses_x", "sms", Verification.OTP, "phone_number", null, null, null, Instant.now().plusSeconds(600)));
+    String login = cookie(http.exchange("POST", "/v1/session/login/otp", json(appHost, null), identifier("phone_number", newPhone())));
+    Map<String, Map<String, String>> unauthorized = new LinkedHashMap<>();
+    unauthorized.put("no cookie", json(appHost, null));
+    unauthorized.put("a forged cookie", json(appHost, cookieName + "forged.token.value"));
+    unauthorized.put("an expired cookie", json(appHost, expired));
+    unauthorized.put("another app's cookie", json(appHost, otherApps));
+    unauthorized.put("a login's cookie", json(appHost, login));
+    unauthorized.put("an unknown app", json("nosuchapp.session.example.com", cookie));
+    unauthorized.put("another site", browser(appHost, cookie, "https://evil.example", "cross-site"));
+    unauthorized.forEach((what, headers) -> {
+      Http.Response r = http.exchange("POST", "/v1/session/otp/retry", headers, "");
+      assertSeed(RETRY_SEED, "/v1/session/otp/retry", r);
+      assertEquals(401, r.status(), what + ": " + r.raw());
+      assertError(r, 401, "unauthorized", "unauthorized");
+    });
+
+    Map<String, String> large = json(appHost, cookie);
+    Http.Response ignored = http.exchange("POST", "/v1/session/otp/retry", large, "x".repeat(70 * 1024));
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", ignored);
+    assertEquals(204, ignored.status(), "a body over 64 KiB is ignored: " + ignored.raw());
+    for (int i = 0; i < 2; i++) {
+      Http.Response retried = http.exchange("POST", "/v1/session/otp/retry", json(appHost, cookie), (String) null);
+      assertSeed(RETRY_SEED, "/v1/session/otp/retry", retried);
+      assertEquals(204, retried.status(), retried.raw());
+    }
+    Http.Response exhausted = http.exchange("POST", "/v1/session/otp/retry", json(appHost, cookie), (String) null);
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", exhausted);
+    assertError(exhausted, 403, "auth_blocked", "forbidden");
+    assertEquals("max_resends_per_session", exhausted.header("X-Otp-Rule"));
+
+    String lockedPhone = newPhone();
+    Http.Response lockedStart = http.exchange("POST", "/v1/session/otp", json(appHost, null), identifier("phone_number", lockedPhone));
+    assertSeed(CREATE_SEED, "/v1/session/otp", lockedStart);
+    String locked = cookie(lockedStart);
+    String wrong = codeFor(lockedPhone, 1).equals("000000") ? "111111" : "000000";
+    for (int i = 0; i < 5; i++) {
+      assertError(http.exchange("POST", "/v1/session/otp/check", json(appHost, locked), "{\"code\": \"" + wrong + "\"}"),
+          400, "bad_check_code", "bad_request");
+    }
+    Http.Response lockedRetry = http.exchange("POST", "/v1/session/otp/retry", json(appHost, locked), (String) null);
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", lockedRetry);
+    assertError(lockedRetry, 403, "auth_blocked", "forbidden");
+  }
+
+  @Test
   void a_retry_sends_a_new_code_and_the_old_one_stops_working() {
     // an app of its own, made through the management API, with no resend cooldown
     Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
@@ -504,6 +623,7 @@ class SessionApiTest {
 
     String phone = newPhone();
     Http.Response started = http.exchange("POST", "/v1/session/otp", headers, identifier("phone_number", phone));
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
     assertEquals(204, started.status(), started.raw());
     assertTrue(started.header("Set-Cookie").startsWith("__Host-verification-login_" + appId + "="));
     headers.put("Cookie", cookie(started));
@@ -575,7 +695,9 @@ class SessionApiTest {
   void a_third_session_for_one_subject_within_the_hour_is_auth_blocked_with_retry_after() {
     String phone = newPhone();
     for (int i = 0; i < 2; i++) {
-      assertEquals(204, http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone)).status());
+      Http.Response started = http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone));
+      assertSeed(CREATE_SEED, "/v1/session/otp", started);
+      assertEquals(204, started.status(), started.raw());
     }
     Http.Response blocked = http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone));
     assertSeed(CREATE_SEED, "/v1/session/otp", blocked);
