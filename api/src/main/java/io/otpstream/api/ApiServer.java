@@ -115,7 +115,7 @@ public final class ApiServer implements AutoCloseable {
       // a declared body over the cap is refused before it is read (and before any 100 Continue)
       cfg.routes.before(ctx -> {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
+        if (declared > MAX_BODY_BYTES && !SessionRoutes.ignoresBody(ctx.path())) {
           throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), tooLarge());
         }
       });

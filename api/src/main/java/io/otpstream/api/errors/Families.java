@@ -11,6 +11,7 @@ import io.otpstream.api.zap.ZapException;
  * Failures no route decided (an unknown path or method, a body over the cap or unreadable),
  * answered in the error format of the family the path belongs to: Sendmator under
  * {@code /api/v1/otp}, ZAP at {@code /v1/otp/resend}, {@code {code, type, message}} elsewhere.
+ * The session API answers a body over the cap with its 400 {@code bad_request}: its seeds have no 413.
  */
 public final class Families {
   /** Set on a request once one of our renderers has written its error, so nothing overwrites it. */
@@ -24,6 +25,8 @@ public final class Families {
       SendmatorErrors.render(ctx, new SendmatorException(status, message));
     } else if (ZapErrors.owns(ctx)) {
       ZapErrors.handle(new ZapException(status, message, null, null), ctx);
+    } else if (status == HttpStatus.CONTENT_TOO_LARGE && ctx.path().startsWith("/v1/session/")) {
+      ApiErrors.render(ctx, ApiError.badRequest(message)); // seeds 000 and 001 list no 413: the family's 400
     } else {
       String code = switch (status) {
         case NOT_FOUND -> "not_found";

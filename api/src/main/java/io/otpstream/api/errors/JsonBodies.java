@@ -71,8 +71,7 @@ public final class JsonBodies {
     requireJsonType(ctx, bad);
   }
 
-  /** Says {@code Content-Type: application/json}, body or not (what keeps cross-site simple requests out). */
-  public static void requireJsonType(Context ctx, Function<String, RuntimeException> bad) {
+  private static void requireJsonType(Context ctx, Function<String, RuntimeException> bad) {
     String contentType = ctx.header("Content-Type");
     String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json")) {

@@ -49,7 +49,7 @@ public final class Cors {
               + ": add it with PATCH /v2/session/apps/" + app.get().getAppId(), null);
     }
     ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
-    ctx.header("Access-Control-Allow-Headers", "Content-Type, DPoP");
+    ctx.header("Access-Control-Allow-Headers", "Content-Type, DPoP, X-SDK-User-Agent");
     ctx.header("Access-Control-Max-Age", "600");
     ctx.status(HttpStatus.NO_CONTENT);
   }

@@ -2,6 +2,7 @@ package io.otpstream.api.session;
 
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.errors.ApiError;
+import io.otpstream.common.token.Verification;
 import io.otpstream.schemas.decision.OtpDecision;
 
 /** The session API's errors (Prelude codes and types, seeds 000 and 001). */
@@ -13,8 +14,15 @@ final class SessionErrors {
     return ApiError.badRequest(message);
   }
 
-  static ApiError invalidIdentifier(String message) {
-    return new ApiError(HttpStatus.BAD_REQUEST, "invalid_identifier", "bad_request", message, null);
+  /**
+   * An identifier this flow cannot use (malformed, of an unknown type, premium-rate, a refused
+   * country). Seed 001 lists only {@code bad_request} among its 400s, so that is what
+   * {@code /v1/session/otp} answers; the login (no seed) keeps {@code invalid_identifier}, which
+   * Prelude's clients know.
+   */
+  static ApiError invalidIdentifier(String purpose, String message) {
+    return Verification.OTP.equals(purpose) ? badRequest(message)
+        : new ApiError(HttpStatus.BAD_REQUEST, "invalid_identifier", "bad_request", message, null);
   }
 
   static ApiError badCheckCode(String message) {
@@ -51,8 +59,8 @@ final class SessionErrors {
     return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal", message, retryAfterSeconds);
   }
 
-  /** The error for a decision that did not start, resend or verify. */
-  static ApiError refusal(OtpDecision d) {
+  /** The error for a decision of this flow ({@code purpose}) that did not start, resend or verify. */
+  static ApiError refusal(OtpDecision d, String purpose) {
     return switch (d.getOutcome()) {
       case RATE_LIMITED -> new ApiError(HttpStatus.FORBIDDEN, "auth_blocked", "forbidden",
           "Too many attempts (" + d.getRule() + "): try again in " + d.getRetryAfterSeconds() + " s", d.getRetryAfterSeconds(), d.getRule());
@@ -63,7 +71,7 @@ final class SessionErrors {
       case NOT_FOUND, EXPIRED -> unauthorized("This verification has expired or does not exist; start a new one");
       case CHALLENGE_USED -> new ApiError(HttpStatus.BAD_REQUEST, "invalid_challenge_token", "bad_request",
           "This challenge token has already started a verification: ask your backend for a new one", null);
-      case REFUSED -> invalidIdentifier("premium_rate".equals(d.getRule())
+      case REFUSED -> invalidIdentifier(purpose, "premium_rate".equals(d.getRule())
           ? "Premium-rate phone numbers are refused" : "This app does not send codes to that country");
       default -> internal("Unexpected decision " + d.getOutcome(), null);
     };

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The frontend session API, compatible with Prelude (seeds 000, 001): login OTP, standalone and
@@ -89,6 +90,12 @@ public final class SessionRoutes {
     this.clock = clock;
   }
 
+  /** The retry endpoints take no body (seed 000) and ignore one, whatever its size. */
+  public static boolean ignoresBody(String path) {
+    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    return p.equals(LOGIN + "/retry") || p.equals(OTP + "/retry");
+  }
+
   public void register(RoutesConfig routes) {
     routes.post(LOGIN, ctx -> start(ctx, Verification.LOGIN));
     routes.post(LOGIN + "/retry", ctx -> retry(ctx, Verification.LOGIN));
@@ -106,12 +113,13 @@ public final class SessionRoutes {
     Instant now = clock.instant();
     Identifier identifier;
     Challenge challenge = null;
+    Function<String, RuntimeException> invalid = message -> SessionErrors.invalidIdentifier(purpose, message);
     if (Verification.OTP.equals(purpose) && body.challengeToken() != null) {
       challenge = challenge(body.challengeToken(), appId, now);
       identifier = Identifier.of(challenge.identifierType(), challenge.identifierValue())
           .orElseThrow(SessionErrors::invalidChallenge);
       if (body.identifier() != null) {
-        Identifier given = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, SessionErrors::invalidIdentifier);
+        Identifier given = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, invalid);
         if (!given.equals(identifier)) {
           throw SessionErrors.tokenMismatch("identifier is not the one the challenge token was issued for");
         }
@@ -121,7 +129,7 @@ public final class SessionRoutes {
         throw SessionErrors.badRequest(Verification.OTP.equals(purpose)
             ? "identifier or challenge_token is required" : "identifier is required: {\"type\": \"phone_number\", \"value\": \"+14155550123\"}");
       }
-      identifier = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, SessionErrors::invalidIdentifier);
+      identifier = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, invalid);
     }
     Optional<LoginConfig> config = loginConfig(appId, body.loginConfigId(), identifier.channel());
     String dispatchId = body.dispatchId();
@@ -153,7 +161,7 @@ public final class SessionRoutes {
     Challenge answered = challenge;
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.STARTED) {
-        throw SessionErrors.refusal(d);
+        throw SessionErrors.refusal(d, purpose);
       }
       Verification v = new Verification(appId, subjectId, d.getSessionId(), channelName(identifier.channel()), purpose,
           identifier.type(), answered == null ? null : answered.id(), answered == null ? null : answered.userId(),
@@ -164,18 +172,14 @@ public final class SessionRoutes {
   }
 
   private void retry(Context ctx, String purpose) {
-    Verification v = verification(ctx, purpose);
-    // Prelude's clients send Content-Type: application/json (and no body). Requiring it makes a
-    // cross-site "simple" request (form, no-cors fetch), which would carry the SameSite=None cookie
-    // without a preflight, unable to trigger resends.
-    JsonBodies.requireJsonType(ctx, SessionErrors::badRequest);
+    Verification v = verification(ctx, purpose); // seed 000: no body; any body and Content-Type are ignored
     Instant now = clock.instant();
     CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx, v.appId()), false, now);
     OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(v.sessionId()).setSubjectId(v.subjectId())
         .setChannels(List.of(channel(v))).build();
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.RESENT) {
-        throw SessionErrors.refusal(d);
+        throw SessionErrors.refusal(d, purpose);
       }
       Verification extended = new Verification(v.appId(), v.subjectId(), v.sessionId(), v.channel(), v.purpose(),
           v.identifierType(), v.challengeId(), v.userId(), v.scope(), d.getExpiresAt());
@@ -223,17 +227,21 @@ public final class SessionRoutes {
             : "Wrong code" + (left == null ? "" : "; " + left + " attempt" + (left == 1 ? "" : "s") + " left"));
       }
       if (d.getOutcome() != Outcome.VERIFIED) {
-        throw SessionErrors.refusal(d);
+        throw SessionErrors.refusal(d, v.purpose());
       }
       VerificationCookie.clear(ctx, v.appId());
       onVerified.accept(now);
     }));
   }
 
-  /** The verification this request's cookie names, for the Host's app and this flow; else 401. */
+  /**
+   * The verification this request's cookie names, for the Host's app and this flow, from a page the
+   * app allows (CrossSiteGuard); else 401.
+   */
   private Verification verification(Context ctx, String purpose) {
     App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.unauthorized(
         "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"));
+    CrossSiteGuard.check(ctx, app);
     String token = VerificationCookie.read(ctx, app.getAppId());
     if (token == null) {
       throw SessionErrors.unauthorized("No verification in progress: the " + VerificationCookie.name(app.getAppId())

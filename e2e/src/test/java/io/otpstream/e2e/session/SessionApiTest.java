@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.otpstream.common.destination.SealedDestinations;
@@ -24,12 +25,15 @@ import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
 import io.otpstream.common.token.ChallengeTokens;
 import io.otpstream.common.token.SigningKeys;
+import io.otpstream.common.token.Verification;
+import io.otpstream.common.token.VerificationTokens;
 import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SeedSchemas;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +58,8 @@ import org.junit.jupiter.api.Test;
 class SessionApiTest {
   static final SeedSchemas RETRY_SEED = SeedSchemas.load("seeds/prelude-otp-retry.yaml");
   static final SeedSchemas CREATE_SEED = SeedSchemas.load("seeds/prelude-otp-create.yaml");
+  /** {@code X-SDK-User-Agent} of {@code @prelude.so/js-sdk} 0.6.0 with its core wasm (get_version() 0.1.2). */
+  static final String SDK_USER_AGENT = "Prelude/0.6.0 Core/0.1.2 (Web)";
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
   private static final AtomicInteger PHONES = new AtomicInteger();
 
@@ -91,6 +97,51 @@ class SessionApiTest {
       h.put("Cookie", cookie);
     }
     return h;
+  }
+
+  /** The headers of a JSON request to another app's host, with its cookie if not null. */
+  static Map<String, String> json(String appHost, String cookie) {
+    Map<String, String> h = json(cookie);
+    h.put("Host", appHost);
+    return h;
+  }
+
+  /**
+   * A browser's request with the cookie: {@code Origin} and {@code Sec-Fetch-Site} as a browser
+   * sets them (null: the header is absent), {@code Content-Type: application/json}.
+   */
+  static Map<String, String> browser(String appHost, String cookie, String origin, String fetchSite) {
+    Map<String, String> h = json(appHost, cookie);
+    if (origin != null) {
+      h.put("Origin", origin);
+    }
+    if (fetchSite != null) {
+      h.put("Sec-Fetch-Site", fetchSite);
+      h.put("Sec-Fetch-Mode", "cors");
+      h.put("Sec-Fetch-Dest", "empty");
+    }
+    return h;
+  }
+
+  /** An app of its own, made through the management API, with no resend cooldown and these allowed origins. */
+  static String newApp(String name, String... allowedOrigins) {
+    return newAppWithSettings(name, "{\"resend_cooldown_seconds\": 0}", allowedOrigins);
+  }
+
+  /** An app of its own, made through the management API, with these settings (PUT) and allowed origins. */
+  static String newAppWithSettings(String name, String settingsJson, String... allowedOrigins) {
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    StringBuilder origins = new StringBuilder();
+    for (String o : allowedOrigins) {
+      origins.append(origins.length() == 0 ? "" : ", ").append('"').append(o).append('"');
+    }
+    Http.Response app = http.exchange("POST", "/v2/session/apps", auth,
+        "{\"name\": \"" + name + "\", \"allowed_origins\": [" + origins + "]}");
+    assertEquals(201, app.status(), app.raw());
+    String appId = app.json().get("id").asText();
+    Http.Response settings = http.exchange("PUT", "/v2/apps/" + appId + "/settings", auth, settingsJson);
+    assertEquals(200, settings.status(), settings.raw());
+    return appId;
   }
 
   static String identifier(String type, String value) {
@@ -245,12 +296,6 @@ class SessionApiTest {
       assertSeed(RETRY_SEED, "/v1/session/otp/retry", r);
       assertError(r, 401, "unauthorized", "unauthorized");
     }
-    Map<String, String> crossSite = new LinkedHashMap<>(json(cookie));
-    crossSite.put("Content-Type", "text/plain"); // what a cross-site form or no-cors fetch can send without a preflight
-    assertError(http.exchange("POST", "/v1/session/otp/retry", crossSite, ""), 400, "bad_request", "bad_request");
-    Map<String, String> noType = new LinkedHashMap<>(json(cookie));
-    noType.remove("Content-Type");
-    assertError(http.exchange("POST", "/v1/session/otp/retry", noType, ""), 400, "bad_request", "bad_request");
     Http.Response loginCookieOnOtp = http.exchange("POST", "/v1/session/login/otp/retry", json(cookie), "");
     assertError(loginCookieOnOtp, 401, "unauthorized", "unauthorized");
 
@@ -267,6 +312,308 @@ class SessionApiTest {
   }
 
   @Test
+  void a_retry_with_the_cookie_and_no_body_nor_content_type_answers_204_as_seed_000_defines_it() {
+    String appHost = newApp("Bare retry") + ".session.example.com";
+    for (String flow : List.of("/v1/session/otp", "/v1/session/login/otp")) {
+      Http.Response started = http.exchange("POST", flow, json(appHost, null), identifier("phone_number", newPhone()));
+      if (flow.equals("/v1/session/otp")) {
+        assertSeed(CREATE_SEED, "/v1/session/otp", started);
+      }
+      assertEquals(204, started.status(), started.raw());
+      Map<String, String> bare = new LinkedHashMap<>();
+      bare.put("Host", appHost);
+      bare.put("Cookie", cookie(started));
+      Http.Response retried = http.exchange("POST", flow + "/retry", bare, (String) null);
+      if (flow.equals("/v1/session/otp")) {
+        assertSeed(RETRY_SEED, "/v1/session/otp/retry", retried);
+      }
+      assertEquals(204, retried.status(), flow + "/retry: " + retried.raw());
+      assertEquals("", retried.raw());
+      // any body and any Content-Type are ignored
+      Map<String, String> form = new LinkedHashMap<>(bare);
+      form.put("Content-Type", "text/plain");
+      Http.Response withBody = http.exchange("POST", flow + "/retry", form, "not json");
+      if (flow.equals("/v1/session/otp")) {
+        assertSeed(RETRY_SEED, "/v1/session/otp/retry", withBody);
+      }
+      assertEquals(204, withBody.status(), flow + "/retry with a text body: " + withBody.raw());
+    }
+  }
+
+  @Test
+  void the_cookie_endpoints_refuse_a_browser_request_from_another_site_with_seed_000s_401() {
+    String appHost = newApp("Guarded", "https://shop.example.com") + ".session.example.com";
+    String email = "guarded-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    Http.Response started = http.exchange("POST", "/v1/session/otp", json(appHost, null), identifier("email_address", email));
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
+    assertEquals(204, started.status(), started.raw());
+    String cookie = cookie(started);
+    String phone = newPhone();
+    Http.Response login = http.exchange("POST", "/v1/session/login/otp", json(appHost, null), identifier("phone_number", phone));
+    assertEquals(204, login.status(), login.raw());
+    String loginCookie = cookie(login);
+
+    List<String[]> foreign = List.of(
+        new String[] {"https://evil.example", "cross-site"},
+        new String[] {"https://evil.example", null},             // a browser without Fetch Metadata
+        new String[] {"null", "cross-site"},                     // a sandboxed frame, a data: URL
+        new String[] {null, "cross-site"},                       // no Origin, but the browser says another site
+        new String[] {"https://shop.example.com.evil.example", "cross-site"},
+        new String[] {"http://shop.example.com", "cross-site"},  // not the allowed origin's scheme
+        new String[] {"https://" + appHost + ".evil.example", "cross-site"});
+    for (String[] f : foreign) {
+      String from = "Origin " + f[0] + ", Sec-Fetch-Site " + f[1];
+      Http.Response retry = http.exchange("POST", "/v1/session/otp/retry", browser(appHost, cookie, f[0], f[1]), "");
+      assertSeed(RETRY_SEED, "/v1/session/otp/retry", retry);
+      assertEquals(401, retry.status(), from + ": " + retry.raw());
+      assertError(retry, 401, "unauthorized", "unauthorized");
+      Http.Response check = http.exchange("POST", "/v1/session/otp/check", browser(appHost, cookie, f[0], f[1]),
+          "{\"code\": \"000000\"}");
+      assertEquals(401, check.status(), from + ": " + check.raw());
+      assertError(check, 401, "unauthorized", "unauthorized");
+      assertError(http.exchange("POST", "/v1/session/login/otp/retry", browser(appHost, loginCookie, f[0], f[1]), ""),
+          401, "unauthorized", "unauthorized");
+      assertError(http.exchange("POST", "/v1/session/login/otp/check", browser(appHost, loginCookie, f[0], f[1]),
+          "{\"code\": \"000000\"}"), 401, "unauthorized", "unauthorized");
+    }
+
+    Http.Response fromShop = http.exchange("POST", "/v1/session/otp/retry",
+        browser(appHost, cookie, "https://shop.example.com", "cross-site"), "");
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", fromShop);
+    assertEquals(204, fromShop.status(), "an allowed origin: " + fromShop.raw());
+    Http.Response sameOrigin = http.exchange("POST", "/v1/session/otp/retry",
+        browser(appHost, cookie, "http://" + appHost, "same-origin"), "");
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", sameOrigin);
+    assertEquals(204, sameOrigin.status(), "the app's own origin: " + sameOrigin.raw());
+    Http.Response checked = http.exchange("POST", "/v1/session/otp/check",
+        browser(appHost, cookie, "https://shop.example.com", "cross-site"), "{\"code\": \"" + codeFor(email, 3) + "\"}");
+    assertEquals(200, checked.status(), "an allowed origin checks, and no refused attempt was counted: " + checked.raw());
+
+    Http.Response loginChecked = http.exchange("POST", "/v1/session/login/otp/check",
+        browser(appHost, loginCookie, "http://" + appHost, "same-origin"), "{\"code\": \"" + codeFor(phone, 1) + "\"}");
+    assertEquals(200, loginChecked.status(), "the app's own origin checks: " + loginChecked.raw());
+  }
+
+  /**
+   * What {@code @prelude.so/js-sdk} 0.6.0 ({@code PrldSessionClient}) sends, replayed as a browser
+   * sends it from a front end on another site that the app allows: each call's preflight, then the
+   * call with the SDK's headers ({@code Content-Type} and {@code Accept: application/json},
+   * {@code X-SDK-User-Agent}, a {@code DPoP} proof on the checks), its body as it serialises it
+   * ({@code JSON.stringify}, no spaces; none on the retries), {@code credentials: "include"} (the
+   * cookie) and the browser's {@code Origin} and Fetch Metadata.
+   */
+  @Test
+  void what_prelude_s_web_sdk_sends_from_an_allowed_front_end_on_another_site_is_accepted() throws Exception {
+    String front = "https://shop.example.org";
+    String appId = newApp("SDK front end", front);
+    String appHost = appId + ".session.example.com";
+
+    // startOTPLogin({identifier}), retryOTP(), checkOTP(code) with its DPoP middleware
+    String phone = newPhone();
+    Http.Response started = sdk(front, appHost, null, "/v1/session/login/otp",
+        "{\"identifier\":{\"type\":\"phone_number\",\"value\":\"" + phone + "\"}}", null);
+    assertEquals(204, started.status(), started.raw());
+    String cookie = cookie(started);
+    Http.Response retried = sdk(front, appHost, cookie, "/v1/session/login/otp/retry", null, null);
+    assertEquals(204, retried.status(), retried.raw());
+    ECKey deviceKey = new ECKeyGenerator(Curve.P_256).generate();
+    String checkUrl = "https://" + appHost + "/v1/session/login/otp/check";
+    Http.Response checked = sdk(front, appHost, cookie, "/v1/session/login/otp/check",
+        "{\"code\":\"" + codeFor(phone, 2) + "\"}", sdkProof(deviceKey, checkUrl, UUID.randomUUID().toString()));
+    assertEquals(200, checked.status(), checked.raw());
+    assertEquals(deviceKey.computeThumbprint().toString(),
+        SignedJWT.parse(checked.json().get("access_token").asText()).getJWTClaimsSet().getJSONObjectClaim("cnf").get("jkt"));
+
+    // step-up: otpCreate({challengeId, dispatchId}), otpRetry(), otpCheck(challengeId, code)
+    String email = "sdk-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    Http.Response issued = http.exchange("POST", "/v2/session/apps/" + appId + "/challenge-tokens", auth,
+        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}, \"user_id\": \"user-9\", \"scope\": \"payout\"}");
+    assertEquals(201, issued.status(), issued.raw());
+    String challenge = issued.json().get("challenge_token").asText();
+    Http.Response created = sdk(front, appHost, null, "/v1/session/otp",
+        "{\"challenge_token\":\"" + challenge + "\",\"dispatch_id\":\"01a23750-fb7b-7f70-b77a-711152c988d3\"}", null);
+    assertSeed(CREATE_SEED, "/v1/session/otp", created);
+    assertEquals(204, created.status(), created.raw());
+    String stepUpCookie = cookie(created);
+    Http.Response otpRetried = sdk(front, appHost, stepUpCookie, "/v1/session/otp/retry", null, null);
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", otpRetried);
+    assertEquals(204, otpRetried.status(), otpRetried.raw());
+    // with a device key in its store, the SDK signs the step-up check with the challenge's jti
+    String jti = SignedJWT.parse(challenge).getJWTClaimsSet().getJWTID();
+    Http.Response otpChecked = sdk(front, appHost, stepUpCookie, "/v1/session/otp/check",
+        "{\"code\":\"" + codeFor(email, 2) + "\",\"challenge_token\":\"" + challenge + "\"}",
+        sdkProof(deviceKey, "https://" + appHost + "/v1/session/otp/check", jti));
+    assertEquals(200, otpChecked.status(), otpChecked.raw());
+    assertNotNull(otpChecked.json().get("challenge_token"));
+  }
+
+  /**
+   * One SDK call as a browser makes it from {@code front}: the CORS preflight (which must allow the
+   * call), then the POST with the SDK's and the browser's headers; the response must be readable
+   * by the page (credentialed CORS headers).
+   */
+  static Http.Response sdk(String front, String appHost, String cookie, String path, String body, String dpop) {
+    String requested = dpop == null ? "content-type,x-sdk-user-agent" : "content-type,dpop,x-sdk-user-agent";
+    Map<String, String> pre = new LinkedHashMap<>();
+    pre.put("Host", appHost);
+    pre.put("Origin", front);
+    pre.put("Access-Control-Request-Method", "POST");
+    pre.put("Access-Control-Request-Headers", requested);
+    pre.put("Sec-Fetch-Mode", "cors");
+    pre.put("Sec-Fetch-Site", "cross-site");
+    pre.put("Sec-Fetch-Dest", "empty");
+    Http.Response preflight = http.exchange("OPTIONS", path, pre, (String) null);
+    assertEquals(204, preflight.status(), path + " preflight: " + preflight.raw());
+    assertEquals(front, preflight.header("Access-Control-Allow-Origin"), path + " preflight");
+    assertEquals("true", preflight.header("Access-Control-Allow-Credentials"), path + " preflight");
+    assertTrue(preflight.header("Access-Control-Allow-Methods").contains("POST"), path + " preflight");
+    List<String> allowed = java.util.Arrays.stream(preflight.header("Access-Control-Allow-Headers").split(","))
+        .map(h -> h.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+    for (String h : requested.split(",")) {
+      assertTrue(allowed.contains(h), path + " preflight does not allow the SDK's header " + h + ": " + allowed);
+    }
+
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Host", appHost);
+    h.put("Content-Type", "application/json");
+    h.put("Accept", "application/json");
+    h.put("X-SDK-User-Agent", SDK_USER_AGENT);
+    if (dpop != null) {
+      h.put("DPoP", dpop);
+    }
+    h.put("Origin", front);
+    h.put("Referer", front + "/");
+    h.put("Sec-Fetch-Site", "cross-site");
+    h.put("Sec-Fetch-Mode", "cors");
+    h.put("Sec-Fetch-Dest", "empty");
+    if (cookie != null) {
+      h.put("Cookie", cookie);
+    }
+    Http.Response r = http.exchange("POST", path, h, body == null ? "" : body);
+    assertEquals(front, r.header("Access-Control-Allow-Origin"), path + ": the page may read the response");
+    assertEquals("true", r.header("Access-Control-Allow-Credentials"), path);
+    return r;
+  }
+
+  /**
+   * A DPoP proof as the SDK builds it: its header and claims JSON in its order, base64url without
+   * padding, ES256 (r || s) over the two.
+   */
+  static String sdkProof(ECKey key, String htu, String jti) throws Exception {
+    String header = "{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + key.getX()
+        + "\",\"y\":\"" + key.getY() + "\"}}";
+    String claims = "{\"jti\":\"" + jti + "\",\"htm\":\"POST\",\"htu\":\"" + htu + "\",\"iat\":" + Instant.now().getEpochSecond() + "}";
+    String input = Base64URL.encode(header) + "." + Base64URL.encode(claims);
+    return input + "." + new ECDSASigner(key).sign(new JWSHeader(JWSAlgorithm.ES256), input.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void every_refusal_of_seed_001_s_create_is_one_of_its_four_400_codes_and_a_bad_identifier_is_bad_request() {
+    String noUs = newAppWithSettings("France only", "{\"allowed_countries\": [\"FR\"]}") + ".session.example.com";
+    Map<String, String> textPlain = new LinkedHashMap<>(json(null));
+    textPlain.put("Content-Type", "text/plain");
+    Map<String, String> unknownApp = new LinkedHashMap<>(json(null));
+    unknownApp.put("Host", "nosuchapp.localhost");
+    String tooLarge = "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + newPhone() + "\"}, \"dispatch_id\": \""
+        + "d".repeat(70 * 1024) + "\"}";
+    Map<String, Map.Entry<Map<String, String>, String>> refusals = new LinkedHashMap<>();
+    refusals.put("unknown app", Map.entry(unknownApp, identifier("phone_number", newPhone())));
+    refusals.put("no body", Map.entry(json(null), ""));
+    refusals.put("malformed JSON", Map.entry(json(null), "{not json"));
+    refusals.put("not an object", Map.entry(json(null), "[1, 2]"));
+    refusals.put("another Content-Type", Map.entry(textPlain, identifier("phone_number", newPhone())));
+    refusals.put("neither identifier nor challenge_token", Map.entry(json(null), "{}"));
+    refusals.put("identifier of the wrong type", Map.entry(json(null), "{\"identifier\": 12}"));
+    refusals.put("identifier without value", Map.entry(json(null), "{\"identifier\": {\"type\": \"phone_number\"}}"));
+    refusals.put("malformed phone", Map.entry(json(null), identifier("phone_number", "0612345678")));
+    refusals.put("malformed email", Map.entry(json(null), identifier("email_address", "not-an-email")));
+    refusals.put("email over 320 characters", Map.entry(json(null), identifier("email_address", "a".repeat(310) + "@example.com")));
+    refusals.put("unknown identifier type", Map.entry(json(null), identifier("username", "ada")));
+    refusals.put("premium-rate number", Map.entry(json(null), identifier("phone_number", "+19002345678")));
+    refusals.put("country the app does not allow", Map.entry(json(noUs, null), identifier("phone_number", "+14155550123")));
+    refusals.put("unknown login_config_id", Map.entry(json(null),
+        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + newPhone() + "\"}, \"login_config_id\": \"lcfg_nope\"}"));
+    refusals.put("dispatch_id over 128 characters", Map.entry(json(null),
+        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + newPhone() + "\"}, \"dispatch_id\": \"" + "d".repeat(129) + "\"}"));
+    refusals.put("body over 64 KiB", Map.entry(json(null), tooLarge));
+    refusals.forEach((what, request) -> {
+      Http.Response r = http.exchange("POST", "/v1/session/otp", request.getKey(), request.getValue());
+      assertEquals(400, r.status(), what + ": " + r.raw());
+      assertSeed(CREATE_SEED, "/v1/session/otp", r);
+      assertError(r, 400, "bad_request", "bad_request");
+    });
+    Http.Response premium = http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", "+19002345678"));
+    assertSeed(CREATE_SEED, "/v1/session/otp", premium);
+    assertTrue(premium.json().get("message").asText().contains("Premium-rate"), premium.raw());
+
+    // the login (no seed) keeps invalid_identifier, which Prelude's clients know
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(null), identifier("phone_number", "+19002345678")),
+        400, "invalid_identifier", "bad_request");
+    assertError(http.exchange("POST", "/v1/session/login/otp", json(noUs, null), identifier("phone_number", "+14155550123")),
+        400, "invalid_identifier", "bad_request");
+  }
+
+  @Test
+  void every_refusal_of_seed_000_s_retry_is_its_401_or_403_and_a_body_of_any_size_is_ignored() {
+    String appId = newApp("Retry refusals");
+    String appHost = appId + ".session.example.com";
+    String phone = newPhone();
+    Http.Response started = http.exchange("POST", "/v1/session/otp", json(appHost, null), identifier("phone_number", phone));
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
+    String cookie = cookie(started);
+
+    VerificationTokens tokens = new VerificationTokens(pipeline.secrets);
+    String cookieName = "__Host-verification-login_" + appId + "=";
+    String expired = cookieName + tokens.sign(new Verification(appId, "sub_x", "ses_x", "sms", Verification.OTP, "phone_number",
+        null, null, null, Instant.now().minusSeconds(60)));
+    String otherApps = cookieName + tokens.sign(new Verification(pipeline.appId, "sub_x",
+        "ses_x", "sms", Verification.OTP, "phone_number", null, null, null, Instant.now().plusSeconds(600)));
+    String login = cookie(http.exchange("POST", "/v1/session/login/otp", json(appHost, null), identifier("phone_number", newPhone())));
+    Map<String, Map<String, String>> unauthorized = new LinkedHashMap<>();
+    unauthorized.put("no cookie", json(appHost, null));
+    unauthorized.put("a forged cookie", json(appHost, cookieName + "forged.token.value"));
+    unauthorized.put("an expired cookie", json(appHost, expired));
+    unauthorized.put("another app's cookie", json(appHost, otherApps));
+    unauthorized.put("a login's cookie", json(appHost, login));
+    unauthorized.put("an unknown app", json("nosuchapp.session.example.com", cookie));
+    unauthorized.put("another site", browser(appHost, cookie, "https://evil.example", "cross-site"));
+    unauthorized.forEach((what, headers) -> {
+      Http.Response r = http.exchange("POST", "/v1/session/otp/retry", headers, "");
+      assertSeed(RETRY_SEED, "/v1/session/otp/retry", r);
+      assertEquals(401, r.status(), what + ": " + r.raw());
+      assertError(r, 401, "unauthorized", "unauthorized");
+    });
+
+    Map<String, String> large = json(appHost, cookie);
+    Http.Response ignored = http.exchange("POST", "/v1/session/otp/retry", large, "x".repeat(70 * 1024));
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", ignored);
+    assertEquals(204, ignored.status(), "a body over 64 KiB is ignored: " + ignored.raw());
+    for (int i = 0; i < 2; i++) {
+      Http.Response retried = http.exchange("POST", "/v1/session/otp/retry", json(appHost, cookie), (String) null);
+      assertSeed(RETRY_SEED, "/v1/session/otp/retry", retried);
+      assertEquals(204, retried.status(), retried.raw());
+    }
+    Http.Response exhausted = http.exchange("POST", "/v1/session/otp/retry", json(appHost, cookie), (String) null);
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", exhausted);
+    assertError(exhausted, 403, "auth_blocked", "forbidden");
+    assertEquals("max_resends_per_session", exhausted.header("X-Otp-Rule"));
+
+    String lockedPhone = newPhone();
+    Http.Response lockedStart = http.exchange("POST", "/v1/session/otp", json(appHost, null), identifier("phone_number", lockedPhone));
+    assertSeed(CREATE_SEED, "/v1/session/otp", lockedStart);
+    String locked = cookie(lockedStart);
+    String wrong = codeFor(lockedPhone, 1).equals("000000") ? "111111" : "000000";
+    for (int i = 0; i < 5; i++) {
+      assertError(http.exchange("POST", "/v1/session/otp/check", json(appHost, locked), "{\"code\": \"" + wrong + "\"}"),
+          400, "bad_check_code", "bad_request");
+    }
+    Http.Response lockedRetry = http.exchange("POST", "/v1/session/otp/retry", json(appHost, locked), (String) null);
+    assertSeed(RETRY_SEED, "/v1/session/otp/retry", lockedRetry);
+    assertError(lockedRetry, 403, "auth_blocked", "forbidden");
+  }
+
+  @Test
   void a_retry_sends_a_new_code_and_the_old_one_stops_working() {
     // an app of its own, made through the management API, with no resend cooldown
     Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
@@ -279,6 +626,7 @@ class SessionApiTest {
 
     String phone = newPhone();
     Http.Response started = http.exchange("POST", "/v1/session/otp", headers, identifier("phone_number", phone));
+    assertSeed(CREATE_SEED, "/v1/session/otp", started);
     assertEquals(204, started.status(), started.raw());
     assertTrue(started.header("Set-Cookie").startsWith("__Host-verification-login_" + appId + "="));
     headers.put("Cookie", cookie(started));
@@ -350,7 +698,9 @@ class SessionApiTest {
   void a_third_session_for_one_subject_within_the_hour_is_auth_blocked_with_retry_after() {
     String phone = newPhone();
     for (int i = 0; i < 2; i++) {
-      assertEquals(204, http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone)).status());
+      Http.Response started = http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone));
+      assertSeed(CREATE_SEED, "/v1/session/otp", started);
+      assertEquals(204, started.status(), started.raw());
     }
     Http.Response blocked = http.exchange("POST", "/v1/session/otp", json(null), identifier("phone_number", phone));
     assertSeed(CREATE_SEED, "/v1/session/otp", blocked);
