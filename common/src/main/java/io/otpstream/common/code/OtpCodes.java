@@ -32,7 +32,8 @@ public final class OtpCodes {
     }
     long value = uniformBelow(secrets.codeKey(appId), (sessionId + ":" + generation).getBytes(StandardCharsets.UTF_8),
         POWERS[length]);
-    return String.format("%0" + length + "d", value);
+    String digits = Long.toString(value); // ASCII whatever the default locale, unlike String.format
+    return "0".repeat(length - digits.length()) + digits;
   }
 
   /**
