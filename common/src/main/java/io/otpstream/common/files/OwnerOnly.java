@@ -23,12 +23,19 @@ public final class OwnerOnly {
   private OwnerOnly() {
   }
 
-  /** Creates the folder (and its missing parents) owner-only, or makes the existing folder so. */
+  /**
+   * Creates the folder (and its missing parents) owner-only, or makes the existing folder so. A
+   * folder everyone may write to (such as {@code /tmp}) is shared, not ours: it is refused, not
+   * changed.
+   */
   public static Path folder(Path dir) throws IOException {
     if (!posix(dir)) {
       return Files.createDirectories(dir);
     }
     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(FOLDER));
+    if (Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException(dir + " is writable by everyone; use a folder of your own");
+    }
     try {
       Files.setPosixFilePermissions(dir, FOLDER);
     } catch (IOException e) {
