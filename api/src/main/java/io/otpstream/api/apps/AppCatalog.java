@@ -14,6 +14,7 @@ import io.otpstream.schemas.apps.MessageTemplate;
 import io.otpstream.schemas.topics.TopicSpec;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +120,12 @@ public final class AppCatalog implements AutoCloseable {
    * overwritten: decisions name the version they used.
    */
   public void putSettings(AppSettings settings) {
-    write(SETTINGS + "/" + settings.getAppId() + "/" + String.format("%012d", settings.getVersion()), new AppCatalogRecord(settings));
+    write(settingsKey(settings.getAppId(), settings.getVersion()), new AppCatalogRecord(settings));
+  }
+
+  /** {@code settings/{app}/{version}}, the version in 12 digits so keys sort by version. */
+  static String settingsKey(String appId, long version) {
+    return SETTINGS + "/" + appId + "/" + String.format(Locale.ROOT, "%012d", version);
   }
 
   private void write(String key, AppCatalogRecord value) {

@@ -1,15 +1,18 @@
 package io.otpstream.common.code;
 
 import io.otpstream.common.secret.Secrets;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * The one place codes come from. The code of (session, generation) is
- * HMAC-SHA256(app code key, session id || ":" || generation) reduced to N digits with RFC 4226
- * dynamic truncation. Nothing stores a code: the processor keeps the generation, dispatchers
- * derive the code just before sending, and a check carries {@link #checkMac} of what the user
- * typed.
+ * The one place codes come from. The code of (session, generation) is a pure function of the app,
+ * the session, the generation and the length: HMAC-SHA256(app code key, session id || ":" ||
+ * generation), read as four 64-bit big-endian numbers, the first below the largest multiple of
+ * 10^N under 2^64 taken modulo 10^N (rejection sampling, so each of the 10^N codes is exactly as
+ * likely; see docs/decisions.md for why not RFC 4226 truncation). Nothing stores a code: the
+ * processor keeps the generation, dispatchers derive the code just before sending, and a check
+ * carries {@link #checkMac} of what the user typed.
  */
 public final class OtpCodes {
   public static final int MIN_LENGTH = 4;
@@ -27,16 +30,33 @@ public final class OtpCodes {
     if (length < MIN_LENGTH || length > MAX_LENGTH) {
       throw new IllegalArgumentException("code length must be " + MIN_LENGTH + ".." + MAX_LENGTH);
     }
-    byte[] h = Secrets.hmac(secrets.codeKey(appId), (sessionId + ":" + generation).getBytes(StandardCharsets.UTF_8));
-    int offset = h[h.length - 1] & 0x0f;
-    long binary = ((h[offset] & 0x7fL) << 24) | ((h[offset + 1] & 0xffL) << 16)
-        | ((h[offset + 2] & 0xffL) << 8) | (h[offset + 3] & 0xffL);
-    // A 31-bit value has at most 10 digits; for length 10 widen with the next bytes so every digit varies.
-    if (length == MAX_LENGTH) {
-      binary = (binary << 8 | (h[(offset + 4) % h.length] & 0xffL));
+    long value = uniformBelow(secrets.codeKey(appId), (sessionId + ":" + generation).getBytes(StandardCharsets.UTF_8),
+        POWERS[length]);
+    String digits = Long.toString(value); // ASCII whatever the default locale, unlike String.format
+    return "0".repeat(length - digits.length()) + digits;
+  }
+
+  /**
+   * A value uniform in [0, bound), deterministic in (key, message): the first 64-bit chunk of
+   * HMAC(key, message) below the largest multiple of bound under 2^64, modulo bound. When all four
+   * chunks are above it, the next HMAC is over message || 0x00 || counter (counter 1, 2, ...).
+   */
+  static long uniformBelow(byte[] key, byte[] message, long bound) {
+    if (bound <= 0) {
+      throw new IllegalArgumentException("bound must be positive");
     }
-    long value = binary % POWERS[length];
-    return String.format("%0" + length + "d", value);
+    long excess = Long.remainderUnsigned(Long.remainderUnsigned(-1L, bound) + 1, bound); // 2^64 mod bound
+    long limit = -excess; // 2^64 - excess, unsigned; excess 0 means every chunk is taken
+    for (int counter = 0; ; counter++) {
+      ByteBuffer chunks = ByteBuffer.wrap(Secrets.hmac(key, counter == 0 ? message
+          : ByteBuffer.allocate(message.length + 1 + Integer.BYTES).put(message).put((byte) 0).putInt(counter).array()));
+      while (chunks.remaining() >= Long.BYTES) {
+        long chunk = chunks.getLong();
+        if (excess == 0 || Long.compareUnsigned(chunk, limit) < 0) {
+          return Long.remainderUnsigned(chunk, bound);
+        }
+      }
+    }
   }
 
   /** The keyed MAC of a code a user submitted for a session; all a check command carries. */

@@ -1,6 +1,7 @@
 package io.otpstream.common.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.otpstream.common.files.OwnerOnly;
 import io.otpstream.common.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import java.util.List;
  * The local stand-in for a phone and an inbox: messages the outbox providers deliver are
  * appended, one JSON line each, to a file in the data folder, so they survive a restart and a
  * developer can read them at {@code /dev/outbox}. Like a real inbox it holds the code the user
- * would read; it is a development provider only and never runs with a real provider.
+ * would read, so only its owner may read the file; it is a development provider only and never
+ * runs with a real provider.
  */
 public final class Outbox {
   private final Path file;
@@ -24,14 +26,20 @@ public final class Outbox {
 
   public Outbox(Path file) {
     this.file = file;
+    try {
+      OwnerOnly.file(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the outbox " + file, e);
+    }
     load();
   }
 
   public synchronized void deliver(OutboxMessage message) {
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Files.writeString(file, Json.MAPPER.writeValueAsString(message) + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      if (Files.notExists(file)) { // removed while running, to empty it
+        OwnerOnly.file(file);
+      }
+      Files.writeString(file, Json.MAPPER.writeValueAsString(message) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the outbox " + file, e);
     }
@@ -46,9 +54,6 @@ public final class Outbox {
   }
 
   private void load() {
-    if (!Files.exists(file)) {
-      return;
-    }
     try {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         if (!line.isBlank()) {

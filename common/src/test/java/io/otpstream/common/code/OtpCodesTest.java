@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.secret.Secrets;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +60,21 @@ class OtpCodesTest {
   void lengths_outside_bounds_are_refused() {
     assertThrows(IllegalArgumentException.class, () -> codes.code("a", "s", 0, 3));
     assertThrows(IllegalArgumentException.class, () -> codes.code("a", "s", 0, 11));
+  }
+
+  @Test
+  void codes_are_ascii_digits_whatever_the_default_locale() {
+    Locale before = Locale.getDefault();
+    try {
+      for (String tag : new String[] {"ar-EG", "hi-IN-u-nu-deva", "fa-IR", "th-TH-u-nu-thai"}) {
+        Locale.setDefault(Locale.forLanguageTag(tag));
+        for (int length = OtpCodes.MIN_LENGTH; length <= OtpCodes.MAX_LENGTH; length++) {
+          String c = codes.code("app", "s1", 0, length);
+          assertTrue(c.matches("[0-9]{" + length + "}"), "default locale " + tag + ": code " + c);
+        }
+      }
+    } finally {
+      Locale.setDefault(before);
+    }
   }
 }

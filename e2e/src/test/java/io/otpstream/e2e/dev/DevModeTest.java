@@ -1,12 +1,15 @@
 package io.otpstream.e2e.dev;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otpstream.common.json.Json;
+import io.otpstream.common.secret.Secrets;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.launcher.dev.DevCredentials;
 import io.otpstream.launcher.dev.DevMode;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +109,31 @@ class DevModeTest {
       assertEquals(200, resent.status(), "the session survived the restart: " + resent.raw());
       await().atMost(Duration.ofSeconds(30)).until(() -> outbox(http, sessionId).size() == 4);
       assertNotEquals(before, outbox(http, sessionId).get(0).get("body").asText(), "a new code after the resend");
+    }
+  }
+
+  private static String permissions(Path p) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  @Test
+  void dev_mode_keeps_its_data_folder_secret_keys_and_outbox_owner_only() throws Exception {
+    assumeTrue(dataDir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    // a data folder left by an earlier version: readable by everyone, with the secret and the outbox in it
+    Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(dataDir.resolve("secret"), Secrets.generate() + "\n");
+    Files.writeString(dataDir.resolve("outbox.jsonl"), "");
+    for (String file : List.of("secret", "outbox.jsonl")) {
+      Files.setPosixFilePermissions(dataDir.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    int httpPort = freePort();
+    try (DevMode.Running dev = new DevMode(dataDir, httpPort, freePortPair()).start()) {
+      assertAll(
+          () -> assertEquals("rwx------", permissions(dataDir), "the data folder"),
+          () -> assertEquals("rwx------", permissions(dataDir.resolve("kafka")), "the broker's folder"),
+          () -> assertEquals("rw-------", permissions(dataDir.resolve("secret")), "secret"),
+          () -> assertEquals("rw-------", permissions(dataDir.resolve("dev-credentials.json")), "dev-credentials.json"),
+          () -> assertEquals("rw-------", permissions(dataDir.resolve("outbox.jsonl")), "outbox.jsonl"));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.otpstream.launcher.broker;
 
+import io.otpstream.common.files.OwnerOnly;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,8 +17,8 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * A real single-node Kafka (combined KRaft broker and controller) running inside this process,
- * with its log under {@code dataDir}: formatted on first start, reused afterwards, so a restart
- * keeps every topic.
+ * with its log under {@code dataDir} (owner-only): formatted on first start, reused afterwards, so
+ * a restart keeps every topic.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private final Path dir;
@@ -36,7 +37,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   public EmbeddedKafka start() throws IOException {
-    Files.createDirectories(dir);
+    OwnerOnly.folder(dir);
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");

@@ -2,16 +2,16 @@ package io.otpstream.launcher.dev;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.otpstream.api.apps.AppCatalog;
+import io.otpstream.common.files.OwnerOnly;
 import io.otpstream.common.json.Json;
 import io.otpstream.schemas.apps.KeyMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The demo app's credentials, kept in {@code dev-credentials.json} in the data folder: the only
- * place the plain keys exist (the catalogue holds their hashes).
+ * place the plain keys exist (the catalogue holds their hashes), so only its owner may read it.
  */
 public record DevCredentials(@JsonProperty("app_id") String appId, @JsonProperty("live_key") String liveKey,
                              @JsonProperty("test_key") String testKey, @JsonProperty("management_key") String managementKey,
@@ -34,13 +34,7 @@ public record DevCredentials(@JsonProperty("app_id") String appId, @JsonProperty
       c = new DevCredentials(APP_ID, catalog.createApiKey(APP_ID, KeyMode.LIVE), catalog.createApiKey(APP_ID, KeyMode.TEST),
           catalog.createManagementKey(), apiUrl);
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(c) + "\n");
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system
-    }
+    OwnerOnly.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(c) + "\n");
     return c;
   }
 }

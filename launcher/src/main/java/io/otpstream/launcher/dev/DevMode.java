@@ -1,6 +1,7 @@
 package io.otpstream.launcher.dev;
 
 import io.otpstream.api.apps.AppCatalog;
+import io.otpstream.common.files.OwnerOnly;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.secret.Secrets;
@@ -19,7 +20,8 @@ import org.apache.kafka.clients.admin.Admin;
  * {@code otpstream dev}: the whole service in one process for local use. An embedded KRaft broker
  * with its data under the data folder, the topics, the processor, both dispatchers with outbox
  * providers, the api, and a demo app whose keys are printed. Ctrl-C stops it cleanly; a restart
- * keeps sessions, messages and keys.
+ * keeps sessions, messages and keys. The data folder holds the master secret, the keys and the
+ * delivered codes, so only its owner may enter it.
  */
 public final class DevMode {
   private final Path dataDir;
@@ -64,6 +66,7 @@ public final class DevMode {
   /** Starts everything and returns once the processor is RUNNING. */
   public Running start() throws Exception {
     long t0 = System.nanoTime();
+    OwnerOnly.folder(dataDir);
     Secrets secrets = DevSecret.load(dataDir, System.getenv("OTP_SECRET"));
     EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
     try {

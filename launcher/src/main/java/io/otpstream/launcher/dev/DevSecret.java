@@ -1,12 +1,15 @@
 package io.otpstream.launcher.dev;
 
+import io.otpstream.common.files.OwnerOnly;
 import io.otpstream.common.secret.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
-/** The local master secret: {@code OTP_SECRET} when set, else one generated once into the data folder. */
+/**
+ * The local master secret: {@code OTP_SECRET} when set, else one generated once into the data
+ * folder, in a file only its owner may read.
+ */
 final class DevSecret {
   private DevSecret() {
   }
@@ -16,14 +19,10 @@ final class DevSecret {
       return Secrets.fromBase64(fromEnv);
     }
     Path file = dataDir.resolve("secret");
-    if (!Files.exists(file)) {
-      Files.createDirectories(dataDir);
-      Files.writeString(file, Secrets.generate() + "\n");
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
-      }
+    if (Files.exists(file)) {
+      OwnerOnly.file(file);
+    } else {
+      OwnerOnly.writeString(file, Secrets.generate() + "\n");
     }
     return Secrets.fromBase64(Files.readString(file));
   }
