@@ -1,9 +1,11 @@
 package io.otpstream.e2e.management;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
@@ -21,7 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** GET/PUT /v2/apps/{appId}/settings: validation, versions, and a change that applies to the next decision. */
+/**
+ * GET/PUT /v2/apps/{appId}/settings: validation, versions, what a GET answers can be PUT back,
+ * and a change that applies to the next decision.
+ */
 class SettingsApiTest {
   private static TestPipeline pipeline;
   private static Http http;
@@ -129,5 +134,50 @@ class SettingsApiTest {
     Http.Response missing = http.get("/v2/apps/nope/settings", auth);
     assertEquals(404, missing.status(), missing.raw());
     assertEquals("not_found", missing.json().get("code").asText());
+  }
+
+  /** A fresh app of its own, so a test's settings writes touch no other test. */
+  private static String newApp(String name) {
+    Http.Response created = http.post("/v2/session/apps", auth, "{\"name\": \"" + name + "\"}");
+    assertEquals(201, created.status(), created.raw());
+    return created.json().get("id").asText();
+  }
+
+  private static String settingsPath(String appId) {
+    return "/v2/apps/" + appId + "/settings";
+  }
+
+  @Test
+  void the_body_a_get_answers_can_be_put_back_unchanged_and_writes_the_next_version() {
+    String app = newApp("round trip");
+    Http.Response got = http.get(settingsPath(app), auth);
+    assertEquals(200, got.status(), got.raw());
+    long v = got.json().get("version").asLong();
+
+    Http.Response put = http.put(settingsPath(app), auth, got.raw());
+    assertEquals(200, put.status(), put.raw());
+    assertEquals(v + 1, put.json().get("version").asLong());
+    ObjectNode before = ((ObjectNode) got.json()).deepCopy();
+    ObjectNode after = ((ObjectNode) put.json()).deepCopy();
+    for (ObjectNode n : List.of(before, after)) {
+      n.remove(List.of("version", "updated_at"));
+    }
+    assertEquals(before, after, "every setting is kept as it was");
+    assertEquals(v + 1, http.get(settingsPath(app), auth).json().get("version").asLong());
+  }
+
+  @Test
+  void an_app_id_in_the_body_other_than_the_paths_is_400_naming_app_id_and_updated_at_is_ignored() {
+    String app = newApp("app id");
+    Http.Response other = http.put(settingsPath(app), auth, "{\"app_id\": \"app-someone-else\", \"otp_length\": 8}");
+    assertEquals(400, other.status(), other.raw());
+    assertEquals("bad_request", other.json().get("code").asText());
+    assertTrue(other.json().get("message").asText().contains("app_id"), other.raw());
+    assertEquals(0, http.get(settingsPath(app), auth).json().get("version").asLong(), "nothing written");
+
+    Http.Response same = http.put(settingsPath(app), auth,
+        "{\"app_id\": \"" + app + "\", \"updated_at\": \"1999-01-01T00:00:00Z\", \"otp_length\": 8}");
+    assertEquals(200, same.status(), same.raw());
+    assertFalse(same.json().get("updated_at").asText().startsWith("1999"), "updated_at is set by the server: " + same.raw());
   }
 }
