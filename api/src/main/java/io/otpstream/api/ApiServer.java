@@ -9,6 +9,7 @@ import io.otpstream.api.errors.Families;
 import io.javalin.json.JavalinJackson;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.apps.SettingsWriter;
 import io.otpstream.api.errors.ApiError;
 import io.otpstream.api.errors.ApiErrors;
 import io.otpstream.api.gateway.ClientIp;
@@ -67,16 +68,18 @@ public final class ApiServer implements AutoCloseable {
   private final AppDirectory directory;
   private final CommandGateway gateway;
   private final AppCatalog catalog;
+  private final SettingsWriter settingsWriter;
   private final Javalin app;
 
   public ApiServer(Config config, Secrets secrets, BooleanSupplier pipelineReady) {
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
+    this.settingsWriter = new SettingsWriter(config.kafka(), directory);
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     Clock clock = Clock.systemUTC();
     ClientIp clientIp = new ClientIp(config.trustForwardedFor());
     SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp);
-    SettingsRoutes settings = new SettingsRoutes(directory, catalog, clock);
+    SettingsRoutes settings = new SettingsRoutes(directory, settingsWriter, clock);
     Commands commands = new Commands(gateway);
     Subjects subjects = new Subjects(secrets);
     SigningKeys signingKeys = new SigningKeys(secrets);
@@ -187,6 +190,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     app.stop();
     gateway.close();
+    settingsWriter.close();
     catalog.close();
     directory.close();
   }

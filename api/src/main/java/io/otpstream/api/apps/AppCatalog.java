@@ -115,11 +115,16 @@ public final class AppCatalog implements AutoCloseable {
   }
 
   /**
-   * Writes a new immutable settings version ({@code settings/{app}/{version}}). Versions are never
-   * overwritten: decisions name the version they used.
+   * Writes a settings version ({@code settings/{app}/{version}}) as it is, unguarded: for seeding
+   * an installation or a test. The management API writes through {@link SettingsWriter}, which
+   * never writes a version twice.
    */
   public void putSettings(AppSettings settings) {
-    write(SETTINGS + "/" + settings.getAppId() + "/" + String.format("%012d", settings.getVersion()), new AppCatalogRecord(settings));
+    write(settingsKey(settings), new AppCatalogRecord(settings));
+  }
+
+  static String settingsKey(AppSettings settings) {
+    return SETTINGS + "/" + settings.getAppId() + "/" + String.format("%012d", settings.getVersion());
   }
 
   private void write(String key, AppCatalogRecord value) {
