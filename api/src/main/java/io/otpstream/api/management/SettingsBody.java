@@ -106,7 +106,7 @@ record SettingsBody(
     if (value.limit() == null || value.windowSeconds() == null) {
       throw ApiError.badRequest(field + " needs both limit and window_seconds");
     }
-    return new Limit(range(field + ".limit", value.limit(), 0, 1, 1_000_000),
+    return new Limit(range(field + ".limit", value.limit(), 0, 1, DefaultSettings.MAX_LIMIT),
         range(field + ".window_seconds", value.windowSeconds(), 0, 1, 604_800));
   }
 

@@ -321,6 +321,17 @@ class SettingsApiTest {
     assertEquals(writers, answered.stream().distinct().count(), "each PUT answered its own version: " + answered);
   }
 
+  @Test
+  void a_limit_above_10000_per_window_is_refused_with_400_naming_the_field() {
+    String app = newApp("cap");
+    Http.Response r = http.put(settingsPath(app), auth, "{\"sends_per_ip\": {\"limit\": 1000000, \"window_seconds\": 3600}}");
+    assertEquals(400, r.status(), r.raw());
+    assertEquals("bad_request", r.json().get("code").asText());
+    assertEquals("sends_per_ip.limit must be between 1 and 10000 (got 1000000)", r.json().get("message").asText());
+    Http.Response atCap = http.put(settingsPath(app), auth, "{\"sends_per_ip\": {\"limit\": 10000, \"window_seconds\": 3600}}");
+    assertEquals(200, atCap.status(), atCap.raw());
+  }
+
   /** The versions of {@code app}'s settings committed to otp.apps, in the order written. */
   private static List<Long> settingsVersionsWritten(String app) {
     Deserializer<AppCatalogRecord> values = pipeline.kafka.topics().apps.valueSerde().deserializer();
