@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 public final class SettingsRoutes {
   public static final String PATH = "/v2/apps/{appId}/settings";
   private static final ObjectReader STRICT = Json.MAPPER.readerFor(SettingsBody.class)
-      .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).with(JsonErrors.NO_DUPLICATES);
   private static final Set<String> REGIONS = PhoneNumberUtil.getInstance().getSupportedRegions();
   private static final Pattern ETAG = Pattern.compile("\"(\\d{1,18})\"");
 
@@ -122,7 +122,7 @@ public final class SettingsRoutes {
       String path = JsonErrors.path(e);
       throw ApiError.badRequest(path + " has the wrong type");
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("The body is not valid JSON");
+      throw ApiError.badRequest(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
     } catch (IOException e) {
       throw ApiError.badRequest("The body could not be read");
     }
