@@ -42,6 +42,7 @@ import io.otpstream.common.secret.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -56,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   public static final long MAX_BODY_BYTES = 64 * 1024;
+  /** The public documents: the only answers a cache may keep. */
+  private static final Set<String> CACHEABLE = Set.of("/.well-known/jwks.json", "/openapi.json", "/docs");
 
   /**
    * What the api needs. {@code host} is the address to listen on (null: every interface);
@@ -106,6 +109,12 @@ public final class ApiServer implements AutoCloseable {
       if (config.host() != null) {
         cfg.jetty.host = config.host();
       }
+      // answers carry codes, tokens, cookies and keys: no cache may keep them, errors included
+      cfg.routes.before(ctx -> {
+        if (!CACHEABLE.contains(ctx.path())) {
+          ctx.header("Cache-Control", "no-store");
+        }
+      });
       // a declared body over the cap is refused before it is read (and before any 100 Continue)
       cfg.routes.before(ctx -> {
         long declared = ctx.req().getContentLengthLong();
