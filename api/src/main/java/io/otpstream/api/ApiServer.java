@@ -9,6 +9,7 @@ import io.otpstream.api.errors.Families;
 import io.javalin.json.JavalinJackson;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.apps.SettingsWriter;
 import io.otpstream.api.errors.ApiError;
 import io.otpstream.api.errors.ApiErrors;
 import io.otpstream.api.gateway.ClientIp;
@@ -44,6 +45,7 @@ import io.otpstream.common.secret.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   public static final long MAX_BODY_BYTES = 64 * 1024;
+  /** The public documents: the only answers a cache may keep. */
+  private static final Set<String> CACHEABLE = Set.of("/.well-known/jwks.json", "/openapi.json", "/docs");
 
   /**
    * What the api needs. {@code host} is the address to listen on (null: every interface);
@@ -75,16 +79,18 @@ public final class ApiServer implements AutoCloseable {
   private final AppDirectory directory;
   private final CommandGateway gateway;
   private final AppCatalog catalog;
+  private final SettingsWriter settingsWriter;
   private final Javalin app;
 
   public ApiServer(Config config, Secrets secrets, BooleanSupplier pipelineReady) {
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
+    this.settingsWriter = new SettingsWriter(config.kafka(), directory);
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     Clock clock = Clock.systemUTC();
     ClientIp clientIp = new ClientIp(config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
     SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp);
-    SettingsRoutes settings = new SettingsRoutes(directory, catalog, clock);
+    SettingsRoutes settings = new SettingsRoutes(directory, settingsWriter, clock);
     Commands commands = new Commands(gateway);
     Subjects subjects = new Subjects(secrets);
     CommandDestinations destinations = new CommandDestinations(new SealedDestinations(secrets));
@@ -112,6 +118,12 @@ public final class ApiServer implements AutoCloseable {
       if (config.host() != null) {
         cfg.jetty.host = config.host();
       }
+      // answers carry codes, tokens, cookies and keys: no cache may keep them, errors included
+      cfg.routes.before(ctx -> {
+        if (!CACHEABLE.contains(ctx.path())) {
+          ctx.header("Cache-Control", "no-store");
+        }
+      });
       // a declared body over the cap is refused before it is read (and before any 100 Continue)
       cfg.routes.before(ctx -> {
         long declared = ctx.req().getContentLengthLong();
@@ -196,6 +208,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     app.stop();
     gateway.close();
+    settingsWriter.close();
     catalog.close();
     directory.close();
   }

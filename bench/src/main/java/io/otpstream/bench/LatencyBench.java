@@ -67,7 +67,7 @@ public final class LatencyBench {
     try (AppCatalog catalog = new AppCatalog(settings)) {
       catalog.putApp("bench", "Bench");
       key = catalog.createApiKey("bench", KeyMode.TEST);
-      Limit unlimited = new Limit(1_000_000, 60);
+      Limit unlimited = new Limit(DefaultSettings.MAX_LIMIT, 60);
       catalog.putSettings(AppSettings.newBuilder(DefaultSettings.of("bench")).setVersion(1).setUpdatedAt(Instant.now())
           .setResendCooldownSeconds(0).setSendsPerIp(unlimited).setSendsPerSubject(unlimited).setResendsPerIp(unlimited)
           .setResendsPerSubject(unlimited).setFailedChecksPerSubject(unlimited).build());

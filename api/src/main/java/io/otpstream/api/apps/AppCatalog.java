@@ -116,8 +116,9 @@ public final class AppCatalog implements AutoCloseable {
   }
 
   /**
-   * Writes a new immutable settings version ({@code settings/{app}/{version}}). Versions are never
-   * overwritten: decisions name the version they used.
+   * Writes a settings version ({@code settings/{app}/{version}}) as it is, unguarded: for seeding
+   * an installation or a test. The management API writes through {@link SettingsWriter}, which
+   * never writes a version twice.
    */
   public void putSettings(AppSettings settings) {
     write(settingsKey(settings.getAppId(), settings.getVersion()), new AppCatalogRecord(settings));
@@ -126,6 +127,10 @@ public final class AppCatalog implements AutoCloseable {
   /** {@code settings/{app}/{version}}, the version in 12 digits so keys sort by version. */
   static String settingsKey(String appId, long version) {
     return SETTINGS + "/" + appId + "/" + String.format(Locale.ROOT, "%012d", version);
+  }
+
+  static String settingsKey(AppSettings settings) {
+    return settingsKey(settings.getAppId(), settings.getVersion());
   }
 
   private void write(String key, AppCatalogRecord value) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,11 @@ public final class AppDirectory implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** Waits until this view has applied every committed record below {@code offsets} of {@code otp.apps}. */
+  public void awaitRead(Map<TopicPartition, Long> offsets, Duration timeout) {
+    follower.awaitApplied(offsets, timeout);
   }
 
   /** The app's newest settings version, or the built-in defaults (version 0). */

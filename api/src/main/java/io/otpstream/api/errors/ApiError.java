@@ -39,6 +39,10 @@ public final class ApiError extends RuntimeException {
     return new ApiError(HttpStatus.NOT_FOUND, "not_found", "not_found", message, null);
   }
 
+  public static ApiError conflict(String message) {
+    return new ApiError(HttpStatus.CONFLICT, "conflict", "conflict", message, null);
+  }
+
   public HttpStatus status() {
     return status;
   }

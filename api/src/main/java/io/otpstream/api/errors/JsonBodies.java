@@ -3,6 +3,7 @@ package io.otpstream.api.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -16,8 +17,8 @@ import java.util.function.Function;
 
 /**
  * Reads a request's JSON body for the Prelude-style and ZAP families, turning every way it can be
- * wrong (no body, another Content-Type, malformed JSON, a field of the wrong type, an unknown
- * field when strict) into the family's 400 with a message naming what to fix.
+ * wrong (no body, another Content-Type, malformed JSON, a field given twice, a field of the wrong
+ * type, an unknown field when strict) into the family's 400 with a message naming what to fix.
  */
 public final class JsonBodies {
   /** Our mapper, minus the coercions that would let {@code "name": 12} or {@code "is_default": "yes"} through. */
@@ -45,8 +46,8 @@ public final class JsonBodies {
       throw bad.apply("A JSON object body is required");
     }
     try {
-      T value = (strict ? TYPED.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          : TYPED.readerFor(type)).readValue(bytes);
+      ObjectReader reader = TYPED.readerFor(type).with(JsonErrors.NO_DUPLICATES);
+      T value = (strict ? reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) : reader).readValue(bytes);
       if (value == null) {
         throw bad.apply("The body must be a JSON object");
       }
@@ -57,7 +58,7 @@ public final class JsonBodies {
       String path = JsonErrors.path(e);
       throw bad.apply("body".equals(path) ? "The body must be a JSON object" : path + " has the wrong type");
     } catch (JsonProcessingException e) {
-      throw bad.apply("The body is not valid JSON");
+      throw bad.apply(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
     } catch (IOException e) {
       throw bad.apply("The body could not be read");
     }

@@ -1,8 +1,10 @@
 package io.otpstream.api.management;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Echo;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
@@ -12,9 +14,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** The JSON shape of an app's settings (DESIGN §5 names); fields left out of a PUT take their defaults. */
+/**
+ * The JSON shape of an app's settings (DESIGN §5 names); fields left out of a PUT take their
+ * defaults. A PUT may send back what a GET answered: {@code app_id} must then be the path's app,
+ * {@code version} is the one the change is based on, and {@code updated_at} is the server's (ignored).
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonIgnoreProperties({"updated_at"})
 record SettingsBody(
+    @JsonProperty("app_id") String appId,
+    Long version,
     @JsonProperty("otp_length") Integer otpLength,
     @JsonProperty("expiry_seconds") Integer expirySeconds,
     @JsonProperty("max_check_attempts") Integer maxCheckAttempts,
@@ -61,6 +70,9 @@ record SettingsBody(
 
   /** Validates every field (400 naming the field) and builds the next version. */
   AppSettings toSettings(String appId, long version, Instant now, Set<String> knownRegions) {
+    if (this.appId != null && !this.appId.equals(appId)) {
+      throw ApiError.badRequest("app_id must be the app of the path, '" + appId + "' (got '" + Echo.of(this.appId, 80) + "')");
+    }
     AppSettings d = DefaultSettings.of(appId);
     return AppSettings.newBuilder(d)
         .setVersion(version)
@@ -98,7 +110,7 @@ record SettingsBody(
     if (value.limit() == null || value.windowSeconds() == null) {
       throw ApiError.badRequest(field + " needs both limit and window_seconds");
     }
-    return new Limit(range(field + ".limit", value.limit(), 0, 1, 1_000_000),
+    return new Limit(range(field + ".limit", value.limit(), 0, 1, DefaultSettings.MAX_LIMIT),
         range(field + ".window_seconds", value.windowSeconds(), 0, 1, 604_800));
   }
 

@@ -8,34 +8,40 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.JsonErrors;
+import io.otpstream.api.apps.SettingsWriter;
 import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Echo;
+import io.otpstream.api.errors.JsonErrors;
 import io.otpstream.common.json.Json;
 import io.otpstream.schemas.apps.AppSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET}/{@code PUT /v2/apps/{appId}/settings} (management key). A PUT replaces the whole
  * object (fields left out take their defaults) and writes a new immutable version to
- * {@code otp.apps}; the next decision uses it, with no restart.
+ * {@code otp.apps}; the next decision uses it, with no restart. A PUT that names the version it is
+ * based on ({@code version} in the body, or {@code If-Match} with the ETag a GET answered) is
+ * refused with 409 when the settings have moved on; one that names none replaces whatever is there.
  */
 public final class SettingsRoutes {
   public static final String PATH = "/v2/apps/{appId}/settings";
   private static final ObjectReader STRICT = Json.MAPPER.readerFor(SettingsBody.class)
-      .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).with(JsonErrors.NO_DUPLICATES);
   private static final Set<String> REGIONS = PhoneNumberUtil.getInstance().getSupportedRegions();
+  private static final Pattern ETAG = Pattern.compile("\"(\\d{1,18})\"");
 
   private final AppDirectory directory;
-  private final AppCatalog catalog;
+  private final SettingsWriter writer;
   private final Clock clock;
 
-  public SettingsRoutes(AppDirectory directory, AppCatalog catalog, Clock clock) {
+  public SettingsRoutes(AppDirectory directory, SettingsWriter writer, Clock clock) {
     this.directory = directory;
-    this.catalog = catalog;
+    this.writer = writer;
     this.clock = clock;
   }
 
@@ -47,17 +53,49 @@ public final class SettingsRoutes {
   private void get(Context ctx) {
     ManagementAuth.require(ctx, directory);
     String appId = knownApp(ctx);
-    ctx.json(SettingsBody.Versioned.of(directory.settings(appId)));
+    answer(ctx, directory.settings(appId));
   }
 
   private void put(Context ctx) {
     ManagementAuth.require(ctx, directory);
     String appId = knownApp(ctx);
     SettingsBody body = parse(ctx.bodyAsBytes());
-    AppSettings next = body.toSettings(appId, directory.settings(appId).getVersion() + 1, clock.instant(), REGIONS);
-    catalog.putSettings(next);
-    directory.awaitSettings(appId, next.getVersion());
-    ctx.json(SettingsBody.Versioned.of(next));
+    Long basedOn = basedOn(body.version(), ctx.header("If-Match"));
+    AppSettings settings = body.toSettings(appId, 0, clock.instant(), REGIONS); // the writer gives it its version
+    SettingsWriter.Outcome outcome = writer.write(appId, basedOn, settings);
+    if (outcome instanceof SettingsWriter.Stale s) {
+      throw ApiError.conflict("The settings of " + appId + " are at version " + s.current() + ", not " + basedOn
+          + ": GET them, apply your change and PUT again");
+    }
+    if (outcome instanceof SettingsWriter.Contended c) {
+      throw ApiError.conflict("Other updates of the settings of " + appId + " were being written at the same time; they are at"
+          + " version " + c.current() + ": GET them and PUT again");
+    }
+    answer(ctx, ((SettingsWriter.Written) outcome).settings());
+  }
+
+  private static void answer(Context ctx, AppSettings settings) {
+    ctx.header("ETag", "\"" + settings.getVersion() + "\"");
+    ctx.json(SettingsBody.Versioned.of(settings));
+  }
+
+  /** The version a PUT is based on: the body's {@code version} or {@code If-Match}; null for a blind write. */
+  private static Long basedOn(Long version, String ifMatch) {
+    if (version != null && version < 0) {
+      throw ApiError.badRequest("version must be the version a GET answered, 0 or more (got " + version + ")");
+    }
+    if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+      return version;
+    }
+    Matcher m = ETAG.matcher(ifMatch.strip());
+    if (!m.matches()) {
+      throw ApiError.badRequest("If-Match must be the ETag a GET answered, e.g. \"3\" (got " + Echo.of(ifMatch, 40) + ")");
+    }
+    long tagged = Long.parseLong(m.group(1));
+    if (version != null && version != tagged) {
+      throw ApiError.badRequest("version (" + version + ") and If-Match (" + Echo.of(ifMatch.strip(), 40) + ") name different versions");
+    }
+    return tagged;
   }
 
   private String knownApp(Context ctx) {
@@ -84,7 +122,7 @@ public final class SettingsRoutes {
       String path = JsonErrors.path(e);
       throw ApiError.badRequest(path + " has the wrong type");
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest("The body is not valid JSON");
+      throw ApiError.badRequest(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
     } catch (IOException e) {
       throw ApiError.badRequest("The body could not be read");
     }

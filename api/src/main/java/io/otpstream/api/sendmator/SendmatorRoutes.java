@@ -250,7 +250,7 @@ public final class SendmatorRoutes {
       throw SendmatorException.badRequest("Request body is required (JSON)");
     }
     try {
-      T value = Json.MAPPER.readValue(bytes, type);
+      T value = Json.MAPPER.readerFor(type).with(JsonErrors.NO_DUPLICATES).<T>readValue(bytes);
       if (value == null) {
         throw SendmatorException.badRequest("Request body must be a JSON object");
       }
@@ -259,7 +259,7 @@ public final class SendmatorRoutes {
       String path = JsonErrors.path(e);
       throw SendmatorException.badRequest(path + " has the wrong type");
     } catch (JsonProcessingException e) {
-      throw SendmatorException.badRequest("Request body is not valid JSON");
+      throw SendmatorException.badRequest(JsonErrors.duplicate(e).orElse("Request body is not valid JSON"));
     } catch (java.io.IOException e) {
       throw SendmatorException.badRequest("Request body could not be read");
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +29,8 @@ public final class TopicFollower<V> implements AutoCloseable {
   private final KafkaConsumer<String, V> consumer;
   private final BiConsumer<String, V> apply;
   private final Thread thread;
+  /** Per partition, the offset up to which every record has been applied (read committed). */
+  private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
@@ -69,6 +72,26 @@ public final class TopicFollower<V> implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until every record below {@code offsets} (per partition) has been applied, at most
+   * {@code timeout}. Records of a transaction still open below them hold it back until it ends:
+   * reading committed data, a transaction's records are applied only once it commits.
+   */
+  public void awaitApplied(Map<TopicPartition, Long> offsets, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!offsets.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+      if (System.nanoTime() > deadline || !thread.isAlive()) {
+        throw new IllegalStateException("did not read " + topic + " up to " + offsets + " within " + timeout + " (at " + applied + ")");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   private void run() {
     try {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -87,7 +110,10 @@ public final class TopicFollower<V> implements AutoCloseable {
           log.warn("skipping an unreadable entry of {} at {} offset {}", topic, e.topicPartition(), e.offset());
           consumer.seek(e.topicPartition(), e.offset() + 1);
         }
-        if (!caughtUp && target.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+        for (TopicPartition tp : partitions) {
+          applied.put(tp, consumer.position(tp));
+        }
+        if (!caughtUp && target.entrySet().stream().allMatch(e -> applied.get(e.getKey()) >= e.getValue())) {
           caughtUp = true;
         }
       }

@@ -10,6 +10,12 @@ import java.util.List;
  * written, and what every field not given in a PUT falls back to.
  */
 public final class DefaultSettings {
+  /**
+   * The most events a sliding-window limit may count: the processor keeps every counted event's
+   * time in one store value, so its changelog record must stay far below Kafka's 1 MB default.
+   */
+  public static final int MAX_LIMIT = 10_000;
+
   private DefaultSettings() {
   }
 

@@ -1,5 +1,6 @@
 package io.otpstream.processor.limits;
 
+import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.schemas.apps.Limit;
 import io.otpstream.schemas.limits.RuleCheck;
 import io.otpstream.schemas.limits.SlidingWindow;
@@ -9,7 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Sliding-window limits on a key-value store: for each (rule, key) the store keeps the times of
- * the admitted events still inside the window, never more than the limit. An event at time
+ * the admitted events still inside the window, never more than the limit (itself at most
+ * {@link DefaultSettings#MAX_LIMIT}). An event at time
  * {@code e} counts at time {@code t} while {@code t - e < window}; so the first refused event
  * is admitted again exactly when the oldest one slides out. Time is the command's event time.
  */
@@ -44,13 +46,14 @@ public final class SlidingWindows {
     if (limit.getLimit() <= 0) { // never valid from the management API; refuse rather than fail
       return new Verdict(rule, key, false, 0, 0, Math.max(1, limit.getWindowSeconds()));
     }
+    int max = capped(limit);
     List<Long> kept = inWindow(store.get(storeKey(rule, key)), limit, nowMs);
-    if (kept.size() < limit.getLimit()) {
-      return new Verdict(rule, key, true, kept.size(), limit.getLimit(), 0);
+    if (kept.size() < max) {
+      return new Verdict(rule, key, true, kept.size(), max, 0);
     }
-    long oldestRelevant = kept.get(kept.size() - limit.getLimit());
+    long oldestRelevant = kept.get(kept.size() - max);
     long waitMs = oldestRelevant + limit.getWindowSeconds() * 1000L - nowMs;
-    return new Verdict(rule, key, false, kept.size(), limit.getLimit(), (int) Math.max(1, (waitMs + 999) / 1000));
+    return new Verdict(rule, key, false, kept.size(), max, (int) Math.max(1, (waitMs + 999) / 1000));
   }
 
   /**
@@ -64,7 +67,7 @@ public final class SlidingWindows {
       at++;
     }
     kept.add(at, nowMs);
-    while (kept.size() > Math.max(1, limit.getLimit())) {
+    while (kept.size() > Math.max(1, capped(limit))) {
       kept.remove(0);
     }
     store.put(storeKey(rule, key), new SlidingWindow(kept, limit.getWindowSeconds() * 1000L));
@@ -73,6 +76,15 @@ public final class SlidingWindows {
   /** Forgets the window of (rule, key): what a successful check does to the failures before it. */
   public void clear(String rule, String key) {
     store.delete(storeKey(rule, key));
+  }
+
+  /**
+   * The limit enforced: at most {@link DefaultSettings#MAX_LIMIT}, which the management API
+   * refuses to exceed, so that a window's store value stays small (a settings version written
+   * before the cap is enforced as the cap).
+   */
+  private static int capped(Limit limit) {
+    return Math.min(limit.getLimit(), DefaultSettings.MAX_LIMIT);
   }
 
   /**
