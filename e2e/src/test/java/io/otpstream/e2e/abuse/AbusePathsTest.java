@@ -10,13 +10,10 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Apps;
 import io.otpstream.e2e.support.Apps.App;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.TestPipeline;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,9 +43,8 @@ class AbusePathsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    pipeline = TestPipeline.start("abuse", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()));
+    outbox = TestPipeline.newOutbox();
+    pipeline = TestPipeline.start("abuse", outbox);
     http = new Http(pipeline.baseUrl());
   }
 

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.e2e.support.TopicReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,9 +38,8 @@ class PersonalDataTest {
 
   @Test
   void no_topic_or_changelog_holds_a_destination_or_a_client_address_in_clear() throws Exception {
-    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    try (TestPipeline pipeline = TestPipeline.start("pii", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()))) {
+    Outbox outbox = TestPipeline.newOutbox();
+    try (TestPipeline pipeline = TestPipeline.start("pii", outbox)) {
       Http http = new Http(pipeline.baseUrl());
       Http.Response sent = http.post("/api/v1/otp/send", Map.of("X-API-Key", pipeline.liveKey, "X-Forwarded-For", CLIENT_IP,
           "X-End-User-IP", END_USER_IP, "Idempotency-Key", "pii-1"),

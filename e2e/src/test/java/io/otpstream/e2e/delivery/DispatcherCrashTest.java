@@ -64,7 +64,7 @@ class DispatcherCrashTest {
     });
     smsApi.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(16));
     smsApi.start();
-    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    Outbox outbox = TestPipeline.newOutbox();
     List<Process> dispatchers = new ArrayList<>();
     try (TestPipeline pipeline = TestPipeline.start("crash", null, new OutboxProvider(outbox, "email", Clock.systemUTC()))) {
       String url = "http://127.0.0.1:" + smsApi.getAddress().getPort() + "/sms";

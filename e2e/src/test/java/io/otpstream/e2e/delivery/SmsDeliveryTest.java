@@ -27,7 +27,6 @@ import io.otpstream.schemas.delivery.DeliveryStatus;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,7 +100,7 @@ class SmsDeliveryTest {
         "OTP_SMPP_PORT", Integer.toString(port), "OTP_SMPP_SYSTEM_ID", "otpstream", "OTP_SMPP_PASSWORD", "s3cret")),
         (id, delivered, stat, err) -> worker.get().onReceipt(id, delivered, stat));
     assertTrue(fallback.awaitBound(Duration.ofSeconds(10)), "bound to the SMSC");
-    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    Outbox outbox = TestPipeline.newOutbox();
     pipeline = TestPipeline.start("sms", new FallbackProvider(primary, fallback, Clock.systemUTC()),
         new OutboxProvider(outbox, "email", Clock.systemUTC()));
     worker.set(pipeline.smsWorker());

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.TestPipeline;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,9 +31,8 @@ class TemplatesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    pipeline = TestPipeline.start("templates", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()));
+    outbox = TestPipeline.newOutbox();
+    pipeline = TestPipeline.start("templates", outbox);
     http = new Http(pipeline.baseUrl());
     auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
   }

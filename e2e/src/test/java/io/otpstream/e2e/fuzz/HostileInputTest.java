@@ -23,7 +23,6 @@ import io.otpstream.common.token.ChallengeTokens;
 import io.otpstream.common.token.SigningKeys;
 import io.otpstream.common.token.Verification;
 import io.otpstream.common.token.VerificationTokens;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.TestPipeline;
 import java.io.ByteArrayOutputStream;
@@ -36,7 +35,6 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,8 +102,7 @@ class HostileInputTest {
   @BeforeAll
   static void start() throws Exception {
     Outbox outbox = new Outbox(Files.createTempDirectory("otp-fuzz-outbox").resolve("outbox.jsonl"));
-    pipeline = TestPipeline.start("fuzz", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()));
+    pipeline = TestPipeline.start("fuzz", outbox);
     http = new Http(pipeline.baseUrl());
     port = URI.create(pipeline.baseUrl()).getPort();
     host = pipeline.appId + ".localhost";

@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.TestPipeline;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +35,8 @@ class HttpHygieneTest {
 
   @BeforeAll
   static void start() throws Exception {
-    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    pipeline = TestPipeline.start("hygiene", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC())); // no resend cooldown
+    outbox = TestPipeline.newOutbox();
+    pipeline = TestPipeline.start("hygiene", outbox); // no resend cooldown
     http = new Http(pipeline.baseUrl());
   }
 

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.e2e.support.TopicReader;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +26,8 @@ class ManagementApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    pipeline = TestPipeline.start("management", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()));
+    Outbox outbox = TestPipeline.newOutbox();
+    pipeline = TestPipeline.start("management", outbox);
     http = new Http(pipeline.baseUrl());
     auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
   }

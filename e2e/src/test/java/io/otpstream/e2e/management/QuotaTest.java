@@ -3,12 +3,9 @@ package io.otpstream.e2e.management;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.schemas.apps.AppSettings;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,9 +15,8 @@ class QuotaTest {
 
   @Test
   void an_app_whose_quota_is_spent_gets_402_insufficient_balance() throws Exception {
-    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    try (TestPipeline pipeline = TestPipeline.start("quota", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()),
+    Outbox outbox = TestPipeline.newOutbox();
+    try (TestPipeline pipeline = TestPipeline.start("quota", outbox,
         s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).setQuota(3L).build())) {
       Http http = new Http(pipeline.baseUrl());
       Map<String, Object> both = Map.of("channels", List.of("sms", "email"),

@@ -19,7 +19,6 @@ import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +46,7 @@ class SettingsApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    Outbox outbox = TestPipeline.newOutbox();
     OutboxProvider sms = new OutboxProvider(outbox, "sms", Clock.systemUTC());
     OutboxProvider email = new OutboxProvider(outbox, "email", Clock.systemUTC());
     pipeline = TestPipeline.start("settings", sms, email, s -> s); // version 0: the defaults

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
@@ -19,7 +18,6 @@ import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.serde.AvroSerde;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +36,8 @@ class ReplayTest {
 
   @Test
   void a_replay_under_a_fresh_application_id_reproduces_every_decision_one_by_one() throws Exception {
-    Outbox outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    try (TestPipeline pipeline = TestPipeline.start("replay", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()),
+    Outbox outbox = TestPipeline.newOutbox();
+    try (TestPipeline pipeline = TestPipeline.start("replay", outbox,
         s -> AppSettings.newBuilder(s).setVersion(3).setResendCooldownSeconds(0).setMaxResendsPerSession(2)
             .setSendsPerIp(new Limit(9, 3600)).setSendsPerSubject(new Limit(3, 3600))
             .setFailedChecksPerSubject(new Limit(4, 3600)).build())) {

@@ -35,7 +35,6 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +64,7 @@ class SendmatorFlowTest {
   static void start() throws Exception {
     smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     smtp.start();
-    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    outbox = TestPipeline.newOutbox();
     SmtpSettings settings = new SmtpSettings("localhost", smtp.getSmtp().getPort(), false, null, null, "otp@acme.test");
     pipeline = TestPipeline.start("sendmator", new OutboxProvider(outbox, "sms", Clock.systemUTC()), new SmtpProvider(settings));
     http = new Http(pipeline.baseUrl());

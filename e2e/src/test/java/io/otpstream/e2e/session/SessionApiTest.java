@@ -34,7 +34,6 @@ import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +69,7 @@ class SessionApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
+    outbox = TestPipeline.newOutbox();
     OutboxProvider sms = new OutboxProvider(outbox, "sms", Clock.systemUTC());
     OutboxProvider email = new OutboxProvider(outbox, "email", Clock.systemUTC());
     // two sessions per subject per hour, so the third is blocked; the default 30 s cooldown stays

@@ -2,6 +2,9 @@ package io.otpstream.e2e.support;
 
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.dispatcher.provider.OutboxProvider;
+import java.time.Clock;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.schemas.apps.AppSettings;
@@ -48,6 +51,22 @@ public final class TestPipeline implements AutoCloseable {
     this.applicationId = applicationId;
     this.pipeline = pipeline;
     this.stateDir = stateDir;
+  }
+
+  /** Both channels delivering to {@code outbox}; the default settings but no resend cooldown. */
+  public static TestPipeline start(String name, Outbox outbox) throws Exception {
+    return start(name, new OutboxProvider(outbox, "sms", Clock.systemUTC()), new OutboxProvider(outbox, "email", Clock.systemUTC()));
+  }
+
+  /** Both channels delivering to {@code outbox}; {@code settings} as in {@link #start(String, DeliveryProvider, DeliveryProvider, UnaryOperator)}. */
+  public static TestPipeline start(String name, Outbox outbox, UnaryOperator<AppSettings> settings) throws Exception {
+    return start(name, new OutboxProvider(outbox, "sms", Clock.systemUTC()), new OutboxProvider(outbox, "email", Clock.systemUTC()),
+        settings);
+  }
+
+  /** An empty outbox in a folder of its own. */
+  public static Outbox newOutbox() throws IOException {
+    return new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
   }
 
   /** With the default settings but no resend cooldown, so flows can resend at once. */

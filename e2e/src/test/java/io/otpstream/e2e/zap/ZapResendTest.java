@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.TestPipeline;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +25,8 @@ class ZapResendTest {
 
   @BeforeAll
   static void start() throws Exception {
-    outbox = new Outbox(Files.createTempDirectory("otp-outbox").resolve("outbox.jsonl"));
-    pipeline = TestPipeline.start("zap", new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC())); // no resend cooldown
+    outbox = TestPipeline.newOutbox();
+    pipeline = TestPipeline.start("zap", outbox); // no resend cooldown
     http = new Http(pipeline.baseUrl());
   }
 
