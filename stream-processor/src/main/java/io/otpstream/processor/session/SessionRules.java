@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -246,7 +247,7 @@ public final class SessionRules {
     }
     AuditType type = outcome == Outcome.EXPIRED ? AuditType.EXPIRED : AuditType.REFUSED;
     return new Decided(null, reply(m, s, outcome).setAttemptsRemaining(remaining(s)).build(), List.of(),
-        List.of(audit(m, s, type, outcome).setDetail("session " + s.getStatus().name().toLowerCase()).build()));
+        List.of(audit(m, s, type, outcome).setDetail("session " + s.getStatus().name().toLowerCase(Locale.ROOT)).build()));
   }
 
   /**
@@ -299,7 +300,7 @@ public final class SessionRules {
     for (Channel channel : s.getChannels()) {
       String destination = channel == Channel.SMS ? s.getSmsTo() : s.getEmailTo();
       out.add(DeliveryRequested.newBuilder()
-          .setDeliveryId(DeliveryIds.of(s.getSessionId(), s.getGeneration(), channel.name().toLowerCase(java.util.Locale.ROOT)))
+          .setDeliveryId(DeliveryIds.of(s.getSessionId(), s.getGeneration(), channel.name().toLowerCase(Locale.ROOT)))
           .setSessionId(s.getSessionId())
           .setSubjectId(s.getSubjectId())
           .setAppId(s.getAppId())

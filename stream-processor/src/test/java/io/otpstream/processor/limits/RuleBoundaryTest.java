@@ -358,6 +358,24 @@ class RuleBoundaryTest {
     assertTrue(third.deliveries().isEmpty());
   }
 
+  @Test
+  void a_refusal_s_audit_detail_reads_the_same_whatever_the_default_locale() {
+    final java.util.Locale before = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR")); // "VERIFIED" lower-cases to "verıfıed" in Turkish
+    try {
+      final AppSettings cfg = settings(VERSION, b -> b);
+      assertStarted(rig.request(send(id(), T0, IP1, cfg, SUB_A, "s1", FR_MOBILE)));
+      assertEquals(Outcome.VERIFIED, rig.command(check(id(), T0.plusSeconds(1), IP1, cfg, SUB_A, "s1", code("s1", 0, 6)))
+          .reply().getOutcome());
+
+      final Out again = rig.command(check(id(), T0.plusSeconds(2), IP1, cfg, SUB_A, "s1", code("s1", 0, 6)));
+
+      assertEquals("session verified", again.event().getDetail());
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+  }
+
   // ---- max_check_attempts (stage 2) ---------------------------------------------------------
 
   @Test
