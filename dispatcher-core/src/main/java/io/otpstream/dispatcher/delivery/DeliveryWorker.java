@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,6 +125,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final MessageRenderer renderer;
   private final DeliveryProvider provider;
   private final Clock clock;
+  private final RetryPolicy retry;
   private final KafkaConsumer<String, DeliveryRequested> consumer;
   private final KafkaProducer<String, SpecificRecord> producer;
   private final SentMarkers sent;
@@ -155,6 +157,7 @@ public final class DeliveryWorker implements AutoCloseable {
     this.renderer = renderer;
     this.provider = provider;
     this.clock = clock;
+    this.retry = RetryPolicy.of(config.tuning());
     Properties cp = config.kafka().clientProperties();
     cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -245,7 +248,7 @@ public final class DeliveryWorker implements AutoCloseable {
         for (TopicPartition tp : records.partitions()) {
           for (ConsumerRecord<String, DeliveryRequested> r : records.records(tp)) {
             Instant notBefore = longHeader(r, NOT_BEFORE_HEADER).map(Instant::ofEpochMilli).orElse(null);
-            if (notBefore != null && clock.instant().isBefore(notBefore)) {
+            if (!retry.due(notBefore, clock.instant())) {
               // a retry that is not due: wait for it without holding up the other partitions
               consumer.pause(List.of(tp));
               consumer.seek(tp, r.offset());
@@ -288,7 +291,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
   private void resumeDue() {
     Instant now = clock.instant();
-    List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> !now.isBefore(e.getValue())).map(Map.Entry::getKey)
+    List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> retry.due(e.getValue(), now)).map(Map.Entry::getKey)
         .toList();
     if (!due.isEmpty()) {
       due.forEach(pausedUntil::remove);
@@ -303,7 +306,7 @@ public final class DeliveryWorker implements AutoCloseable {
         log.info("delivery {} already sent; not sending it again", d.getDeliveryId());
         return;
       }
-      if (!clock.instant().isBefore(d.getExpiresAt())) {
+      if (retry.expired(d, clock.instant())) {
         report(d, DeliveryState.EXPIRED, null, "code expired before it could be sent", attempt);
         return;
       }
@@ -314,7 +317,7 @@ public final class DeliveryWorker implements AutoCloseable {
         return;
       }
       Instant now = clock.instant();
-      if (!now.isBefore(d.getExpiresAt())) {
+      if (retry.expired(d, now)) {
         report(d, DeliveryState.EXPIRED, null, "code expired while waiting for the provider's rate", attempt);
         return;
       }
@@ -365,19 +368,17 @@ public final class DeliveryWorker implements AutoCloseable {
   }
 
   private void failed(DeliveryRequested d, int partition, int attempt, DeliveryException e) {
-    Duration wait = config.tuning().retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 10));
-    Instant next = clock.instant().plus(wait);
-    boolean retry = !e.permanent() && attempt < config.tuning().maxAttempts() && next.isBefore(d.getExpiresAt());
+    Optional<Instant> next = retry.nextAttempt(attempt, e.permanent(), clock.instant(), d.getExpiresAt());
     log.warn("delivery {} via {} failed (attempt {}, {}): {}", d.getDeliveryId(), provider.name(), attempt,
         e.permanent() ? "permanent" : "transient", e.getMessage());
-    if (!retry) {
+    if (next.isEmpty()) {
       deadLetter(d, attempt, e.getMessage());
       return;
     }
     ProducerRecord<String, SpecificRecord> again = new ProducerRecord<>(retryTopic.name(), partition, d.getSubjectId(), d);
-    again.headers().add(ATTEMPT_HEADER, longBytes(attempt + 1)).add(NOT_BEFORE_HEADER, longBytes(next.toEpochMilli()));
+    again.headers().add(ATTEMPT_HEADER, longBytes(attempt + 1)).add(NOT_BEFORE_HEADER, longBytes(next.get().toEpochMilli()));
     sendNow(again);
-    report(d, DeliveryState.RETRYING, null, e.getMessage() + "; attempt " + (attempt + 1) + " at " + next, attempt);
+    report(d, DeliveryState.RETRYING, null, e.getMessage() + "; attempt " + (attempt + 1) + " at " + next.get(), attempt);
   }
 
   private void deadLetter(DeliveryRequested d, int attempt, String detail) {

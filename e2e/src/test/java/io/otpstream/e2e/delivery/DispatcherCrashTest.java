@@ -2,6 +2,7 @@ package io.otpstream.e2e.delivery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.otpstream.common.json.Json;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
+import io.otpstream.e2e.support.ConsumerGroups;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.schemas.common.Channel;
@@ -25,9 +27,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -42,7 +47,9 @@ import org.junit.jupiter.api.Test;
  * Three SMS dispatchers, each its own JVM (as in production), share 1,000 deliveries through
  * their consumer group and an HTTP SMS provider (a real local HTTP server, which counts what it
  * receives). One is killed (SIGKILL) half-way and started again: every message arrives, and
- * exactly once, except at most the messages that process had in flight, which the test prints.
+ * exactly once, except at most the messages that process had in flight, which the test prints. The
+ * kill must matter: the victim still had deliveries of its own partitions to send, and the two others
+ * take those partitions (and send some of them) before it is started again.
  */
 class DispatcherCrashTest {
   private static final int DELIVERIES = 1000;
@@ -73,11 +80,29 @@ class DispatcherCrashTest {
       }
       awaitGroupMembers(pipeline, 3);
 
-      produce(pipeline, DELIVERIES);
+      String group = pipeline.kafka.topics().prefix() + SmsDispatcher.GROUP_ID;
+      String topic = pipeline.kafka.topics().deliverySms.name();
+      Set<Integer> all = IntStream.range(0, pipeline.kafka.topics().deliverySms.partitions()).boxed().collect(Collectors.toSet());
+      Map<String, Set<Integer>> before = owners(pipeline, group, topic, 3, all); // who owns what when the kill comes
+
+      Map<String, Integer> partitionOf = produce(pipeline, DELIVERIES);
       await().atMost(Duration.ofSeconds(120)).until(() -> received.size() >= DELIVERIES / 2);
       Process victim = dispatchers.get(0);
       victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       int atKill = received.size();
+      Set<String> unsentAtKill = partitionOf.keySet().stream().filter(id -> !received.containsKey(id)).collect(Collectors.toSet());
+
+      // the group drops the victim when its session ends, and the two others share every partition
+      Map<String, Set<Integer>> after = owners(pipeline, group, topic, 2, all);
+      assertTrue(before.keySet().containsAll(after.keySet()), "the two others are two of the three: " + before + " / " + after);
+      Set<Integer> victimPartitions = before.entrySet().stream().filter(e -> !after.containsKey(e.getKey()))
+          .flatMap(e -> e.getValue().stream()).collect(Collectors.toSet());
+      assertFalse(victimPartitions.isEmpty(), "the victim owned partitions: " + before);
+      List<String> victimLeft = unsentAtKill.stream().filter(id -> victimPartitions.contains(partitionOf.get(id))).toList();
+      assertFalse(victimLeft.isEmpty(), "the victim still had deliveries to send when it was killed (partitions " + victimPartitions + ")");
+      await().atMost(Duration.ofSeconds(60)).until(() -> victimLeft.stream().anyMatch(received::containsKey)); // the others send them
+      System.out.printf("dispatcher crash: the victim owned partitions %s, with %d deliveries unsent at the kill%n",
+          victimPartitions, victimLeft.size());
       dispatchers.set(0, startDispatcher(pipeline, url, 3));
 
       await().atMost(Duration.ofSeconds(180)).until(() -> received.size() >= DELIVERIES);
@@ -114,7 +139,9 @@ class DispatcherCrashTest {
     return pb.start();
   }
 
-  private static void produce(TestPipeline pipeline, int n) {
+  /** Writes {@code n} deliveries; returns the partition each went to, by delivery id. */
+  private static Map<String, Integer> produce(TestPipeline pipeline, int n) {
+    Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
     java.util.Properties p = pipeline.kafka.clientProperties();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     Instant now = Instant.now();
@@ -122,12 +149,19 @@ class DispatcherCrashTest {
         pipeline.kafka.topics().deliverySms.valueSerde().serializer())) {
       for (int i = 0; i < n; i++) {
         String session = "ses_crash_" + i;
+        String deliveryId = session + ":0:sms";
         producer.send(new ProducerRecord<>(pipeline.kafka.topics().deliverySms.name(), "sub_" + i, DeliveryRequested.newBuilder()
-            .setDeliveryId(session + ":0:sms").setSessionId(session).setSubjectId("sub_" + i).setAppId(pipeline.appId)
+            .setDeliveryId(deliveryId).setSessionId(session).setSubjectId("sub_" + i).setAppId(pipeline.appId)
             .setChannel(Channel.SMS).setDestination("+3361234" + String.format("%04d", i)).setGeneration(0).setOtpLength(6)
-            .setRequestedAt(now).setExpiresAt(now.plus(Duration.ofMinutes(10))).build()));
+            .setRequestedAt(now).setExpiresAt(now.plus(Duration.ofMinutes(10))).build()), (meta, e) -> {
+              if (e == null) {
+                partitionOf.put(deliveryId, meta.partition());
+              }
+            });
       }
     }
+    assertEquals(n, partitionOf.size(), "every delivery was written");
+    return partitionOf;
   }
 
   private static void awaitGroupMembers(TestPipeline pipeline, int members) {
@@ -135,6 +169,14 @@ class DispatcherCrashTest {
       String group = pipeline.kafka.topics().prefix() + SmsDispatcher.GROUP_ID;
       await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> admin.describeConsumerGroups(List.of(group)).all().get()
           .get(group).members().size() >= members);
+    }
+  }
+
+  /** The partitions of {@code topic} by member, once the group is stable with {@code members} members that own all of them. */
+  private static Map<String, Set<Integer>> owners(TestPipeline pipeline, String group, String topic, int members, Set<Integer> all) {
+    try (Admin admin = Admin.create(pipeline.kafka.clientProperties())) {
+      return await().atMost(Duration.ofSeconds(60)).until(() -> ConsumerGroups.assignments(admin, group, topic),
+          m -> m.size() == members && m.values().stream().flatMap(Set::stream).collect(Collectors.toSet()).equals(all));
     }
   }
 

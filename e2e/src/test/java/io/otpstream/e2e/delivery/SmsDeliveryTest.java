@@ -2,10 +2,12 @@ package io.otpstream.e2e.delivery;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
@@ -13,9 +15,11 @@ import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.dispatcher.provider.http.HttpSmsProvider;
 import io.otpstream.dispatcher.provider.http.HttpSmsSettings;
+import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.smpp.FakeSmsc;
 import io.otpstream.dispatcher.sms.smpp.SmppProvider;
 import io.otpstream.dispatcher.sms.smpp.SmppSettings;
+import io.otpstream.e2e.support.ConsumerGroups;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
@@ -38,6 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,7 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * SMS through real providers, end to end on the pipeline: a local HTTP SMS API as the primary and
  * a jSMPP SMSC as the fallback. A code sent over HTTP verifies; a primary that refuses makes the
  * SMSC deliver, its delivery receipt comes back and the session records it; a provider down past
- * the code's expiry never sends it late. That last test runs last: its failures open the
+ * the code's expiry never sends it late, not even once they are back. That last test runs last: its failures open the
  * fallback provider's circuit, which then sends everything to the SMSC for 30 s.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -178,25 +183,53 @@ class SmsDeliveryTest {
   @Order(3)
   void a_provider_down_past_the_codes_expiry_never_sends_it_late() throws Exception {
     String phone = "+33612340003";
+    String sessionId = "ses_late";
+    String deliveryId = sessionId + ":0:sms";
     DOWN.add(phone);
     smsc.refusals.put("33612340003", org.jsmpp.SMPPConstant.STAT_ESME_RTHROTTLED); // both providers down for it
-    Instant expiresAt = Instant.now().plusSeconds(3);
-    DeliveryRequested d = DeliveryRequested.newBuilder().setDeliveryId("ses_late:0:sms").setSessionId("ses_late")
-        .setSubjectId("sub_late").setAppId(pipeline.appId).setChannel(Channel.SMS).setDestination(phone).setGeneration(0)
+    // The pipeline retries after 0.5, 1, 2 and 4 s: the fourth attempt (~3.5 s) is the last before a
+    // 7 s expiry, with seconds to spare on both sides, and the fifth (~7.5 s) would come after it.
+    Instant expiresAt = Instant.now().plusSeconds(7);
+    DeliveryRequested d = DeliveryRequested.newBuilder().setDeliveryId(deliveryId).setSessionId(sessionId)
+        .setSubjectId("sub_late").setAppId(pipeline.appId).setChannel(Channel.SMS)
+        .setDestination(new SealedDestinations(pipeline.secrets).seal(pipeline.appId, phone)).setGeneration(0)
         .setOtpLength(6).setRequestedAt(Instant.now()).setExpiresAt(expiresAt).build();
     try (KafkaProducer<String, DeliveryRequested> producer = new KafkaProducer<>(pipeline.kafka.clientProperties(),
         new StringSerializer(), pipeline.kafka.topics().deliverySms.valueSerde().serializer())) {
       producer.send(new ProducerRecord<>(pipeline.kafka.topics().deliverySms.name(), "sub_late", d)).get();
     }
-    List<DeliveryStatus> seen = await().atMost(Duration.ofSeconds(30)).until(() -> statuses("ses_late"),
-        l -> l.stream().anyMatch(s -> s.getState() == DeliveryState.DEAD_LETTERED || s.getState() == DeliveryState.EXPIRED));
-    assertTrue(seen.stream().anyMatch(s -> s.getState() == DeliveryState.RETRYING), "transient failures were retried: " + seen);
+    await().atMost(Duration.ofSeconds(30)).until(() -> statuses(sessionId),
+        l -> l.stream().anyMatch(s -> s.getState() != DeliveryState.RETRYING));
     DOWN.remove(phone);
-    smsc.refusals.remove("33612340003"); // the providers come back
-    assertTrue(HTTP_RECEIVED.stream().filter(r -> r.to().equals(phone)).allMatch(r -> r.at().isBefore(expiresAt)),
-        "no attempt after the expiry");
-    assertTrue(seen.stream().noneMatch(s -> s.getState() == DeliveryState.SENT), "never sent");
-    assertTrue(seen.stream().filter(s -> s.getState() == DeliveryState.RETRYING).allMatch(s -> s.getOccurredAt().isBefore(expiresAt)));
+    smsc.refusals.remove("33612340003"); // the providers come back while the code is still valid
+
+    // past the expiry, with the providers up, until the dispatcher has handled every delivery and retry written
+    try (Admin admin = Admin.create(pipeline.kafka.clientProperties())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> Instant.now().isAfter(expiresAt) && ConsumerGroups.caughtUp(admin,
+          pipeline.kafka.topics().prefix() + SmsDispatcher.GROUP_ID,
+          List.of(pipeline.kafka.topics().deliverySms, pipeline.kafka.topics().deliverySmsRetry)));
+    }
+    List<Instant> http = HTTP_RECEIVED.stream().filter(r -> r.to().equals(phone)).map(Received::at).toList();
+    List<Instant> smpp = smsc.submits.stream().filter(s -> s.sm().getDestAddress().equals("33612340003"))
+        .map(FakeSmsc.Submitted::at).toList();
+    assertFalse(http.isEmpty(), "the HTTP provider was tried");
+    assertFalse(smpp.isEmpty(), "the SMSC was tried");
+    assertTrue(http.stream().allMatch(t -> t.isBefore(expiresAt)), "no attempt after " + expiresAt + " at the HTTP provider: " + http);
+    assertTrue(smpp.stream().allMatch(t -> t.isBefore(expiresAt)), "no attempt after " + expiresAt + " at the SMSC: " + smpp);
+
+    List<DeliveryStatus> seen = statuses(sessionId);
+    List<DeliveryState> states = seen.stream().map(DeliveryStatus::getState).toList();
+    assertTrue(states.stream().noneMatch(s -> s == DeliveryState.SENT), "never sent: " + states);
+    assertEquals(1, states.stream().filter(s -> s == DeliveryState.DEAD_LETTERED).count(), "dead-lettered once: " + states);
+    assertEquals(DeliveryState.DEAD_LETTERED, states.get(states.size() - 1), "nothing after the dead letter: " + states);
+    assertTrue(states.contains(DeliveryState.RETRYING), "transient failures were retried first: " + states);
+    assertTrue(seen.stream().allMatch(s -> s.getOccurredAt().isBefore(expiresAt)), "every outcome before the expiry: " + seen);
+
+    var dlq = pipeline.kafka.topics().deliveryDeadLetter;
+    List<DeliveryRequested> deadLetters = TopicReader.readAll(SharedKafka.bootstrapServers(), dlq.name()).stream()
+        .map(r -> dlq.valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .filter(l -> l.getDeliveryId().equals(deliveryId) && l.getSessionId().equals(sessionId)).toList();
+    assertEquals(1, deadLetters.size(), "the delivery is on the dead-letter topic, once");
   }
 
   /** The session id inside a Sendmator token (an HS256 JWT we signed). */

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -81,7 +82,8 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
   public record BindSeen(BindType type, String systemId, String password, String systemType) {
   }
 
-  public record Submitted(SubmitSm sm, String id) {
+  /** A submit_sm as it reached the SMSC ({@code at}: when it arrived), with the id it was given (null: refused). */
+  public record Submitted(SubmitSm sm, String id, Instant at) {
   }
 
   public final int port;
@@ -199,6 +201,7 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
 
   @Override
   public SubmitSmResult onAcceptSubmitSm(SubmitSm sm, SMPPServerSession source) throws ProcessRequestException {
+    Instant at = Instant.now();
     CountDownLatch hold = holds.get(sm.getDestAddress());
     if (hold != null) {
       try {
@@ -209,12 +212,12 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
     }
     Integer refusal = refusals.get(sm.getDestAddress());
     if (refusal != null) {
-      submits.add(new Submitted(sm, null));
+      submits.add(new Submitted(sm, null, at));
       throw new ProcessRequestException("refused", refusal);
     }
     String id = Long.toHexString(nextId.incrementAndGet());
     byId.put(id, sm);
-    submits.add(new Submitted(sm, id));
+    submits.add(new Submitted(sm, id, at));
     try {
       return new SubmitSmResult(new MessageId(id), new OptionalParameter[0]);
     } catch (PDUStringException e) {
