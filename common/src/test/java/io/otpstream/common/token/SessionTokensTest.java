@@ -4,15 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.otpstream.common.json.Json;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.common.subject.Subjects;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SessionTokensTest {
-  private final SessionTokens tokens = new SessionTokens(new Secrets(new byte[32]));
-  private final SessionToken token = new SessionToken("app_1", "sub_abc", "ses_1", java.util.List.of("sms", "email"));
+  private static final String PHONE = "+33612345678";
+  private static final String EMAIL = "jane.doe@example.com";
+  private final Secrets secrets = new Secrets(new byte[32]);
+  private final SessionTokens tokens = new SessionTokens(secrets);
+  private final Subjects subjects = new Subjects(secrets);
+  /** What the api signs for a send to a phone and an email: the phone's subject, and the email's as the second one. */
+  private final SessionToken token = new SessionToken("app_1", subjects.subjectId("app_1", PHONE), "ses_1", List.of("sms", "email"),
+      subjects.subjectId("app_1", EMAIL));
 
   @Test
   void a_signed_token_verifies_to_its_content() {
@@ -38,9 +51,15 @@ class SessionTokensTest {
   }
 
   @Test
-  void the_token_carries_no_destination() {
-    String t = tokens.sign(token, Instant.now());
+  void the_token_carries_the_session_and_opaque_subjects_and_no_destination() throws Exception {
+    String t = tokens.sign(token, Instant.parse("2026-12-02T10:00:00Z"));
     String payload = new String(Base64.getUrlDecoder().decode(t.split("\\.")[1]), StandardCharsets.UTF_8);
-    assertFalse(payload.contains("@") || payload.contains("+"), payload);
+    Map<String, Object> claims = Json.MAPPER.readValue(payload, new TypeReference<>() { });
+    assertEquals(Set.of("iss", "iat", "app", "sid", "ch", "sub", "sub2"), claims.keySet(), "nothing else travels: " + payload);
+    assertEquals(List.of("app_1", "ses_1", List.of("sms", "email"), token.subjectId(), token.secondarySubjectId()),
+        List.of(claims.get("app"), claims.get("sid"), claims.get("ch"), claims.get("sub"), claims.get("sub2")));
+    for (String readable : List.of(PHONE.substring(1), "612345678", EMAIL, "jane.doe", "example.com")) {
+      assertFalse(payload.toLowerCase(Locale.ROOT).contains(readable), readable + " in " + payload);
+    }
   }
 }

@@ -26,7 +26,6 @@ import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
 import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.serde.AvroSerde;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -364,32 +363,6 @@ class SendmatorFlowTest {
         .stream().map(r -> serde.decode(r.value())).filter(st -> st.getDeliveryId().equals(deliveryId)).findFirst().orElseThrow();
     assertEquals(DeliveryState.EXPIRED, status.getState());
     assertTrue(outbox.list().stream().noneMatch(m -> m.to().equals(phone)), "an expired code must not be sent");
-  }
-
-  @Test
-  void no_topic_and_no_store_changelog_holds_a_live_code_in_clear() {
-    String phone = uniquePhone();
-    String email = uniqueEmail();
-    String token = send(pipeline.liveKey, phone, email).json().get("data").get("session_token").asText();
-    String first = smsCodes(phone, 1).get(0);
-    verify(pipeline.liveKey, token, first.equals("000000") ? "111111" : "000000");
-    assertEquals(200, resend(pipeline.liveKey, token).status());
-    String second = smsCodes(phone, 2).get(1);
-    assertTrue(verify(pipeline.liveKey, token, second).json().get("data").get("verified").asBoolean());
-    await().atMost(Duration.ofSeconds(30)).until(() -> received(email).size() >= 2);
-
-    int records = 0;
-    for (String topic : pipeline.allTopics()) {
-      for (var r : TopicReader.readAll(SharedKafka.bootstrapServers(), topic)) {
-        records++;
-        String bytes = (r.key() == null ? "" : new String(r.key(), StandardCharsets.ISO_8859_1))
-            + (r.value() == null ? "" : new String(r.value(), StandardCharsets.ISO_8859_1));
-        for (String code : List.of(first, second)) {
-          assertFalse(bytes.contains(code), "code " + code + " found in clear in " + topic + " at offset " + r.offset());
-        }
-      }
-    }
-    assertTrue(records > 10, "the topics were read: " + records + " records");
   }
 
   @Test

@@ -106,15 +106,6 @@ public final class TestPipeline implements AutoCloseable {
     return new TestPipeline(appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
   }
 
-  /** Every topic this pipeline writes: the catalogue's and the session store's changelog. */
-  public List<String> allTopics() {
-    List<String> names = new java.util.ArrayList<>(kafka.topics().all().stream().map(t -> t.name()).toList());
-    for (String store : List.of("session-store", "subject-window-store", "ip-window-store")) {
-      names.add(applicationId + "-" + store + "-changelog");
-    }
-    return names;
-  }
-
   /** The in-process SMS dispatcher's worker: where an SMPP provider's receipts go. */
   public io.otpstream.dispatcher.delivery.DeliveryWorker smsWorker() {
     return pipeline.smsDispatcher().worker();
