@@ -85,8 +85,7 @@ class ReplayTest {
     Map<String, Integer> compared = new TreeMap<>();
     List<Written.Divergence> divergences = recorded.compare(replayed, compared);
     assertTrue(divergences.isEmpty(), () -> divergences.size() + " divergences, the first " + SHOWN + ":\n"
-        + divergences.stream().limit(SHOWN).map(d -> d.kind() + " " + d.id() + "\n  expected " + d.expected() + "\n  got      "
-        + d.got()).collect(Collectors.joining("\n")));
+        + divergences.stream().limit(SHOWN).map(Written.Divergence::describe).collect(Collectors.joining("\n")));
     assertEquals(recorded.counts(), compared, "each recorded record, of each stage, was compared");
   }
 

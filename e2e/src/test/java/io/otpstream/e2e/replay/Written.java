@@ -41,6 +41,15 @@ final class Written {
 
   /** A request (or delivery) whose records differ: what was recorded, and what the replay wrote. */
   record Divergence(Kind kind, String id, List<String> expected, List<String> got) {
+    /** The records only one side holds, the ones alike left out. */
+    String describe() {
+      List<String> onlyRecorded = new ArrayList<>(expected);
+      got.forEach(onlyRecorded::remove);
+      List<String> onlyReplayed = new ArrayList<>(got);
+      expected.forEach(onlyReplayed::remove);
+      return kind + " " + id + " (" + expected.size() + " recorded, " + got.size() + " replayed)\n  only recorded: " + onlyRecorded
+          + "\n  only replayed: " + onlyReplayed;
+    }
   }
 
   final List<Item> items = new ArrayList<>();
