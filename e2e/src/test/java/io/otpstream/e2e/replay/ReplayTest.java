@@ -20,6 +20,7 @@ import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.topics.TopicBootstrap;
+import io.otpstream.schemas.topics.TopicSpec;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -147,12 +149,12 @@ class ReplayTest {
     }
   }
 
-  private static <V> Set<String> ids(io.otpstream.schemas.topics.TopicSpec<String, V> topic, Function<V, String> id) {
+  private static <V> Set<String> ids(TopicSpec<String, V> topic, Function<V, String> id) {
     return TopicReader.readAll(bootstrap(), topic.name()).stream()
         .map(r -> id.apply(topic.valueSerde().deserializer().deserialize(r.topic(), r.value()))).collect(Collectors.toSet());
   }
 
-  private static long count(List<AuditEvent> events, java.util.function.Predicate<AuditEvent> which) {
+  private static long count(List<AuditEvent> events, Predicate<AuditEvent> which) {
     return events.stream().filter(which).count();
   }
 

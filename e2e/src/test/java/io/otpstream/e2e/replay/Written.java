@@ -12,6 +12,7 @@ import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.quota.QuotaRefund;
 import io.otpstream.schemas.topics.TopicSpec;
 import io.otpstream.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ final class Written {
   }
 
   private void add(Kind kind, String id, String stage, String topic, ConsumerRecord<byte[], byte[]> r, Object value) {
-    items.add(new Item(kind, id, stage, topic + " key=" + new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)
+    items.add(new Item(kind, id, stage, topic + " key=" + new String(r.key(), StandardCharsets.UTF_8)
         + " timestamp=" + r.timestamp() + " " + value));
   }
 
