@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.CloseOptions;
 import io.otpstream.schemas.topics.Topics;
 import org.apache.kafka.streams.KafkaStreams;
@@ -40,7 +41,7 @@ public final class ProcessorService implements AutoCloseable {
   private final KafkaStreams streams;
 
   public ProcessorService(Config config, Secrets secrets) {
-    this(config, OtpTopology.build(config.kafka().topics(), new OtpCodes(secrets)));
+    this(config, OtpTopology.build(config.kafka().topics(), new OtpCodes(secrets)), Time.SYSTEM);
   }
 
   /**
@@ -50,10 +51,20 @@ public final class ProcessorService implements AutoCloseable {
    * with other settings, show what a changed policy would have decided.
    */
   public static ProcessorService replay(Config config, Topics recorded, Secrets secrets) {
-    return new ProcessorService(config, OtpTopology.build(recorded, config.kafka().topics(), new OtpCodes(secrets)));
+    return replay(config, recorded, secrets, Time.SYSTEM);
   }
 
-  private ProcessorService(Config config, Topology topology) {
+  /**
+   * A replay whose Kafka Streams runs on {@code wallClock}: the time of its poll, commit and
+   * punctuation schedules and of {@code ProcessorContext.currentSystemTimeMs()}. Decisions take
+   * their time from the recorded commands and housekeeping runs on stream time, so a replay run
+   * with this clock moved on by days decides alike; one that differs read the wall clock.
+   */
+  public static ProcessorService replay(Config config, Topics recorded, Secrets secrets, Time wallClock) {
+    return new ProcessorService(config, OtpTopology.build(recorded, config.kafka().topics(), new OtpCodes(secrets)), wallClock);
+  }
+
+  private ProcessorService(Config config, Topology topology, Time wallClock) {
     Properties p = config.kafka().clientProperties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
@@ -71,7 +82,7 @@ public final class ProcessorService implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-    this.streams = new KafkaStreams(topology, p);
+    this.streams = new KafkaStreams(topology, p, wallClock);
     streams.setStateListener((now, before) -> log.info("processor state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(e -> {
       log.error("stream thread failed; replacing it", e);
