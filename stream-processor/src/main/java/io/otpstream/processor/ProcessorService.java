@@ -7,8 +7,11 @@ import io.otpstream.processor.topology.OtpTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.CloseOptions;
 import io.otpstream.schemas.topics.Topics;
@@ -100,6 +103,12 @@ public final class ProcessorService implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** The input partitions of the tasks this instance runs as active (not standby): the keys it decides now. */
+  public Set<TopicPartition> activePartitions() {
+    return streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
+        .flatMap(t -> t.topicPartitions().stream()).collect(Collectors.toUnmodifiableSet());
   }
 
   @Override

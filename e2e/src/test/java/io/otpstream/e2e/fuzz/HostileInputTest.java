@@ -35,6 +35,7 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,12 +70,19 @@ import org.junit.jupiter.api.Test;
  * not in its family's error format, any leaked stack trace or class name; and at the end the
  * service must still answer a sandbox send and a session login.
  *
- * <p>Reproduce a run with {@code -Dfuzz.seed=<seed>} (printed at the start); each request is
- * generated from the seed and its index alone. {@code -Dfuzz.requests=N} changes the count.
+ * <p>Every request must be answered, but those the test sends malformed at the socket level (raw
+ * bytes that are not a well-formed HTTP request): on those the server may close without a word.
+ * Each request is written as it is, on a socket of its own ({@code Connection: close}), and its
+ * answer read even after a failed write (the server may refuse a large body before reading it): a
+ * request without an answer is the one at fault, never one that went before it on a pooled
+ * connection, and no client library stands between the bytes and the server.
+ *
+ * <p>Each run draws a new seed unless {@code -Dotp.fuzz.seed=<seed>} names one; the seed is printed
+ * at the start and in the failure, and each request is generated from the seed and its index alone,
+ * so that a run can be repeated. {@code -Dotp.fuzz.requests=N} changes the count.
  */
 class HostileInputTest {
-  private static final long DEFAULT_SEED = 0x0715F0221126L;
-  private static final int REQUESTS = Integer.getInteger("fuzz.requests", 10_000);
+  private static final int REQUESTS = Integer.getInteger("otp.fuzz.requests", 10_000);
   private static final int THREADS = 8;
   private static final int MAX_BODY = 64 * 1024;
   /** Jetty's default request-head limit; above it the request never reaches our routes. */
@@ -215,14 +224,13 @@ class HostileInputTest {
 
   /** One request; {@code edge} marks protocol-level abuse that Jetty may refuse before any route runs. */
   record Req(int index, String family, String label, String method, String path, List<Map.Entry<String, String>> headers,
-             byte[] body, boolean raw, boolean chunked, boolean edge, byte[] rawBytes, byte[] expectBody) {
+             byte[] body, boolean chunked, boolean edge, byte[] rawBytes, byte[] expectBody) {
     String header(String name) {
       return headers.stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null);
     }
   }
 
-  record Res(Req req, int status, String body, Map<String, List<String>> headers, String transportError, long millis,
-             boolean viaRaw) {
+  record Res(Req req, int status, String body, Map<String, List<String>> headers, String transportError, long millis) {
     String contentType() {
       return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("content-type")).findFirst()
           .map(e -> e.getValue().isEmpty() ? "" : e.getValue().get(0)).orElse("(none)");
@@ -240,7 +248,6 @@ class HostileInputTest {
     final List<Map.Entry<String, String>> headers = new ArrayList<>();
     byte[] body;
     String bodyKind;
-    boolean raw;
     boolean chunked;
     boolean edge;
     /** Raw bytes that our routes must still answer in the family format (not a protocol edge). */
@@ -281,8 +288,6 @@ class HostileInputTest {
     }
 
     Req build(int index) {
-      long names = headers.stream().map(e -> e.getKey().toLowerCase(Locale.ROOT)).distinct().count();
-      boolean duplicated = names != headers.size();
       int head = method.length() + path.length() + 40;
       boolean nonAscii = false;
       for (Map.Entry<String, String> e : headers) {
@@ -295,8 +300,7 @@ class HostileInputTest {
       boolean isEdge = edge || nonAscii || oddPath || head > JETTY_HEAD_LIMIT - 200 || rawBytes != null && !strict;
       String fullLabel = family + "." + label + (bodyKind == null ? "" : "/" + bodyKind)
           + (tags.isEmpty() ? "" : "+" + String.join("+", tags));
-      return new Req(index, family, fullLabel, method, path, List.copyOf(headers), body, raw || duplicated || chunked
-          || rawBytes != null, chunked, isEdge, rawBytes, expectBody);
+      return new Req(index, family, fullLabel, method, path, List.copyOf(headers), body, chunked, isEdge, rawBytes, expectBody);
     }
   }
 
@@ -1274,7 +1278,6 @@ class HostileInputTest {
             .add("Authorization", "Bearer " + pipeline.managementKey);
         b.body(utf8("valid", b.path.startsWith("/api") ? sendBody : b.path.startsWith("/v1/otp") ? "{\"email\":\"a@example.com\"}"
             : b.path.startsWith("/v2") ? "{\"name\":\"dup\"}" : "{\"identifier\":" + validIdentifier(r) + "}"));
-        b.raw = true;
       }
       case 1 -> {
         b = new B("protocol", "dup-host", "POST", "/v1/session/login/otp");
@@ -1307,7 +1310,6 @@ class HostileInputTest {
             "/v1/session/otp"}));
         b.add("X-Big", "h".repeat(pick(r, new Integer[] {8_500, 16_000, 70_000})));
         b.edge = true;
-        b.raw = r.nextBoolean();
       }
       case 6 -> {
         b = new B("protocol", "header-7k", "POST", "/api/v1/otp/send");
@@ -1318,7 +1320,6 @@ class HostileInputTest {
         b = new B("protocol", "non-ascii-header", "POST", "/api/v1/otp/send");
         b.add("X-API-Key", pipeline.testKey + "\u00e9\ud83d\ude00").add("Content-Type", "application/json");
         b.body(utf8("valid", sendBody));
-        b.raw = true;
       }
       case 8 -> {
         b = new B("protocol", "cl-and-te", "POST", "/api/v1/otp/send");
@@ -1382,32 +1383,15 @@ class HostileInputTest {
   // transport
   // ---------------------------------------------------------------------------------------------
 
-  static final LongAdder FALLBACKS = new LongAdder();
-  static final ConcurrentLinkedQueue<String> CLIENT_RETRIES = new ConcurrentLinkedQueue<>();
   static final ConcurrentLinkedQueue<String> CONTINUES = new ConcurrentLinkedQueue<>();
 
+  /**
+   * Sends {@code q} on a socket of its own. Not through the JDK client: it reported "EOF reached
+   * while reading" for 1 to 4 ordinary requests in 10,000, even with a connection of their own,
+   * where the same requests written by hand were always answered.
+   */
   static Res execute(Req q) {
-    long t0 = System.nanoTime();
-    if (!q.raw()) {
-      try {
-        Map<String, String> h = new LinkedHashMap<>();
-        q.headers().forEach(e -> h.put(e.getKey(), e.getValue()));
-        Http.Response resp = q.body() == null ? http.exchange(q.method(), q.path(), h, (String) null)
-            : http.exchange(q.method(), q.path(), h, q.body());
-        return new Res(q, resp.status(), resp.raw(), resp.headers().map(), null, ms(t0), false);
-      } catch (IllegalArgumentException e) {
-        FALLBACKS.increment(); // the JDK client refuses this request (restricted or invalid header, bad URI): send it raw
-      } catch (IllegalStateException e) {
-        // The JDK client reports no answer when the server answers early and closes while the body is still
-        // being sent, or when a pooled connection was closed under it: ask again on a fresh socket, which
-        // reads whatever the server answered even after a failed write.
-        CLIENT_RETRIES.add(q.label() + " (" + describe(e) + ")");
-        Res again = raw(q, t0);
-        return again.transportError() == null ? again
-            : new Res(q, -1, "", Map.of(), describe(e) + "; raw retry: " + again.transportError(), ms(t0), true);
-      }
-    }
-    return raw(q, t0);
+    return raw(q, System.nanoTime());
   }
 
   static String describe(Throwable e) {
@@ -1469,11 +1453,11 @@ class HostileInputTest {
       }
       byte[] response = readResponse(s.getInputStream(), "HEAD".equals(q.method()), interim);
       if (response.length == 0) {
-        return new Res(q, -1, "", Map.of(), "connection closed without a response", ms(t0), true);
+        return new Res(q, -1, "", Map.of(), "connection closed without a response", ms(t0));
       }
       return parse(q, response, ms(t0));
     } catch (IOException e) {
-      return new Res(q, -1, "", Map.of(), describe(e), ms(t0), true);
+      return new Res(q, -1, "", Map.of(), describe(e), ms(t0));
     }
   }
 
@@ -1601,9 +1585,9 @@ class HostileInputTest {
       body = dechunk(body);
     }
     if (status < 0) {
-      return new Res(q, -1, new String(response, UTF_8), headers, "unparseable response: " + clip(head, 80), millis, true);
+      return new Res(q, -1, new String(response, UTF_8), headers, "unparseable response: " + clip(head, 80), millis);
     }
-    return new Res(q, status, new String(body, UTF_8), headers, null, millis, true);
+    return new Res(q, status, new String(body, UTF_8), headers, null, millis);
   }
 
   static byte[] dechunk(byte[] in) {
@@ -1738,10 +1722,15 @@ class HostileInputTest {
     }
   }
 
+  /** Raw bytes that are not a well-formed HTTP request: the one kind of request the server may close on without an answer. */
+  static boolean malformedOnTheWire(Req q) {
+    return q.rawBytes() != null && q.edge();
+  }
+
   static void check(Res res, Findings f) {
     Req q = res.req();
     if (res.transportError() != null) {
-      (q.edge() ? f.observations : f.failures).add("transport", res, res.transportError());
+      (malformedOnTheWire(q) ? f.observations : f.failures).add("no-answer", res, res.transportError());
       return;
     }
     int s = res.status();
@@ -1797,10 +1786,11 @@ class HostileInputTest {
   // the test
   // ---------------------------------------------------------------------------------------------
 
+  /** {@code -Dotp.fuzz.seed}, or a new seed: a run that names none tries other requests than the last. */
   static long seed() {
-    String s = System.getProperty("fuzz.seed");
+    String s = System.getProperty("otp.fuzz.seed");
     if (s == null || s.isBlank()) {
-      return DEFAULT_SEED;
+      return new SecureRandom().nextLong();
     }
     try {
       return Long.decode(s.strip());
@@ -1813,12 +1803,11 @@ class HostileInputTest {
   void ten_thousand_hostile_requests_get_no_5xx_only_family_errors_and_no_leaks_and_the_service_still_works() throws Exception {
     long seed = seed();
     System.out.println("=== HostileInputTest: seed " + seed + " (0x" + Long.toHexString(seed) + "), " + REQUESTS
-        + " requests on " + THREADS + " threads; reproduce with -Dfuzz.seed=" + seed);
+        + " requests on " + THREADS + " threads; reproduce with -Dotp.fuzz.seed=" + seed);
     Findings findings = new Findings();
     Map<Integer, LongAdder> perStatus = new ConcurrentHashMap<>();
     Map<String, Map<Integer, LongAdder>> perFamily = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<Res> slow = new ConcurrentLinkedQueue<>();
-    LongAdder viaRaw = new LongAdder();
     LongAdder edges = new LongAdder();
     Map<String, LongAdder> familyMillis = new ConcurrentHashMap<>();
 
@@ -1836,9 +1825,6 @@ class HostileInputTest {
             throw new IllegalStateException("generator failed on request " + i, e);
           }
           Res res = execute(q);
-          if (res.viaRaw()) {
-            viaRaw.increment();
-          }
           if (q.edge()) {
             edges.increment();
           }
@@ -1882,7 +1868,7 @@ class HostileInputTest {
           + clip(started2.raw(), 300));
     }
 
-    String report = report(seed, elapsed, perStatus, perFamily, familyMillis, findings, slow, viaRaw.sum(), edges.sum(), liveness);
+    String report = report(seed, elapsed, perStatus, perFamily, familyMillis, findings, slow, edges.sum(), liveness);
     System.out.println(report);
     Files.createDirectories(REPORT.getParent());
     Files.writeString(REPORT, report + "\n\n" + details(findings), UTF_8);
@@ -1892,7 +1878,7 @@ class HostileInputTest {
     assertTrue(total >= 10_000 || REQUESTS < 10_000, "only " + total + " requests were sent");
     assertTrue(findings.failures.isEmpty() && liveness.isEmpty(), findings.failures.all.size() + " failures ("
         + findings.other5xx.get() + " 5xx, " + findings.timeouts.get() + " decision timeouts), liveness " + liveness
-        + "; seed " + seed + "; see the summary above and " + REPORT.toAbsolutePath());
+        + "; reproduce with -Dotp.fuzz.seed=" + seed + "; see the summary above and " + REPORT.toAbsolutePath());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1900,13 +1886,12 @@ class HostileInputTest {
   // ---------------------------------------------------------------------------------------------
 
   static String report(long seed, long elapsed, Map<Integer, LongAdder> perStatus, Map<String, Map<Integer, LongAdder>> perFamily,
-                       Map<String, LongAdder> familyMillis, Findings f, ConcurrentLinkedQueue<Res> slow, long viaRaw, long edges, List<String> liveness) {
+                       Map<String, LongAdder> familyMillis, Findings f, ConcurrentLinkedQueue<Res> slow, long edges, List<String> liveness) {
     StringBuilder s = new StringBuilder();
     long total = perStatus.values().stream().mapToLong(LongAdder::sum).sum();
     s.append("\n================ HostileInputTest summary ================\n");
     s.append("seed ").append(seed).append(" | requests ").append(total).append(" | elapsed ").append(elapsed).append(" ms (")
-        .append(total * 1000 / Math.max(1, elapsed)).append(" req/s) | sent raw ").append(viaRaw).append(" (client refused ")
-        .append(FALLBACKS.sum()).append(") | protocol-edge ").append(edges).append('\n');
+        .append(total * 1000 / Math.max(1, elapsed)).append(" req/s) | protocol-edge ").append(edges).append('\n');
     s.append("per status: ").append(counts(perStatus)).append('\n');
     s.append("per family:\n");
     new TreeMap<>(perFamily).forEach((family, counts) -> {
@@ -1914,8 +1899,8 @@ class HostileInputTest {
       s.append(String.format("  %-11s %6d  avg %4d ms  %s%n", family, n, familyMillis.get(family).sum() / Math.max(1, n),
           counts(counts)));
     });
-    s.append("requests the JDK client got no answer to, asked again on a raw socket: ").append(CLIENT_RETRIES.size())
-        .append(CLIENT_RETRIES.isEmpty() ? "" : " e.g. " + CLIENT_RETRIES.stream().limit(3).toList()).append('\n');
+    s.append("no answer: ").append(Stream.concat(f.failures.all.stream(), f.observations.all.stream())
+        .filter(x -> x.res().status() < 0).count()).append(" (allowed only to raw bytes malformed on the wire)\n");
     if (!CONTINUES.isEmpty()) {
       s.append("Expect: 100-continue with a body over the cap: ").append(CONTINUES.size()).append(" x ")
           .append(new java.util.TreeSet<>(CONTINUES)).append('\n');
@@ -1968,7 +1953,7 @@ class HostileInputTest {
     Req q = r.req();
     StringBuilder s = new StringBuilder();
     s.append("#").append(q.index()).append(' ').append(q.label()).append(q.edge() ? " (protocol-edge)" : "")
-        .append(r.viaRaw() ? " (raw socket)" : "").append('\n');
+        .append('\n');
     if (q.rawBytes() != null) {
       s.append("raw request: ").append(escape(q.rawBytes(), 400)).append('\n');
     } else {

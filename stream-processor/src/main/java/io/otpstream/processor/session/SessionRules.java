@@ -120,7 +120,9 @@ public final class SessionRules {
     }
     long sinceLastMs = nowMs - s.getLastSentAt().toEpochMilli();
     long cooldownMs = cfg.getResendCooldownSeconds() * 1000L;
-    if (sinceLastMs < cooldownMs) {
+    // A resend stamped before the last send (another api instance stamped it a moment earlier, and it
+    // was decided later) is within any cooldown; without a cooldown nothing waits.
+    if (cooldownMs > 0 && sinceLastMs < cooldownMs) {
       int wait = (int) Math.max(1, (cooldownMs - sinceLastMs + 999) / 1000);
       return limited(m, s.getSubjectId(), s.getSessionId(), s,
           new Verdict(Rules.RESEND_COOLDOWN, s.getSessionId(), false, 1, 1, wait));

@@ -237,6 +237,15 @@ class RuleBoundaryTest {
     assertEquals(2, rig.sessions().get("s1").getResends(), "refused resends do not count");
   }
 
+  @Test
+  void without_a_cooldown_a_resend_stamped_before_the_sessions_last_send_is_not_refused_by_the_cooldown() {
+    final AppSettings cfg = settings(VERSION, b -> b.setResendCooldownSeconds(0));
+    assertStarted(rig.request(send(id(), T0, IP1, cfg, SUB_A, "s1", FR_MOBILE)));
+    assertResent(rig.request(resend(id(), T0.plusMillis(20), IP1, cfg, SUB_A, "s1")), 1);
+    // stamped 5 ms before that resend by another api instance, and decided after it
+    assertResent(rig.request(resend(id(), T0.plusMillis(15), IP2, cfg, SUB_A, "s1")), 2);
+  }
+
   // ---- failed_checks_per_subject (stage 2) --------------------------------------------------
 
   @Test
