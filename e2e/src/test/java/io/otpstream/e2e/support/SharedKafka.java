@@ -36,8 +36,8 @@ public final class SharedKafka {
         cluster = c;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
-            c.close();
-          } catch (Exception e) {
+            close(); // only if the run ended without SharedKafkaLifecycle (e.g. interrupted)
+          } catch (RuntimeException e) {
             // the JVM is exiting
           }
         }));
@@ -46,5 +46,18 @@ public final class SharedKafka {
       }
     }
     return cluster.bootstrapServers();
+  }
+
+  /** Stops the cluster, if one was started; {@link SharedKafkaLifecycle} calls it when the test run ends. */
+  public static synchronized void close() {
+    if (cluster != null) {
+      try {
+        cluster.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot stop the in-JVM Kafka cluster", e);
+      } finally {
+        cluster = null;
+      }
+    }
   }
 }
