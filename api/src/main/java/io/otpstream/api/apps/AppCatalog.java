@@ -6,6 +6,7 @@ import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
 import io.otpstream.schemas.apps.AppSettings;
+import io.otpstream.schemas.apps.CatalogKeys;
 import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.apps.Contact;
 import io.otpstream.schemas.apps.LoginConfig;
@@ -14,7 +15,6 @@ import io.otpstream.schemas.apps.MessageTemplate;
 import io.otpstream.schemas.topics.TopicSpec;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,13 +29,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * once to the caller, and stored only as their SHA-256.
  */
 public final class AppCatalog implements AutoCloseable {
-  static final String APP = "app";
-  static final String API_KEY = "api-key";
-  static final String MANAGEMENT_KEY = "management-key";
-  static final String SETTINGS = "settings";
-  static final String LOGIN_CONFIG = "login-config";
-  static final String CONTACT = "contact";
-  public static final String TEMPLATE = "template";
 
   private final KafkaProducer<String, AppCatalogRecord> producer;
   private final TopicSpec<String, AppCatalogRecord> topic;
@@ -54,36 +47,36 @@ public final class AppCatalog implements AutoCloseable {
 
   /** Creates or replaces an app (its name and allowed origins). */
   public void putApp(App app) {
-    write(APP + "/" + app.getAppId(), new AppCatalogRecord(app));
+    write(CatalogKeys.app(app.getAppId()), new AppCatalogRecord(app));
   }
 
   /** Revokes a key: it stays listed as revoked and stops authenticating everywhere. */
   public void revokeApiKey(ApiKey key) {
-    write(API_KEY + "/" + key.getKeyHash(), new AppCatalogRecord(ApiKey.newBuilder(key).setRevoked(true).build()));
+    write(CatalogKeys.apiKey(key.getKeyHash()), new AppCatalogRecord(ApiKey.newBuilder(key).setRevoked(true).build()));
   }
 
   public void putLoginConfig(LoginConfig config) {
-    write(LOGIN_CONFIG + "/" + config.getAppId() + "/" + config.getId(), new AppCatalogRecord(config));
+    write(CatalogKeys.loginConfig(config.getAppId(), config.getId()), new AppCatalogRecord(config));
   }
 
   public void deleteLoginConfig(String appId, String configId) {
-    write(LOGIN_CONFIG + "/" + appId + "/" + configId, null);
+    write(CatalogKeys.loginConfig(appId, configId), null);
   }
 
   public void putContact(Contact contact) {
-    write(CONTACT + "/" + contact.getAppId() + "/" + contact.getUsername(), new AppCatalogRecord(contact));
+    write(CatalogKeys.contact(contact.getAppId(), contact.getUsername()), new AppCatalogRecord(contact));
   }
 
   public void putTemplate(MessageTemplate t) {
-    write(TEMPLATE + "/" + t.getAppId() + "/" + t.getTemplateId() + "/" + t.getLocale(), new AppCatalogRecord(t));
+    write(CatalogKeys.template(t.getAppId(), t.getTemplateId(), t.getLocale()), new AppCatalogRecord(t));
   }
 
   public void deleteTemplate(String appId, String templateId, String locale) {
-    write(TEMPLATE + "/" + appId + "/" + templateId + "/" + locale, null);
+    write(CatalogKeys.template(appId, templateId, locale), null);
   }
 
   public void deleteContact(String appId, String username) {
-    write(CONTACT + "/" + appId + "/" + username, null);
+    write(CatalogKeys.contact(appId, username), null);
   }
 
   /** Creates an API key ({@code sk_live_…} or {@code sk_test_…}) and returns it; only its hash is kept. */
@@ -99,7 +92,7 @@ public final class AppCatalog implements AutoCloseable {
   }
 
   private void putApiKeyHash(String appId, String hash, KeyMode mode) {
-    write(API_KEY + "/" + hash, new AppCatalogRecord(new ApiKey(hash, appId, mode, Instant.now(), false)));
+    write(CatalogKeys.apiKey(hash), new AppCatalogRecord(new ApiKey(hash, appId, mode, Instant.now(), false)));
   }
 
   /** Creates a management key ({@code mk_…}) and returns it; only its hash is kept. */
@@ -112,7 +105,7 @@ public final class AppCatalog implements AutoCloseable {
   /** Records a management key the caller already holds (by its hash). */
   public void putManagementKey(String key) {
     String hash = Secrets.sha256Hex(key);
-    write(MANAGEMENT_KEY + "/" + hash, new AppCatalogRecord(new ManagementKey(hash, Instant.now(), false)));
+    write(CatalogKeys.managementKey(hash), new AppCatalogRecord(new ManagementKey(hash, Instant.now(), false)));
   }
 
   /**
@@ -126,7 +119,7 @@ public final class AppCatalog implements AutoCloseable {
 
   /** {@code settings/{app}/{version}}, the version in 12 digits so keys sort by version. */
   static String settingsKey(String appId, long version) {
-    return SETTINGS + "/" + appId + "/" + String.format(Locale.ROOT, "%012d", version);
+    return CatalogKeys.settings(appId, version);
   }
 
   static String settingsKey(AppSettings settings) {

@@ -4,6 +4,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.kafka.TopicFollower;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.schemas.apps.AppSettings;
+import io.otpstream.schemas.apps.CatalogKeys;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
@@ -151,13 +152,13 @@ public final class AppDirectory implements AutoCloseable {
     String id = slash < 0 ? "" : key.substring(slash + 1);
     Object entry = value == null ? null : value.getEntry();
     switch (kind) {
-      case AppCatalog.APP -> put(apps, id, entry instanceof App a ? a : null);
-      case AppCatalog.API_KEY -> put(apiKeys, id, entry instanceof ApiKey k ? k : null);
-      case AppCatalog.MANAGEMENT_KEY -> put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
-      case AppCatalog.LOGIN_CONFIG -> put(loginConfigs, id, entry instanceof LoginConfig c ? c : null);
-      case AppCatalog.CONTACT -> put(contacts, id, entry instanceof Contact c ? c : null);
-      case AppCatalog.TEMPLATE -> put(templates, id, entry instanceof MessageTemplate t ? t : null);
-      case AppCatalog.SETTINGS -> {
+      case CatalogKeys.APP -> put(apps, id, entry instanceof App a ? a : null);
+      case CatalogKeys.API_KEY -> put(apiKeys, id, entry instanceof ApiKey k ? k : null);
+      case CatalogKeys.MANAGEMENT_KEY -> put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
+      case CatalogKeys.LOGIN_CONFIG -> put(loginConfigs, id, entry instanceof LoginConfig c ? c : null);
+      case CatalogKeys.CONTACT -> put(contacts, id, entry instanceof Contact c ? c : null);
+      case CatalogKeys.TEMPLATE -> put(templates, id, entry instanceof MessageTemplate t ? t : null);
+      case CatalogKeys.SETTINGS -> {
         if (entry instanceof AppSettings v) {
           settings.merge(v.getAppId(), v, (old, neu) -> neu.getVersion() >= old.getVersion() ? neu : old);
         }

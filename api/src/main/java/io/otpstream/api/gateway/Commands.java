@@ -5,6 +5,7 @@ import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.topics.EntryStage;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -49,17 +50,15 @@ public final class Commands {
    * per-IP stage, keyed by the source's limit key.
    */
   public CompletableFuture<OtpDecision> sendOrResend(Object command, CommandMeta meta) {
-    boolean quota = !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
-    return quota || meta.getIdempotencyKey() != null ? submit(gateway.topics().quota.name(), meta.getAppId(), command, meta)
-        : submit(gateway.topics().requests.name(), meta.getIpKey(), command, meta);
+    return submit(EntryStage.ofSendOrResend(gateway.topics(), meta), command, meta);
   }
 
   /** Submits a check: it goes straight to the session stage, keyed by subject. */
   public CompletableFuture<OtpDecision> check(String subjectId, Object command, CommandMeta meta) {
-    return submit(gateway.topics().commands.name(), subjectId, command, meta);
+    return submit(EntryStage.ofCheck(gateway.topics(), subjectId), command, meta);
   }
 
-  private CompletableFuture<OtpDecision> submit(String topic, String key, Object command, CommandMeta meta) {
-    return gateway.submit(topic, key, new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
+  private CompletableFuture<OtpDecision> submit(EntryStage.Route route, Object command, CommandMeta meta) {
+    return gateway.submit(route.topic().name(), route.key(), new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
   }
 }

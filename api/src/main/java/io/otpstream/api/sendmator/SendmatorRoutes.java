@@ -1,5 +1,6 @@
 package io.otpstream.api.sendmator;
 
+import io.otpstream.schemas.rules.RuleNames;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.javalin.config.RoutesConfig;
@@ -219,7 +220,7 @@ public final class SendmatorRoutes {
       case QUOTA_EXHAUSTED -> new SendmatorException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance", null, d.getRule());
       case RATE_LIMITED -> new SendmatorException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds(),
           d.getRule());
-      case REFUSED -> new SendmatorException(HttpStatus.BAD_REQUEST, "premium_rate".equals(d.getRule())
+      case REFUSED -> new SendmatorException(HttpStatus.BAD_REQUEST, RuleNames.PREMIUM_RATE.equals(d.getRule())
           ? "Recipient phone number is a premium-rate number, which is refused"
           : "Recipient phone number is in a country this app does not allow", null, d.getRule());
       default -> new SendmatorException(HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected decision " + d.getOutcome());

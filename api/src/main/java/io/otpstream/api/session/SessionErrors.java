@@ -1,5 +1,6 @@
 package io.otpstream.api.session;
 
+import io.otpstream.schemas.rules.RuleNames;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.errors.ApiError;
 import io.otpstream.common.token.Verification;
@@ -71,7 +72,7 @@ final class SessionErrors {
       case NOT_FOUND, EXPIRED -> unauthorized("This verification has expired or does not exist; start a new one");
       case CHALLENGE_USED -> new ApiError(HttpStatus.BAD_REQUEST, "invalid_challenge_token", "bad_request",
           "This challenge token has already started a verification: ask your backend for a new one", null);
-      case REFUSED -> invalidIdentifier(purpose, "premium_rate".equals(d.getRule())
+      case REFUSED -> invalidIdentifier(purpose, RuleNames.PREMIUM_RATE.equals(d.getRule())
           ? "Premium-rate phone numbers are refused" : "This app does not send codes to that country");
       default -> internal("Unexpected decision " + d.getOutcome(), null);
     };

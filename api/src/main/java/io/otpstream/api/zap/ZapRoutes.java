@@ -1,5 +1,6 @@
 package io.otpstream.api.zap;
 
+import io.otpstream.schemas.rules.RuleNames;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -130,7 +131,7 @@ public final class ZapRoutes {
       throw switch (d.getOutcome()) {
         case RATE_LIMITED -> new ZapException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds(), d.getRule());
         case QUOTA_EXHAUSTED -> new ZapException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance", null, d.getRule());
-        case REFUSED -> new ZapException(HttpStatus.BAD_REQUEST, "premium_rate".equals(d.getRule())
+        case REFUSED -> new ZapException(HttpStatus.BAD_REQUEST, RuleNames.PREMIUM_RATE.equals(d.getRule())
             ? "phoneNumber is a premium-rate number, which is refused" : "phoneNumber is in a country this app does not allow",
             null, d.getRule());
         default -> new ZapException(HttpStatus.INTERNAL_SERVER_ERROR, "An error occured processing the request", null, null);

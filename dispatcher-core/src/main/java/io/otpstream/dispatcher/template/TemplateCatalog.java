@@ -2,6 +2,7 @@ package io.otpstream.dispatcher.template;
 
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.kafka.TopicFollower;
+import io.otpstream.schemas.apps.CatalogKeys;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
 import io.otpstream.schemas.apps.MessageTemplate;
@@ -72,14 +73,14 @@ public final class TemplateCatalog implements AutoCloseable {
 
   private void apply(String key, AppCatalogRecord value) {
     Object entry = value == null ? null : value.getEntry();
-    if (key.startsWith("template/")) {
-      String id = key.substring("template/".length());
+    if (CatalogKeys.is(key, CatalogKeys.TEMPLATE)) {
+      String id = key.substring(CatalogKeys.TEMPLATE.length() + 1);
       if (entry instanceof MessageTemplate t) {
         templates.put(id, t);
       } else {
         templates.remove(id);
       }
-    } else if (key.startsWith("app/") && entry instanceof App a) {
+    } else if (CatalogKeys.is(key, CatalogKeys.APP) && entry instanceof App a) {
       appNames.put(a.getAppId(), a.getName());
     }
   }

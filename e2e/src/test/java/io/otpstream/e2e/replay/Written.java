@@ -1,7 +1,7 @@
 package io.otpstream.e2e.replay;
 
 import io.otpstream.e2e.support.TopicReader;
-import io.otpstream.processor.session.Rules;
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.processor.topology.CommandParts;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.command.OtpCommand;
@@ -110,10 +110,10 @@ final class Written {
   /** The stage that answered, told by the rule: each rule belongs to one stage. */
   static String stageOf(OtpDecision d) {
     String rule = d.getRule();
-    if (Rules.QUOTA.equals(rule)) {
+    if (RuleNames.QUOTA.equals(rule)) {
       return "quota stage";
     }
-    return rule != null && Set.of(Rules.SENDS_PER_IP, Rules.RESENDS_PER_IP, Rules.ALLOWED_COUNTRIES, Rules.PREMIUM_RATE).contains(rule)
+    return rule != null && Set.of(RuleNames.SENDS_PER_IP, RuleNames.RESENDS_PER_IP, RuleNames.ALLOWED_COUNTRIES, RuleNames.PREMIUM_RATE).contains(rule)
         ? "per-IP stage" : "session stage";
   }
 

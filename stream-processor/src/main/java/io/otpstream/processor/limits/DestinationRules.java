@@ -1,11 +1,11 @@
 package io.otpstream.processor.limits;
 
+import io.otpstream.schemas.rules.RuleNames;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.otpstream.common.destination.SealedDestinations;
-import io.otpstream.processor.session.Rules;
 import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.apps.AppSettings;
 import java.util.Optional;
@@ -33,22 +33,22 @@ public final class DestinationRules {
       return refusal(send.getSmsRegion(), send.getSmsNumberType(), settings);
     }
     if (SealedDestinations.isSealed(send.getSmsTo())) {
-      return Optional.of(Rules.ALLOWED_COUNTRIES); // a sealed number without its facts: nothing to allow it on
+      return Optional.of(RuleNames.ALLOWED_COUNTRIES); // a sealed number without its facts: nothing to allow it on
     }
     try {
       PhoneNumber n = PHONES.parse(send.getSmsTo(), "ZZ");
       return refusal(PHONES.getRegionCodeForNumber(n), PHONES.getNumberType(n).name(), settings);
     } catch (NumberParseException e) {
-      return Optional.of(Rules.ALLOWED_COUNTRIES);
+      return Optional.of(RuleNames.ALLOWED_COUNTRIES);
     }
   }
 
   private static Optional<String> refusal(String region, String numberType, AppSettings settings) {
     if (PhoneNumberType.PREMIUM_RATE.name().equals(numberType) || PhoneNumberType.SHARED_COST.name().equals(numberType)) {
-      return Optional.of(Rules.PREMIUM_RATE);
+      return Optional.of(RuleNames.PREMIUM_RATE);
     }
     if (!settings.getAllowedCountries().isEmpty() && (region == null || !settings.getAllowedCountries().contains(region))) {
-      return Optional.of(Rules.ALLOWED_COUNTRIES);
+      return Optional.of(RuleNames.ALLOWED_COUNTRIES);
     }
     return Optional.empty();
   }

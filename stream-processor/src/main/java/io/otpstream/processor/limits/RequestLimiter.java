@@ -1,9 +1,9 @@
 package io.otpstream.processor.limits;
 
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.processor.housekeeping.Sweep;
 import io.otpstream.processor.idempotency.Idempotency;
 import io.otpstream.processor.quota.QuotaKeeper;
-import io.otpstream.processor.session.Rules;
 import io.otpstream.processor.session.SessionRules;
 import io.otpstream.processor.limits.SlidingWindows.Verdict;
 import io.otpstream.processor.topology.CommandParts;
@@ -74,9 +74,9 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
             SlidingWindows.ruleCheck(refusedBy.get(), c.getSmsTo() == null ? "" : "sms", 1, 0), 0);
         return;
       }
-      admit(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), Rules.SENDS_PER_IP, SessionRules.settings(c.getMeta()).getSendsPerIp());
+      admit(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), RuleNames.SENDS_PER_IP, SessionRules.settings(c.getMeta()).getSendsPerIp());
     } else if (command instanceof OtpRetried c) {
-      admit(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), Rules.RESENDS_PER_IP,
+      admit(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), RuleNames.RESENDS_PER_IP,
           SessionRules.settings(c.getMeta()).getResendsPerIp());
     } else {
       // checks are not limited per IP; pass them on in order

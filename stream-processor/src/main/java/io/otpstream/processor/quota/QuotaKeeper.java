@@ -1,8 +1,8 @@
 package io.otpstream.processor.quota;
 
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.processor.idempotency.Idempotency;
 import io.otpstream.processor.limits.SlidingWindows;
-import io.otpstream.processor.session.Rules;
 import io.otpstream.processor.session.SessionRules;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.apps.AppSettings;
@@ -17,6 +17,7 @@ import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.limits.RuleCheck;
 import io.otpstream.schemas.quota.QuotaRefund;
 import io.otpstream.schemas.quota.QuotaState;
+import io.otpstream.schemas.topics.EntryStage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,20 +109,20 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
     QuotaState s = store.get(m.getAppId());
     long spent = s == null ? 0 : s.getSpent();
     long quota = cfg.getQuota();
-    RuleCheck check = SlidingWindows.ruleCheck(Rules.QUOTA, m.getAppId(), spent + messages, quota);
+    RuleCheck check = SlidingWindows.ruleCheck(RuleNames.QUOTA, m.getAppId(), spent + messages, quota);
     if (spent + messages > quota) {
       OtpDecision reply = OtpDecision.newBuilder().setRequestId(m.getRequestId()).setReplyPartition(m.getReplyPartition())
-          .setSessionId(sessionId).setOutcome(Outcome.QUOTA_EXHAUSTED).setDecidedAt(m.getOccurredAt()).setRule(Rules.QUOTA)
+          .setSessionId(sessionId).setOutcome(Outcome.QUOTA_EXHAUSTED).setDecidedAt(m.getOccurredAt()).setRule(RuleNames.QUOTA)
           .setSettingsVersion(cfg.getVersion()).build();
       idempotency.remember(m, reply);
       if (m.getReplyTopic() != null) {
         context.forward(new Record<String, SpecificRecord>(m.getRequestId(), reply, record.timestamp()), Names.QUOTA_REPLIES_SINK);
       }
       List<RuleCheck> checks = new ArrayList<>(m.getChecks());
-      checks.add(SlidingWindows.ruleCheck(Rules.QUOTA, m.getAppId(), spent, quota));
+      checks.add(SlidingWindows.ruleCheck(RuleNames.QUOTA, m.getAppId(), spent, quota));
       AuditEvent event = AuditEvent.newBuilder().setType(AuditType.LIMIT_EXCEEDED).setOutcome(Outcome.QUOTA_EXHAUSTED)
           .setRequestId(m.getRequestId()).setOccurredAt(m.getOccurredAt()).setAppId(m.getAppId()).setSubjectId(subjectId)
-          .setSessionId(sessionId).setClientIp(m.getClientIp()).setRule(Rules.QUOTA).setLimitKey(m.getAppId())
+          .setSessionId(sessionId).setClientIp(m.getClientIp()).setRule(RuleNames.QUOTA).setLimitKey(m.getAppId())
           .setCount(spent).setLimit(quota).setSettingsVersion(cfg.getVersion()).setChecks(checks).build();
       context.forward(new Record<String, SpecificRecord>(subjectId, event, record.timestamp()), Names.QUOTA_EVENTS_SINK);
       return;
@@ -139,9 +140,9 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
     context.forward(new Record<String, SpecificRecord>(routeKey(m), record.value(), record.timestamp()), Names.QUOTA_ADMITTED_SINK);
   }
 
-  /** The key of the request on otp.requests: its client's limit key (the address, for older commands). */
+  /** The key of the request on otp.requests (the routing every api instance uses too). */
   private static String routeKey(CommandMeta m) {
-    return m.getIpKey() != null ? m.getIpKey() : m.getClientIp();
+    return EntryStage.clientKey(m);
   }
 
   /** The refund a later stage owes when it sent {@code delivered} of the messages the quota stage charged. */

@@ -1,5 +1,6 @@
 package io.otpstream.processor.session;
 
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.processor.limits.LimitKeys;
@@ -63,17 +64,17 @@ public final class SessionRules {
           List.of(), List.of());
     }
     if (challengeUsed) {
-      return new Decided(null, bareReply(m, cmd.getSessionId(), Outcome.CHALLENGE_USED).setRule(Rules.CHALLENGE_ONCE).build(),
+      return new Decided(null, bareReply(m, cmd.getSessionId(), Outcome.CHALLENGE_USED).setRule(RuleNames.CHALLENGE_ONCE).build(),
           List.of(), List.of(bareAudit(m, cmd.getSubjectId(), cmd.getSessionId(), AuditType.REFUSED, Outcome.CHALLENGE_USED)
-          .setRule(Rules.CHALLENGE_ONCE).setDetail("challenge " + cmd.getChallengeId() + " has already started a verification").build()));
+          .setRule(RuleNames.CHALLENGE_ONCE).setDetail("challenge " + cmd.getChallengeId() + " has already started a verification").build()));
     }
     Instant now = m.getOccurredAt();
     String subjectKey = LimitKeys.subject(cmd.getSubjectId(), m);
-    Verdict sends = windows.ask(Rules.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
+    Verdict sends = windows.ask(RuleNames.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
     if (!sends.allowed()) {
       return limited(m, cmd.getSubjectId(), cmd.getSessionId(), null, sends);
     }
-    windows.record(Rules.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
+    windows.record(RuleNames.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
     int expiry = pick(cmd.getExpirySeconds(), cfg.getExpirySeconds(), MIN_EXPIRY_SECONDS, MAX_EXPIRY_SECONDS);
     SessionState s = SessionState.newBuilder()
         .setSessionId(cmd.getSessionId())
@@ -114,7 +115,7 @@ public final class SessionRules {
     long nowMs = now.toEpochMilli();
     int maxResends = cfg.getMaxResendsPerSession();
     if (s.getResends() >= maxResends) {
-      RuleCheck check = SlidingWindows.ruleCheck(Rules.RESENDS_PER_SESSION, s.getSessionId(), s.getResends(), maxResends);
+      RuleCheck check = SlidingWindows.ruleCheck(RuleNames.RESENDS_PER_SESSION, s.getSessionId(), s.getResends(), maxResends);
       return limited(m, s.getSubjectId(), s.getSessionId(), s,
           new Verdict(check.getRule(), check.getKey(), false, s.getResends(), maxResends, secondsUntil(now, s.getExpiresAt())));
     }
@@ -125,14 +126,14 @@ public final class SessionRules {
     if (cooldownMs > 0 && sinceLastMs < cooldownMs) {
       int wait = (int) Math.max(1, (cooldownMs - sinceLastMs + 999) / 1000);
       return limited(m, s.getSubjectId(), s.getSessionId(), s,
-          new Verdict(Rules.RESEND_COOLDOWN, s.getSessionId(), false, 1, 1, wait));
+          new Verdict(RuleNames.RESEND_COOLDOWN, s.getSessionId(), false, 1, 1, wait));
     }
     String subjectKey = LimitKeys.subject(s.getSubjectId(), m);
-    Verdict perSubject = windows.ask(Rules.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
+    Verdict perSubject = windows.ask(RuleNames.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
     if (!perSubject.allowed()) {
       return limited(m, s.getSubjectId(), s.getSessionId(), s, perSubject);
     }
-    windows.record(Rules.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
+    windows.record(RuleNames.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
     SessionState next = SessionState.newBuilder(s)
         .setGeneration(s.getGeneration() + 1)
         .setFailedAttempts(0)
@@ -142,7 +143,7 @@ public final class SessionRules {
         .build();
     OtpDecision reply = withCode(reply(m, next, Outcome.RESENT).setAttemptsRemaining(next.getMaxAttempts()), next).build();
     AuditEvent event = audit(m, next, AuditType.RESENT, Outcome.RESENT,
-        SlidingWindows.ruleCheck(Rules.RESENDS_PER_SESSION, s.getSessionId(), next.getResends(), maxResends), perSubject.check()).build();
+        SlidingWindows.ruleCheck(RuleNames.RESENDS_PER_SESSION, s.getSessionId(), next.getResends(), maxResends), perSubject.check()).build();
     return new Decided(next, reply, deliveries(next, now), List.of(event));
   }
 
@@ -159,11 +160,11 @@ public final class SessionRules {
     // that distributed guessing meets (NIST 800-63B: at most 100 in a row).
     String fromSource = LimitKeys.subjectFromSource(s.getSubjectId(), m);
     String fromAll = LimitKeys.subject(s.getSubjectId(), m);
-    Verdict failedChecks = windows.ask(Rules.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
+    Verdict failedChecks = windows.ask(RuleNames.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
     if (!failedChecks.allowed()) {
       return limited(m, s.getSubjectId(), s.getSessionId(), s, failedChecks);
     }
-    Verdict ceiling = windows.ask(Rules.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
+    Verdict ceiling = windows.ask(RuleNames.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
     if (!ceiling.allowed()) {
       return limited(m, s.getSubjectId(), s.getSessionId(), s, ceiling);
     }
@@ -174,19 +175,19 @@ public final class SessionRules {
     }
     if (allMatch) {
       // the failures before a success are no longer in a row; this source's are forgiven too
-      windows.clear(Rules.FAILED_CHECKS_CEILING, fromAll);
-      windows.clear(Rules.FAILED_CHECKS_PER_SUBJECT, fromSource);
+      windows.clear(RuleNames.FAILED_CHECKS_CEILING, fromAll);
+      windows.clear(RuleNames.FAILED_CHECKS_PER_SUBJECT, fromSource);
       SessionState verified = SessionState.newBuilder(s).setStatus(SessionStatus.VERIFIED).build();
       return new Decided(verified, reply(m, verified, Outcome.VERIFIED).setAttemptsRemaining(remaining(s)).build(),
           List.of(), List.of(audit(m, verified, AuditType.VERIFIED, Outcome.VERIFIED).build()));
     }
-    windows.record(Rules.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
-    windows.record(Rules.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
+    windows.record(RuleNames.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
+    windows.record(RuleNames.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
     int failed = s.getFailedAttempts() + 1;
     boolean lock = failed >= s.getMaxAttempts();
     SessionState next = SessionState.newBuilder(s).setFailedAttempts(failed)
         .setStatus(lock ? SessionStatus.LOCKED : SessionStatus.OPEN).build();
-    RuleCheck attempts = SlidingWindows.ruleCheck(Rules.CHECK_ATTEMPTS, s.getSessionId(), failed, s.getMaxAttempts());
+    RuleCheck attempts = SlidingWindows.ruleCheck(RuleNames.CHECK_ATTEMPTS, s.getSessionId(), failed, s.getMaxAttempts());
     List<AuditEvent> events = new ArrayList<>();
     events.add(audit(m, next, AuditType.CHECK_FAILED, Outcome.WRONG_CODE, attempts, failedChecks.check(), ceiling.check()).build());
     if (lock) {
@@ -209,7 +210,7 @@ public final class SessionRules {
     String secondary = send ? ((OtpRequested) command).getSecondarySubjectId() : ((OtpRetried) command).getSecondarySubjectId();
     String sessionId = send ? ((OtpRequested) command).getSessionId() : ((OtpRetried) command).getSessionId();
     AppSettings cfg = settings(m);
-    String rule = send ? Rules.SENDS_PER_SUBJECT : Rules.RESENDS_PER_SUBJECT;
+    String rule = send ? RuleNames.SENDS_PER_SUBJECT : RuleNames.RESENDS_PER_SUBJECT;
     var limit = send ? cfg.getSendsPerSubject() : cfg.getResendsPerSubject();
     long nowMs = m.getOccurredAt().toEpochMilli();
     Verdict v = windows.ask(rule, LimitKeys.subject(secondary, m), limit, nowMs);

@@ -1,5 +1,6 @@
 package io.otpstream.processor.limits;
 
+import io.otpstream.schemas.rules.RuleNames;
 import static io.otpstream.processor.support.Cmd.check;
 import static io.otpstream.processor.support.Cmd.code;
 import static io.otpstream.processor.support.Cmd.resend;
@@ -14,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
-import io.otpstream.processor.session.Rules;
 import io.otpstream.processor.support.Rig;
 import io.otpstream.processor.support.Rig.Out;
 import io.otpstream.schemas.apps.AppSettings;
@@ -90,17 +90,17 @@ class RuleBoundaryTest {
 
     assertStarted(first);
     assertStarted(lastAllowed);
-    assertEquals(new RuleCheck(Rules.SENDS_PER_IP, IP1, 2L, 2L), checkOf(lastAllowed.event(), Rules.SENDS_PER_IP));
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_IP, IP1, 2L, 2L), checkOf(lastAllowed.event(), RuleNames.SENDS_PER_IP));
     // the oldest send (T0) slides out at T0 + 60 s: 60.000 - 20.300 = 39.7 s, rounded up
-    assertRateLimited(refused, Rules.SENDS_PER_IP, IP1, 2, 2, 40);
+    assertRateLimited(refused, RuleNames.SENDS_PER_IP, IP1, 2, 2, 40);
     assertRefusedInStage1(refused, "s-c1");
     assertNull(rig.sessions().get("s-c1"));
     assertEquals(SUB_C, refused.events().get(0).key());
     assertStarted(otherIp);
-    assertRateLimited(justBefore, Rules.SENDS_PER_IP, IP1, 2, 2, 1);
+    assertRateLimited(justBefore, RuleNames.SENDS_PER_IP, IP1, 2, 2, 1);
     assertStarted(again);
     // T0 slid out, T0 + 10.5 s is still in: the admitted send makes two
-    assertEquals(new RuleCheck(Rules.SENDS_PER_IP, IP1, 2L, 2L), checkOf(again.event(), Rules.SENDS_PER_IP));
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_IP, IP1, 2L, 2L), checkOf(again.event(), RuleNames.SENDS_PER_IP));
   }
 
   // ---- resends_per_ip (stage 1) -------------------------------------------------------------
@@ -121,13 +121,13 @@ class RuleBoundaryTest {
 
     assertResent(first, 1);
     assertResent(lastAllowed, 1);
-    assertEquals(new RuleCheck(Rules.RESENDS_PER_IP, IP1, 2L, 2L), checkOf(lastAllowed.event(), Rules.RESENDS_PER_IP));
+    assertEquals(new RuleCheck(RuleNames.RESENDS_PER_IP, IP1, 2L, 2L), checkOf(lastAllowed.event(), RuleNames.RESENDS_PER_IP));
     // the oldest resend (T0 + 1 s) slides out at T0 + 61 s: 61.0 - 3.5 = 57.5 s, rounded up
-    assertRateLimited(refused, Rules.RESENDS_PER_IP, IP1, 2, 2, 58);
+    assertRateLimited(refused, RuleNames.RESENDS_PER_IP, IP1, 2, 2, 58);
     assertRefusedInStage1(refused, "s-a");
     assertEquals(SUB_A, refused.event().getSubjectId());
     assertResent(otherIp, 2);
-    assertRateLimited(justBefore, Rules.RESENDS_PER_IP, IP1, 2, 2, 1);
+    assertRateLimited(justBefore, RuleNames.RESENDS_PER_IP, IP1, 2, 2, 1);
     assertResent(again, 2);
   }
 
@@ -147,17 +147,17 @@ class RuleBoundaryTest {
 
     assertStarted(first);
     assertStarted(lastAllowed);
-    assertEquals(new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_A, 2L, 2L), checkOf(lastAllowed.event(), Rules.SENDS_PER_SUBJECT));
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_A, 2L, 2L), checkOf(lastAllowed.event(), RuleNames.SENDS_PER_SUBJECT));
     assertStarted(otherSubject);
     // 60.000 - 20.300 = 39.7 s, rounded up
-    assertRateLimited(refused, Rules.SENDS_PER_SUBJECT, SUB_A, 2, 2, 40);
+    assertRateLimited(refused, RuleNames.SENDS_PER_SUBJECT, SUB_A, 2, 2, 40);
     assertEquals(1, refused.admitted().size(), "stage 1 admitted it; stage 2 refused");
     assertNull(rig.sessions().get("s3"));
-    assertEquals(List.of(new RuleCheck(Rules.SENDS_PER_IP, IP3, 1L, 1_000L), new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_A, 2L, 2L)),
+    assertEquals(List.of(new RuleCheck(RuleNames.SENDS_PER_IP, IP3, 1L, 1_000L), new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_A, 2L, 2L)),
         refused.event().getChecks());
-    assertRateLimited(justBefore, Rules.SENDS_PER_SUBJECT, SUB_A, 2, 2, 1);
+    assertRateLimited(justBefore, RuleNames.SENDS_PER_SUBJECT, SUB_A, 2, 2, 1);
     assertStarted(again);
-    assertEquals(new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_A, 2L, 2L), checkOf(again.event(), Rules.SENDS_PER_SUBJECT));
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_A, 2L, 2L), checkOf(again.event(), RuleNames.SENDS_PER_SUBJECT));
   }
 
   // ---- resends_per_subject (stage 2) --------------------------------------------------------
@@ -180,12 +180,12 @@ class RuleBoundaryTest {
 
     assertResent(first, 1);
     assertResent(lastAllowed, 1);
-    assertEquals(new RuleCheck(Rules.RESENDS_PER_SUBJECT, SUB_A, 2L, 2L), checkOf(lastAllowed.event(), Rules.RESENDS_PER_SUBJECT));
+    assertEquals(new RuleCheck(RuleNames.RESENDS_PER_SUBJECT, SUB_A, 2L, 2L), checkOf(lastAllowed.event(), RuleNames.RESENDS_PER_SUBJECT));
     // the oldest resend (T0 + 5 s) slides out at T0 + 65 s: 65.000 - 20.250 = 44.75 s, rounded up
-    assertRateLimited(refused, Rules.RESENDS_PER_SUBJECT, SUB_A, 2, 2, 45);
+    assertRateLimited(refused, RuleNames.RESENDS_PER_SUBJECT, SUB_A, 2, 2, 45);
     assertEquals(1, generationAfterRefusal, "a refused resend starts no generation");
     assertResent(otherSubject, 1);
-    assertRateLimited(justBefore, Rules.RESENDS_PER_SUBJECT, SUB_A, 2, 2, 1);
+    assertRateLimited(justBefore, RuleNames.RESENDS_PER_SUBJECT, SUB_A, 2, 2, 1);
     assertResent(again, 2);
   }
 
@@ -205,11 +205,11 @@ class RuleBoundaryTest {
 
     assertResent(first, 1);
     assertResent(lastAllowed, 2);
-    assertEquals(new RuleCheck(Rules.RESENDS_PER_SESSION, "s1", 2L, 2L), checkOf(lastAllowed.event(), Rules.RESENDS_PER_SESSION));
+    assertEquals(new RuleCheck(RuleNames.RESENDS_PER_SESSION, "s1", 2L, 2L), checkOf(lastAllowed.event(), RuleNames.RESENDS_PER_SESSION));
     // no window: Retry-After is the time left until the session expires (T0 + 2 s + 600 s)
-    assertRateLimited(refused, Rules.RESENDS_PER_SESSION, "s1", 2, 2, 599);
+    assertRateLimited(refused, RuleNames.RESENDS_PER_SESSION, "s1", 2, 2, 599);
     assertEquals(T0.plusSeconds(602), refused.reply().getExpiresAt());
-    assertRateLimited(stillRefused, Rules.RESENDS_PER_SESSION, "s1", 2, 2, 2);
+    assertRateLimited(stillRefused, RuleNames.RESENDS_PER_SESSION, "s1", 2, 2, 2);
     assertEquals(2, rig.sessions().get("s1").getResends());
     assertResent(newSession, 1);
   }
@@ -228,11 +228,11 @@ class RuleBoundaryTest {
     final Out dueAgain = rig.request(resend(id(), T0.plusSeconds(60), IP1, cfg, SUB_A, "s1"));
 
     // 30.0 - 12.5 = 17.5 s, rounded up; the cooldown is a window of one send per session
-    assertRateLimited(early, Rules.RESEND_COOLDOWN, "s1", 1, 1, 18);
-    assertRateLimited(justBefore, Rules.RESEND_COOLDOWN, "s1", 1, 1, 1);
+    assertRateLimited(early, RuleNames.RESEND_COOLDOWN, "s1", 1, 1, 18);
+    assertRateLimited(justBefore, RuleNames.RESEND_COOLDOWN, "s1", 1, 1, 1);
     assertResent(due, 1);
     // the cooldown restarts at the resend (T0 + 30 s)
-    assertRateLimited(fromTheResend, Rules.RESEND_COOLDOWN, "s1", 1, 1, 1);
+    assertRateLimited(fromTheResend, RuleNames.RESEND_COOLDOWN, "s1", 1, 1, 1);
     assertResent(dueAgain, 2);
     assertEquals(2, rig.sessions().get("s1").getResends(), "refused resends do not count");
   }
@@ -269,12 +269,12 @@ class RuleBoundaryTest {
     assertWrongCode(first, 9);
     assertWrongCode(lastAllowed, 9);
     final String fromIp1 = SUB_A + "|" + IP1;
-    assertEquals(new RuleCheck(Rules.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2L, 2L),
-        checkOf(lastAllowed.event(), Rules.FAILED_CHECKS_PER_SUBJECT));
+    assertEquals(new RuleCheck(RuleNames.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2L, 2L),
+        checkOf(lastAllowed.event(), RuleNames.FAILED_CHECKS_PER_SUBJECT));
     // the oldest failure (T0 + 1 s) slides out at T0 + 61 s: 61.0 - 3.4 = 57.6 s, rounded up
-    assertRateLimited(refused, Rules.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2, 2, 58);
+    assertRateLimited(refused, RuleNames.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2, 2, 58);
     assertWrongCode(otherSubject, 9);
-    assertRateLimited(justBefore, Rules.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2, 2, 1);
+    assertRateLimited(justBefore, RuleNames.FAILED_CHECKS_PER_SUBJECT, fromIp1, 2, 2, 1);
     assertEquals(1, failedBeforeSlide, "refused checks do not use the session's attempts");
     assertEquals(SessionStatus.OPEN, statusBeforeSlide);
     assertEquals(Outcome.VERIFIED, again.reply().getOutcome());
@@ -293,7 +293,7 @@ class RuleBoundaryTest {
     final Out attackerAgain = rig.command(check(id(), T0.plusSeconds(3), IP1, cfg, SUB_A, "attacker", wrong(code("attacker", 0, 6))));
     final Out user = rig.command(check(id(), T0.plusSeconds(3), IP2, cfg, SUB_A, "user", code("user", 0, 6)));
 
-    assertRateLimited(attackerAgain, Rules.FAILED_CHECKS_PER_SUBJECT, SUB_A + "|" + IP1, 2, 2, 58);
+    assertRateLimited(attackerAgain, RuleNames.FAILED_CHECKS_PER_SUBJECT, SUB_A + "|" + IP1, 2, 2, 58);
     assertEquals(Outcome.VERIFIED, user.reply().getOutcome());
   }
 
@@ -314,9 +314,9 @@ class RuleBoundaryTest {
     final Out otherSubject = rig.command(check(id(), T0.plusSeconds(4), IP1, cfg, SUB_B, "nope", "123456"));
 
     assertWrongCode(third, 9);
-    assertEquals(new RuleCheck(Rules.FAILED_CHECKS_CEILING, SUB_A, 3L, 3L), checkOf(third.event(), Rules.FAILED_CHECKS_CEILING));
+    assertEquals(new RuleCheck(RuleNames.FAILED_CHECKS_CEILING, SUB_A, 3L, 3L), checkOf(third.event(), RuleNames.FAILED_CHECKS_CEILING));
     // every source's wrong codes add up: the fourth source is refused even with the right code, until the first slides out
-    assertRateLimited(fourthSource, Rules.FAILED_CHECKS_CEILING, SUB_A, 3, 3, 3597);
+    assertRateLimited(fourthSource, RuleNames.FAILED_CHECKS_CEILING, SUB_A, 3, 3, 3597);
     assertEquals(Outcome.NOT_FOUND, otherSubject.reply().getOutcome());
 
     // a right code, once the ceiling admits it, forgives the failures before it: they were not in a row
@@ -325,7 +325,7 @@ class RuleBoundaryTest {
     assertStarted(rig.request(send(id(), later, IP1, cfg, SUB_A, "s6", FR_MOBILE)));
     assertEquals(Outcome.VERIFIED, rig.command(check(id(), later, IP1, cfg, SUB_A, "s5", code("s5", 0, 6))).reply().getOutcome());
     final Out afterSuccess = rig.command(check(id(), later.plusSeconds(1), IP1, cfg, SUB_A, "s6", wrong(code("s6", 0, 6))));
-    assertEquals(new RuleCheck(Rules.FAILED_CHECKS_CEILING, SUB_A, 1L, 3L), checkOf(afterSuccess.event(), Rules.FAILED_CHECKS_CEILING));
+    assertEquals(new RuleCheck(RuleNames.FAILED_CHECKS_CEILING, SUB_A, 1L, 3L), checkOf(afterSuccess.event(), RuleNames.FAILED_CHECKS_CEILING));
   }
 
   // ---- sandbox windows ----------------------------------------------------------------------
@@ -341,8 +341,8 @@ class RuleBoundaryTest {
 
     assertEquals(Outcome.RATE_LIMITED, sandboxThird.reply().getOutcome());
     assertStarted(live);
-    assertEquals(new RuleCheck(Rules.SENDS_PER_IP, IP1, 1L, 2L), checkOf(live.event(), Rules.SENDS_PER_IP));
-    assertEquals(new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_A, 1L, 2L), checkOf(live.event(), Rules.SENDS_PER_SUBJECT));
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_IP, IP1, 1L, 2L), checkOf(live.event(), RuleNames.SENDS_PER_IP));
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_A, 1L, 2L), checkOf(live.event(), RuleNames.SENDS_PER_SUBJECT));
   }
 
   // ---- a second subject ---------------------------------------------------------------------
@@ -360,9 +360,9 @@ class RuleBoundaryTest {
     assertEquals(2, first.deliveries().size());
     assertEquals(SUB_C, first.admitted().get(0).key(), "counted first under the email's subject");
     assertEquals(SUB_A, first.admitted().get(1).key(), "then decided under its own");
-    assertEquals(new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_C, 1L, 2L), first.event().getChecks().stream()
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_C, 1L, 2L), first.event().getChecks().stream()
         .filter(c -> c.getKey().equals(SUB_C)).findFirst().orElseThrow());
-    assertRateLimited(third, Rules.SENDS_PER_SUBJECT, SUB_C, 2, 2, 55);
+    assertRateLimited(third, RuleNames.SENDS_PER_SUBJECT, SUB_C, 2, 2, 55);
     assertNull(rig.sessions().get("s3"));
     assertTrue(third.deliveries().isEmpty());
   }
@@ -401,12 +401,12 @@ class RuleBoundaryTest {
     final Out newSession = rig.command(check(id(), T0.plusSeconds(6), IP1, cfg, SUB_A, "s2", code("s2", 0, 6)));
 
     assertWrongCode(first, 1);
-    assertEquals(new RuleCheck(Rules.CHECK_ATTEMPTS, "s1", 1L, 2L), checkOf(first.event(), Rules.CHECK_ATTEMPTS));
+    assertEquals(new RuleCheck(RuleNames.CHECK_ATTEMPTS, "s1", 1L, 2L), checkOf(first.event(), RuleNames.CHECK_ATTEMPTS));
     assertEquals(Outcome.WRONG_CODE, lastAllowed.reply().getOutcome());
     assertEquals(0, lastAllowed.reply().getAttemptsRemaining());
     assertEquals(List.of(AuditType.CHECK_FAILED, AuditType.LOCKED), types(lastAllowed));
     final AuditEvent locked = lastAllowed.eventValues().get(1);
-    assertEquals(List.of(new RuleCheck(Rules.CHECK_ATTEMPTS, "s1", 2L, 2L)), locked.getChecks());
+    assertEquals(List.of(new RuleCheck(RuleNames.CHECK_ATTEMPTS, "s1", 2L, 2L)), locked.getChecks());
     assertEquals(VERSION, locked.getSettingsVersion());
     assertEquals(SessionStatus.LOCKED, rig.sessions().get("s1").getStatus());
 
@@ -491,9 +491,9 @@ class RuleBoundaryTest {
 
     assertStarted(french);
     assertEquals(FR_MOBILE, french.deliveries().get(0).getDestination());
-    assertRefusedDestination(us, Rules.ALLOWED_COUNTRIES, "s-us", SUB_B);
+    assertRefusedDestination(us, RuleNames.ALLOWED_COUNTRIES, "s-us", SUB_B);
     assertStarted(secondFrench);
-    assertEquals(new RuleCheck(Rules.SENDS_PER_IP, IP1, 2L, 2L), checkOf(secondFrench.event(), Rules.SENDS_PER_IP),
+    assertEquals(new RuleCheck(RuleNames.SENDS_PER_IP, IP1, 2L, 2L), checkOf(secondFrench.event(), RuleNames.SENDS_PER_IP),
         "a refused destination does not use the IP's sends");
   }
 
@@ -513,9 +513,9 @@ class RuleBoundaryTest {
     final Out shared = rig.request(send(id(), T0, IP1, anywhere, SUB_B, "s-shared", sharedCost));
     final Out ordinary = rig.request(send(id(), T0, IP1, anywhere, SUB_C, "s-mobile", mobile));
 
-    assertRefusedDestination(refused, Rules.PREMIUM_RATE, "s-premium", SUB_A);
-    assertRefusedDestination(refusedInGb, Rules.PREMIUM_RATE, "s-premium-gb", SUB_A);
-    assertRefusedDestination(shared, Rules.PREMIUM_RATE, "s-shared", SUB_B);
+    assertRefusedDestination(refused, RuleNames.PREMIUM_RATE, "s-premium", SUB_A);
+    assertRefusedDestination(refusedInGb, RuleNames.PREMIUM_RATE, "s-premium-gb", SUB_A);
+    assertRefusedDestination(shared, RuleNames.PREMIUM_RATE, "s-shared", SUB_B);
     assertStarted(ordinary);
   }
 
@@ -529,18 +529,18 @@ class RuleBoundaryTest {
     final Out b1 = rig.request(send(id(), T0.plusSeconds(1), IP1, cfg, SUB_B, "s2", FR_MOBILE));
     final Out a2 = rig.request(send(id(), T0.plusSeconds(2), IP2, cfg, SUB_A, "s3", FR_MOBILE));
 
-    assertEquals(List.of(new RuleCheck(Rules.SENDS_PER_IP, IP1, 1L, 5L), new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_A, 1L, 3L)),
+    assertEquals(List.of(new RuleCheck(RuleNames.SENDS_PER_IP, IP1, 1L, 5L), new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_A, 1L, 3L)),
         a1.event().getChecks());
-    assertEquals(List.of(new RuleCheck(Rules.SENDS_PER_IP, IP1, 2L, 5L), new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_B, 1L, 3L)),
+    assertEquals(List.of(new RuleCheck(RuleNames.SENDS_PER_IP, IP1, 2L, 5L), new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_B, 1L, 3L)),
         b1.event().getChecks());
-    assertEquals(List.of(new RuleCheck(Rules.SENDS_PER_IP, IP2, 1L, 5L), new RuleCheck(Rules.SENDS_PER_SUBJECT, SUB_A, 2L, 3L)),
+    assertEquals(List.of(new RuleCheck(RuleNames.SENDS_PER_IP, IP2, 1L, 5L), new RuleCheck(RuleNames.SENDS_PER_SUBJECT, SUB_A, 2L, 3L)),
         a2.event().getChecks());
     assertEquals(AuditType.SESSION_STARTED, a2.event().getType());
     // what stage 1 forwarded: keyed by subject, carrying its check
     assertEquals(1, b1.admitted().size());
     assertEquals(SUB_B, b1.admitted().get(0).key());
     final OtpRequested forwarded = (OtpRequested) b1.admitted().get(0).value().getCommand();
-    assertEquals(List.of(new RuleCheck(Rules.SENDS_PER_IP, IP1, 2L, 5L)), forwarded.getMeta().getChecks());
+    assertEquals(List.of(new RuleCheck(RuleNames.SENDS_PER_IP, IP1, 2L, 5L)), forwarded.getMeta().getChecks());
     assertEquals(T0.plusSeconds(1), b1.admitted().get(0).getRecordTime());
   }
 
@@ -553,8 +553,8 @@ class RuleBoundaryTest {
     final Out out = rig.request(resend(id(), T0.plusSeconds(1), IP2, cfg, SUB_A, "s1"));
 
     assertResent(out, 1);
-    assertEquals(List.of(new RuleCheck(Rules.RESENDS_PER_IP, IP2, 1L, 4L), new RuleCheck(Rules.RESENDS_PER_SESSION, "s1", 1L, 3L),
-        new RuleCheck(Rules.RESENDS_PER_SUBJECT, SUB_A, 1L, 5L)), out.event().getChecks());
+    assertEquals(List.of(new RuleCheck(RuleNames.RESENDS_PER_IP, IP2, 1L, 4L), new RuleCheck(RuleNames.RESENDS_PER_SESSION, "s1", 1L, 3L),
+        new RuleCheck(RuleNames.RESENDS_PER_SUBJECT, SUB_A, 1L, 5L)), out.event().getChecks());
   }
 
   // ---- out-of-order event times --------------------------------------------------------------
@@ -572,7 +572,7 @@ class RuleBoundaryTest {
 
     // the oldest send (T0 + 5 s) slides out at T0 + 65 s, and a send is indeed admitted then
     assertStarted(atSlide);
-    assertRateLimited(refused, Rules.SENDS_PER_IP, IP1, 2, 2, 45);
+    assertRateLimited(refused, RuleNames.SENDS_PER_IP, IP1, 2, 2, 45);
   }
 
   @Test
@@ -588,7 +588,7 @@ class RuleBoundaryTest {
 
     assertStarted(third);
     // T0 + 100 s and T0 + 660 s are both inside the 600 s window at T0 + 661 s; T0 + 100 s slides out at T0 + 700 s
-    assertRateLimited(fourth, Rules.SENDS_PER_IP, IP1, 2, 2, 39);
+    assertRateLimited(fourth, RuleNames.SENDS_PER_IP, IP1, 2, 2, 39);
   }
 
   // ---- helpers ------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 package io.otpstream.processor.quota;
 
+import io.otpstream.schemas.rules.RuleNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.otpstream.processor.session.Rules;
 import io.otpstream.processor.support.Cmd;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.processor.topology.OtpTopology;
@@ -91,11 +91,11 @@ class QuotaStageTest {
     events.readValuesToList();
     OtpDecision refused = send(cfg, "sub-x", FR);
     assertEquals(Outcome.QUOTA_EXHAUSTED, refused.getOutcome());
-    assertEquals(Rules.QUOTA, refused.getRule());
+    assertEquals(RuleNames.QUOTA, refused.getRule());
     assertEquals(4, refused.getSettingsVersion());
     AuditEvent e = events.readValuesToList().get(0);
     assertEquals(AuditType.LIMIT_EXCEEDED, e.getType());
-    assertEquals(Rules.QUOTA, e.getRule());
+    assertEquals(RuleNames.QUOTA, e.getRule());
     assertEquals(Cmd.APP, e.getLimitKey());
     assertEquals(3L, e.getCount());
     assertEquals(3L, e.getLimit());

@@ -1,5 +1,6 @@
 package io.otpstream.processor.session;
 
+import io.otpstream.schemas.rules.RuleNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -214,8 +215,8 @@ class SessionTopologyTest {
     assertEquals(List.of(AuditType.CHECK_FAILED, AuditType.LOCKED), types(fifth.events()));
     // the attempts rule now travels in `checks` (rule, key = session, count after this check, limit)
     final AuditEvent locked = fifth.events().get(1);
-    assertEquals(List.of(new RuleCheck(Rules.CHECK_ATTEMPTS, SESSION, 5L, 5L)), locked.getChecks());
-    assertTrue(fifth.events().get(0).getChecks().contains(new RuleCheck(Rules.CHECK_ATTEMPTS, SESSION, 5L, 5L)));
+    assertEquals(List.of(new RuleCheck(RuleNames.CHECK_ATTEMPTS, SESSION, 5L, 5L)), locked.getChecks());
+    assertTrue(fifth.events().get(0).getChecks().contains(new RuleCheck(RuleNames.CHECK_ATTEMPTS, SESSION, 5L, 5L)));
   }
 
   @Test
@@ -317,7 +318,7 @@ class SessionTopologyTest {
 
     final OtpDecision reply = fourth.reply();
     assertEquals(Outcome.RATE_LIMITED, reply.getOutcome());
-    assertEquals(Rules.RESENDS_PER_SESSION, reply.getRule());
+    assertEquals(RuleNames.RESENDS_PER_SESSION, reply.getRule());
     assertEquals("max_resends_per_session", reply.getRule());
     assertNotNull(reply.getRetryAfterSeconds());
     assertTrue(reply.getRetryAfterSeconds() > 0, "retry_after_seconds " + reply.getRetryAfterSeconds());
@@ -325,7 +326,7 @@ class SessionTopologyTest {
     assertTrue(fourth.email().isEmpty());
     assertEquals(List.of(AuditType.LIMIT_EXCEEDED), types(fourth.events()));
     final AuditEvent limit = fourth.events().get(0);
-    assertEquals(Rules.RESENDS_PER_SESSION, limit.getRule());
+    assertEquals(RuleNames.RESENDS_PER_SESSION, limit.getRule());
     assertEquals(SESSION, limit.getLimitKey());
     assertEquals(3L, limit.getCount());
     assertEquals(3L, limit.getLimit());
@@ -559,7 +560,7 @@ class SessionTopologyTest {
     final Out resent = h.pipe(due, noSettings.apply(retried(h.nextRequestId(), due, SESSION, false)));
 
     assertEquals(Outcome.RATE_LIMITED, refused.reply().getOutcome());
-    assertEquals(Rules.RESEND_COOLDOWN, refused.reply().getRule());
+    assertEquals(RuleNames.RESEND_COOLDOWN, refused.reply().getRule());
     assertEquals(1, refused.reply().getRetryAfterSeconds());
     assertEquals(0L, refused.reply().getSettingsVersion());
     assertEquals(Outcome.RESENT, resent.reply().getOutcome());

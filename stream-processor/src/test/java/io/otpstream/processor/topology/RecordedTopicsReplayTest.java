@@ -1,5 +1,6 @@
 package io.otpstream.processor.topology;
 
+import io.otpstream.schemas.rules.RuleNames;
 import static io.otpstream.processor.support.Cmd.check;
 import static io.otpstream.processor.support.Cmd.code;
 import static io.otpstream.processor.support.Cmd.resend;
@@ -9,7 +10,6 @@ import static io.otpstream.processor.support.Cmd.wrong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.otpstream.processor.session.Rules;
 import io.otpstream.processor.support.Cmd;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.command.OtpCommand;
@@ -78,7 +78,7 @@ class RecordedTopicsReplayTest {
 
     assertTrue(decisions.stream().anyMatch(d -> d.getOutcome() == Outcome.QUOTA_EXHAUSTED && d.getSettingsVersion() == 1),
         "a 402 under version 1 that version 2 would have let through");
-    for (String rule : List.of(Rules.QUOTA, Rules.PREMIUM_RATE, Rules.RESENDS_PER_SESSION)) {
+    for (String rule : List.of(RuleNames.QUOTA, RuleNames.PREMIUM_RATE, RuleNames.RESENDS_PER_SESSION)) {
       assertTrue(decisions.stream().anyMatch(d -> rule.equals(d.getRule())), "refused by " + rule);
     }
     assertEquals(3, decisions.stream().filter(d -> d.getRequestId().equals("k-send")).count(), "a send and its two repeats");

@@ -1,5 +1,6 @@
 package io.otpstream.processor.topology;
 
+import io.otpstream.schemas.rules.RuleNames;
 import static io.otpstream.processor.support.Cmd.check;
 import static io.otpstream.processor.support.Cmd.code;
 import static io.otpstream.processor.support.Cmd.resend;
@@ -9,7 +10,6 @@ import static io.otpstream.processor.support.Cmd.wrong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.otpstream.processor.session.Rules;
 import io.otpstream.processor.support.Rig;
 import io.otpstream.processor.support.Rig.Out;
 import io.otpstream.schemas.apps.AppSettings;
@@ -93,10 +93,10 @@ class ReplayDeterminismTest {
     assertTrue(outcomes.containsAll(EnumSet.of(Outcome.STARTED, Outcome.RESENT, Outcome.VERIFIED, Outcome.WRONG_CODE,
         Outcome.LOCKED, Outcome.EXPIRED, Outcome.NOT_FOUND, Outcome.ALREADY_VERIFIED, Outcome.RATE_LIMITED, Outcome.REFUSED)),
         "outcomes " + outcomes);
-    assertTrue(rules.containsAll(List.of(Rules.SENDS_PER_IP, Rules.RESENDS_PER_IP, Rules.SENDS_PER_SUBJECT,
-        Rules.RESENDS_PER_SUBJECT, Rules.RESENDS_PER_SESSION, Rules.RESEND_COOLDOWN, Rules.FAILED_CHECKS_PER_SUBJECT,
-        Rules.FAILED_CHECKS_CEILING,
-        Rules.ALLOWED_COUNTRIES, Rules.PREMIUM_RATE)), "rules " + rules);
+    assertTrue(rules.containsAll(List.of(RuleNames.SENDS_PER_IP, RuleNames.RESENDS_PER_IP, RuleNames.SENDS_PER_SUBJECT,
+        RuleNames.RESENDS_PER_SUBJECT, RuleNames.RESENDS_PER_SESSION, RuleNames.RESEND_COOLDOWN, RuleNames.FAILED_CHECKS_PER_SUBJECT,
+        RuleNames.FAILED_CHECKS_CEILING,
+        RuleNames.ALLOWED_COUNTRIES, RuleNames.PREMIUM_RATE)), "rules " + rules);
     assertTrue(run.stage1Replies.size() > 5 && run.stage2Replies.size() > 100,
         run.stage1Replies.size() + " stage-1 and " + run.stage2Replies.size() + " stage-2 replies");
   }

@@ -1,7 +1,11 @@
-package io.otpstream.processor.session;
+package io.otpstream.schemas.rules;
 
-/** Rule names as they appear in replies, audit events and API errors (DESIGN §5 setting names). */
-public final class Rules {
+/**
+ * The names of the rules, as they travel in decisions ({@code OtpDecision.rule}), audit events and
+ * rule checks, and as the api shows them ({@code X-Otp-Rule}): the settings' names of DESIGN §5,
+ * and a few more. A contract between the processor, the api and every reader of the topics.
+ */
+public final class RuleNames {
   public static final String RESENDS_PER_SESSION = "max_resends_per_session";
   public static final String CHECK_ATTEMPTS = "max_check_attempts";
   public static final String RESEND_COOLDOWN = "resend_cooldown_seconds";
@@ -17,6 +21,6 @@ public final class Rules {
   /** A step-up challenge token starts one verification only. */
   public static final String CHALLENGE_ONCE = "challenge_token_once";
 
-  private Rules() {
+  private RuleNames() {
   }
 }
