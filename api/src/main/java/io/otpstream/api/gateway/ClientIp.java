@@ -2,8 +2,8 @@ package io.otpstream.api.gateway;
 
 import io.javalin.http.Context;
 import io.otpstream.api.errors.Echo;
-import io.otpstream.common.address.ClientAddresses;
-import io.otpstream.common.address.ClientAddresses.Source;
+import io.otpstream.api.address.ClientAddresses;
+import io.otpstream.api.address.ClientAddresses.Source;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 

@@ -1,6 +1,6 @@
 package io.otpstream.api.gateway;
 
-import io.otpstream.common.address.ClientAddresses.Source;
+import io.otpstream.api.address.ClientAddresses.Source;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.command.OtpCommand;

@@ -3,7 +3,7 @@ package io.otpstream.api.session;
 import io.otpstream.schemas.rules.RuleNames;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.errors.ApiError;
-import io.otpstream.common.token.Verification;
+import io.otpstream.api.token.Verification;
 import io.otpstream.schemas.decision.OtpDecision;
 
 /** The session API's errors (Prelude codes and types, seeds 000 and 001). */

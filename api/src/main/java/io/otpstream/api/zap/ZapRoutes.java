@@ -14,7 +14,7 @@ import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.ManagementAuth;
-import io.otpstream.common.subject.Subjects;
+import io.otpstream.api.subject.Subjects;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
 import io.otpstream.schemas.command.CommandMeta;

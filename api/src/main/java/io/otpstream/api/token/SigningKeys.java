@@ -1,4 +1,4 @@
-package io.otpstream.common.token;
+package io.otpstream.api.token;
 
 import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.nimbusds.jose.JOSEException;

@@ -1,4 +1,4 @@
-package io.otpstream.common.token;
+package io.otpstream.api.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

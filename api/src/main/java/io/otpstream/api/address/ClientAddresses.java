@@ -1,4 +1,4 @@
-package io.otpstream.common.address;
+package io.otpstream.api.address;
 
 import io.otpstream.common.secret.Secrets;
 import java.net.Inet4Address;

@@ -1,4 +1,4 @@
-package io.otpstream.common.subject;
+package io.otpstream.api.subject;
 
 import io.otpstream.common.secret.Secrets;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.otpstream.common.token;
+package io.otpstream.api.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.otpstream.common.secret.Secrets;

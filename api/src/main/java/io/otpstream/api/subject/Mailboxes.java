@@ -1,4 +1,4 @@
-package io.otpstream.common.subject;
+package io.otpstream.api.subject;
 
 import java.util.Locale;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.otpstream.common.token;
+package io.otpstream.api.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.secret.Secrets;
-import io.otpstream.common.subject.Subjects;
+import io.otpstream.api.subject.Subjects;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;

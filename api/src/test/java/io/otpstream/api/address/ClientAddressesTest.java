@@ -1,4 +1,4 @@
-package io.otpstream.common.address;
+package io.otpstream.api.address;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.otpstream.common.address.ClientAddresses.Source;
+import io.otpstream.api.address.ClientAddresses.Source;
 import io.otpstream.common.secret.Secrets;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;

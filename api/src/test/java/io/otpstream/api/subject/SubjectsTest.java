@@ -1,4 +1,4 @@
-package io.otpstream.common.subject;
+package io.otpstream.api.subject;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
