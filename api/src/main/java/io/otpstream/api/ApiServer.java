@@ -2,21 +2,17 @@ package io.otpstream.api;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.otpstream.api.errors.Families;
 import io.javalin.json.JavalinJackson;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
-import io.otpstream.api.errors.ApiError;
-import io.otpstream.api.errors.ApiErrors;
+import io.otpstream.api.errors.Families;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.management.SettingsRoutes;
 import io.otpstream.api.gateway.CommandGateway;
 import io.otpstream.api.health.HealthRoutes;
-import io.otpstream.api.sendmator.SendmatorErrors;
 import io.otpstream.api.sendmator.SendmatorRoutes;
 import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.management.AppRoutes;
@@ -25,10 +21,11 @@ import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.LoginConfigRoutes;
 import io.otpstream.api.management.TemplateRoutes;
 import io.otpstream.api.openapi.OpenApiRoutes;
+import io.otpstream.api.prelude.PreludeFamily;
+import io.otpstream.api.sendmator.SendmatorFamily;
 import io.otpstream.api.session.Cors;
 import io.otpstream.api.session.SessionRoutes;
-import io.otpstream.api.zap.ZapErrors;
-import io.otpstream.api.zap.ZapException;
+import io.otpstream.api.zap.ZapFamily;
 import io.otpstream.api.zap.ZapRoutes;
 import io.otpstream.api.address.ClientAddresses;
 import io.otpstream.common.code.OtpCodes;
@@ -46,7 +43,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -89,7 +85,11 @@ public final class ApiServer implements AutoCloseable {
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     Clock clock = Clock.systemUTC();
     ClientIp clientIp = new ClientIp(config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
-    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp);
+    SendmatorFamily sendmatorErrors = new SendmatorFamily();
+    ZapFamily zapErrors = new ZapFamily();
+    PreludeFamily preludeErrors = new PreludeFamily();
+    Families errors = new Families(List.of(sendmatorErrors, zapErrors, preludeErrors), tooLarge());
+    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp, sendmatorErrors);
     SettingsRoutes settings = new SettingsRoutes(directory, settingsWriter, clock);
     Commands commands = new Commands(gateway);
     Subjects subjects = new Subjects(secrets);
@@ -97,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
     SigningKeys signingKeys = new SigningKeys(secrets);
     ChallengeTokens challenges = new ChallengeTokens(signingKeys, secrets);
     SessionRoutes session = new SessionRoutes(directory, commands, subjects, new OtpCodes(secrets), new VerificationTokens(secrets),
-        challenges, new AccessTokens(signingKeys), clientIp, destinations, clock);
+        challenges, new AccessTokens(signingKeys), clientIp, destinations, clock, preludeErrors);
     List<Consumer<RoutesConfig>> families = List.of(
         new Cors(directory)::register,
         session::register,
@@ -107,7 +107,7 @@ public final class ApiServer implements AutoCloseable {
         new ContactRoutes(directory, catalog, clock)::register,
         new TemplateRoutes(directory, catalog, clock)::register,
         new ChallengeRoutes(directory, challenges, subjects, clock)::register,
-        new ZapRoutes(directory, commands, subjects, clientIp, destinations, clock)::register,
+        new ZapRoutes(directory, commands, subjects, clientIp, destinations, clock, zapErrors)::register,
         new OpenApiRoutes()::register);
     BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
     this.app = Javalin.create(cfg -> {
@@ -135,61 +135,13 @@ public final class ApiServer implements AutoCloseable {
       sendmator.register(cfg.routes);
       settings.register(cfg.routes);
       families.forEach(f -> f.accept(cfg.routes));
-      cfg.routes.exception(ApiError.class, (e, ctx) -> ApiErrors.render(ctx, e));
-      cfg.routes.exception(ZapException.class, (e, ctx) -> ZapErrors.handle(e, ctx));
+      errors.register(cfg.routes);
       config.extraRoutes().forEach(r -> r.accept(cfg.routes));
-      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
-        HttpStatus status = HttpStatus.forStatus(e.getStatus());
-        Families.render(ctx, status, switch (status) {
-          case CONTENT_TOO_LARGE -> tooLarge();
-          case NOT_FOUND -> "No route " + ctx.method() + " " + ctx.path();
-          case METHOD_NOT_ALLOWED -> "Method " + ctx.method() + " is not allowed on " + ctx.path();
-          default -> e.getMessage() == null || e.getMessage().isBlank() ? status.getMessage() : e.getMessage();
-        });
-      });
-      cfg.routes.exception(CompletionException.class, (e, ctx) -> handle(e.getCause() == null ? e : e.getCause(), ctx));
-      cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
-      cfg.routes.error(404, ctx -> {
-        if (!Families.rendered(ctx)) {
-          Families.render(ctx, HttpStatus.NOT_FOUND, "No route " + ctx.method() + " " + ctx.path());
-        }
-      });
-      cfg.routes.error(413, ctx -> {
-        if (!Families.rendered(ctx)) {
-          Families.render(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge());
-        }
-      });
     });
   }
 
   private static String tooLarge() {
     return "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB";
-  }
-
-  private static void handle(Throwable t, Context ctx) {
-    if (unreadable(t)) {
-      Families.render(ctx, HttpStatus.BAD_REQUEST, "The request body could not be read");
-      return;
-    }
-    if (ZapErrors.owns(ctx)) {
-      ZapErrors.handle(t, ctx);
-      return;
-    }
-    if (SendmatorErrors.owns(ctx)) {
-      SendmatorErrors.handle(t, ctx);
-      return;
-    }
-    ApiErrors.handle(t, ctx);
-  }
-
-  /** A body the client broke off or framed wrongly (Jetty's EofException, BadMessageException): the client's fault. */
-  private static boolean unreadable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof java.io.IOException || c instanceof org.eclipse.jetty.http.BadMessageException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   public ApiServer start() {

@@ -7,7 +7,7 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.destination.Destinations;
-import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
@@ -53,14 +53,14 @@ public final class ContactRoutes {
     ManagementAuth.require(ctx, directory);
     App app = AppRoutes.knownApp(ctx, directory);
     String username = username(ctx);
-    Body b = JsonBodies.read(ctx, Body.class, true, ApiError::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
     if (b.email() == null && b.phoneNumber() == null) {
-      throw ApiError.badRequest("A contact needs email, phone_number or both");
+      throw Refusal.badRequest("A contact needs email, phone_number or both");
     }
     String email = b.email() == null ? null : Destinations.email(b.email())
-        .orElseThrow(() -> ApiError.badRequest("email must be a valid email address of at most 320 characters"));
+        .orElseThrow(() -> Refusal.badRequest("email must be a valid email address of at most 320 characters"));
     String phone = b.phoneNumber() == null ? null : Destinations.phone(b.phoneNumber())
-        .orElseThrow(() -> ApiError.badRequest("phone_number must be a valid phone number in E.164 format, e.g. +14155550123"));
+        .orElseThrow(() -> Refusal.badRequest("phone_number must be a valid phone number in E.164 format, e.g. +14155550123"));
     Contact c = new Contact(app.getAppId(), username, email, phone, clock.instant());
     catalog.putContact(c);
     directory.await(() -> directory.contact(app.getAppId(), username).map(c::equals).orElse(false));
@@ -84,13 +84,13 @@ public final class ContactRoutes {
     App app = AppRoutes.knownApp(ctx, directory);
     String username = username(ctx);
     return directory.contact(app.getAppId(), username)
-        .orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));
+        .orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));
   }
 
   private static String username(Context ctx) {
     String u = ctx.pathParam("username");
     if (!USERNAME.matcher(u).matches()) {
-      throw ApiError.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
+      throw Refusal.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
     }
     return u;
   }

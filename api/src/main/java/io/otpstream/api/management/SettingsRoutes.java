@@ -10,7 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
-import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.JsonErrors;
 import io.otpstream.common.json.Json;
@@ -64,11 +64,11 @@ public final class SettingsRoutes {
     AppSettings settings = body.toSettings(appId, 0, clock.instant(), REGIONS); // the writer gives it its version
     SettingsWriter.Outcome outcome = writer.write(appId, basedOn, settings);
     if (outcome instanceof SettingsWriter.Stale s) {
-      throw ApiError.conflict("The settings of " + appId + " are at version " + s.current() + ", not " + basedOn
+      throw Refusal.conflict("The settings of " + appId + " are at version " + s.current() + ", not " + basedOn
           + ": GET them, apply your change and PUT again");
     }
     if (outcome instanceof SettingsWriter.Contended c) {
-      throw ApiError.conflict("Other updates of the settings of " + appId + " were being written at the same time; they are at"
+      throw Refusal.conflict("Other updates of the settings of " + appId + " were being written at the same time; they are at"
           + " version " + c.current() + ": GET them and PUT again");
     }
     answer(ctx, ((SettingsWriter.Written) outcome).settings());
@@ -82,18 +82,18 @@ public final class SettingsRoutes {
   /** The version a PUT is based on: the body's {@code version} or {@code If-Match}; null for a blind write. */
   private static Long basedOn(Long version, String ifMatch) {
     if (version != null && version < 0) {
-      throw ApiError.badRequest("version must be the version a GET answered, 0 or more (got " + version + ")");
+      throw Refusal.badRequest("version must be the version a GET answered, 0 or more (got " + version + ")");
     }
     if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
       return version;
     }
     Matcher m = ETAG.matcher(ifMatch.strip());
     if (!m.matches()) {
-      throw ApiError.badRequest("If-Match must be the ETag a GET answered, e.g. \"3\" (got " + Echo.of(ifMatch, 40) + ")");
+      throw Refusal.badRequest("If-Match must be the ETag a GET answered, e.g. \"3\" (got " + Echo.of(ifMatch, 40) + ")");
     }
     long tagged = Long.parseLong(m.group(1));
     if (version != null && version != tagged) {
-      throw ApiError.badRequest("version (" + version + ") and If-Match (" + Echo.of(ifMatch.strip(), 40) + ") name different versions");
+      throw Refusal.badRequest("version (" + version + ") and If-Match (" + Echo.of(ifMatch.strip(), 40) + ") name different versions");
     }
     return tagged;
   }
@@ -101,30 +101,30 @@ public final class SettingsRoutes {
   private String knownApp(Context ctx) {
     String appId = ctx.pathParam("appId");
     if (directory.app(appId).isEmpty()) {
-      throw ApiError.notFound("No app '" + appId + "'");
+      throw Refusal.notFound("No app '" + appId + "'");
     }
     return appId;
   }
 
   private static SettingsBody parse(byte[] bytes) {
     if (bytes.length == 0) {
-      throw ApiError.badRequest("A JSON settings object is required");
+      throw Refusal.badRequest("A JSON settings object is required");
     }
     try {
       SettingsBody b = STRICT.readValue(bytes);
       if (b == null) {
-        throw ApiError.badRequest("A JSON settings object is required");
+        throw Refusal.badRequest("A JSON settings object is required");
       }
       return b;
     } catch (UnrecognizedPropertyException e) {
-      throw ApiError.badRequest("Unknown setting '" + e.getPropertyName() + "'");
+      throw Refusal.badRequest("Unknown setting '" + e.getPropertyName() + "'");
     } catch (MismatchedInputException e) {
       String path = JsonErrors.path(e);
-      throw ApiError.badRequest(path + " has the wrong type");
+      throw Refusal.badRequest(path + " has the wrong type");
     } catch (JsonProcessingException e) {
-      throw ApiError.badRequest(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
+      throw Refusal.badRequest(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
     } catch (IOException e) {
-      throw ApiError.badRequest("The body could not be read");
+      throw Refusal.badRequest("The body could not be read");
     }
   }
 }

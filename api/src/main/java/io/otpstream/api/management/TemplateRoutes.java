@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.MessageTemplate;
@@ -70,9 +70,9 @@ public final class TemplateRoutes {
     App app = AppRoutes.knownApp(ctx, directory);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
-    Body b = JsonBodies.read(ctx, Body.class, true, ApiError::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
     if (b.sms() == null && b.emailText() == null && b.emailHtml() == null) {
-      throw ApiError.badRequest("A template needs sms, email_text or email_html");
+      throw Refusal.badRequest("A template needs sms, email_text or email_html");
     }
     text(b.sms(), "sms", true);
     text(b.emailSubject(), "email_subject", false);
@@ -102,14 +102,14 @@ public final class TemplateRoutes {
     App app = AppRoutes.knownApp(ctx, directory);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
-    return directory.template(app.getAppId(), templateId, locale).orElseThrow(() -> ApiError.notFound(
+    return directory.template(app.getAppId(), templateId, locale).orElseThrow(() -> Refusal.notFound(
         "App " + app.getAppId() + " has no template '" + templateId + "' in locale '" + locale + "'"));
   }
 
   private static String templateId(Context ctx) {
     String id = ctx.pathParam("templateId");
     if (!TEMPLATE_ID.matcher(id).matches()) {
-      throw ApiError.badRequest("templateId must be 1 to 64 of letters, digits and _ . : -");
+      throw Refusal.badRequest("templateId must be 1 to 64 of letters, digits and _ . : -");
     }
     return id;
   }
@@ -117,7 +117,7 @@ public final class TemplateRoutes {
   private static String locale(Context ctx) {
     String locale = ctx.pathParam("locale").toLowerCase(Locale.ROOT);
     if (!LOCALE.matcher(locale).matches()) {
-      throw ApiError.badRequest("locale must be a language tag such as en, fr or pt-BR");
+      throw Refusal.badRequest("locale must be a language tag such as en, fr or pt-BR");
     }
     return locale;
   }
@@ -127,10 +127,10 @@ public final class TemplateRoutes {
       return;
     }
     if (value.isBlank() || value.length() > MAX_TEXT) {
-      throw ApiError.badRequest(field + " must be 1 to " + MAX_TEXT + " characters");
+      throw Refusal.badRequest(field + " must be 1 to " + MAX_TEXT + " characters");
     }
     if (needsCode && !value.contains("{{code}}")) {
-      throw ApiError.badRequest(field + " must contain {{code}}, where the code goes");
+      throw Refusal.badRequest(field + " must contain {{code}}, where the code goes");
     }
   }
 }

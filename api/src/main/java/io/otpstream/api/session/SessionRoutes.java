@@ -10,7 +10,11 @@ import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.destination.Locales;
 import io.otpstream.api.errors.Echo;
+import io.otpstream.api.errors.ErrorFamily;
 import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.errors.Step;
+import io.otpstream.api.prelude.PreludeErrors;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.gateway.Commands;
 import io.otpstream.common.code.OtpCodes;
@@ -38,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The frontend session API, compatible with Prelude (seeds 000, 001): login OTP, standalone and
@@ -73,10 +76,12 @@ public final class SessionRoutes {
   private final ClientIp clientIp;
   private final CommandDestinations destinations;
   private final Clock clock;
+  private final ErrorFamily family;
 
   public SessionRoutes(AppDirectory directory, Commands commands, Subjects subjects, OtpCodes codes, VerificationTokens cookies,
                        ChallengeTokens challenges, AccessTokens accessTokens, ClientIp clientIp, CommandDestinations destinations,
-                       Clock clock) {
+                       Clock clock, ErrorFamily family) {
+    this.family = family;
     this.directory = directory;
     this.commands = commands;
     this.subjects = subjects;
@@ -106,35 +111,34 @@ public final class SessionRoutes {
   }
 
   private void start(Context ctx, String purpose) {
-    App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.badRequest(
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.badRequest(
         "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost), where appId is an app of this service"));
     String appId = app.getAppId();
-    StartBody body = JsonBodies.read(ctx, StartBody.class, false, SessionErrors::badRequest);
+    StartBody body = JsonBodies.read(ctx, StartBody.class, false, Refusal::badRequest);
     Instant now = clock.instant();
     Identifier identifier;
     Challenge challenge = null;
-    Function<String, RuntimeException> invalid = message -> SessionErrors.invalidIdentifier(purpose, message);
     if (Verification.OTP.equals(purpose) && body.challengeToken() != null) {
       challenge = challenge(body.challengeToken(), appId, now);
       identifier = Identifier.of(challenge.identifierType(), challenge.identifierValue())
-          .orElseThrow(SessionErrors::invalidChallenge);
+          .orElseThrow(PreludeErrors::invalidChallenge);
       if (body.identifier() != null) {
-        Identifier given = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, invalid);
+        Identifier given = Identifier.parse(body.identifier(), "identifier", Refusal::badRequest, PreludeErrors::invalidIdentifier);
         if (!given.equals(identifier)) {
-          throw SessionErrors.tokenMismatch("identifier is not the one the challenge token was issued for");
+          throw PreludeErrors.tokenMismatch("identifier is not the one the challenge token was issued for");
         }
       }
     } else {
       if (body.identifier() == null) {
-        throw SessionErrors.badRequest(Verification.OTP.equals(purpose)
+        throw Refusal.badRequest(Verification.OTP.equals(purpose)
             ? "identifier or challenge_token is required" : "identifier is required: {\"type\": \"phone_number\", \"value\": \"+14155550123\"}");
       }
-      identifier = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, invalid);
+      identifier = Identifier.parse(body.identifier(), "identifier", Refusal::badRequest, PreludeErrors::invalidIdentifier);
     }
     Optional<LoginConfig> config = loginConfig(appId, body.loginConfigId(), identifier.channel());
     String dispatchId = body.dispatchId();
     if (dispatchId != null && (dispatchId.length() > 128 || dispatchId.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
-      throw SessionErrors.badRequest("dispatch_id must be at most 128 printable characters");
+      throw Refusal.badRequest("dispatch_id must be at most 128 printable characters");
     }
 
     String subjectId = subjects.subjectId(appId, identifier.value());
@@ -161,7 +165,7 @@ public final class SessionRoutes {
     Challenge answered = challenge;
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.STARTED) {
-        throw SessionErrors.refusal(d, purpose);
+        throw family.refusal(d, Step.START);
       }
       Verification v = new Verification(appId, subjectId, d.getSessionId(), channelName(identifier.channel()), purpose,
           identifier.type(), answered == null ? null : answered.id(), answered == null ? null : answered.userId(),
@@ -179,7 +183,7 @@ public final class SessionRoutes {
         .setChannels(List.of(channel(v))).build();
     ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
       if (d.getOutcome() != Outcome.RESENT) {
-        throw SessionErrors.refusal(d, purpose);
+        throw family.refusal(d, Step.RESEND);
       }
       Verification extended = new Verification(v.appId(), v.subjectId(), v.sessionId(), v.channel(), v.purpose(),
           v.identifierType(), v.challengeId(), v.userId(), v.scope(), d.getExpiresAt());
@@ -205,7 +209,7 @@ public final class SessionRoutes {
     if (body.challengeToken() != null) {
       String presentedId = challenge(body.challengeToken(), v.appId(), clock.instant()).id();
       if (!Objects.equals(presentedId, v.challengeId())) {
-        throw SessionErrors.tokenMismatch("challenge_token is not the one this verification was started with");
+        throw PreludeErrors.tokenMismatch("challenge_token is not the one this verification was started with");
       }
     }
     check(ctx, v, body, now -> ctx.json(new StepUpChecked(
@@ -220,14 +224,8 @@ public final class SessionRoutes {
     OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(v.sessionId())
         .setSubjectId(v.subjectId()).setCodes(List.of(code)).build();
     ctx.future(() -> commands.check(v.subjectId(), cmd, meta).thenAccept(d -> {
-      if (d.getOutcome() == Outcome.WRONG_CODE) {
-        Integer left = d.getAttemptsRemaining();
-        throw SessionErrors.badCheckCode(left != null && left == 0
-            ? "Wrong code; no attempts left: this verification is now locked"
-            : "Wrong code" + (left == null ? "" : "; " + left + " attempt" + (left == 1 ? "" : "s") + " left"));
-      }
       if (d.getOutcome() != Outcome.VERIFIED) {
-        throw SessionErrors.refusal(d, v.purpose());
+        throw family.refusal(d, Step.CHECK); // a wrong code included: bad_check_code
       }
       VerificationCookie.clear(ctx, v.appId());
       onVerified.accept(now);
@@ -239,16 +237,16 @@ public final class SessionRoutes {
    * app allows (CrossSiteGuard); else 401.
    */
   private Verification verification(Context ctx, String purpose) {
-    App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.unauthorized(
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.unauthorized(
         "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"));
     CrossSiteGuard.check(ctx, app);
     String token = VerificationCookie.read(ctx, app.getAppId());
     if (token == null) {
-      throw SessionErrors.unauthorized("No verification in progress: the " + VerificationCookie.name(app.getAppId())
+      throw Refusal.unauthorized("No verification in progress: the " + VerificationCookie.name(app.getAppId())
           + " cookie is missing; start with POST " + (Verification.LOGIN.equals(purpose) ? LOGIN : OTP));
     }
     return cookies.verify(token, app.getAppId(), clock.instant()).filter(v -> purpose.equals(v.purpose()))
-        .orElseThrow(() -> SessionErrors.unauthorized("The verification cookie is invalid or expired; start a new verification"));
+        .orElseThrow(() -> Refusal.unauthorized("The verification cookie is invalid or expired; start a new verification"));
   }
 
   private Challenge challenge(String token, String appId, Instant now) {
@@ -256,16 +254,16 @@ public final class SessionRoutes {
     if (parsed instanceof ChallengeTokens.Valid v) {
       return v.challenge();
     }
-    throw parsed instanceof ChallengeTokens.Expired ? SessionErrors.expiredChallenge() : SessionErrors.invalidChallenge();
+    throw parsed instanceof ChallengeTokens.Expired ? PreludeErrors.expiredChallenge() : PreludeErrors.invalidChallenge();
   }
 
   private static CheckBody checkBody(Context ctx) {
-    CheckBody body = JsonBodies.read(ctx, CheckBody.class, false, SessionErrors::badRequest);
+    CheckBody body = JsonBodies.read(ctx, CheckBody.class, false, Refusal::badRequest);
     if (body.code() == null || body.code().isBlank()) {
-      throw SessionErrors.badRequest("code is required: the code the user received");
+      throw Refusal.badRequest("code is required: the code the user received");
     }
     if (body.code().length() > 16) {
-      throw SessionErrors.badRequest("code is at most 16 characters");
+      throw Refusal.badRequest("code is at most 16 characters");
     }
     return body;
   }
@@ -275,12 +273,12 @@ public final class SessionRoutes {
       return directory.defaultLoginConfig(appId, channel);
     }
     if (configId.length() > 64) {
-      throw SessionErrors.badRequest("login_config_id is not a login config of this app");
+      throw Refusal.badRequest("login_config_id is not a login config of this app");
     }
     LoginConfig config = directory.loginConfig(appId, configId).orElseThrow(
-        () -> SessionErrors.badRequest("login_config_id '" + Echo.of(configId, 64) + "' is not a login config of this app"));
+        () -> Refusal.badRequest("login_config_id '" + Echo.of(configId, 64) + "' is not a login config of this app"));
     if (config.getChannelType() != channel) {
-      throw SessionErrors.badRequest("login_config_id names a " + config.getChannelType().name().toLowerCase(java.util.Locale.ROOT)
+      throw Refusal.badRequest("login_config_id names a " + config.getChannelType().name().toLowerCase(java.util.Locale.ROOT)
           + " login config; the identifier is for " + (channel == Channel.EMAIL ? "email" : "sms"));
     }
     return Optional.of(config);

@@ -1,15 +1,16 @@
 package io.otpstream.api.zap;
 
-import io.otpstream.schemas.rules.RuleNames;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
 import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Destinations;
+import io.otpstream.api.errors.ErrorFamily;
 import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.errors.Step;
 import io.otpstream.api.gateway.ClientIp;
 import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.management.ContactRoutes;
@@ -52,9 +53,11 @@ public final class ZapRoutes {
   private final ClientIp clientIp;
   private final CommandDestinations destinations;
   private final Clock clock;
+  private final ErrorFamily family;
 
   public ZapRoutes(AppDirectory directory, Commands commands, Subjects subjects, ClientIp clientIp, CommandDestinations destinations,
-                   Clock clock) {
+                   Clock clock, ErrorFamily family) {
+    this.family = family;
     this.directory = directory;
     this.commands = commands;
     this.subjects = subjects;
@@ -68,21 +71,21 @@ public final class ZapRoutes {
   }
 
   private void resend(Context ctx) {
-    ManagementAuth.require(ctx, directory, message -> new ZapException(HttpStatus.UNAUTHORIZED, message, null, null));
-    App app = AppHost.app(ctx, directory).orElseThrow(() -> ZapException.badRequest(
+    ManagementAuth.require(ctx, directory);
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.badRequest(
         "Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
-    Body body = JsonBodies.read(ctx, Body.class, true, ZapException::badRequest);
+    Body body = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
     if (body.email() == null && body.phoneNumber() == null && body.username() == null) {
-      throw ZapException.badRequest("Give email, phoneNumber or username");
+      throw Refusal.badRequest("Give email, phoneNumber or username");
     }
     String email = body.email();
     String phone = body.phoneNumber();
     if (body.username() != null) {
       if (!ContactRoutes.USERNAME.matcher(body.username()).matches()) {
-        throw ZapException.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
+        throw Refusal.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
       }
       Contact c = directory.contact(app.getAppId(), body.username())
-          .orElseThrow(() -> ZapException.badRequest("No user with username '" + body.username() + "'"));
+          .orElseThrow(() -> Refusal.badRequest("No user with username '" + body.username() + "'"));
       email = email != null ? email : c.getEmail();
       phone = phone != null ? phone : c.getPhoneNumber();
     }
@@ -90,20 +93,20 @@ public final class ZapRoutes {
     if (email != null) {
       String raw = email;
       if (raw.length() > Destinations.MAX_EMAIL_LENGTH) {
-        throw ZapException.badRequest("email is longer than 320 characters");
+        throw Refusal.badRequest("email is longer than 320 characters");
       }
-      normalisedEmail = Destinations.email(raw).orElseThrow(() -> ZapException.badRequest("email is not a valid email address"));
+      normalisedEmail = Destinations.email(raw).orElseThrow(() -> Refusal.badRequest("email is not a valid email address"));
     }
     String normalisedPhone = null;
     if (phone != null) {
       String raw = phone.strip();
       if (!raw.startsWith("+")) {
-        throw ZapException.badRequest("phoneNumber must start with \"+\" and the country code");
+        throw Refusal.badRequest("phoneNumber must start with \"+\" and the country code");
       }
       if (!PHONE.matcher(raw).matches()) {
-        throw ZapException.badRequest("phoneNumber must be \"+\" followed by at most 15 digits");
+        throw Refusal.badRequest("phoneNumber must be \"+\" followed by at most 15 digits");
       }
-      normalisedPhone = Destinations.phone(raw).orElseThrow(() -> ZapException.badRequest("phoneNumber is not a valid phone number"));
+      normalisedPhone = Destinations.phone(raw).orElseThrow(() -> Refusal.badRequest("phoneNumber is not a valid phone number"));
     }
     List<Channel> channels = new ArrayList<>();
     if (normalisedPhone != null) {
@@ -128,14 +131,7 @@ public final class ZapRoutes {
         ctx.json(new Done(true, "OTP ReSent"));
         return;
       }
-      throw switch (d.getOutcome()) {
-        case RATE_LIMITED -> new ZapException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds(), d.getRule());
-        case QUOTA_EXHAUSTED -> new ZapException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance", null, d.getRule());
-        case REFUSED -> new ZapException(HttpStatus.BAD_REQUEST, RuleNames.PREMIUM_RATE.equals(d.getRule())
-            ? "phoneNumber is a premium-rate number, which is refused" : "phoneNumber is in a country this app does not allow",
-            null, d.getRule());
-        default -> new ZapException(HttpStatus.INTERNAL_SERVER_ERROR, "An error occured processing the request", null, null);
-      };
+      throw family.refusal(d, Step.START);
     }));
   }
 }
