@@ -5,37 +5,39 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
+import io.otpstream.api.address.ClientAddresses;
+import io.otpstream.api.address.ClientIp;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
+import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.errors.Families;
-import io.otpstream.api.gateway.ClientIp;
-import io.otpstream.api.management.SettingsRoutes;
 import io.otpstream.api.gateway.CommandGateway;
 import io.otpstream.api.health.HealthRoutes;
-import io.otpstream.api.sendmator.SendmatorRoutes;
-import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.management.AppRoutes;
 import io.otpstream.api.management.ChallengeRoutes;
 import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.LoginConfigRoutes;
+import io.otpstream.api.management.SettingsRoutes;
 import io.otpstream.api.management.TemplateRoutes;
 import io.otpstream.api.openapi.OpenApiRoutes;
+import io.otpstream.api.otp.IdempotencyKeys;
+import io.otpstream.api.otp.OtpFlows;
 import io.otpstream.api.prelude.PreludeFamily;
 import io.otpstream.api.sendmator.SendmatorFamily;
+import io.otpstream.api.sendmator.SendmatorRoutes;
 import io.otpstream.api.session.Cors;
 import io.otpstream.api.session.SessionRoutes;
-import io.otpstream.api.zap.ZapFamily;
-import io.otpstream.api.zap.ZapRoutes;
-import io.otpstream.api.address.ClientAddresses;
-import io.otpstream.common.code.OtpCodes;
-import io.otpstream.common.destination.SealedDestinations;
-import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.subject.Subjects;
 import io.otpstream.api.token.AccessTokens;
 import io.otpstream.api.token.ChallengeTokens;
+import io.otpstream.api.token.SessionTokens;
 import io.otpstream.api.token.SigningKeys;
 import io.otpstream.api.token.VerificationTokens;
+import io.otpstream.api.zap.ZapFamily;
+import io.otpstream.api.zap.ZapRoutes;
+import io.otpstream.common.code.OtpCodes;
+import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
@@ -78,38 +80,40 @@ public final class ApiServer implements AutoCloseable {
   private final SettingsWriter settingsWriter;
   private final Javalin app;
 
+  /** Builds every dependency once and the server from them; nothing runs until {@link #start}. */
   public ApiServer(Config config, Secrets secrets, BooleanSupplier pipelineReady) {
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
     this.settingsWriter = new SettingsWriter(config.kafka(), directory);
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     Clock clock = Clock.systemUTC();
+    Subjects subjects = new Subjects(secrets);
     ClientIp clientIp = new ClientIp(config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
+    OtpFlows flows = new OtpFlows(directory, gateway, subjects, new CommandDestinations(new SealedDestinations(secrets)),
+        new OtpCodes(secrets), clientIp, new IdempotencyKeys(secrets), clock);
+    SigningKeys signingKeys = new SigningKeys(secrets);
+    ChallengeTokens challenges = new ChallengeTokens(signingKeys, secrets);
     SendmatorFamily sendmatorErrors = new SendmatorFamily();
     ZapFamily zapErrors = new ZapFamily();
     PreludeFamily preludeErrors = new PreludeFamily();
     Families errors = new Families(List.of(sendmatorErrors, zapErrors, preludeErrors), tooLarge());
-    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp, sendmatorErrors);
-    SettingsRoutes settings = new SettingsRoutes(directory, settingsWriter, clock);
-    Commands commands = new Commands(gateway);
-    Subjects subjects = new Subjects(secrets);
-    CommandDestinations destinations = new CommandDestinations(new SealedDestinations(secrets));
-    SigningKeys signingKeys = new SigningKeys(secrets);
-    ChallengeTokens challenges = new ChallengeTokens(signingKeys, secrets);
-    SessionRoutes session = new SessionRoutes(directory, commands, subjects, new OtpCodes(secrets), new VerificationTokens(secrets),
-        challenges, new AccessTokens(signingKeys), clientIp, destinations, clock, preludeErrors);
-    List<Consumer<RoutesConfig>> families = List.of(
+    BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
+    List<Consumer<RoutesConfig>> routes = List.of(
+        r -> HealthRoutes.register(r, ready),
+        new SendmatorRoutes(directory, flows, new SessionTokens(secrets), sendmatorErrors)::register,
+        new SettingsRoutes(directory, settingsWriter, clock)::register,
         new Cors(directory)::register,
-        session::register,
-        routes -> routes.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
+        new SessionRoutes(directory, flows, new VerificationTokens(secrets), challenges, new AccessTokens(signingKeys), clock,
+            preludeErrors)::register,
+        r -> r.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
         new AppRoutes(directory, catalog, clock)::register,
         new LoginConfigRoutes(directory, catalog, clock)::register,
         new ContactRoutes(directory, catalog, clock)::register,
         new TemplateRoutes(directory, catalog, clock)::register,
         new ChallengeRoutes(directory, challenges, subjects, clock)::register,
-        new ZapRoutes(directory, commands, subjects, clientIp, destinations, clock, zapErrors)::register,
-        new OpenApiRoutes()::register);
-    BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
+        new ZapRoutes(directory, flows, zapErrors)::register,
+        new OpenApiRoutes()::register,
+        errors::register);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -131,11 +135,7 @@ public final class ApiServer implements AutoCloseable {
           throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), tooLarge());
         }
       });
-      HealthRoutes.register(cfg.routes, ready);
-      sendmator.register(cfg.routes);
-      settings.register(cfg.routes);
-      families.forEach(f -> f.accept(cfg.routes));
-      errors.register(cfg.routes);
+      routes.forEach(r -> r.accept(cfg.routes));
       config.extraRoutes().forEach(r -> r.accept(cfg.routes));
     });
   }

@@ -13,7 +13,6 @@ import io.javalin.http.Context;
 import io.otpstream.common.json.Json;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.function.Function;
 
 /**
  * Reads a request's JSON body for the Prelude-style and ZAP families, turning every way it can be
@@ -38,45 +37,45 @@ public final class JsonBodies {
     return m;
   }
 
-  /** The body as {@code type}; {@code bad} makes the family's 400 from a message. */
-  public static <T> T read(Context ctx, Class<T> type, boolean strict, Function<String, RuntimeException> bad) {
+  /** The body as {@code type}; anything wrong with it is a 400 naming what to fix. */
+  public static <T> T read(Context ctx, Class<T> type, boolean strict) {
     byte[] bytes = ctx.bodyAsBytes();
-    requireJson(ctx, bad);
+    requireJson(ctx);
     if (bytes.length == 0) {
-      throw bad.apply("A JSON object body is required");
+      throw Refusal.badRequest("A JSON object body is required");
     }
     try {
       ObjectReader reader = TYPED.readerFor(type).with(JsonErrors.NO_DUPLICATES);
       T value = (strict ? reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) : reader).readValue(bytes);
       if (value == null) {
-        throw bad.apply("The body must be a JSON object");
+        throw Refusal.badRequest("The body must be a JSON object");
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
-      throw bad.apply("Unknown field '" + e.getPropertyName() + "'");
+      throw Refusal.badRequest("Unknown field '" + e.getPropertyName() + "'");
     } catch (MismatchedInputException e) {
       String path = JsonErrors.path(e);
-      throw bad.apply("body".equals(path) ? "The body must be a JSON object" : path + " has the wrong type");
+      throw Refusal.badRequest("body".equals(path) ? "The body must be a JSON object" : path + " has the wrong type");
     } catch (JsonProcessingException e) {
-      throw bad.apply(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
+      throw Refusal.badRequest(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
     } catch (IOException e) {
-      throw bad.apply("The body could not be read");
+      throw Refusal.badRequest("The body could not be read");
     }
   }
 
   /** A request with a body must say {@code Content-Type: application/json} (a charset parameter is fine). */
-  public static void requireJson(Context ctx, Function<String, RuntimeException> bad) {
+  public static void requireJson(Context ctx) {
     if (ctx.bodyAsBytes().length == 0 && ctx.header("Content-Type") == null) {
       return;
     }
-    requireJsonType(ctx, bad);
+    requireJsonType(ctx);
   }
 
-  private static void requireJsonType(Context ctx, Function<String, RuntimeException> bad) {
+  private static void requireJsonType(Context ctx) {
     String contentType = ctx.header("Content-Type");
     String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json")) {
-      throw bad.apply("Content-Type must be application/json" + (contentType == null ? "" : ", not " + Echo.of(contentType, 60)));
+      throw Refusal.badRequest("Content-Type must be application/json" + (contentType == null ? "" : ", not " + Echo.of(contentType, 60)));
     }
   }
 

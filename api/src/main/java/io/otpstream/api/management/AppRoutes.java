@@ -74,7 +74,7 @@ public final class AppRoutes {
 
   private void create(Context ctx) {
     ManagementAuth.require(ctx, directory);
-    AppBody body = JsonBodies.read(ctx, AppBody.class, true, Refusal::badRequest);
+    AppBody body = JsonBodies.read(ctx, AppBody.class, true);
     String appId = "app-" + Ids.random26(); // a DNS label: the session API finds the app in the Host
     App app = new App(appId, name(body.name(), true), clock.instant(), origins(body.allowedOrigins()));
     catalog.putApp(app);
@@ -95,7 +95,7 @@ public final class AppRoutes {
   private void update(Context ctx) {
     ManagementAuth.require(ctx, directory);
     App current = knownApp(ctx, directory);
-    AppBody body = JsonBodies.read(ctx, AppBody.class, true, Refusal::badRequest);
+    AppBody body = JsonBodies.read(ctx, AppBody.class, true);
     App next = App.newBuilder(current)
         .setName(body.name() == null ? current.getName() : name(body.name(), false))
         .setAllowedOrigins(body.allowedOrigins() == null ? current.getAllowedOrigins() : origins(body.allowedOrigins()))
@@ -108,7 +108,7 @@ public final class AppRoutes {
   private void createKey(Context ctx) {
     ManagementAuth.require(ctx, directory);
     App app = knownApp(ctx, directory);
-    KeyBody body = JsonBodies.read(ctx, KeyBody.class, true, Refusal::badRequest);
+    KeyBody body = JsonBodies.read(ctx, KeyBody.class, true);
     KeyMode mode;
     if ("live".equals(body.mode())) {
       mode = KeyMode.LIVE;

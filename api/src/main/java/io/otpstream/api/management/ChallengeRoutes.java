@@ -49,7 +49,7 @@ public final class ChallengeRoutes {
   private void create(Context ctx) {
     ManagementAuth.require(ctx, directory);
     App app = AppRoutes.knownApp(ctx, directory);
-    Body b = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true);
     Identifier id = Identifier.parse(b.identifier(), "identifier", Refusal::badRequest, Refusal::badRequest);
     if (b.userId() != null && !TEXT.matcher(b.userId()).matches()) {
       throw Refusal.badRequest("user_id must be 1 to 128 printable characters without spaces");

@@ -53,7 +53,7 @@ public final class ContactRoutes {
     ManagementAuth.require(ctx, directory);
     App app = AppRoutes.knownApp(ctx, directory);
     String username = username(ctx);
-    Body b = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.email() == null && b.phoneNumber() == null) {
       throw Refusal.badRequest("A contact needs email, phone_number or both");
     }

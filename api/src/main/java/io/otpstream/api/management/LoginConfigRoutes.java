@@ -65,7 +65,7 @@ public final class LoginConfigRoutes {
   private void create(Context ctx) {
     ManagementAuth.require(ctx, directory);
     App app = AppRoutes.knownApp(ctx, directory);
-    Body b = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.configType() == null) {
       throw Refusal.badRequest("config_type is required and must be \"otp\"");
     }

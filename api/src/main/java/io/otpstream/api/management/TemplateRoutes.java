@@ -70,7 +70,7 @@ public final class TemplateRoutes {
     App app = AppRoutes.knownApp(ctx, directory);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
-    Body b = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.sms() == null && b.emailText() == null && b.emailHtml() == null) {
       throw Refusal.badRequest("A template needs sms, email_text or email_html");
     }

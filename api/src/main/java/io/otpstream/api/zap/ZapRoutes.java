@@ -5,29 +5,24 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
-import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.ErrorFamily;
 import io.otpstream.api.errors.JsonBodies;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Step;
-import io.otpstream.api.gateway.ClientIp;
-import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.ManagementAuth;
-import io.otpstream.api.subject.Subjects;
+import io.otpstream.api.otp.Caller;
+import io.otpstream.api.otp.OtpFlows;
+import io.otpstream.api.otp.Start;
+import io.otpstream.api.otp.Started;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
-import io.otpstream.schemas.command.CommandMeta;
-import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.Outcome;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -48,22 +43,13 @@ public final class ZapRoutes {
   }
 
   private final AppDirectory directory;
-  private final Commands commands;
-  private final Subjects subjects;
-  private final ClientIp clientIp;
-  private final CommandDestinations destinations;
-  private final Clock clock;
+  private final OtpFlows flows;
   private final ErrorFamily family;
 
-  public ZapRoutes(AppDirectory directory, Commands commands, Subjects subjects, ClientIp clientIp, CommandDestinations destinations,
-                   Clock clock, ErrorFamily family) {
-    this.family = family;
+  public ZapRoutes(AppDirectory directory, OtpFlows flows, ErrorFamily family) {
     this.directory = directory;
-    this.commands = commands;
-    this.subjects = subjects;
-    this.clientIp = clientIp;
-    this.destinations = destinations;
-    this.clock = clock;
+    this.flows = flows;
+    this.family = family;
   }
 
   public void register(RoutesConfig routes) {
@@ -74,7 +60,7 @@ public final class ZapRoutes {
     ManagementAuth.require(ctx, directory);
     App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.badRequest(
         "Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
-    Body body = JsonBodies.read(ctx, Body.class, true, Refusal::badRequest);
+    Body body = JsonBodies.read(ctx, Body.class, true);
     if (body.email() == null && body.phoneNumber() == null && body.username() == null) {
       throw Refusal.badRequest("Give email, phoneNumber or username");
     }
@@ -115,18 +101,9 @@ public final class ZapRoutes {
     if (normalisedEmail != null) {
       channels.add(Channel.EMAIL);
     }
-    String appId = app.getAppId();
-    Instant now = clock.instant();
-    String subjectId = subjects.subjectId(appId, normalisedPhone != null ? normalisedPhone : normalisedEmail);
-    // with both, the user's open session may be under either; the email's subject is looked at first
-    String secondarySubjectId = normalisedPhone != null && normalisedEmail != null ? subjects.subjectId(appId, normalisedEmail) : null;
-    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx, appId), false, now);
-    OtpRequested cmd = destinations.apply(OtpRequested.newBuilder(), appId, normalisedPhone, normalisedEmail)
-        .setMeta(meta).setSessionId("ses_" + UUID.randomUUID().toString().replace("-", "")).setSubjectId(subjectId)
-        .setSecondarySubjectId(secondarySubjectId).setChannels(channels)
-        .setResumeOpen(true).setMetadata(Map.of("flow", "admin_resend"))
-        .build();
-    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+    Start start = Start.to(normalisedPhone, normalisedEmail, channels).withMetadata(Map.of("flow", "admin_resend")).resumingOpen();
+    Caller caller = flows.peer(ctx, app.getAppId());
+    ctx.future(() -> flows.start(caller, start).thenApply(Started::decision).thenAccept(d -> {
       if (d.getOutcome() == Outcome.STARTED || d.getOutcome() == Outcome.RESENT) {
         ctx.json(new Done(true, "OTP ReSent"));
         return;

@@ -1,10 +1,9 @@
-package io.otpstream.api.gateway;
+package io.otpstream.api.address;
 
 import io.javalin.http.Context;
-import io.otpstream.api.errors.Echo;
-import io.otpstream.api.address.ClientAddresses;
 import io.otpstream.api.address.ClientAddresses.Source;
-import java.util.function.Function;
+import io.otpstream.api.errors.Echo;
+import io.otpstream.api.errors.Refusal;
 import java.util.regex.Pattern;
 
 /**
@@ -35,14 +34,14 @@ public final class ClientIp {
 
   /**
    * For the server API: the end user's address when the caller names it in {@value #END_USER_HEADER}
-   * (an IPv4 or IPv6 literal; anything else is {@code bad}'s 400), else the caller's own.
+   * (an IPv4 or IPv6 literal; anything else is a 400), else the caller's own.
    */
-  public Source endUser(Context ctx, String appId, Function<String, RuntimeException> bad) {
+  public Source endUser(Context ctx, String appId) {
     String named = ctx.header(END_USER_HEADER);
     if (named == null) {
       return of(ctx, appId);
     }
-    return ClientAddresses.parse(named).map(a -> addresses.source(appId, a)).orElseThrow(() -> bad.apply(
+    return ClientAddresses.parse(named).map(a -> addresses.source(appId, a)).orElseThrow(() -> Refusal.badRequest(
         END_USER_HEADER + " must be the end user's IPv4 or IPv6 address, not " + Echo.of(named, 60)));
   }
 

@@ -1,6 +1,7 @@
-package io.otpstream.api.gateway;
+package io.otpstream.api.otp;
 
 import io.javalin.http.Context;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.secret.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,14 +24,14 @@ public final class IdempotencyKeys {
     this.key = secrets.derive("idempotency");
   }
 
-  /** The header's value; empty when absent. */
-  public static Optional<String> of(Context ctx, java.util.function.Function<String, RuntimeException> invalid) {
+  /** The header's value; empty when absent, a 400 when malformed. */
+  static Optional<String> of(Context ctx) {
     String v = ctx.header(HEADER);
     if (v == null) {
       return Optional.empty();
     }
     if (!VALID.matcher(v).matches()) {
-      throw invalid.apply("Idempotency-Key must be 1 to 255 visible ASCII characters");
+      throw Refusal.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters");
     }
     return Optional.of(v);
   }
