@@ -18,6 +18,7 @@ import io.otpstream.api.management.AppRoutes;
 import io.otpstream.api.management.ChallengeRoutes;
 import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.LoginConfigRoutes;
+import io.otpstream.api.management.ManagementAuth;
 import io.otpstream.api.management.SettingsRoutes;
 import io.otpstream.api.management.TemplateRoutes;
 import io.otpstream.api.openapi.OpenApiRoutes;
@@ -106,6 +107,7 @@ public final class ApiServer implements AutoCloseable {
         new SessionRoutes(directory, flows, new VerificationTokens(secrets), challenges, new AccessTokens(signingKeys), clock,
             preludeErrors)::register,
         r -> r.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
+        new ManagementAuth(directory)::register,
         new AppRoutes(directory, catalog, clock)::register,
         new LoginConfigRoutes(directory, catalog, clock)::register,
         new ContactRoutes(directory, catalog, clock)::register,

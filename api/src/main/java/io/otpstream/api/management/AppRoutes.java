@@ -6,9 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
@@ -63,17 +63,16 @@ public final class AppRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(APPS, this::create);
-    routes.get(APPS, this::list);
-    routes.get(APP, this::get);
-    routes.patch(APP, this::update);
-    routes.post(APP + "/keys", this::createKey);
-    routes.get(APP + "/keys", this::listKeys);
-    routes.delete(APP + "/keys/{keyId}", this::revokeKey);
+    routes.post(APPS, this::create, ManagementAuth.KEY);
+    routes.get(APPS, this::list, ManagementAuth.KEY);
+    routes.get(APP, this::get, ManagementAuth.KEY);
+    routes.patch(APP, this::update, ManagementAuth.KEY);
+    routes.post(APP + "/keys", this::createKey, ManagementAuth.KEY);
+    routes.get(APP + "/keys", this::listKeys, ManagementAuth.KEY);
+    routes.delete(APP + "/keys/{keyId}", this::revokeKey, ManagementAuth.KEY);
   }
 
   private void create(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     AppBody body = JsonBodies.read(ctx, AppBody.class, true);
     String appId = "app-" + Ids.random26(); // a DNS label: the session API finds the app in the Host
     App app = new App(appId, name(body.name(), true), clock.instant(), origins(body.allowedOrigins()));
@@ -83,18 +82,15 @@ public final class AppRoutes {
   }
 
   private void list(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(Map.of("apps", directory.apps().stream().map(AppView::of).toList()));
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    ctx.json(AppView.of(knownApp(ctx, directory)));
+    ctx.json(AppView.of(ManagementAuth.app(ctx)));
   }
 
   private void update(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App current = knownApp(ctx, directory);
+    App current = ManagementAuth.app(ctx);
     AppBody body = JsonBodies.read(ctx, AppBody.class, true);
     App next = App.newBuilder(current)
         .setName(body.name() == null ? current.getName() : name(body.name(), false))
@@ -106,8 +102,7 @@ public final class AppRoutes {
   }
 
   private void createKey(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     KeyBody body = JsonBodies.read(ctx, KeyBody.class, true);
     KeyMode mode;
     if ("live".equals(body.mode())) {
@@ -125,14 +120,12 @@ public final class AppRoutes {
   }
 
   private void listKeys(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     ctx.json(Map.of("keys", directory.apiKeys(app.getAppId()).stream().filter(k -> !k.getRevoked()).map(KeyView::of).toList()));
   }
 
   private void revokeKey(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String keyId = ctx.pathParam("keyId");
     ApiKey key = directory.apiKeys(app.getAppId()).stream().filter(k -> !k.getRevoked() && keyId(k.getKeyHash()).equals(keyId))
         .findFirst().orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no key '" + Echo.of(keyId, 64) + "'"));
@@ -144,11 +137,6 @@ public final class AppRoutes {
   /** The public id of a key: {@code key_} and the first 16 hex digits of its hash. */
   static String keyId(String hash) {
     return "key_" + hash.substring(0, 16);
-  }
-
-  static App knownApp(Context ctx, AppDirectory directory) {
-    String appId = ctx.pathParam("appId");
-    return directory.app(appId).orElseThrow(() -> Refusal.notFound("No app '" + Echo.of(appId, 64) + "'"));
   }
 
   private static String name(String name, boolean required) {

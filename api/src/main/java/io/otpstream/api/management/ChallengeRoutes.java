@@ -6,8 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.destination.Identifier;
-import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.subject.Subjects;
 import io.otpstream.api.token.Challenge;
 import io.otpstream.api.token.ChallengeTokens;
@@ -43,12 +43,11 @@ public final class ChallengeRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(PATH, this::create);
+    routes.post(PATH, this::create, ManagementAuth.KEY);
   }
 
   private void create(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     Body b = JsonBodies.read(ctx, Body.class, true);
     Identifier id = Identifier.parse(b.identifier(), "identifier", Refusal::badRequest, Refusal::badRequest);
     if (b.userId() != null && !TEXT.matcher(b.userId()).matches()) {

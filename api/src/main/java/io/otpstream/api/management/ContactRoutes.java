@@ -7,8 +7,8 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.destination.Destinations;
-import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
 import java.time.Clock;
@@ -44,14 +44,13 @@ public final class ContactRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.put(PATH, this::put);
-    routes.get(PATH, this::get);
-    routes.delete(PATH, this::delete);
+    routes.put(PATH, this::put, ManagementAuth.KEY);
+    routes.get(PATH, this::get, ManagementAuth.KEY);
+    routes.delete(PATH, this::delete, ManagementAuth.KEY);
   }
 
   private void put(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String username = username(ctx);
     Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.email() == null && b.phoneNumber() == null) {
@@ -68,12 +67,10 @@ public final class ContactRoutes {
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(View.of(known(ctx)));
   }
 
   private void delete(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     Contact c = known(ctx);
     catalog.deleteContact(c.getAppId(), c.getUsername());
     directory.await(() -> directory.contact(c.getAppId(), c.getUsername()).isEmpty());
@@ -81,7 +78,7 @@ public final class ContactRoutes {
   }
 
   private Contact known(Context ctx) {
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String username = username(ctx);
     return directory.contact(app.getAppId(), username)
         .orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));

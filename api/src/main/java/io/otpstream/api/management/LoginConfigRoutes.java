@@ -6,9 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.common.Channel;
@@ -56,15 +56,14 @@ public final class LoginConfigRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(PATH, this::create);
-    routes.get(PATH, this::list);
-    routes.get(PATH + "/{configId}", this::get);
-    routes.delete(PATH + "/{configId}", this::delete);
+    routes.post(PATH, this::create, ManagementAuth.KEY);
+    routes.get(PATH, this::list, ManagementAuth.KEY);
+    routes.get(PATH + "/{configId}", this::get, ManagementAuth.KEY);
+    routes.delete(PATH + "/{configId}", this::delete, ManagementAuth.KEY);
   }
 
   private void create(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.configType() == null) {
       throw Refusal.badRequest("config_type is required and must be \"otp\"");
@@ -105,18 +104,15 @@ public final class LoginConfigRoutes {
   }
 
   private void list(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     ctx.json(Map.of("configs", directory.loginConfigs(app.getAppId()).stream().map(View::of).toList()));
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(View.of(known(ctx)));
   }
 
   private void delete(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     LoginConfig c = known(ctx);
     catalog.deleteLoginConfig(c.getAppId(), c.getId());
     directory.await(() -> directory.loginConfig(c.getAppId(), c.getId()).isEmpty());
@@ -124,7 +120,7 @@ public final class LoginConfigRoutes {
   }
 
   private LoginConfig known(Context ctx) {
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String id = ctx.pathParam("configId");
     return directory.loginConfig(app.getAppId(), id)
         .orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no login config '" + Echo.of(id, 64) + "'"));

@@ -10,9 +10,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
-import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.JsonErrors;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.json.Json;
 import io.otpstream.schemas.apps.AppSettings;
 import java.io.IOException;
@@ -46,19 +46,17 @@ public final class SettingsRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.get(PATH, this::get);
-    routes.put(PATH, this::put);
+    routes.get(PATH, this::get, ManagementAuth.KEY);
+    routes.put(PATH, this::put, ManagementAuth.KEY);
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    String appId = knownApp(ctx);
+    String appId = ManagementAuth.app(ctx).getAppId();
     answer(ctx, directory.settings(appId));
   }
 
   private void put(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    String appId = knownApp(ctx);
+    String appId = ManagementAuth.app(ctx).getAppId();
     SettingsBody body = parse(ctx.bodyAsBytes());
     Long basedOn = basedOn(body.version(), ctx.header("If-Match"));
     AppSettings settings = body.toSettings(appId, 0, clock.instant(), REGIONS); // the writer gives it its version
@@ -96,14 +94,6 @@ public final class SettingsRoutes {
       throw Refusal.badRequest("version (" + version + ") and If-Match (" + Echo.of(ifMatch.strip(), 40) + ") name different versions");
     }
     return tagged;
-  }
-
-  private String knownApp(Context ctx) {
-    String appId = ctx.pathParam("appId");
-    if (directory.app(appId).isEmpty()) {
-      throw Refusal.notFound("No app '" + appId + "'");
-    }
-    return appId;
   }
 
   private static SettingsBody parse(byte[] bytes) {

@@ -6,8 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.MessageTemplate;
 import java.time.Clock;
@@ -53,21 +53,19 @@ public final class TemplateRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.get(LIST, this::list);
-    routes.put(PATH, this::put);
-    routes.get(PATH, this::get);
-    routes.delete(PATH, this::delete);
+    routes.get(LIST, this::list, ManagementAuth.KEY);
+    routes.put(PATH, this::put, ManagementAuth.KEY);
+    routes.get(PATH, this::get, ManagementAuth.KEY);
+    routes.delete(PATH, this::delete, ManagementAuth.KEY);
   }
 
   private void list(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     ctx.json(Map.of("templates", directory.templates(app.getAppId()).stream().map(View::of).toList()));
   }
 
   private void put(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
     Body b = JsonBodies.read(ctx, Body.class, true);
@@ -86,12 +84,10 @@ public final class TemplateRoutes {
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(View.of(known(ctx)));
   }
 
   private void delete(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     MessageTemplate t = known(ctx);
     catalog.deleteTemplate(t.getAppId(), t.getTemplateId(), t.getLocale());
     directory.await(() -> directory.template(t.getAppId(), t.getTemplateId(), t.getLocale()).isEmpty());
@@ -99,7 +95,7 @@ public final class TemplateRoutes {
   }
 
   private MessageTemplate known(Context ctx) {
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
     return directory.template(app.getAppId(), templateId, locale).orElseThrow(() -> Refusal.notFound(

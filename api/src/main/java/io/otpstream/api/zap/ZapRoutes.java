@@ -53,11 +53,10 @@ public final class ZapRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(PATH, this::resend);
+    routes.post(PATH, this::resend, ManagementAuth.KEY);
   }
 
   private void resend(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.badRequest(
         "Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
     Body body = JsonBodies.read(ctx, Body.class, true);
