@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.otpstream.api.subject.Subjects;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.secret.Secrets;
-import io.otpstream.api.subject.Subjects;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
