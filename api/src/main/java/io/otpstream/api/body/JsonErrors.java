@@ -1,10 +1,11 @@
-package io.otpstream.api.errors;
+package io.otpstream.api.body;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.otpstream.api.errors.Echo;
 import java.util.Optional;
 
 /** Names the field a JSON body got wrong, for messages a developer can act on. */

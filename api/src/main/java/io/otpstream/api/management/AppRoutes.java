@@ -7,7 +7,7 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.errors.Echo;
-import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.schemas.apps.ApiKey;

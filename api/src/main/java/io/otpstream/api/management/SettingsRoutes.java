@@ -1,21 +1,15 @@
 package io.otpstream.api.management;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
+import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Echo;
-import io.otpstream.api.errors.JsonErrors;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.json.Json;
 import io.otpstream.schemas.apps.AppSettings;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -30,8 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class SettingsRoutes {
   public static final String PATH = "/v2/apps/{appId}/settings";
-  private static final ObjectReader STRICT = Json.MAPPER.readerFor(SettingsBody.class)
-      .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).with(JsonErrors.NO_DUPLICATES);
+  private static final JsonBodies BODIES = new JsonBodies(Json.MAPPER, false, new JsonBodies.Words("A JSON settings object is required",
+      "A JSON settings object is required", "Unknown setting", "The body is not valid JSON", "The body could not be read", false));
   private static final Set<String> REGIONS = PhoneNumberUtil.getInstance().getSupportedRegions();
   private static final Pattern ETAG = Pattern.compile("\"(\\d{1,18})\"");
 
@@ -57,7 +51,7 @@ public final class SettingsRoutes {
 
   private void put(Context ctx) {
     String appId = ManagementAuth.app(ctx).getAppId();
-    SettingsBody body = parse(ctx.bodyAsBytes());
+    SettingsBody body = BODIES.parse(ctx, SettingsBody.class, true);
     Long basedOn = basedOn(body.version(), ctx.header("If-Match"));
     AppSettings settings = body.toSettings(appId, 0, clock.instant(), REGIONS); // the writer gives it its version
     SettingsWriter.Outcome outcome = writer.write(appId, basedOn, settings);
@@ -94,27 +88,5 @@ public final class SettingsRoutes {
       throw Refusal.badRequest("version (" + version + ") and If-Match (" + Echo.of(ifMatch.strip(), 40) + ") name different versions");
     }
     return tagged;
-  }
-
-  private static SettingsBody parse(byte[] bytes) {
-    if (bytes.length == 0) {
-      throw Refusal.badRequest("A JSON settings object is required");
-    }
-    try {
-      SettingsBody b = STRICT.readValue(bytes);
-      if (b == null) {
-        throw Refusal.badRequest("A JSON settings object is required");
-      }
-      return b;
-    } catch (UnrecognizedPropertyException e) {
-      throw Refusal.badRequest("Unknown setting '" + e.getPropertyName() + "'");
-    } catch (MismatchedInputException e) {
-      String path = JsonErrors.path(e);
-      throw Refusal.badRequest(path + " has the wrong type");
-    } catch (JsonProcessingException e) {
-      throw Refusal.badRequest(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
-    } catch (IOException e) {
-      throw Refusal.badRequest("The body could not be read");
-    }
   }
 }

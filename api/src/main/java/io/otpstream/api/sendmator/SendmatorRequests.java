@@ -1,13 +1,10 @@
 package io.otpstream.api.sendmator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.javalin.http.Context;
-import io.otpstream.api.errors.JsonErrors;
+import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.json.Json;
 import io.otpstream.schemas.common.Channel;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,28 +13,15 @@ import java.util.Set;
 
 /** Reads the Sendmator family's request bodies and fields, each fault a 400 in seed 003's shape naming the field. */
 final class SendmatorRequests {
+  /** The server API reads with our mapper as it is (scalars coerced) and checks no Content-Type, in seed 003's words. */
+  private static final JsonBodies BODIES = new JsonBodies(Json.MAPPER, false, new JsonBodies.Words("Request body is required (JSON)",
+      "Request body must be a JSON object", "Unknown field", "Request body is not valid JSON", "Request body could not be read", false));
+
   private SendmatorRequests() {
   }
 
   static <T> T body(Context ctx, Class<T> type) {
-    byte[] bytes = ctx.bodyAsBytes();
-    if (bytes.length == 0) {
-      throw Refusal.badRequest("Request body is required (JSON)");
-    }
-    try {
-      T value = Json.MAPPER.readerFor(type).with(JsonErrors.NO_DUPLICATES).<T>readValue(bytes);
-      if (value == null) {
-        throw Refusal.badRequest("Request body must be a JSON object");
-      }
-      return value;
-    } catch (MismatchedInputException e) {
-      String path = JsonErrors.path(e);
-      throw Refusal.badRequest(path + " has the wrong type");
-    } catch (JsonProcessingException e) {
-      throw Refusal.badRequest(JsonErrors.duplicate(e).orElse("Request body is not valid JSON"));
-    } catch (IOException e) {
-      throw Refusal.badRequest("Request body could not be read");
-    }
+    return BODIES.parse(ctx, type, false);
   }
 
   static List<Channel> channels(List<String> names) {

@@ -10,7 +10,7 @@ import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.destination.Locales;
 import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.ErrorFamily;
-import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Step;
 import io.otpstream.api.otp.Caller;

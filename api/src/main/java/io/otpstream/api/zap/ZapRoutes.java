@@ -7,7 +7,7 @@ import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.ErrorFamily;
-import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Step;
 import io.otpstream.api.management.ContactRoutes;
