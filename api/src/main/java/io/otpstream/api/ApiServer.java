@@ -2,43 +2,43 @@ package io.otpstream.api;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.otpstream.api.errors.Families;
 import io.javalin.json.JavalinJackson;
+import io.otpstream.api.address.ClientAddresses;
+import io.otpstream.api.address.ClientIp;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
-import io.otpstream.api.errors.ApiError;
-import io.otpstream.api.errors.ApiErrors;
-import io.otpstream.api.gateway.ClientIp;
-import io.otpstream.api.management.SettingsRoutes;
+import io.otpstream.api.destination.CommandDestinations;
+import io.otpstream.api.errors.Families;
 import io.otpstream.api.gateway.CommandGateway;
 import io.otpstream.api.health.HealthRoutes;
-import io.otpstream.api.sendmator.SendmatorErrors;
-import io.otpstream.api.sendmator.SendmatorRoutes;
-import io.otpstream.api.gateway.Commands;
 import io.otpstream.api.management.AppRoutes;
 import io.otpstream.api.management.ChallengeRoutes;
 import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.LoginConfigRoutes;
+import io.otpstream.api.management.ManagementAuth;
+import io.otpstream.api.management.SettingsRoutes;
 import io.otpstream.api.management.TemplateRoutes;
 import io.otpstream.api.openapi.OpenApiRoutes;
+import io.otpstream.api.otp.IdempotencyKeys;
+import io.otpstream.api.otp.OtpFlows;
+import io.otpstream.api.prelude.PreludeFamily;
+import io.otpstream.api.sendmator.SendmatorFamily;
+import io.otpstream.api.sendmator.SendmatorRoutes;
 import io.otpstream.api.session.Cors;
 import io.otpstream.api.session.SessionRoutes;
-import io.otpstream.api.zap.ZapErrors;
-import io.otpstream.api.zap.ZapException;
+import io.otpstream.api.subject.Subjects;
+import io.otpstream.api.token.AccessTokens;
+import io.otpstream.api.token.ChallengeTokens;
+import io.otpstream.api.token.SessionTokens;
+import io.otpstream.api.token.SigningKeys;
+import io.otpstream.api.token.VerificationTokens;
+import io.otpstream.api.zap.ZapFamily;
 import io.otpstream.api.zap.ZapRoutes;
-import io.otpstream.common.address.ClientAddresses;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
-import io.otpstream.api.destination.CommandDestinations;
-import io.otpstream.common.subject.Subjects;
-import io.otpstream.common.token.AccessTokens;
-import io.otpstream.common.token.ChallengeTokens;
-import io.otpstream.common.token.SigningKeys;
-import io.otpstream.common.token.VerificationTokens;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
@@ -46,7 +46,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -82,34 +81,41 @@ public final class ApiServer implements AutoCloseable {
   private final SettingsWriter settingsWriter;
   private final Javalin app;
 
+  /** Builds every dependency once and the server from them; nothing runs until {@link #start}. */
   public ApiServer(Config config, Secrets secrets, BooleanSupplier pipelineReady) {
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
     this.settingsWriter = new SettingsWriter(config.kafka(), directory);
     this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     Clock clock = Clock.systemUTC();
-    ClientIp clientIp = new ClientIp(config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
-    SendmatorRoutes sendmator = new SendmatorRoutes(directory, gateway, secrets, clock, clientIp);
-    SettingsRoutes settings = new SettingsRoutes(directory, settingsWriter, clock);
-    Commands commands = new Commands(gateway);
     Subjects subjects = new Subjects(secrets);
-    CommandDestinations destinations = new CommandDestinations(new SealedDestinations(secrets));
+    ClientIp clientIp = new ClientIp(config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
+    OtpFlows flows = new OtpFlows(directory, gateway, subjects, new CommandDestinations(new SealedDestinations(secrets)),
+        new OtpCodes(secrets), clientIp, new IdempotencyKeys(secrets), clock);
     SigningKeys signingKeys = new SigningKeys(secrets);
     ChallengeTokens challenges = new ChallengeTokens(signingKeys, secrets);
-    SessionRoutes session = new SessionRoutes(directory, commands, subjects, new OtpCodes(secrets), new VerificationTokens(secrets),
-        challenges, new AccessTokens(signingKeys), clientIp, destinations, clock);
-    List<Consumer<RoutesConfig>> families = List.of(
+    SendmatorFamily sendmatorErrors = new SendmatorFamily();
+    ZapFamily zapErrors = new ZapFamily();
+    PreludeFamily preludeErrors = new PreludeFamily();
+    Families errors = new Families(List.of(sendmatorErrors, zapErrors, preludeErrors), tooLarge());
+    BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
+    List<Consumer<RoutesConfig>> routes = List.of(
+        r -> HealthRoutes.register(r, ready),
+        new SendmatorRoutes(directory, flows, new SessionTokens(secrets), sendmatorErrors)::register,
+        new SettingsRoutes(directory, settingsWriter, clock)::register,
         new Cors(directory)::register,
-        session::register,
-        routes -> routes.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
+        new SessionRoutes(directory, flows, new VerificationTokens(secrets), challenges, new AccessTokens(signingKeys), clock,
+            preludeErrors)::register,
+        r -> r.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
+        new ManagementAuth(directory)::register,
         new AppRoutes(directory, catalog, clock)::register,
         new LoginConfigRoutes(directory, catalog, clock)::register,
         new ContactRoutes(directory, catalog, clock)::register,
         new TemplateRoutes(directory, catalog, clock)::register,
         new ChallengeRoutes(directory, challenges, subjects, clock)::register,
-        new ZapRoutes(directory, commands, subjects, clientIp, destinations, clock)::register,
-        new OpenApiRoutes()::register);
-    BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
+        new ZapRoutes(directory, flows, zapErrors)::register,
+        new OpenApiRoutes()::register,
+        errors::register);
     this.app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -131,65 +137,13 @@ public final class ApiServer implements AutoCloseable {
           throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), tooLarge());
         }
       });
-      HealthRoutes.register(cfg.routes, ready);
-      sendmator.register(cfg.routes);
-      settings.register(cfg.routes);
-      families.forEach(f -> f.accept(cfg.routes));
-      cfg.routes.exception(ApiError.class, (e, ctx) -> ApiErrors.render(ctx, e));
-      cfg.routes.exception(ZapException.class, (e, ctx) -> ZapErrors.handle(e, ctx));
+      routes.forEach(r -> r.accept(cfg.routes));
       config.extraRoutes().forEach(r -> r.accept(cfg.routes));
-      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
-        HttpStatus status = HttpStatus.forStatus(e.getStatus());
-        Families.render(ctx, status, switch (status) {
-          case CONTENT_TOO_LARGE -> tooLarge();
-          case NOT_FOUND -> "No route " + ctx.method() + " " + ctx.path();
-          case METHOD_NOT_ALLOWED -> "Method " + ctx.method() + " is not allowed on " + ctx.path();
-          default -> e.getMessage() == null || e.getMessage().isBlank() ? status.getMessage() : e.getMessage();
-        });
-      });
-      cfg.routes.exception(CompletionException.class, (e, ctx) -> handle(e.getCause() == null ? e : e.getCause(), ctx));
-      cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
-      cfg.routes.error(404, ctx -> {
-        if (!Families.rendered(ctx)) {
-          Families.render(ctx, HttpStatus.NOT_FOUND, "No route " + ctx.method() + " " + ctx.path());
-        }
-      });
-      cfg.routes.error(413, ctx -> {
-        if (!Families.rendered(ctx)) {
-          Families.render(ctx, HttpStatus.CONTENT_TOO_LARGE, tooLarge());
-        }
-      });
     });
   }
 
   private static String tooLarge() {
     return "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB";
-  }
-
-  private static void handle(Throwable t, Context ctx) {
-    if (unreadable(t)) {
-      Families.render(ctx, HttpStatus.BAD_REQUEST, "The request body could not be read");
-      return;
-    }
-    if (ZapErrors.owns(ctx)) {
-      ZapErrors.handle(t, ctx);
-      return;
-    }
-    if (SendmatorErrors.owns(ctx)) {
-      SendmatorErrors.handle(t, ctx);
-      return;
-    }
-    ApiErrors.handle(t, ctx);
-  }
-
-  /** A body the client broke off or framed wrongly (Jetty's EofException, BadMessageException): the client's fault. */
-  private static boolean unreadable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof java.io.IOException || c instanceof org.eclipse.jetty.http.BadMessageException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   public ApiServer start() {

@@ -3,7 +3,7 @@ package io.otpstream.launcher;
 import io.javalin.Javalin;
 import io.otpstream.api.ApiServer;
 import io.otpstream.api.health.HealthRoutes;
-import io.otpstream.common.address.ClientAddresses;
+import io.otpstream.api.address.ClientAddresses;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.email.EmailDispatcher;

@@ -1,8 +1,8 @@
 package io.otpstream.api.destination;
 
+import io.otpstream.api.errors.Refusal;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The locale and template a message is written in: validated, lower-cased language tags ({@code fr}, {@code pt-br}). */
@@ -13,21 +13,21 @@ public final class Locales {
   private Locales() {
   }
 
-  /** A requested locale, or null; {@code bad} makes the family's 400. */
-  public static String locale(String raw, Function<String, RuntimeException> bad) {
+  /** A requested locale, or null; a malformed one is a 400. */
+  public static String locale(String raw) {
     if (raw == null) {
       return null;
     }
     String tag = raw.strip().replace('_', '-').toLowerCase(Locale.ROOT);
     if (!TAG.matcher(tag).matches()) {
-      throw bad.apply("locale must be a language tag such as en, fr or pt-BR");
+      throw Refusal.badRequest("locale must be a language tag such as en, fr or pt-BR");
     }
     return tag;
   }
 
-  public static String templateId(String raw, Function<String, RuntimeException> bad) {
+  public static String templateId(String raw) {
     if (raw != null && !TEMPLATE_ID.matcher(raw).matches()) {
-      throw bad.apply("template_id must be 1 to 64 of letters, digits and _ . : -");
+      throw Refusal.badRequest("template_id must be 1 to 64 of letters, digits and _ . : -");
     }
     return raw;
   }

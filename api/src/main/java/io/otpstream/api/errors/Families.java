@@ -1,48 +1,103 @@
 package io.otpstream.api.errors;
 
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.otpstream.api.sendmator.SendmatorErrors;
-import io.otpstream.api.sendmator.SendmatorException;
-import io.otpstream.api.zap.ZapErrors;
-import io.otpstream.api.zap.ZapException;
+import io.otpstream.api.gateway.GatewayTimeoutException;
+import io.otpstream.api.gateway.GatewayUnavailableException;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.BadMessageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Failures no route decided (an unknown path or method, a body over the cap or unreadable),
- * answered in the error format of the family the path belongs to: Sendmator under
- * {@code /api/v1/otp}, ZAP at {@code /v1/otp/resend}, {@code {code, type, message}} elsewhere.
- * The session API answers a body over the cap with its 400 {@code bad_request}: its seeds have no 413.
+ * The server's error families, registered once: every refusal, timeout, failure and unrouted
+ * request (an unknown path or method, a body over the cap or unreadable) is answered by the family
+ * that owns the request's path, never with a stack trace. The last family owns every path no other
+ * one owns.
  */
 public final class Families {
-  /** Set on a request once one of our renderers has written its error, so nothing overwrites it. */
-  public static final String RENDERED = "otp-error-rendered";
+  private static final Logger log = LoggerFactory.getLogger(Families.class);
 
-  private Families() {
+  private final List<ErrorFamily> families;
+  private final String tooLarge;
+
+  /**
+   * @param families in the order they are asked; the last one answers any path
+   * @param tooLarge the message for a body over the server's cap
+   */
+  public Families(List<ErrorFamily> families, String tooLarge) {
+    this.families = List.copyOf(families);
+    this.tooLarge = tooLarge;
   }
 
-  public static void render(Context ctx, HttpStatus status, String message) {
-    if (SendmatorErrors.owns(ctx)) {
-      SendmatorErrors.render(ctx, new SendmatorException(status, message));
-    } else if (ZapErrors.owns(ctx)) {
-      ZapErrors.handle(new ZapException(status, message, null, null), ctx);
-    } else if (status == HttpStatus.CONTENT_TOO_LARGE && ctx.path().startsWith("/v1/session/")) {
-      ApiErrors.render(ctx, ApiError.badRequest(message)); // seeds 000 and 001 list no 413: the family's 400
+  public ErrorFamily owner(String path) {
+    for (ErrorFamily f : families) {
+      if (f.owns(path)) {
+        return f;
+      }
+    }
+    return families.get(families.size() - 1);
+  }
+
+  public void render(Context ctx, Refusal refusal) {
+    owner(ctx.path()).answer(refusal, ctx.path()).writeTo(ctx);
+  }
+
+  /** The exception and error handlers of the server. */
+  public void register(RoutesConfig routes) {
+    routes.exception(Refusal.class, (e, ctx) -> render(ctx, e));
+    routes.exception(HttpResponseException.class, (e, ctx) -> {
+      HttpStatus status = HttpStatus.forStatus(e.getStatus());
+      render(ctx, Refusal.of(status, switch (status) {
+        case CONTENT_TOO_LARGE -> tooLarge;
+        case NOT_FOUND -> noRoute(ctx);
+        case METHOD_NOT_ALLOWED -> "Method " + ctx.method() + " is not allowed on " + ctx.path();
+        default -> e.getMessage() == null || e.getMessage().isBlank() ? status.getMessage() : e.getMessage();
+      }));
+    });
+    routes.exception(CompletionException.class, (e, ctx) -> fail(ctx, e.getCause() == null ? e : e.getCause()));
+    routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
+    routes.error(404, ctx -> {
+      if (!Answer.written(ctx)) {
+        render(ctx, Refusal.notFound(noRoute(ctx)));
+      }
+    });
+    routes.error(413, ctx -> {
+      if (!Answer.written(ctx)) {
+        render(ctx, Refusal.of(HttpStatus.CONTENT_TOO_LARGE, tooLarge));
+      }
+    });
+  }
+
+  private static String noRoute(Context ctx) {
+    return "No route " + ctx.method() + " " + ctx.path();
+  }
+
+  private void fail(Context ctx, Throwable t) {
+    ErrorFamily family = owner(ctx.path());
+    if (unreadable(t)) {
+      render(ctx, Refusal.badRequest("The request body could not be read"));
+    } else if (t instanceof Refusal r) {
+      render(ctx, r);
+    } else if (t instanceof GatewayTimeoutException || t instanceof GatewayUnavailableException) {
+      render(ctx, family.timeout());
     } else {
-      String code = switch (status) {
-        case NOT_FOUND -> "not_found";
-        case METHOD_NOT_ALLOWED -> "method_not_allowed";
-        case CONTENT_TOO_LARGE -> "payload_too_large";
-        case UNAUTHORIZED -> "unauthorized";
-        case FORBIDDEN -> "forbidden";
-        default -> status.getCode() >= 500 ? "internal" : "bad_request";
-      };
-      String type = status.getCode() >= 500 ? "internal" : code.equals("unauthorized") || code.equals("forbidden") ? code
-          : code.equals("not_found") ? "not_found" : "bad_request";
-      ApiErrors.render(ctx, new ApiError(status, code, type, message, null));
+      log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), t);
+      render(ctx, family.internal());
     }
   }
 
-  public static boolean rendered(Context ctx) {
-    return Boolean.TRUE.equals(ctx.attribute(RENDERED));
+  /** A body the client broke off or framed wrongly (Jetty's EofException, BadMessageException): the client's fault. */
+  private static boolean unreadable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof IOException || c instanceof BadMessageException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -6,9 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.ApiError;
 import io.otpstream.api.errors.Echo;
-import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
@@ -63,18 +63,17 @@ public final class AppRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(APPS, this::create);
-    routes.get(APPS, this::list);
-    routes.get(APP, this::get);
-    routes.patch(APP, this::update);
-    routes.post(APP + "/keys", this::createKey);
-    routes.get(APP + "/keys", this::listKeys);
-    routes.delete(APP + "/keys/{keyId}", this::revokeKey);
+    routes.post(APPS, this::create, ManagementAuth.KEY);
+    routes.get(APPS, this::list, ManagementAuth.KEY);
+    routes.get(APP, this::get, ManagementAuth.KEY);
+    routes.patch(APP, this::update, ManagementAuth.KEY);
+    routes.post(APP + "/keys", this::createKey, ManagementAuth.KEY);
+    routes.get(APP + "/keys", this::listKeys, ManagementAuth.KEY);
+    routes.delete(APP + "/keys/{keyId}", this::revokeKey, ManagementAuth.KEY);
   }
 
   private void create(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    AppBody body = JsonBodies.read(ctx, AppBody.class, true, ApiError::badRequest);
+    AppBody body = JsonBodies.read(ctx, AppBody.class, true);
     String appId = "app-" + Ids.random26(); // a DNS label: the session API finds the app in the Host
     App app = new App(appId, name(body.name(), true), clock.instant(), origins(body.allowedOrigins()));
     catalog.putApp(app);
@@ -83,19 +82,16 @@ public final class AppRoutes {
   }
 
   private void list(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(Map.of("apps", directory.apps().stream().map(AppView::of).toList()));
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    ctx.json(AppView.of(knownApp(ctx, directory)));
+    ctx.json(AppView.of(ManagementAuth.app(ctx)));
   }
 
   private void update(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App current = knownApp(ctx, directory);
-    AppBody body = JsonBodies.read(ctx, AppBody.class, true, ApiError::badRequest);
+    App current = ManagementAuth.app(ctx);
+    AppBody body = JsonBodies.read(ctx, AppBody.class, true);
     App next = App.newBuilder(current)
         .setName(body.name() == null ? current.getName() : name(body.name(), false))
         .setAllowedOrigins(body.allowedOrigins() == null ? current.getAllowedOrigins() : origins(body.allowedOrigins()))
@@ -106,16 +102,15 @@ public final class AppRoutes {
   }
 
   private void createKey(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = knownApp(ctx, directory);
-    KeyBody body = JsonBodies.read(ctx, KeyBody.class, true, ApiError::badRequest);
+    App app = ManagementAuth.app(ctx);
+    KeyBody body = JsonBodies.read(ctx, KeyBody.class, true);
     KeyMode mode;
     if ("live".equals(body.mode())) {
       mode = KeyMode.LIVE;
     } else if ("test".equals(body.mode())) {
       mode = KeyMode.TEST;
     } else {
-      throw ApiError.badRequest("mode is required: \"live\" or \"test\"");
+      throw Refusal.badRequest("mode is required: \"live\" or \"test\"");
     }
     String key = catalog.createApiKey(app.getAppId(), mode);
     String hash = Secrets.sha256Hex(key);
@@ -125,17 +120,15 @@ public final class AppRoutes {
   }
 
   private void listKeys(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     ctx.json(Map.of("keys", directory.apiKeys(app.getAppId()).stream().filter(k -> !k.getRevoked()).map(KeyView::of).toList()));
   }
 
   private void revokeKey(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String keyId = ctx.pathParam("keyId");
     ApiKey key = directory.apiKeys(app.getAppId()).stream().filter(k -> !k.getRevoked() && keyId(k.getKeyHash()).equals(keyId))
-        .findFirst().orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no key '" + Echo.of(keyId, 64) + "'"));
+        .findFirst().orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no key '" + Echo.of(keyId, 64) + "'"));
     catalog.revokeApiKey(key);
     directory.await(() -> directory.apiKeyByHash(key.getKeyHash()).isEmpty());
     ctx.status(HttpStatus.NO_CONTENT);
@@ -146,20 +139,15 @@ public final class AppRoutes {
     return "key_" + hash.substring(0, 16);
   }
 
-  static App knownApp(Context ctx, AppDirectory directory) {
-    String appId = ctx.pathParam("appId");
-    return directory.app(appId).orElseThrow(() -> ApiError.notFound("No app '" + Echo.of(appId, 64) + "'"));
-  }
-
   private static String name(String name, boolean required) {
     if (name == null || name.isBlank()) {
       if (required) {
-        throw ApiError.badRequest("name is required");
+        throw Refusal.badRequest("name is required");
       }
-      throw ApiError.badRequest("name must not be blank");
+      throw Refusal.badRequest("name must not be blank");
     }
     if (name.length() > 100 || name.chars().anyMatch(Character::isISOControl)) {
-      throw ApiError.badRequest("name must be at most 100 printable characters");
+      throw Refusal.badRequest("name must be at most 100 printable characters");
     }
     return name.strip();
   }
@@ -169,7 +157,7 @@ public final class AppRoutes {
       return List.of();
     }
     if (in.size() > 20) {
-      throw ApiError.badRequest("allowed_origins accepts at most 20 origins");
+      throw Refusal.badRequest("allowed_origins accepts at most 20 origins");
     }
     LinkedHashSet<String> out = new LinkedHashSet<>();
     for (String o : in) {
@@ -182,7 +170,7 @@ public final class AppRoutes {
   private static String origin(String o) {
     String message = "allowed_origins entries must be origins such as https://app.example.com";
     if (o == null || o.length() > 200) {
-      throw ApiError.badRequest(message);
+      throw Refusal.badRequest(message);
     }
     try {
       URI u = new URI(o);
@@ -190,11 +178,11 @@ public final class AppRoutes {
           && u.getRawUserInfo() == null && (u.getRawPath() == null || u.getRawPath().isEmpty())
           && u.getRawQuery() == null && u.getRawFragment() == null;
       if (!ok) {
-        throw ApiError.badRequest(message);
+        throw Refusal.badRequest(message);
       }
       return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() >= 0 ? ":" + u.getPort() : "");
     } catch (java.net.URISyntaxException e) {
-      throw ApiError.badRequest(message);
+      throw Refusal.badRequest(message);
     }
   }
 }

@@ -6,11 +6,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.destination.Identifier;
-import io.otpstream.api.errors.ApiError;
-import io.otpstream.api.errors.JsonBodies;
-import io.otpstream.common.subject.Subjects;
-import io.otpstream.common.token.Challenge;
-import io.otpstream.common.token.ChallengeTokens;
+import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.subject.Subjects;
+import io.otpstream.api.token.Challenge;
+import io.otpstream.api.token.ChallengeTokens;
 import io.otpstream.schemas.apps.App;
 import java.time.Clock;
 import java.util.regex.Pattern;
@@ -43,19 +43,18 @@ public final class ChallengeRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(PATH, this::create);
+    routes.post(PATH, this::create, ManagementAuth.KEY);
   }
 
   private void create(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
-    Body b = JsonBodies.read(ctx, Body.class, true, ApiError::badRequest);
-    Identifier id = Identifier.parse(b.identifier(), "identifier", ApiError::badRequest, ApiError::badRequest);
+    App app = ManagementAuth.app(ctx);
+    Body b = JsonBodies.read(ctx, Body.class, true);
+    Identifier id = Identifier.parse(b.identifier(), "identifier", Refusal::badRequest, Refusal::badRequest);
     if (b.userId() != null && !TEXT.matcher(b.userId()).matches()) {
-      throw ApiError.badRequest("user_id must be 1 to 128 printable characters without spaces");
+      throw Refusal.badRequest("user_id must be 1 to 128 printable characters without spaces");
     }
     if (b.scope() != null && !TEXT.matcher(b.scope()).matches()) {
-      throw ApiError.badRequest("scope must be 1 to 128 printable characters without spaces");
+      throw Refusal.badRequest("scope must be 1 to 128 printable characters without spaces");
     }
     String appId = app.getAppId();
     Challenge c = ChallengeTokens.create(appId, subjects.subjectId(appId, id.value()), b.userId(), b.scope(), id.type(), id.value(),

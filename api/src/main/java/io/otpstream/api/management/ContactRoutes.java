@@ -7,8 +7,8 @@ import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.destination.Destinations;
-import io.otpstream.api.errors.ApiError;
-import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
 import java.time.Clock;
@@ -44,23 +44,22 @@ public final class ContactRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.put(PATH, this::put);
-    routes.get(PATH, this::get);
-    routes.delete(PATH, this::delete);
+    routes.put(PATH, this::put, ManagementAuth.KEY);
+    routes.get(PATH, this::get, ManagementAuth.KEY);
+    routes.delete(PATH, this::delete, ManagementAuth.KEY);
   }
 
   private void put(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String username = username(ctx);
-    Body b = JsonBodies.read(ctx, Body.class, true, ApiError::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.email() == null && b.phoneNumber() == null) {
-      throw ApiError.badRequest("A contact needs email, phone_number or both");
+      throw Refusal.badRequest("A contact needs email, phone_number or both");
     }
     String email = b.email() == null ? null : Destinations.email(b.email())
-        .orElseThrow(() -> ApiError.badRequest("email must be a valid email address of at most 320 characters"));
+        .orElseThrow(() -> Refusal.badRequest("email must be a valid email address of at most 320 characters"));
     String phone = b.phoneNumber() == null ? null : Destinations.phone(b.phoneNumber())
-        .orElseThrow(() -> ApiError.badRequest("phone_number must be a valid phone number in E.164 format, e.g. +14155550123"));
+        .orElseThrow(() -> Refusal.badRequest("phone_number must be a valid phone number in E.164 format, e.g. +14155550123"));
     Contact c = new Contact(app.getAppId(), username, email, phone, clock.instant());
     catalog.putContact(c);
     directory.await(() -> directory.contact(app.getAppId(), username).map(c::equals).orElse(false));
@@ -68,12 +67,10 @@ public final class ContactRoutes {
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(View.of(known(ctx)));
   }
 
   private void delete(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     Contact c = known(ctx);
     catalog.deleteContact(c.getAppId(), c.getUsername());
     directory.await(() -> directory.contact(c.getAppId(), c.getUsername()).isEmpty());
@@ -81,16 +78,16 @@ public final class ContactRoutes {
   }
 
   private Contact known(Context ctx) {
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String username = username(ctx);
     return directory.contact(app.getAppId(), username)
-        .orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));
+        .orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));
   }
 
   private static String username(Context ctx) {
     String u = ctx.pathParam("username");
     if (!USERNAME.matcher(u).matches()) {
-      throw ApiError.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
+      throw Refusal.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
     }
     return u;
   }

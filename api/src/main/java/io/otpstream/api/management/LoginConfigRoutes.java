@@ -6,9 +6,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.ApiError;
 import io.otpstream.api.errors.Echo;
-import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.common.Channel;
@@ -56,35 +56,34 @@ public final class LoginConfigRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(PATH, this::create);
-    routes.get(PATH, this::list);
-    routes.get(PATH + "/{configId}", this::get);
-    routes.delete(PATH + "/{configId}", this::delete);
+    routes.post(PATH, this::create, ManagementAuth.KEY);
+    routes.get(PATH, this::list, ManagementAuth.KEY);
+    routes.get(PATH + "/{configId}", this::get, ManagementAuth.KEY);
+    routes.delete(PATH + "/{configId}", this::delete, ManagementAuth.KEY);
   }
 
   private void create(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
-    Body b = JsonBodies.read(ctx, Body.class, true, ApiError::badRequest);
+    App app = ManagementAuth.app(ctx);
+    Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.configType() == null) {
-      throw ApiError.badRequest("config_type is required and must be \"otp\"");
+      throw Refusal.badRequest("config_type is required and must be \"otp\"");
     }
     if (!"otp".equals(b.configType())) {
-      throw ApiError.badRequest("config_type must be \"otp\"");
+      throw Refusal.badRequest("config_type must be \"otp\"");
     }
     Channel channel = switch (b.channelType() == null ? "" : b.channelType()) {
       case "sms" -> Channel.SMS;
       case "email" -> Channel.EMAIL;
-      default -> throw ApiError.badRequest("channel_type is required: \"sms\" or \"email\"");
+      default -> throw Refusal.badRequest("channel_type is required: \"sms\" or \"email\"");
     };
     if (b.isDefault() == null) {
-      throw ApiError.badRequest("is_default is required (true or false)");
+      throw Refusal.badRequest("is_default is required (true or false)");
     }
     if (b.templateId() != null && !TEMPLATE_ID.matcher(b.templateId()).matches()) {
-      throw ApiError.badRequest("template_id must be 1 to 64 of letters, digits and _ . : -");
+      throw Refusal.badRequest("template_id must be 1 to 64 of letters, digits and _ . : -");
     }
     if (b.senderId() != null && !ALPHA_SENDER.matcher(b.senderId()).matches() && !NUMERIC_SENDER.matcher(b.senderId()).matches()) {
-      throw ApiError.badRequest("sender_id must be up to 11 letters, digits and spaces (with a letter), or a number of up to 15 digits");
+      throw Refusal.badRequest("sender_id must be up to 11 letters, digits and spaces (with a letter), or a number of up to 15 digits");
     }
     String appId = app.getAppId();
     LoginConfig config = LoginConfig.newBuilder()
@@ -105,18 +104,15 @@ public final class LoginConfigRoutes {
   }
 
   private void list(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     ctx.json(Map.of("configs", directory.loginConfigs(app.getAppId()).stream().map(View::of).toList()));
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(View.of(known(ctx)));
   }
 
   private void delete(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     LoginConfig c = known(ctx);
     catalog.deleteLoginConfig(c.getAppId(), c.getId());
     directory.await(() -> directory.loginConfig(c.getAppId(), c.getId()).isEmpty());
@@ -124,9 +120,9 @@ public final class LoginConfigRoutes {
   }
 
   private LoginConfig known(Context ctx) {
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String id = ctx.pathParam("configId");
     return directory.loginConfig(app.getAppId(), id)
-        .orElseThrow(() -> ApiError.notFound("App " + app.getAppId() + " has no login config '" + Echo.of(id, 64) + "'"));
+        .orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no login config '" + Echo.of(id, 64) + "'"));
   }
 }

@@ -3,8 +3,8 @@ package io.otpstream.api.management;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.otpstream.api.errors.ApiError;
 import io.otpstream.api.errors.Echo;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
@@ -71,7 +71,7 @@ record SettingsBody(
   /** Validates every field (400 naming the field) and builds the next version. */
   AppSettings toSettings(String appId, long version, Instant now, Set<String> knownRegions) {
     if (this.appId != null && !this.appId.equals(appId)) {
-      throw ApiError.badRequest("app_id must be the app of the path, '" + appId + "' (got '" + Echo.of(this.appId, 80) + "')");
+      throw Refusal.badRequest("app_id must be the app of the path, '" + appId + "' (got '" + Echo.of(this.appId, 80) + "')");
     }
     AppSettings d = DefaultSettings.of(appId);
     return AppSettings.newBuilder(d)
@@ -98,7 +98,7 @@ record SettingsBody(
       return dflt;
     }
     if (value < min || value > max) {
-      throw ApiError.badRequest(field + " must be between " + min + " and " + max + " (got " + value + ")");
+      throw Refusal.badRequest(field + " must be between " + min + " and " + max + " (got " + value + ")");
     }
     return value;
   }
@@ -108,7 +108,7 @@ record SettingsBody(
       return dflt;
     }
     if (value.limit() == null || value.windowSeconds() == null) {
-      throw ApiError.badRequest(field + " needs both limit and window_seconds");
+      throw Refusal.badRequest(field + " needs both limit and window_seconds");
     }
     return new Limit(range(field + ".limit", value.limit(), 0, 1, DefaultSettings.MAX_LIMIT),
         range(field + ".window_seconds", value.windowSeconds(), 0, 1, 604_800));
@@ -118,7 +118,7 @@ record SettingsBody(
   private static Limit ceiling(LimitBody value, Limit dflt) {
     Limit l = limit("failed_checks_ceiling", value, dflt);
     if (l.getLimit() > 100) {
-      throw ApiError.badRequest("failed_checks_ceiling.limit must be between 1 and 100 (NIST 800-63B allows at most 100 failures in a row; got "
+      throw Refusal.badRequest("failed_checks_ceiling.limit must be between 1 and 100 (NIST 800-63B allows at most 100 failures in a row; got "
           + l.getLimit() + ")");
     }
     return l;
@@ -132,7 +132,7 @@ record SettingsBody(
     for (String c : value) {
       String code = c == null ? "" : c.strip().toUpperCase(Locale.ROOT);
       if (!knownRegions.contains(code)) {
-        throw ApiError.badRequest("allowed_countries: '" + c + "' is not an ISO 3166-1 alpha-2 country code with phone numbers");
+        throw Refusal.badRequest("allowed_countries: '" + c + "' is not an ISO 3166-1 alpha-2 country code with phone numbers");
       }
       if (!out.contains(code)) {
         out.add(code);
@@ -143,7 +143,7 @@ record SettingsBody(
 
   private static Long quota(Long value) {
     if (value != null && (value < 0 || value > 1_000_000_000_000L)) {
-      throw ApiError.badRequest("quota must be null (unlimited) or between 0 and 1000000000000");
+      throw Refusal.badRequest("quota must be null (unlimited) or between 0 and 1000000000000");
     }
     return value;
   }

@@ -1,21 +1,15 @@
 package io.otpstream.api.management;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
-import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Echo;
-import io.otpstream.api.errors.JsonErrors;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.json.Json;
 import io.otpstream.schemas.apps.AppSettings;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -30,8 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class SettingsRoutes {
   public static final String PATH = "/v2/apps/{appId}/settings";
-  private static final ObjectReader STRICT = Json.MAPPER.readerFor(SettingsBody.class)
-      .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).with(JsonErrors.NO_DUPLICATES);
+  private static final JsonBodies BODIES = new JsonBodies(Json.MAPPER, false, new JsonBodies.Words("A JSON settings object is required",
+      "A JSON settings object is required", "Unknown setting", "The body is not valid JSON", "The body could not be read", false));
   private static final Set<String> REGIONS = PhoneNumberUtil.getInstance().getSupportedRegions();
   private static final Pattern ETAG = Pattern.compile("\"(\\d{1,18})\"");
 
@@ -46,29 +40,27 @@ public final class SettingsRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.get(PATH, this::get);
-    routes.put(PATH, this::put);
+    routes.get(PATH, this::get, ManagementAuth.KEY);
+    routes.put(PATH, this::put, ManagementAuth.KEY);
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    String appId = knownApp(ctx);
+    String appId = ManagementAuth.app(ctx).getAppId();
     answer(ctx, directory.settings(appId));
   }
 
   private void put(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    String appId = knownApp(ctx);
-    SettingsBody body = parse(ctx.bodyAsBytes());
+    String appId = ManagementAuth.app(ctx).getAppId();
+    SettingsBody body = BODIES.parse(ctx, SettingsBody.class, true);
     Long basedOn = basedOn(body.version(), ctx.header("If-Match"));
     AppSettings settings = body.toSettings(appId, 0, clock.instant(), REGIONS); // the writer gives it its version
     SettingsWriter.Outcome outcome = writer.write(appId, basedOn, settings);
     if (outcome instanceof SettingsWriter.Stale s) {
-      throw ApiError.conflict("The settings of " + appId + " are at version " + s.current() + ", not " + basedOn
+      throw Refusal.conflict("The settings of " + appId + " are at version " + s.current() + ", not " + basedOn
           + ": GET them, apply your change and PUT again");
     }
     if (outcome instanceof SettingsWriter.Contended c) {
-      throw ApiError.conflict("Other updates of the settings of " + appId + " were being written at the same time; they are at"
+      throw Refusal.conflict("Other updates of the settings of " + appId + " were being written at the same time; they are at"
           + " version " + c.current() + ": GET them and PUT again");
     }
     answer(ctx, ((SettingsWriter.Written) outcome).settings());
@@ -82,49 +74,19 @@ public final class SettingsRoutes {
   /** The version a PUT is based on: the body's {@code version} or {@code If-Match}; null for a blind write. */
   private static Long basedOn(Long version, String ifMatch) {
     if (version != null && version < 0) {
-      throw ApiError.badRequest("version must be the version a GET answered, 0 or more (got " + version + ")");
+      throw Refusal.badRequest("version must be the version a GET answered, 0 or more (got " + version + ")");
     }
     if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
       return version;
     }
     Matcher m = ETAG.matcher(ifMatch.strip());
     if (!m.matches()) {
-      throw ApiError.badRequest("If-Match must be the ETag a GET answered, e.g. \"3\" (got " + Echo.of(ifMatch, 40) + ")");
+      throw Refusal.badRequest("If-Match must be the ETag a GET answered, e.g. \"3\" (got " + Echo.of(ifMatch, 40) + ")");
     }
     long tagged = Long.parseLong(m.group(1));
     if (version != null && version != tagged) {
-      throw ApiError.badRequest("version (" + version + ") and If-Match (" + Echo.of(ifMatch.strip(), 40) + ") name different versions");
+      throw Refusal.badRequest("version (" + version + ") and If-Match (" + Echo.of(ifMatch.strip(), 40) + ") name different versions");
     }
     return tagged;
-  }
-
-  private String knownApp(Context ctx) {
-    String appId = ctx.pathParam("appId");
-    if (directory.app(appId).isEmpty()) {
-      throw ApiError.notFound("No app '" + appId + "'");
-    }
-    return appId;
-  }
-
-  private static SettingsBody parse(byte[] bytes) {
-    if (bytes.length == 0) {
-      throw ApiError.badRequest("A JSON settings object is required");
-    }
-    try {
-      SettingsBody b = STRICT.readValue(bytes);
-      if (b == null) {
-        throw ApiError.badRequest("A JSON settings object is required");
-      }
-      return b;
-    } catch (UnrecognizedPropertyException e) {
-      throw ApiError.badRequest("Unknown setting '" + e.getPropertyName() + "'");
-    } catch (MismatchedInputException e) {
-      String path = JsonErrors.path(e);
-      throw ApiError.badRequest(path + " has the wrong type");
-    } catch (JsonProcessingException e) {
-      throw ApiError.badRequest(JsonErrors.duplicate(e).orElse("The body is not valid JSON"));
-    } catch (IOException e) {
-      throw ApiError.badRequest("The body could not be read");
-    }
   }
 }

@@ -6,8 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.ApiError;
-import io.otpstream.api.errors.JsonBodies;
+import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.MessageTemplate;
 import java.time.Clock;
@@ -53,26 +53,24 @@ public final class TemplateRoutes {
   }
 
   public void register(RoutesConfig routes) {
-    routes.get(LIST, this::list);
-    routes.put(PATH, this::put);
-    routes.get(PATH, this::get);
-    routes.delete(PATH, this::delete);
+    routes.get(LIST, this::list, ManagementAuth.KEY);
+    routes.put(PATH, this::put, ManagementAuth.KEY);
+    routes.get(PATH, this::get, ManagementAuth.KEY);
+    routes.delete(PATH, this::delete, ManagementAuth.KEY);
   }
 
   private void list(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     ctx.json(Map.of("templates", directory.templates(app.getAppId()).stream().map(View::of).toList()));
   }
 
   private void put(Context ctx) {
-    ManagementAuth.require(ctx, directory);
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
-    Body b = JsonBodies.read(ctx, Body.class, true, ApiError::badRequest);
+    Body b = JsonBodies.read(ctx, Body.class, true);
     if (b.sms() == null && b.emailText() == null && b.emailHtml() == null) {
-      throw ApiError.badRequest("A template needs sms, email_text or email_html");
+      throw Refusal.badRequest("A template needs sms, email_text or email_html");
     }
     text(b.sms(), "sms", true);
     text(b.emailSubject(), "email_subject", false);
@@ -86,12 +84,10 @@ public final class TemplateRoutes {
   }
 
   private void get(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     ctx.json(View.of(known(ctx)));
   }
 
   private void delete(Context ctx) {
-    ManagementAuth.require(ctx, directory);
     MessageTemplate t = known(ctx);
     catalog.deleteTemplate(t.getAppId(), t.getTemplateId(), t.getLocale());
     directory.await(() -> directory.template(t.getAppId(), t.getTemplateId(), t.getLocale()).isEmpty());
@@ -99,17 +95,17 @@ public final class TemplateRoutes {
   }
 
   private MessageTemplate known(Context ctx) {
-    App app = AppRoutes.knownApp(ctx, directory);
+    App app = ManagementAuth.app(ctx);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
-    return directory.template(app.getAppId(), templateId, locale).orElseThrow(() -> ApiError.notFound(
+    return directory.template(app.getAppId(), templateId, locale).orElseThrow(() -> Refusal.notFound(
         "App " + app.getAppId() + " has no template '" + templateId + "' in locale '" + locale + "'"));
   }
 
   private static String templateId(Context ctx) {
     String id = ctx.pathParam("templateId");
     if (!TEMPLATE_ID.matcher(id).matches()) {
-      throw ApiError.badRequest("templateId must be 1 to 64 of letters, digits and _ . : -");
+      throw Refusal.badRequest("templateId must be 1 to 64 of letters, digits and _ . : -");
     }
     return id;
   }
@@ -117,7 +113,7 @@ public final class TemplateRoutes {
   private static String locale(Context ctx) {
     String locale = ctx.pathParam("locale").toLowerCase(Locale.ROOT);
     if (!LOCALE.matcher(locale).matches()) {
-      throw ApiError.badRequest("locale must be a language tag such as en, fr or pt-BR");
+      throw Refusal.badRequest("locale must be a language tag such as en, fr or pt-BR");
     }
     return locale;
   }
@@ -127,10 +123,10 @@ public final class TemplateRoutes {
       return;
     }
     if (value.isBlank() || value.length() > MAX_TEXT) {
-      throw ApiError.badRequest(field + " must be 1 to " + MAX_TEXT + " characters");
+      throw Refusal.badRequest(field + " must be 1 to " + MAX_TEXT + " characters");
     }
     if (needsCode && !value.contains("{{code}}")) {
-      throw ApiError.badRequest(field + " must contain {{code}}, where the code goes");
+      throw Refusal.badRequest(field + " must contain {{code}}, where the code goes");
     }
   }
 }

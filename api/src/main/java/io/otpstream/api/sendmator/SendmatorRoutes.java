@@ -1,20 +1,21 @@
 package io.otpstream.api.sendmator;
 
-import io.otpstream.schemas.rules.RuleNames;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import static io.otpstream.api.sendmator.SendmatorRequests.body;
+import static io.otpstream.api.sendmator.SendmatorRequests.inRange;
+
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.JsonErrors;
-import io.otpstream.api.gateway.ClientIp;
-import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.destination.Locales;
-import io.otpstream.api.gateway.CommandGateway;
-import io.otpstream.api.gateway.Commands;
-import io.otpstream.api.gateway.IdempotencyKeys;
+import io.otpstream.api.errors.ErrorFamily;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.errors.Step;
+import io.otpstream.api.otp.Caller;
+import io.otpstream.api.otp.EnteredCode;
+import io.otpstream.api.otp.OtpFlows;
+import io.otpstream.api.otp.SessionRef;
+import io.otpstream.api.otp.Start;
 import io.otpstream.api.sendmator.SendmatorDtos.ChannelResult;
 import io.otpstream.api.sendmator.SendmatorDtos.Envelope;
 import io.otpstream.api.sendmator.SendmatorDtos.ResendRequest;
@@ -23,126 +24,83 @@ import io.otpstream.api.sendmator.SendmatorDtos.SendData;
 import io.otpstream.api.sendmator.SendmatorDtos.SendRequest;
 import io.otpstream.api.sendmator.SendmatorDtos.VerifyData;
 import io.otpstream.api.sendmator.SendmatorDtos.VerifyRequest;
-import io.otpstream.common.address.ClientAddresses.Source;
+import io.otpstream.api.token.SessionToken;
+import io.otpstream.api.token.SessionTokens;
 import io.otpstream.common.code.OtpCodes;
-import io.otpstream.common.destination.SealedDestinations;
-import io.otpstream.common.json.Json;
 import io.otpstream.common.secret.Secrets;
-import io.otpstream.common.subject.Subjects;
-import io.otpstream.common.token.SessionToken;
-import io.otpstream.common.token.SessionTokens;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.KeyMode;
-import io.otpstream.schemas.command.CommandMeta;
-import io.otpstream.schemas.command.OtpCheckRequested;
-import io.otpstream.schemas.command.OtpRequested;
-import io.otpstream.schemas.command.OtpRetried;
-import io.otpstream.schemas.command.SubmittedCode;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
-import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * The server API compatible with Sendmator (seed 003): {@code POST /api/v1/otp/send}, {@code /verify}
- * and {@code /resend}, authenticated by {@code X-API-Key}. Each request becomes one command and is
- * answered from the processor's decision.
+ * and {@code /resend}, authenticated by {@code X-API-Key}. It parses each request, calls one
+ * {@link OtpFlows} flow and answers the decision in seed 003's shapes.
  */
 public final class SendmatorRoutes {
   static final String PREFIX = "/api/v1/otp";
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+  private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private final AppDirectory directory;
-  private final CommandGateway gateway;
-  private final Commands commands;
+  private final OtpFlows flows;
   private final SessionTokens tokens;
-  private final Subjects subjects;
-  private final OtpCodes codes;
-  private final Clock clock;
+  private final ErrorFamily family;
 
-  private final ClientIp clientIp;
-  private final IdempotencyKeys idempotencyKeys;
-  private final CommandDestinations destinations;
-
-  public SendmatorRoutes(AppDirectory directory, CommandGateway gateway, Secrets secrets, Clock clock, ClientIp clientIp) {
-    this.clientIp = clientIp;
-    this.idempotencyKeys = new IdempotencyKeys(secrets);
+  public SendmatorRoutes(AppDirectory directory, OtpFlows flows, SessionTokens tokens, ErrorFamily family) {
     this.directory = directory;
-    this.gateway = gateway;
-    this.commands = new Commands(gateway);
-    this.tokens = new SessionTokens(secrets);
-    this.subjects = new Subjects(secrets);
-    this.codes = new OtpCodes(secrets);
-    this.destinations = new CommandDestinations(new SealedDestinations(secrets));
-    this.clock = clock;
+    this.flows = flows;
+    this.tokens = tokens;
+    this.family = family;
   }
 
   public void register(RoutesConfig routes) {
     routes.post(PREFIX + "/send", this::send);
     routes.post(PREFIX + "/verify", this::verify);
     routes.post(PREFIX + "/resend", this::resend);
-    SendmatorErrors.register(routes, PREFIX);
   }
 
   private void send(Context ctx) {
     ApiKey key = authenticate(ctx);
     SendRequest req = body(ctx, SendRequest.class);
-    List<Channel> channels = channels(req.channels());
+    List<Channel> channels = SendmatorRequests.channels(req.channels());
     String sms = null;
     String email = null;
     if (channels.contains(Channel.SMS)) {
       String raw = req.recipients() == null ? null : req.recipients().sms();
-      sms = Destinations.phone(raw).orElseThrow(() -> SendmatorException.badRequest(
-          raw == null ? "recipients.sms is required for the sms channel" : "recipients.sms must be a valid phone number in E.164 format, e.g. +14155550123"));
+      sms = Destinations.phone(raw).orElseThrow(() -> Refusal.badRequest(raw == null ? "recipients.sms is required for the sms channel"
+          : "recipients.sms must be a valid phone number in E.164 format, e.g. +14155550123"));
     }
     if (channels.contains(Channel.EMAIL)) {
       String raw = req.recipients() == null ? null : req.recipients().email();
-      email = Destinations.email(raw).orElseThrow(() -> SendmatorException.badRequest(
-          raw == null ? "recipients.email is required for the email channel" : "recipients.email must be a valid email address of at most 320 characters"));
+      email = Destinations.email(raw).orElseThrow(() -> Refusal.badRequest(raw == null ? "recipients.email is required for the email channel"
+          : "recipients.email must be a valid email address of at most 320 characters"));
     }
     SendmatorDtos.OtpConfig config = req.config();
     Integer length = config == null ? null : inRange(config.otpLength(), OtpCodes.MIN_LENGTH, OtpCodes.MAX_LENGTH, "config.otp_length");
     Integer expiry = config == null ? null : inRange(config.expiry(), 60, 86_400, "config.expiry");
     Integer attempts = config == null ? null : inRange(config.maxAttempts(), 1, 10, "config.max_attempts");
     boolean sandbox = key.getMode() == KeyMode.TEST || Boolean.TRUE.equals(req.sandboxMode());
-
-    Instant now = clock.instant();
-    String appId = key.getAppId();
-    String subjectId = subjects.subjectId(appId, sms != null ? sms : email);
-    // a send to a phone and an email is counted against both subjects' limits
-    String secondarySubjectId = sms != null && email != null ? subjects.subjectId(appId, email) : null;
-    Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
-    String hash = idemKey.map(k -> idempotencyKeys.requestHash(appId, key.getMode().name(), "send", k, ctx.bodyAsBytes()))
-        .orElse(null);
-    // Always a fresh session id: codes derive from it, so it must never repeat (a repeat of an
-    // idempotent send gets the first decision, and its token names the first session).
-    String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
-    Source source = clientIp.endUser(ctx, appId, SendmatorException::badRequest);
-    CommandMeta meta = commands.meta(directory.settings(appId), source, sandbox, now, idemKey.orElse(null), hash);
-    OtpRequested cmd = destinations.apply(OtpRequested.newBuilder(), appId, sms, email)
-        .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setSecondarySubjectId(secondarySubjectId).setChannels(channels)
-        .setOtpLength(length).setExpirySeconds(expiry).setMaxAttempts(attempts)
-        .setMetadata(metadata(req.metadata()))
-        .setTemplateId(Locales.templateId(req.templateId(), SendmatorException::badRequest))
-        .setLocale(Locales.locale(req.locale(), SendmatorException::badRequest))
-        .build();
-    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+    Caller caller = flows.server(ctx, key, "send", sandbox);
+    Start start = Start.to(sms, email, channels).withOverrides(length, expiry, attempts)
+        .withMessage(Locales.templateId(req.templateId()), null, Locales.locale(req.locale()))
+        .withMetadata(SendmatorRequests.metadata(req.metadata()));
+    ctx.future(() -> flows.start(caller, start).thenAccept(s -> {
+      OtpDecision d = s.decision();
       if (d.getOutcome() != Outcome.STARTED) {
-        throw refusal(d);
+        throw family.refusal(d, Step.START);
       }
-      String token = tokens.sign(new SessionToken(appId, subjectId, d.getSessionId(), names(d.getChannels()), secondarySubjectId), now);
+      String token = tokens.sign(new SessionToken(caller.appId(), s.subjectId(), d.getSessionId(), names(d.getChannels()),
+          s.secondarySubjectId()), caller.at());
       ctx.json(new Envelope<>(true, new SendData(token, d.getSessionId(), iso(d.getExpiresAt()), names(d.getChannels()),
           sandboxCodes(d))));
     }));
@@ -153,24 +111,22 @@ public final class SendmatorRoutes {
     VerifyRequest req = body(ctx, VerifyRequest.class);
     SessionToken session = session(key, req.sessionToken());
     if (req.otps() == null || req.otps().isEmpty()) {
-      throw SendmatorException.badRequest("otps is required: an object such as {\"sms\": \"123456\"}");
+      throw Refusal.badRequest("otps is required: an object such as {\"sms\": \"123456\"}");
     }
-    List<SubmittedCode> submitted = new ArrayList<>();
+    List<EnteredCode> entered = new ArrayList<>();
     for (Map.Entry<String, String> e : req.otps().entrySet()) {
-      Channel channel = channel(e.getKey(), "otps");
+      Channel channel = SendmatorRequests.channel(e.getKey(), "otps");
       String code = e.getValue();
       if (code == null || code.isBlank() || code.length() > 16) {
-        throw SendmatorException.badRequest("otps." + e.getKey() + " must be the code the user received");
+        throw Refusal.badRequest("otps." + e.getKey() + " must be the code the user received");
       }
-      submitted.add(new SubmittedCode(channel, ByteBuffer.wrap(codes.checkMac(session.appId(), session.sessionId(), code.strip()))));
+      entered.add(new EnteredCode(channel, code));
     }
-    CommandMeta meta = meta(ctx, key, "verify", clientIp.endUser(ctx, key.getAppId(), SendmatorException::badRequest));
-    OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(session.sessionId())
-        .setSubjectId(session.subjectId()).setCodes(submitted).build();
-    ctx.future(() -> commands.check(session.subjectId(), cmd, meta).thenAccept(d -> {
+    Caller caller = flows.server(ctx, key, "verify", key.getMode() == KeyMode.TEST);
+    ctx.future(() -> flows.check(caller, ref(session), entered).thenAccept(d -> {
       boolean verified = d.getOutcome() == Outcome.VERIFIED;
       if (!verified && d.getOutcome() != Outcome.WRONG_CODE) {
-        throw refusal(d);
+        throw family.refusal(d, Step.CHECK);
       }
       Map<String, ChannelResult> results = new LinkedHashMap<>();
       for (String ch : req.otps().keySet()) {
@@ -186,135 +142,35 @@ public final class SendmatorRoutes {
     ApiKey key = authenticate(ctx);
     ResendRequest req = body(ctx, ResendRequest.class);
     SessionToken session = session(key, req.sessionToken());
-    CommandMeta meta = meta(ctx, key, "resend", clientIp.endUser(ctx, key.getAppId(), SendmatorException::badRequest));
-    OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(session.sessionId())
-        .setSubjectId(session.subjectId()).setSecondarySubjectId(session.secondarySubjectId())
-        .setChannels(tokenChannels(session.channels())).build();
-    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
-      if (d.getOutcome() == Outcome.EXPIRED) {
-        throw SendmatorException.badRequest("Session not found"); // seed 003: "Invalid or expired token"
-      }
+    Caller caller = flows.server(ctx, key, "resend", key.getMode() == KeyMode.TEST);
+    ctx.future(() -> flows.resend(caller, ref(session)).thenAccept(d -> {
       if (d.getOutcome() != Outcome.RESENT) {
-        throw refusal(d);
+        throw family.refusal(d, Step.RESEND);
       }
       ctx.json(new ResendResponse(true, iso(d.getExpiresAt()), "OTP resent successfully", sandboxCodes(d)));
     }));
   }
 
-  /** Metadata for a verify or resend, idempotent when the client sent an Idempotency-Key. */
-  private CommandMeta meta(Context ctx, ApiKey key, String operation, Source source) {
-    Optional<String> idemKey = IdempotencyKeys.of(ctx, SendmatorException::badRequest);
-    String hash = idemKey.map(k -> idempotencyKeys.requestHash(key.getAppId(), key.getMode().name(), operation, k,
-        ctx.bodyAsBytes())).orElse(null);
-    return commands.meta(directory.settings(key.getAppId()), source, key.getMode() == KeyMode.TEST, clock.instant(),
-        idemKey.orElse(null), hash);
-  }
-
-  /** Maps a refusing decision to seed 003's errors. */
-  static SendmatorException refusal(OtpDecision d) {
-    return switch (d.getOutcome()) {
-      case ALREADY_VERIFIED -> SendmatorException.badRequest("Session already verified");
-      case LOCKED -> SendmatorException.badRequest("Session is locked due to too many failed attempts");
-      case NOT_FOUND -> SendmatorException.badRequest("Session not found");
-      case EXPIRED -> SendmatorException.badRequest("Session expired: start a new session with /api/v1/otp/send");
-      case QUOTA_EXHAUSTED -> new SendmatorException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance", null, d.getRule());
-      case RATE_LIMITED -> new SendmatorException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds(),
-          d.getRule());
-      case REFUSED -> new SendmatorException(HttpStatus.BAD_REQUEST, RuleNames.PREMIUM_RATE.equals(d.getRule())
-          ? "Recipient phone number is a premium-rate number, which is refused"
-          : "Recipient phone number is in a country this app does not allow", null, d.getRule());
-      default -> new SendmatorException(HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected decision " + d.getOutcome());
-    };
-  }
-
   private ApiKey authenticate(Context ctx) {
     String presented = ctx.header("X-API-Key");
     if (presented == null || presented.isBlank() || presented.length() > 200) {
-      throw new SendmatorException(HttpStatus.UNAUTHORIZED, "Invalid API key");
+      throw Refusal.unauthorized("Invalid API key");
     }
-    return directory.apiKeyByHash(Secrets.sha256Hex(presented.strip()))
-        .orElseThrow(() -> new SendmatorException(HttpStatus.UNAUTHORIZED, "Invalid API key"));
+    return directory.apiKeyByHash(Secrets.sha256Hex(presented.strip())).orElseThrow(() -> Refusal.unauthorized("Invalid API key"));
   }
 
   /** A token that is malformed, forged or of another app reads as an unknown session (no enumeration). */
   private SessionToken session(ApiKey key, String token) {
     if (token == null || token.isBlank()) {
-      throw SendmatorException.badRequest("session_token is required");
+      throw Refusal.badRequest("session_token is required");
     }
     return tokens.verify(token.strip()).filter(t -> t.appId().equals(key.getAppId()))
-        .orElseThrow(() -> SendmatorException.badRequest("Session not found"));
+        .orElseThrow(() -> Refusal.badRequest("Session not found"));
   }
 
-  private static <T> T body(Context ctx, Class<T> type) {
-    byte[] bytes = ctx.bodyAsBytes();
-    if (bytes.length == 0) {
-      throw SendmatorException.badRequest("Request body is required (JSON)");
-    }
-    try {
-      T value = Json.MAPPER.readerFor(type).with(JsonErrors.NO_DUPLICATES).<T>readValue(bytes);
-      if (value == null) {
-        throw SendmatorException.badRequest("Request body must be a JSON object");
-      }
-      return value;
-    } catch (MismatchedInputException e) {
-      String path = JsonErrors.path(e);
-      throw SendmatorException.badRequest(path + " has the wrong type");
-    } catch (JsonProcessingException e) {
-      throw SendmatorException.badRequest(JsonErrors.duplicate(e).orElse("Request body is not valid JSON"));
-    } catch (java.io.IOException e) {
-      throw SendmatorException.badRequest("Request body could not be read");
-    }
-  }
-
-  private static List<Channel> channels(List<String> names) {
-    if (names == null || names.isEmpty()) {
-      throw SendmatorException.badRequest("channels is required: [\"sms\"], [\"email\"] or both");
-    }
-    Set<Channel> out = new LinkedHashSet<>();
-    for (String n : names) {
-      out.add(channel(n, "channels"));
-    }
-    return List.copyOf(out);
-  }
-
-  /** The channels a token names (signed by us), skipping any this version does not know. */
-  private static List<Channel> tokenChannels(List<String> names) {
-    return names.stream().filter(n -> "sms".equals(n) || "email".equals(n)).map(n -> channel(n, "token")).toList();
-  }
-
-  private static Channel channel(String name, String field) {
-    if ("sms".equalsIgnoreCase(name)) {
-      return Channel.SMS;
-    }
-    if ("email".equalsIgnoreCase(name)) {
-      return Channel.EMAIL;
-    }
-    throw SendmatorException.badRequest(field + " accepts \"sms\" and \"email\" only");
-  }
-
-  private static Integer inRange(Integer v, int min, int max, String field) {
-    if (v != null && (v < min || v > max)) {
-      throw SendmatorException.badRequest(field + " must be between " + min + " and " + max);
-    }
-    return v;
-  }
-
-  private static Map<String, String> metadata(Map<String, Object> in) {
-    if (in == null) {
-      return Map.of();
-    }
-    if (in.size() > 20) {
-      throw SendmatorException.badRequest("metadata accepts at most 20 keys");
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    in.forEach((k, v) -> {
-      String s = v == null ? "" : v.toString();
-      if (k.length() > 64 || s.length() > 500) {
-        throw SendmatorException.badRequest("metadata keys are at most 64 and values at most 500 characters");
-      }
-      out.put(k, s);
-    });
-    return out;
+  private static SessionRef ref(SessionToken token) {
+    return new SessionRef(token.sessionId(), token.subjectId(), token.secondarySubjectId(),
+        SendmatorRequests.tokenChannels(token.channels()));
   }
 
   private static List<String> names(List<Channel> channels) {

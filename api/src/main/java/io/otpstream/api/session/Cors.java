@@ -5,8 +5,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
-import io.otpstream.api.errors.ApiError;
 import io.otpstream.api.errors.Echo;
+import io.otpstream.api.prelude.PreludeErrors;
 import io.otpstream.schemas.apps.App;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,10 +43,10 @@ public final class Cors {
     String origin = ctx.header("Origin");
     if (allowedOrigin(ctx).isEmpty()) {
       Optional<App> app = AppHost.app(ctx, directory);
-      throw new ApiError(HttpStatus.FORBIDDEN, "origin_not_allowed", "forbidden", app.isEmpty()
+      throw PreludeErrors.originNotAllowed(app.isEmpty()
           ? "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"
           : "Origin " + (origin == null ? "(none)" : Echo.of(origin, 80)) + " is not in the allowed_origins of app " + app.get().getAppId()
-              + ": add it with PATCH /v2/session/apps/" + app.get().getAppId(), null);
+              + ": add it with PATCH /v2/session/apps/" + app.get().getAppId());
     }
     ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
     ctx.header("Access-Control-Allow-Headers", "Content-Type, DPoP, X-SDK-User-Agent");

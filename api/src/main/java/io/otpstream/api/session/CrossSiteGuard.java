@@ -1,8 +1,8 @@
 package io.otpstream.api.session;
 
 import io.javalin.http.Context;
-import io.otpstream.api.errors.ApiError;
 import io.otpstream.api.errors.Echo;
+import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import java.util.Locale;
 
@@ -51,7 +51,7 @@ final class CrossSiteGuard {
     return app.getAllowedOrigins().contains(normalised);
   }
 
-  private static ApiError refused(String why) {
-    return SessionErrors.unauthorized("Cross-site request refused: " + why);
+  private static Refusal refused(String why) {
+    return Refusal.unauthorized("Cross-site request refused: " + why);
   }
 }

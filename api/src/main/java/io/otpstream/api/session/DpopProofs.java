@@ -9,7 +9,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import io.otpstream.api.errors.ApiError;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.prelude.PreludeErrors;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,53 +45,53 @@ final class DpopProofs {
 
   Proof verify(String header, String method, String url) {
     if (header.length() > 4096) {
-      throw SessionErrors.invalidDpop("The DPoP proof is too long");
+      throw PreludeErrors.invalidDpop("The DPoP proof is too long");
     }
     try {
       SignedJWT jwt = SignedJWT.parse(header.strip());
       JWSHeader h = jwt.getHeader();
       if (!TYPE.equals(h.getType())) {
-        throw SessionErrors.invalidDpop("The DPoP proof's typ must be dpop+jwt");
+        throw PreludeErrors.invalidDpop("The DPoP proof's typ must be dpop+jwt");
       }
       if (!JWSAlgorithm.ES256.equals(h.getAlgorithm())) {
-        throw SessionErrors.invalidDpop("The DPoP proof must be signed with ES256");
+        throw PreludeErrors.invalidDpop("The DPoP proof must be signed with ES256");
       }
       JWK jwk = h.getJWK();
       if (!(jwk instanceof ECKey key) || key.isPrivate()) {
-        throw SessionErrors.invalidDpop("The DPoP proof must carry its public EC key in jwk");
+        throw PreludeErrors.invalidDpop("The DPoP proof must carry its public EC key in jwk");
       }
       if (!jwt.verify(new ECDSAVerifier(key.toPublicJWK()))) {
-        throw SessionErrors.invalidDpop("The DPoP proof's signature does not verify with its jwk");
+        throw PreludeErrors.invalidDpop("The DPoP proof's signature does not verify with its jwk");
       }
       JWTClaimsSet c = jwt.getJWTClaimsSet();
       if (!method.equals(c.getStringClaim("htm"))) {
-        throw SessionErrors.invalidDpop("The DPoP proof's htm must be " + method);
+        throw PreludeErrors.invalidDpop("The DPoP proof's htm must be " + method);
       }
       if (!sameUrl(c.getStringClaim("htu"), url)) {
-        throw SessionErrors.invalidDpop("The DPoP proof's htu must be " + url);
+        throw PreludeErrors.invalidDpop("The DPoP proof's htu must be " + url);
       }
       Instant now = clock.instant();
       Date iat = c.getIssueTime();
       if (iat == null || iat.toInstant().isBefore(now.minus(WINDOW)) || iat.toInstant().isAfter(now.plus(WINDOW))) {
-        throw SessionErrors.invalidDpop("The DPoP proof's iat must be within " + WINDOW.toSeconds() + " s of now");
+        throw PreludeErrors.invalidDpop("The DPoP proof's iat must be within " + WINDOW.toSeconds() + " s of now");
       }
       String jti = c.getJWTID();
       if (jti == null || jti.isEmpty() || jti.length() > 256) {
-        throw SessionErrors.invalidDpop("The DPoP proof needs a jti of at most 256 characters");
+        throw PreludeErrors.invalidDpop("The DPoP proof needs a jti of at most 256 characters");
       }
       forgetOld(now);
       if (seen.putIfAbsent(jti, now.plus(WINDOW).plus(WINDOW)) != null) {
-        throw SessionErrors.invalidDpop("This DPoP proof was already used: make a new one for each request");
+        throw PreludeErrors.invalidDpop("This DPoP proof was already used: make a new one for each request");
       }
       return new Proof(key.computeThumbprint().toString());
     } catch (ParseException e) {
-      throw SessionErrors.invalidDpop("The DPoP header is not a signed JWT");
+      throw PreludeErrors.invalidDpop("The DPoP header is not a signed JWT");
     } catch (JOSEException e) {
-      throw SessionErrors.invalidDpop("The DPoP proof's key cannot be used: " + e.getMessage());
-    } catch (ApiError e) {
+      throw PreludeErrors.invalidDpop("The DPoP proof's key cannot be used: " + e.getMessage());
+    } catch (Refusal e) {
       throw e;
     } catch (RuntimeException e) {
-      throw SessionErrors.invalidDpop("The DPoP proof is malformed");
+      throw PreludeErrors.invalidDpop("The DPoP proof is malformed");
     }
   }
 

@@ -6,30 +6,29 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
-import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.destination.Locales;
 import io.otpstream.api.errors.Echo;
-import io.otpstream.api.errors.JsonBodies;
-import io.otpstream.api.gateway.ClientIp;
-import io.otpstream.api.gateway.Commands;
-import io.otpstream.common.code.OtpCodes;
-import io.otpstream.common.subject.Subjects;
-import io.otpstream.common.token.AccessTokens;
-import io.otpstream.common.token.Challenge;
-import io.otpstream.common.token.ChallengeTokens;
-import io.otpstream.common.token.Verification;
-import io.otpstream.common.token.VerificationTokens;
+import io.otpstream.api.errors.ErrorFamily;
+import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.errors.Step;
+import io.otpstream.api.otp.Caller;
+import io.otpstream.api.otp.EnteredCode;
+import io.otpstream.api.otp.OtpFlows;
+import io.otpstream.api.otp.SessionRef;
+import io.otpstream.api.otp.Start;
+import io.otpstream.api.prelude.PreludeErrors;
+import io.otpstream.api.token.AccessTokens;
+import io.otpstream.api.token.Challenge;
+import io.otpstream.api.token.ChallengeTokens;
+import io.otpstream.api.token.Verification;
+import io.otpstream.api.token.VerificationTokens;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.LoginConfig;
-import io.otpstream.schemas.command.CommandMeta;
-import io.otpstream.schemas.command.OtpCheckRequested;
-import io.otpstream.schemas.command.OtpRequested;
-import io.otpstream.schemas.command.OtpRetried;
-import io.otpstream.schemas.command.SubmittedCode;
 import io.otpstream.schemas.common.Channel;
+import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -37,8 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * The frontend session API, compatible with Prelude (seeds 000, 001): login OTP, standalone and
@@ -63,31 +61,24 @@ public final class SessionRoutes {
   }
 
   private final AppDirectory directory;
-  private final Commands commands;
-  private final Subjects subjects;
-  private final OtpCodes codes;
+  private final OtpFlows flows;
   private final VerificationTokens cookies;
   private final ChallengeTokens challenges;
   private final AccessTokens accessTokens;
   private final DpopProofs dpop;
-  private final ClientIp clientIp;
-  private final CommandDestinations destinations;
   private final Clock clock;
+  private final ErrorFamily family;
 
-  public SessionRoutes(AppDirectory directory, Commands commands, Subjects subjects, OtpCodes codes, VerificationTokens cookies,
-                       ChallengeTokens challenges, AccessTokens accessTokens, ClientIp clientIp, CommandDestinations destinations,
-                       Clock clock) {
+  public SessionRoutes(AppDirectory directory, OtpFlows flows, VerificationTokens cookies, ChallengeTokens challenges,
+                       AccessTokens accessTokens, Clock clock, ErrorFamily family) {
     this.directory = directory;
-    this.commands = commands;
-    this.subjects = subjects;
-    this.codes = codes;
+    this.flows = flows;
     this.cookies = cookies;
     this.challenges = challenges;
     this.accessTokens = accessTokens;
     this.dpop = new DpopProofs(clock);
-    this.clientIp = clientIp;
-    this.destinations = destinations;
     this.clock = clock;
+    this.family = family;
   }
 
   /** The retry endpoints take no body (seed 000) and ignore one, whatever its size. */
@@ -106,40 +97,35 @@ public final class SessionRoutes {
   }
 
   private void start(Context ctx, String purpose) {
-    App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.badRequest(
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.badRequest(
         "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost), where appId is an app of this service"));
     String appId = app.getAppId();
-    StartBody body = JsonBodies.read(ctx, StartBody.class, false, SessionErrors::badRequest);
-    Instant now = clock.instant();
+    StartBody body = JsonBodies.read(ctx, StartBody.class, false);
     Identifier identifier;
     Challenge challenge = null;
-    Function<String, RuntimeException> invalid = message -> SessionErrors.invalidIdentifier(purpose, message);
     if (Verification.OTP.equals(purpose) && body.challengeToken() != null) {
-      challenge = challenge(body.challengeToken(), appId, now);
+      challenge = challenge(body.challengeToken(), appId, clock.instant());
       identifier = Identifier.of(challenge.identifierType(), challenge.identifierValue())
-          .orElseThrow(SessionErrors::invalidChallenge);
+          .orElseThrow(PreludeErrors::invalidChallenge);
       if (body.identifier() != null) {
-        Identifier given = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, invalid);
+        Identifier given = Identifier.parse(body.identifier(), "identifier", Refusal::badRequest, PreludeErrors::invalidIdentifier);
         if (!given.equals(identifier)) {
-          throw SessionErrors.tokenMismatch("identifier is not the one the challenge token was issued for");
+          throw PreludeErrors.tokenMismatch("identifier is not the one the challenge token was issued for");
         }
       }
     } else {
       if (body.identifier() == null) {
-        throw SessionErrors.badRequest(Verification.OTP.equals(purpose)
+        throw Refusal.badRequest(Verification.OTP.equals(purpose)
             ? "identifier or challenge_token is required" : "identifier is required: {\"type\": \"phone_number\", \"value\": \"+14155550123\"}");
       }
-      identifier = Identifier.parse(body.identifier(), "identifier", SessionErrors::badRequest, invalid);
+      identifier = Identifier.parse(body.identifier(), "identifier", Refusal::badRequest, PreludeErrors::invalidIdentifier);
     }
     Optional<LoginConfig> config = loginConfig(appId, body.loginConfigId(), identifier.channel());
     String dispatchId = body.dispatchId();
     if (dispatchId != null && (dispatchId.length() > 128 || dispatchId.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
-      throw SessionErrors.badRequest("dispatch_id must be at most 128 printable characters");
+      throw Refusal.badRequest("dispatch_id must be at most 128 printable characters");
     }
 
-    String subjectId = subjects.subjectId(appId, identifier.value());
-    String sessionId = "ses_" + UUID.randomUUID().toString().replace("-", "");
-    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx, appId), false, now);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put("flow", purpose);
     if (dispatchId != null) {
@@ -149,41 +135,37 @@ public final class SessionRoutes {
     if (challenge != null) {
       metadata.put("challenge_id", challenge.id());
     }
-    OtpRequested cmd = destinations.apply(OtpRequested.newBuilder(), appId,
-            identifier.channel() == Channel.SMS ? identifier.value() : null, identifier.channel() == Channel.EMAIL ? identifier.value() : null)
-        .setMeta(meta).setSessionId(sessionId).setSubjectId(subjectId).setChannels(List.of(identifier.channel()))
-        .setChallengeId(challenge == null ? null : challenge.id())
-        .setTemplateId(config.map(LoginConfig::getTemplateId).orElse(null))
-        .setSenderId(config.map(LoginConfig::getSenderId).orElse(null))
-        .setLocale(Locales.fromAcceptLanguage(ctx.header("Accept-Language")))
-        .setMetadata(metadata)
-        .build();
+    Channel channel = identifier.channel();
+    Caller caller = flows.peer(ctx, appId);
+    Start start = Start.to(channel == Channel.SMS ? identifier.value() : null, channel == Channel.EMAIL ? identifier.value() : null,
+            List.of(channel))
+        .withMessage(config.map(LoginConfig::getTemplateId).orElse(null), config.map(LoginConfig::getSenderId).orElse(null),
+            Locales.fromAcceptLanguage(ctx.header("Accept-Language")))
+        .withMetadata(metadata).withChallenge(challenge == null ? null : challenge.id());
     Challenge answered = challenge;
-    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+    ctx.future(() -> flows.start(caller, start).thenAccept(s -> {
+      OtpDecision d = s.decision();
       if (d.getOutcome() != Outcome.STARTED) {
-        throw SessionErrors.refusal(d, purpose);
+        throw family.refusal(d, Step.START);
       }
-      Verification v = new Verification(appId, subjectId, d.getSessionId(), channelName(identifier.channel()), purpose,
+      Verification v = new Verification(appId, s.subjectId(), d.getSessionId(), channelName(channel), purpose,
           identifier.type(), answered == null ? null : answered.id(), answered == null ? null : answered.userId(),
           answered == null ? null : answered.scope(), d.getExpiresAt());
-      VerificationCookie.set(ctx, appId, cookies.sign(v), now, d.getExpiresAt());
+      VerificationCookie.set(ctx, appId, cookies.sign(v), caller.at(), d.getExpiresAt());
       ctx.status(HttpStatus.NO_CONTENT);
     }));
   }
 
   private void retry(Context ctx, String purpose) {
     Verification v = verification(ctx, purpose); // seed 000: no body; any body and Content-Type are ignored
-    Instant now = clock.instant();
-    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx, v.appId()), false, now);
-    OtpRetried cmd = OtpRetried.newBuilder().setMeta(meta).setSessionId(v.sessionId()).setSubjectId(v.subjectId())
-        .setChannels(List.of(channel(v))).build();
-    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+    Caller caller = flows.peer(ctx, v.appId());
+    ctx.future(() -> flows.resend(caller, ref(v)).thenAccept(d -> {
       if (d.getOutcome() != Outcome.RESENT) {
-        throw SessionErrors.refusal(d, purpose);
+        throw family.refusal(d, Step.RESEND);
       }
       Verification extended = new Verification(v.appId(), v.subjectId(), v.sessionId(), v.channel(), v.purpose(),
           v.identifierType(), v.challengeId(), v.userId(), v.scope(), d.getExpiresAt());
-      VerificationCookie.set(ctx, v.appId(), cookies.sign(extended), now, d.getExpiresAt());
+      VerificationCookie.set(ctx, v.appId(), cookies.sign(extended), caller.at(), d.getExpiresAt());
       ctx.status(HttpStatus.NO_CONTENT);
     }));
   }
@@ -205,32 +187,21 @@ public final class SessionRoutes {
     if (body.challengeToken() != null) {
       String presentedId = challenge(body.challengeToken(), v.appId(), clock.instant()).id();
       if (!Objects.equals(presentedId, v.challengeId())) {
-        throw SessionErrors.tokenMismatch("challenge_token is not the one this verification was started with");
+        throw PreludeErrors.tokenMismatch("challenge_token is not the one this verification was started with");
       }
     }
     check(ctx, v, body, now -> ctx.json(new StepUpChecked(
         challenges.issueVerified(v.appId(), v.subjectId(), v.userId(), v.scope(), v.challengeId(), now))));
   }
 
-  private void check(Context ctx, Verification v, CheckBody body, java.util.function.Consumer<Instant> onVerified) {
-    Instant now = clock.instant();
-    CommandMeta meta = commands.meta(directory.settings(v.appId()), clientIp.of(ctx, v.appId()), false, now);
-    SubmittedCode code = new SubmittedCode(channel(v),
-        ByteBuffer.wrap(codes.checkMac(v.appId(), v.sessionId(), body.code().strip())));
-    OtpCheckRequested cmd = OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(v.sessionId())
-        .setSubjectId(v.subjectId()).setCodes(List.of(code)).build();
-    ctx.future(() -> commands.check(v.subjectId(), cmd, meta).thenAccept(d -> {
-      if (d.getOutcome() == Outcome.WRONG_CODE) {
-        Integer left = d.getAttemptsRemaining();
-        throw SessionErrors.badCheckCode(left != null && left == 0
-            ? "Wrong code; no attempts left: this verification is now locked"
-            : "Wrong code" + (left == null ? "" : "; " + left + " attempt" + (left == 1 ? "" : "s") + " left"));
-      }
+  private void check(Context ctx, Verification v, CheckBody body, Consumer<Instant> onVerified) {
+    Caller caller = flows.peer(ctx, v.appId());
+    ctx.future(() -> flows.check(caller, ref(v), List.of(new EnteredCode(channel(v), body.code()))).thenAccept(d -> {
       if (d.getOutcome() != Outcome.VERIFIED) {
-        throw SessionErrors.refusal(d, v.purpose());
+        throw family.refusal(d, Step.CHECK); // a wrong code included: bad_check_code
       }
       VerificationCookie.clear(ctx, v.appId());
-      onVerified.accept(now);
+      onVerified.accept(caller.at());
     }));
   }
 
@@ -239,16 +210,16 @@ public final class SessionRoutes {
    * app allows (CrossSiteGuard); else 401.
    */
   private Verification verification(Context ctx, String purpose) {
-    App app = AppHost.app(ctx, directory).orElseThrow(() -> SessionErrors.unauthorized(
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.unauthorized(
         "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"));
     CrossSiteGuard.check(ctx, app);
     String token = VerificationCookie.read(ctx, app.getAppId());
     if (token == null) {
-      throw SessionErrors.unauthorized("No verification in progress: the " + VerificationCookie.name(app.getAppId())
+      throw Refusal.unauthorized("No verification in progress: the " + VerificationCookie.name(app.getAppId())
           + " cookie is missing; start with POST " + (Verification.LOGIN.equals(purpose) ? LOGIN : OTP));
     }
     return cookies.verify(token, app.getAppId(), clock.instant()).filter(v -> purpose.equals(v.purpose()))
-        .orElseThrow(() -> SessionErrors.unauthorized("The verification cookie is invalid or expired; start a new verification"));
+        .orElseThrow(() -> Refusal.unauthorized("The verification cookie is invalid or expired; start a new verification"));
   }
 
   private Challenge challenge(String token, String appId, Instant now) {
@@ -256,16 +227,16 @@ public final class SessionRoutes {
     if (parsed instanceof ChallengeTokens.Valid v) {
       return v.challenge();
     }
-    throw parsed instanceof ChallengeTokens.Expired ? SessionErrors.expiredChallenge() : SessionErrors.invalidChallenge();
+    throw parsed instanceof ChallengeTokens.Expired ? PreludeErrors.expiredChallenge() : PreludeErrors.invalidChallenge();
   }
 
   private static CheckBody checkBody(Context ctx) {
-    CheckBody body = JsonBodies.read(ctx, CheckBody.class, false, SessionErrors::badRequest);
+    CheckBody body = JsonBodies.read(ctx, CheckBody.class, false);
     if (body.code() == null || body.code().isBlank()) {
-      throw SessionErrors.badRequest("code is required: the code the user received");
+      throw Refusal.badRequest("code is required: the code the user received");
     }
     if (body.code().length() > 16) {
-      throw SessionErrors.badRequest("code is at most 16 characters");
+      throw Refusal.badRequest("code is at most 16 characters");
     }
     return body;
   }
@@ -275,15 +246,19 @@ public final class SessionRoutes {
       return directory.defaultLoginConfig(appId, channel);
     }
     if (configId.length() > 64) {
-      throw SessionErrors.badRequest("login_config_id is not a login config of this app");
+      throw Refusal.badRequest("login_config_id is not a login config of this app");
     }
     LoginConfig config = directory.loginConfig(appId, configId).orElseThrow(
-        () -> SessionErrors.badRequest("login_config_id '" + Echo.of(configId, 64) + "' is not a login config of this app"));
+        () -> Refusal.badRequest("login_config_id '" + Echo.of(configId, 64) + "' is not a login config of this app"));
     if (config.getChannelType() != channel) {
-      throw SessionErrors.badRequest("login_config_id names a " + config.getChannelType().name().toLowerCase(java.util.Locale.ROOT)
+      throw Refusal.badRequest("login_config_id names a " + config.getChannelType().name().toLowerCase(java.util.Locale.ROOT)
           + " login config; the identifier is for " + (channel == Channel.EMAIL ? "email" : "sms"));
     }
     return Optional.of(config);
+  }
+
+  private static SessionRef ref(Verification v) {
+    return new SessionRef(v.sessionId(), v.subjectId(), null, List.of(channel(v)));
   }
 
   private static Channel channel(Verification v) {

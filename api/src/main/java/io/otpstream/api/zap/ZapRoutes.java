@@ -1,32 +1,28 @@
 package io.otpstream.api.zap;
 
-import io.otpstream.schemas.rules.RuleNames;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
-import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.destination.Destinations;
-import io.otpstream.api.errors.JsonBodies;
-import io.otpstream.api.gateway.ClientIp;
-import io.otpstream.api.gateway.Commands;
+import io.otpstream.api.errors.ErrorFamily;
+import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.errors.Step;
 import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.ManagementAuth;
-import io.otpstream.common.subject.Subjects;
+import io.otpstream.api.otp.Caller;
+import io.otpstream.api.otp.OtpFlows;
+import io.otpstream.api.otp.Start;
+import io.otpstream.api.otp.Started;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
-import io.otpstream.schemas.command.CommandMeta;
-import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.Outcome;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -47,42 +43,34 @@ public final class ZapRoutes {
   }
 
   private final AppDirectory directory;
-  private final Commands commands;
-  private final Subjects subjects;
-  private final ClientIp clientIp;
-  private final CommandDestinations destinations;
-  private final Clock clock;
+  private final OtpFlows flows;
+  private final ErrorFamily family;
 
-  public ZapRoutes(AppDirectory directory, Commands commands, Subjects subjects, ClientIp clientIp, CommandDestinations destinations,
-                   Clock clock) {
+  public ZapRoutes(AppDirectory directory, OtpFlows flows, ErrorFamily family) {
     this.directory = directory;
-    this.commands = commands;
-    this.subjects = subjects;
-    this.clientIp = clientIp;
-    this.destinations = destinations;
-    this.clock = clock;
+    this.flows = flows;
+    this.family = family;
   }
 
   public void register(RoutesConfig routes) {
-    routes.post(PATH, this::resend);
+    routes.post(PATH, this::resend, ManagementAuth.KEY);
   }
 
   private void resend(Context ctx) {
-    ManagementAuth.require(ctx, directory, message -> new ZapException(HttpStatus.UNAUTHORIZED, message, null, null));
-    App app = AppHost.app(ctx, directory).orElseThrow(() -> ZapException.badRequest(
+    App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.badRequest(
         "Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
-    Body body = JsonBodies.read(ctx, Body.class, true, ZapException::badRequest);
+    Body body = JsonBodies.read(ctx, Body.class, true);
     if (body.email() == null && body.phoneNumber() == null && body.username() == null) {
-      throw ZapException.badRequest("Give email, phoneNumber or username");
+      throw Refusal.badRequest("Give email, phoneNumber or username");
     }
     String email = body.email();
     String phone = body.phoneNumber();
     if (body.username() != null) {
       if (!ContactRoutes.USERNAME.matcher(body.username()).matches()) {
-        throw ZapException.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
+        throw Refusal.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
       }
       Contact c = directory.contact(app.getAppId(), body.username())
-          .orElseThrow(() -> ZapException.badRequest("No user with username '" + body.username() + "'"));
+          .orElseThrow(() -> Refusal.badRequest("No user with username '" + body.username() + "'"));
       email = email != null ? email : c.getEmail();
       phone = phone != null ? phone : c.getPhoneNumber();
     }
@@ -90,20 +78,20 @@ public final class ZapRoutes {
     if (email != null) {
       String raw = email;
       if (raw.length() > Destinations.MAX_EMAIL_LENGTH) {
-        throw ZapException.badRequest("email is longer than 320 characters");
+        throw Refusal.badRequest("email is longer than 320 characters");
       }
-      normalisedEmail = Destinations.email(raw).orElseThrow(() -> ZapException.badRequest("email is not a valid email address"));
+      normalisedEmail = Destinations.email(raw).orElseThrow(() -> Refusal.badRequest("email is not a valid email address"));
     }
     String normalisedPhone = null;
     if (phone != null) {
       String raw = phone.strip();
       if (!raw.startsWith("+")) {
-        throw ZapException.badRequest("phoneNumber must start with \"+\" and the country code");
+        throw Refusal.badRequest("phoneNumber must start with \"+\" and the country code");
       }
       if (!PHONE.matcher(raw).matches()) {
-        throw ZapException.badRequest("phoneNumber must be \"+\" followed by at most 15 digits");
+        throw Refusal.badRequest("phoneNumber must be \"+\" followed by at most 15 digits");
       }
-      normalisedPhone = Destinations.phone(raw).orElseThrow(() -> ZapException.badRequest("phoneNumber is not a valid phone number"));
+      normalisedPhone = Destinations.phone(raw).orElseThrow(() -> Refusal.badRequest("phoneNumber is not a valid phone number"));
     }
     List<Channel> channels = new ArrayList<>();
     if (normalisedPhone != null) {
@@ -112,30 +100,14 @@ public final class ZapRoutes {
     if (normalisedEmail != null) {
       channels.add(Channel.EMAIL);
     }
-    String appId = app.getAppId();
-    Instant now = clock.instant();
-    String subjectId = subjects.subjectId(appId, normalisedPhone != null ? normalisedPhone : normalisedEmail);
-    // with both, the user's open session may be under either; the email's subject is looked at first
-    String secondarySubjectId = normalisedPhone != null && normalisedEmail != null ? subjects.subjectId(appId, normalisedEmail) : null;
-    CommandMeta meta = commands.meta(directory.settings(appId), clientIp.of(ctx, appId), false, now);
-    OtpRequested cmd = destinations.apply(OtpRequested.newBuilder(), appId, normalisedPhone, normalisedEmail)
-        .setMeta(meta).setSessionId("ses_" + UUID.randomUUID().toString().replace("-", "")).setSubjectId(subjectId)
-        .setSecondarySubjectId(secondarySubjectId).setChannels(channels)
-        .setResumeOpen(true).setMetadata(Map.of("flow", "admin_resend"))
-        .build();
-    ctx.future(() -> commands.sendOrResend(cmd, meta).thenAccept(d -> {
+    Start start = Start.to(normalisedPhone, normalisedEmail, channels).withMetadata(Map.of("flow", "admin_resend")).resumingOpen();
+    Caller caller = flows.peer(ctx, app.getAppId());
+    ctx.future(() -> flows.start(caller, start).thenApply(Started::decision).thenAccept(d -> {
       if (d.getOutcome() == Outcome.STARTED || d.getOutcome() == Outcome.RESENT) {
         ctx.json(new Done(true, "OTP ReSent"));
         return;
       }
-      throw switch (d.getOutcome()) {
-        case RATE_LIMITED -> new ZapException(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", d.getRetryAfterSeconds(), d.getRule());
-        case QUOTA_EXHAUSTED -> new ZapException(HttpStatus.PAYMENT_REQUIRED, "Insufficient balance", null, d.getRule());
-        case REFUSED -> new ZapException(HttpStatus.BAD_REQUEST, RuleNames.PREMIUM_RATE.equals(d.getRule())
-            ? "phoneNumber is a premium-rate number, which is refused" : "phoneNumber is in a country this app does not allow",
-            null, d.getRule());
-        default -> new ZapException(HttpStatus.INTERNAL_SERVER_ERROR, "An error occured processing the request", null, null);
-      };
+      throw family.refusal(d, Step.START);
     }));
   }
 }

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.api.ApiServer;
 import io.otpstream.api.apps.AppCatalog;
-import io.otpstream.common.address.ClientAddresses;
+import io.otpstream.api.address.ClientAddresses;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
-import io.otpstream.common.subject.Subjects;
+import io.otpstream.api.subject.Subjects;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.KeyPartitions;
 import io.otpstream.e2e.support.ProcessorProcess;

@@ -3,7 +3,8 @@ package io.otpstream.launcher.dev;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
-import io.otpstream.api.errors.Families;
+import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.prelude.PreludeFamily;
 import io.otpstream.common.outbox.Outbox;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class OutboxRoutes {
   private static final String PAGE = load();
+  private static final PreludeFamily ERRORS = new PreludeFamily();
   private static final Pattern LOOPBACK_HOST =
       Pattern.compile("(localhost|([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+localhost|127\\.0\\.0\\.1|\\[::1])(:[0-9]{1,5})?");
 
@@ -44,7 +46,7 @@ public final class OutboxRoutes {
       if (loopback(ctx.header("Host"))) {
         handler.handle(ctx);
       } else {
-        Families.render(ctx, HttpStatus.FORBIDDEN, "The dev outbox answers only on localhost");
+        ERRORS.answer(Refusal.of(HttpStatus.FORBIDDEN, "The dev outbox answers only on localhost"), ctx.path()).writeTo(ctx);
       }
     };
   }
