@@ -1,12 +1,15 @@
 package io.otpstream.processor.limits;
 
 import io.otpstream.schemas.rules.RuleNames;
-import io.otpstream.processor.housekeeping.Sweep;
-import io.otpstream.processor.idempotency.Idempotency;
-import io.otpstream.processor.quota.QuotaKeeper;
-import io.otpstream.processor.session.SessionRules;
-import io.otpstream.processor.limits.SlidingWindows.Verdict;
-import io.otpstream.processor.topology.CommandParts;
+import io.otpstream.processor.decision.CommandParts;
+import io.otpstream.processor.decision.Idempotency;
+import io.otpstream.processor.decision.LimitKeys;
+import io.otpstream.processor.decision.Refunds;
+import io.otpstream.processor.decision.SettingsInForce;
+import io.otpstream.processor.decision.SlidingWindows;
+import io.otpstream.processor.decision.SlidingWindows.Verdict;
+import io.otpstream.processor.streams.StoreEntries;
+import io.otpstream.processor.streams.Sweep;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
@@ -45,14 +48,16 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, SlidingWindow> store;
   private SlidingWindows windows;
+  private KeyValueStore<String, OtpDecision> idempotencyStore;
   private Idempotency idempotency;
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(Names.IP_WINDOW_STORE);
-    this.windows = new SlidingWindows(store);
-    this.idempotency = new Idempotency(context.getStateStore(Names.IP_IDEMPOTENCY_STORE));
+    this.idempotencyStore = context.getStateStore(Names.IP_IDEMPOTENCY_STORE);
+    this.windows = new SlidingWindows(StoreEntries.of(store));
+    this.idempotency = new Idempotency(StoreEntries.of(idempotencyStore));
     context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
   }
 
@@ -68,16 +73,16 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
       return;
     }
     if (command instanceof OtpRequested c) {
-      Optional<String> refusedBy = DestinationRules.refusal(c, SessionRules.settings(c.getMeta()));
+      Optional<String> refusedBy = DestinationRules.refusal(c, SettingsInForce.of(c.getMeta()));
       if (refusedBy.isPresent()) {
         refuse(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), Outcome.REFUSED, AuditType.REFUSED, refusedBy.get(),
             SlidingWindows.ruleCheck(refusedBy.get(), c.getSmsTo() == null ? "" : "sms", 1, 0), 0);
         return;
       }
-      admit(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), RuleNames.SENDS_PER_IP, SessionRules.settings(c.getMeta()).getSendsPerIp());
+      admit(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), RuleNames.SENDS_PER_IP, SettingsInForce.of(c.getMeta()).getSendsPerIp());
     } else if (command instanceof OtpRetried c) {
       admit(record, c.getMeta(), c.getSubjectId(), c.getSessionId(), RuleNames.RESENDS_PER_IP,
-          SessionRules.settings(c.getMeta()).getResendsPerIp());
+          SettingsInForce.of(c.getMeta()).getResendsPerIp());
     } else {
       // checks are not limited per IP; pass them on in order
       context.forward(new Record<String, SpecificRecord>(CommandParts.route(command), record.value(), record.timestamp()),
@@ -120,12 +125,12 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
 
   private void refuse(Record<String, OtpCommand> record, CommandMeta m, String subjectId, String sessionId, Outcome outcome,
                       AuditType type, String rule, RuleCheck check, int retryAfter) {
-    AppSettings cfg = SessionRules.settings(m);
+    AppSettings cfg = SettingsInForce.of(m);
     OtpDecision reply = OtpDecision.newBuilder().setRequestId(m.getRequestId()).setReplyPartition(m.getReplyPartition())
         .setSessionId(sessionId).setOutcome(outcome).setDecidedAt(m.getOccurredAt()).setRule(rule)
         .setRetryAfterSeconds(retryAfter > 0 ? retryAfter : null).setSettingsVersion(cfg.getVersion()).build();
     idempotency.remember(m, reply);
-    QuotaKeeper.refund(m, 0).ifPresent(r ->
+    Refunds.owed(m, 0).ifPresent(r ->
         context.forward(new Record<String, SpecificRecord>(m.getAppId(), new OtpCommand(r), record.timestamp()), Names.LIMITER_REFUNDS_SINK));
     if (m.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(m.getRequestId(), reply, record.timestamp()), Names.LIMITER_REPLIES_SINK);
@@ -142,7 +147,7 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
   /** Drops windows whose events all slid out; driven by stream time, so a replay purges alike. */
   private void purge(long streamTime) {
     Sweep.deleteWhere(store, (k, w) -> SlidingWindows.expired(w, streamTime));
-    idempotency.purge(streamTime);
+    Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime));
   }
 
 }

@@ -1,9 +1,11 @@
 package io.otpstream.processor.quota;
 
 import io.otpstream.schemas.rules.RuleNames;
-import io.otpstream.processor.idempotency.Idempotency;
-import io.otpstream.processor.limits.SlidingWindows;
-import io.otpstream.processor.session.SessionRules;
+import io.otpstream.processor.decision.Idempotency;
+import io.otpstream.processor.decision.SettingsInForce;
+import io.otpstream.processor.decision.SlidingWindows;
+import io.otpstream.processor.streams.StoreEntries;
+import io.otpstream.processor.streams.Sweep;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.audit.AuditEvent;
@@ -51,8 +53,10 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(Names.QUOTA_STORE);
-    this.idempotency = new Idempotency(context.getStateStore(Names.QUOTA_IDEMPOTENCY_STORE));
-    context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, idempotency::purge);
+    KeyValueStore<String, OtpDecision> idempotencyStore = context.getStateStore(Names.QUOTA_IDEMPOTENCY_STORE);
+    this.idempotency = new Idempotency(StoreEntries.of(idempotencyStore));
+    context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME,
+        streamTime -> Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime)));
   }
 
   @Override
@@ -99,7 +103,7 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
       }
       return;
     }
-    AppSettings cfg = SessionRules.settings(m);
+    AppSettings cfg = SettingsInForce.of(m);
     if (cfg.getQuota() == null || m.getSandbox()) { // here for idempotency only
       idempotency.rememberForwarded(m, routeKey(m));
       m.setQuotaCharged(0);
@@ -143,12 +147,5 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
   /** The key of the request on otp.requests (the routing every api instance uses too). */
   private static String routeKey(CommandMeta m) {
     return EntryStage.clientKey(m);
-  }
-
-  /** The refund a later stage owes when it sent {@code delivered} of the messages the quota stage charged. */
-  public static Optional<QuotaRefund> refund(CommandMeta m, int delivered) {
-    int owed = m.getQuotaCharged() - delivered;
-    return owed <= 0 ? Optional.empty()
-        : Optional.of(new QuotaRefund(m.getAppId(), m.getRequestId(), owed, m.getOccurredAt()));
   }
 }

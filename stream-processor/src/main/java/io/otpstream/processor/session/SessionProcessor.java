@@ -1,10 +1,12 @@
 package io.otpstream.processor.session;
 
-import io.otpstream.processor.housekeeping.Sweep;
-import io.otpstream.processor.idempotency.Idempotency;
-import io.otpstream.processor.limits.SlidingWindows;
-import io.otpstream.processor.quota.QuotaKeeper;
-import io.otpstream.processor.topology.CommandParts;
+import io.otpstream.processor.decision.Answers;
+import io.otpstream.processor.decision.CommandParts;
+import io.otpstream.processor.decision.Idempotency;
+import io.otpstream.processor.decision.Refunds;
+import io.otpstream.processor.decision.SlidingWindows;
+import io.otpstream.processor.streams.StoreEntries;
+import io.otpstream.processor.streams.Sweep;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
@@ -53,6 +55,7 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
   private KeyValueStore<String, SlidingWindow> windowStore;
   private KeyValueStore<String, String> newestSession;
   private KeyValueStore<String, Long> usedChallenges;
+  private KeyValueStore<String, OtpDecision> idempotencyStore;
   private SlidingWindows windows;
   private Idempotency idempotency;
   /** What the secondary-subject step did with each idempotent request, apart from the decisions. */
@@ -68,10 +71,11 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     this.sessions = context.getStateStore(Names.SESSION_STORE);
     this.windowStore = context.getStateStore(Names.SUBJECT_WINDOW_STORE);
     this.newestSession = context.getStateStore(Names.SUBJECT_SESSION_STORE);
-    this.windows = new SlidingWindows(windowStore);
+    this.windows = new SlidingWindows(StoreEntries.of(windowStore));
     this.usedChallenges = context.getStateStore(Names.USED_CHALLENGE_STORE);
-    this.idempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE));
-    this.secondaryIdempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE), "secondary|");
+    this.idempotencyStore = context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE);
+    this.idempotency = new Idempotency(StoreEntries.of(idempotencyStore));
+    this.secondaryIdempotency = new Idempotency(StoreEntries.of(idempotencyStore), "secondary|");
     context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
   }
 
@@ -168,7 +172,7 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     if (decided.newState() != null) {
       sessions.put(sessionId, decided.newState());
     }
-    QuotaKeeper.refund(meta, decided.deliveries().size()).ifPresent(r ->
+    Refunds.owed(meta, decided.deliveries().size()).ifPresent(r ->
         context.forward(new Record<String, SpecificRecord>(meta.getAppId(), new OtpCommand(r), ts), Names.REFUNDS_SINK));
     if (meta.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(decided.reply().getRequestId(), decided.reply(), ts), Names.REPLIES_SINK);
@@ -187,7 +191,7 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     if (meta.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(first.getRequestId(), first, ts), Names.REPLIES_SINK);
     }
-    AuditEvent event = SessionRules.bareAudit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
+    AuditEvent event = Answers.audit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
         first.getOutcome()).setDetail("repeat of an Idempotency-Key request; first decision returned").build();
     context.forward(new Record<String, SpecificRecord>(subjectId, event, ts), Names.EVENTS_SINK);
   }
@@ -228,7 +232,7 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
   }
 
   private void purge(long streamTime) {
-    idempotency.purge(streamTime);
+    Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime));
     long retentionMs = SessionRules.RETENTION_AFTER_EXPIRY.toMillis();
     Sweep.deleteWhere(sessions, (k, s) -> streamTime >= s.getExpiresAt().toEpochMilli() + retentionMs);
     Sweep.deleteWhere(windowStore, (k, w) -> SlidingWindows.expired(w, streamTime));

@@ -2,10 +2,12 @@ package io.otpstream.processor.session;
 
 import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.common.code.OtpCodes;
-import io.otpstream.common.settings.DefaultSettings;
-import io.otpstream.processor.limits.LimitKeys;
-import io.otpstream.processor.limits.SlidingWindows;
-import io.otpstream.processor.limits.SlidingWindows.Verdict;
+import io.otpstream.processor.decision.Answers;
+import io.otpstream.processor.decision.LimitKeys;
+import io.otpstream.processor.decision.Refusal;
+import io.otpstream.processor.decision.SettingsInForce;
+import io.otpstream.processor.decision.SlidingWindows;
+import io.otpstream.processor.decision.SlidingWindows.Verdict;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
@@ -47,10 +49,6 @@ public final class SessionRules {
     this.codes = codes;
   }
 
-  public static AppSettings settings(CommandMeta m) {
-    return m.getSettings() != null ? m.getSettings() : DefaultSettings.of(m.getAppId());
-  }
-
   /**
    * A send: opens the session, or refuses it.
    *
@@ -58,14 +56,14 @@ public final class SessionRules {
    */
   public Decided onRequested(OtpRequested cmd, SessionState existing, SlidingWindows windows, boolean challengeUsed) {
     CommandMeta m = cmd.getMeta();
-    AppSettings cfg = settings(m);
+    AppSettings cfg = SettingsInForce.of(m);
     if (existing != null && retained(existing, m.getOccurredAt())) { // the same session id again: answer as before
       return new Decided(null, reply(m, existing, Outcome.STARTED).setAttemptsRemaining(remaining(existing)).build(),
           List.of(), List.of());
     }
     if (challengeUsed) {
-      return new Decided(null, bareReply(m, cmd.getSessionId(), Outcome.CHALLENGE_USED).setRule(RuleNames.CHALLENGE_ONCE).build(),
-          List.of(), List.of(bareAudit(m, cmd.getSubjectId(), cmd.getSessionId(), AuditType.REFUSED, Outcome.CHALLENGE_USED)
+      return new Decided(null, Answers.reply(m, cmd.getSessionId(), Outcome.CHALLENGE_USED).setRule(RuleNames.CHALLENGE_ONCE).build(),
+          List.of(), List.of(Answers.audit(m, cmd.getSubjectId(), cmd.getSessionId(), AuditType.REFUSED, Outcome.CHALLENGE_USED)
           .setRule(RuleNames.CHALLENGE_ONCE).setDetail("challenge " + cmd.getChallengeId() + " has already started a verification").build()));
     }
     Instant now = m.getOccurredAt();
@@ -106,7 +104,7 @@ public final class SessionRules {
 
   public Decided onRetried(OtpRetried cmd, SessionState s, SlidingWindows windows) {
     CommandMeta m = cmd.getMeta();
-    AppSettings cfg = settings(m);
+    AppSettings cfg = SettingsInForce.of(m);
     Decided refused = refuseIfClosed(m, cmd.getSubjectId(), cmd.getSessionId(), s);
     if (refused != null) {
       return refused;
@@ -149,7 +147,7 @@ public final class SessionRules {
 
   public Decided onCheck(OtpCheckRequested cmd, SessionState s, SlidingWindows windows) {
     CommandMeta m = cmd.getMeta();
-    AppSettings cfg = settings(m);
+    AppSettings cfg = SettingsInForce.of(m);
     Decided refused = refuseIfClosed(m, cmd.getSubjectId(), cmd.getSessionId(), s);
     if (refused != null) {
       return refused;
@@ -209,7 +207,7 @@ public final class SessionRules {
     CommandMeta m = send ? ((OtpRequested) command).getMeta() : ((OtpRetried) command).getMeta();
     String secondary = send ? ((OtpRequested) command).getSecondarySubjectId() : ((OtpRetried) command).getSecondarySubjectId();
     String sessionId = send ? ((OtpRequested) command).getSessionId() : ((OtpRetried) command).getSessionId();
-    AppSettings cfg = settings(m);
+    AppSettings cfg = SettingsInForce.of(m);
     String rule = send ? RuleNames.SENDS_PER_SUBJECT : RuleNames.RESENDS_PER_SUBJECT;
     var limit = send ? cfg.getSendsPerSubject() : cfg.getResendsPerSubject();
     long nowMs = m.getOccurredAt().toEpochMilli();
@@ -224,12 +222,11 @@ public final class SessionRules {
 
   /** A refusal by a limit: reply RATE_LIMITED with the rule and Retry-After, audit LIMIT_EXCEEDED. */
   private Decided limited(CommandMeta m, String subjectId, String sessionId, SessionState s, Verdict v) {
-    OtpDecision.Builder reply = s != null ? reply(m, s, Outcome.RATE_LIMITED) : bareReply(m, sessionId, Outcome.RATE_LIMITED);
-    reply.setRule(v.rule()).setRetryAfterSeconds(v.retryAfterSeconds());
-    AuditEvent.Builder event = s != null ? audit(m, s, AuditType.LIMIT_EXCEEDED, Outcome.RATE_LIMITED, v.check())
-        : bareAudit(m, subjectId, sessionId, AuditType.LIMIT_EXCEEDED, Outcome.RATE_LIMITED, v.check());
-    event.setRule(v.rule()).setLimitKey(v.key()).setCount((long) v.countInWindow()).setLimit((long) v.limit());
-    return new Decided(null, reply.build(), List.of(), List.of(event.build()));
+    Refusal r = Refusal.of(m, subjectId, sessionId, Outcome.RATE_LIMITED, AuditType.LIMIT_EXCEEDED, v.check(), v.retryAfterSeconds());
+    OtpDecision reply = s == null ? r.reply()
+        : OtpDecision.newBuilder(r.reply()).setExpiresAt(s.getExpiresAt()).setChannels(s.getChannels()).build();
+    AuditEvent event = s == null ? r.event() : AuditEvent.newBuilder(r.event()).setGeneration(s.getGeneration()).build();
+    return new Decided(null, reply, List.of(), List.of(event));
   }
 
   /** Unknown, purged, expired, verified or locked sessions refuse resends and checks alike. */
@@ -237,8 +234,8 @@ public final class SessionRules {
     Instant now = m.getOccurredAt();
     // A live session is not reachable with a sandbox key, nor a sandbox one with a live key.
     if (s == null || !retained(s, now) || s.getSandbox() != m.getSandbox()) {
-      return new Decided(null, bareReply(m, sessionId, Outcome.NOT_FOUND).build(), List.of(),
-          List.of(bareAudit(m, subjectId, sessionId, AuditType.NOT_FOUND, Outcome.NOT_FOUND).build()));
+      return new Decided(null, Answers.reply(m, sessionId, Outcome.NOT_FOUND).build(), List.of(),
+          List.of(Answers.audit(m, subjectId, sessionId, AuditType.NOT_FOUND, Outcome.NOT_FOUND).build()));
     }
     Outcome outcome = switch (s.getStatus()) {
       case VERIFIED -> Outcome.ALREADY_VERIFIED;
@@ -261,24 +258,8 @@ public final class SessionRules {
     return now.isBefore(s.getExpiresAt().plus(RETENTION_AFTER_EXPIRY));
   }
 
-  static OtpDecision.Builder bareReply(CommandMeta m, String sessionId, Outcome outcome) {
-    return OtpDecision.newBuilder().setRequestId(m.getRequestId()).setReplyPartition(m.getReplyPartition())
-        .setSessionId(sessionId).setOutcome(outcome).setDecidedAt(m.getOccurredAt())
-        .setSettingsVersion(settings(m).getVersion());
-  }
-
-  static AuditEvent.Builder bareAudit(CommandMeta m, String subjectId, String sessionId, AuditType type, Outcome outcome,
-                                      RuleCheck... checks) {
-    List<RuleCheck> all = new ArrayList<>(m.getChecks());
-    all.addAll(List.of(checks));
-    return AuditEvent.newBuilder().setType(type).setOutcome(outcome)
-        .setRequestId(m.getRequestId()).setOccurredAt(m.getOccurredAt()).setAppId(m.getAppId())
-        .setSubjectId(subjectId).setSessionId(sessionId).setClientIp(m.getClientIp())
-        .setSettingsVersion(settings(m).getVersion()).setChecks(all);
-  }
-
   private OtpDecision.Builder reply(CommandMeta m, SessionState s, Outcome outcome) {
-    return bareReply(m, s.getSessionId(), outcome)
+    return Answers.reply(m, s.getSessionId(), outcome)
         .setExpiresAt(s.getExpiresAt())
         .setChannels(s.getChannels());
   }
@@ -292,7 +273,7 @@ public final class SessionRules {
   }
 
   private static AuditEvent.Builder audit(CommandMeta m, SessionState s, AuditType type, Outcome outcome, RuleCheck... checks) {
-    return bareAudit(m, s.getSubjectId(), s.getSessionId(), type, outcome, checks).setGeneration(s.getGeneration());
+    return Answers.audit(m, s.getSubjectId(), s.getSessionId(), type, outcome, checks).setGeneration(s.getGeneration());
   }
 
   private static List<DeliveryRequested> deliveries(SessionState s, Instant now) {

@@ -1,4 +1,4 @@
-package io.otpstream.processor.topology;
+package io.otpstream.processor.decision;
 
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.command.OtpCheckRequested;
