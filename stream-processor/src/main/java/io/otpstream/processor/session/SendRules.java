@@ -18,6 +18,7 @@ import io.otpstream.schemas.session.SessionState;
 import io.otpstream.schemas.session.SessionStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Sends: a send opens a session (counted in its subject's send window), or is refused. */
 final class SendRules {
@@ -29,6 +30,21 @@ final class SendRules {
 
   SendRules(SessionAnswers answers) {
     this.answers = answers;
+  }
+
+  /**
+   * What a started session leaves in its subject's indexes: it is the subject's newest session (an
+   * admin resend resumes it), and the step-up challenge it answered, if any, is used from {@code at}.
+   */
+  record Started(String subjectId, String sessionId, String challengeId, long at) {
+  }
+
+  /** The marks of a send answered STARTED (its repeat under the same session id too); empty for anything else. */
+  static Optional<Started> started(Object command, Decided decided) {
+    if (command instanceof OtpRequested c && decided.reply().getOutcome() == Outcome.STARTED) {
+      return Optional.of(new Started(c.getSubjectId(), c.getSessionId(), c.getChallengeId(), c.getMeta().getOccurredAt().toEpochMilli()));
+    }
+    return Optional.empty();
   }
 
   /** @param challengeUsed whether the step-up challenge the send answers has started a verification before */

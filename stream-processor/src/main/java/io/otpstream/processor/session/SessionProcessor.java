@@ -15,7 +15,6 @@ import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
-import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.limits.SlidingWindow;
@@ -103,13 +102,12 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     boolean challengeUsed = send != null && send.getChallengeId() != null && usedChallenges.get(send.getChallengeId()) != null;
     Decided decided = rules.decide(command, sessions.get(CommandParts.sessionId(command)),
         send != null && send.getResumeOpen() ? newest(send.getSubjectId()) : null, challengeUsed, windows);
-    if (send != null && decided.reply().getOutcome() == Outcome.STARTED) {
-      // the subject's newest session, for an admin resend; a step-up challenge starts one verification only
-      newestSession.put(send.getSubjectId(), send.getSessionId());
-      if (send.getChallengeId() != null) {
-        usedChallenges.put(send.getChallengeId(), meta.getOccurredAt().toEpochMilli());
+    rules.started(command, decided).ifPresent(started -> {
+      newestSession.put(started.subjectId(), started.sessionId());
+      if (started.challengeId() != null) {
+        usedChallenges.put(started.challengeId(), started.at());
       }
-    }
+    });
     idempotency.remember(meta, decided.reply());
     emit(meta, decided, ts);
   }

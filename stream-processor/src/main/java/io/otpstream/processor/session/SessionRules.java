@@ -73,6 +73,11 @@ public final class SessionRules {
     return refused != null ? refused : checks.onCheck(cmd, s, windows);
   }
 
+  /** What a decided send leaves in its subject's indexes (newest session, used challenge); see {@link SendRules#started}. */
+  Optional<SendRules.Started> started(Object command, Decided decided) {
+    return SendRules.started(command, decided);
+  }
+
   /** A two-destination send or resend at its second subject's partition; see {@link SecondaryRules}. */
   SecondaryStep onSecondary(Object command, Optional<OtpDecision> prior, SessionState newest, SlidingWindows windows) {
     return secondary.onSecondary(command, prior, newest, windows);
