@@ -2,7 +2,7 @@ package io.otpstream.e2e.replay;
 
 import io.otpstream.e2e.support.TopicReader;
 import io.otpstream.schemas.rules.RuleNames;
-import io.otpstream.processor.topology.CommandParts;
+import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.command.OtpRequested;

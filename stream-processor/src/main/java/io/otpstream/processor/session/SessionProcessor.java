@@ -1,30 +1,25 @@
 package io.otpstream.processor.session;
 
-import io.otpstream.processor.housekeeping.Sweep;
-import io.otpstream.processor.idempotency.Idempotency;
-import io.otpstream.processor.limits.SlidingWindows;
-import io.otpstream.processor.quota.QuotaKeeper;
-import io.otpstream.processor.topology.CommandParts;
+import io.otpstream.processor.decision.Answers;
+import io.otpstream.processor.decision.CommandParts;
+import io.otpstream.processor.decision.Idempotency;
+import io.otpstream.processor.decision.Refunds;
+import io.otpstream.processor.decision.SlidingWindows;
+import io.otpstream.processor.streams.StoreEntries;
+import io.otpstream.processor.streams.Sweep;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.command.CommandMeta;
-import io.otpstream.schemas.command.OtpCheckRequested;
 import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.command.OtpRequested;
-import io.otpstream.schemas.command.OtpRetried;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
-import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.session.SessionState;
-import io.otpstream.schemas.session.SessionStatus;
-import io.otpstream.schemas.limits.RuleCheck;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -53,6 +48,7 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
   private KeyValueStore<String, SlidingWindow> windowStore;
   private KeyValueStore<String, String> newestSession;
   private KeyValueStore<String, Long> usedChallenges;
+  private KeyValueStore<String, OtpDecision> idempotencyStore;
   private SlidingWindows windows;
   private Idempotency idempotency;
   /** What the secondary-subject step did with each idempotent request, apart from the decisions. */
@@ -68,17 +64,23 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     this.sessions = context.getStateStore(Names.SESSION_STORE);
     this.windowStore = context.getStateStore(Names.SUBJECT_WINDOW_STORE);
     this.newestSession = context.getStateStore(Names.SUBJECT_SESSION_STORE);
-    this.windows = new SlidingWindows(windowStore);
+    this.windows = new SlidingWindows(StoreEntries.of(windowStore));
     this.usedChallenges = context.getStateStore(Names.USED_CHALLENGE_STORE);
-    this.idempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE));
-    this.secondaryIdempotency = new Idempotency(context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE), "secondary|");
+    this.idempotencyStore = context.getStateStore(Names.SESSION_IDEMPOTENCY_STORE);
+    this.idempotency = new Idempotency(StoreEntries.of(idempotencyStore));
+    this.secondaryIdempotency = new Idempotency(StoreEntries.of(idempotencyStore), "secondary|");
     context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
   }
 
   @Override
   public void process(Record<String, SpecificRecord> record) {
+    long ts = record.timestamp();
     if (record.value() instanceof DeliveryStatus status) {
-      onDeliveryStatus(status, record.timestamp());
+      DeliveryStatusRules.Noted noted = rules.onDeliveryStatus(status, sessions.get(status.getSessionId()));
+      if (noted.session() != null) {
+        sessions.put(noted.session().getSessionId(), noted.session());
+      }
+      context.forward(new Record<String, SpecificRecord>(status.getSubjectId(), noted.event(), ts), Names.EVENTS_SINK);
       return;
     }
     Object command = record.value() instanceof OtpCommand c ? c.getCommand() : null;
@@ -87,7 +89,6 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
       log.warn("skipping an empty or unknown command at key {}", record.key());
       return;
     }
-    long ts = record.timestamp();
     if (CommandParts.secondaryPending(command) != null) {
       onSecondary(command, meta, ts);
       return;
@@ -97,78 +98,43 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
       repeat(meta, record.key(), prior.get(), ts);
       return;
     }
-    Decided decided;
-    String sessionId;
-    SessionState open = command instanceof OtpRequested c && c.getResumeOpen() ? openSession(c.getSubjectId(), meta) : null;
-    if (open != null) {
-      // Admin resend: the subject has an open session, so this is a resend of it.
-      sessionId = open.getSessionId();
-      decided = resumed(meta, open);
-    } else if (command instanceof OtpRequested c) {
-      sessionId = c.getSessionId();
-      boolean challengeUsed = c.getChallengeId() != null && usedChallenges.get(c.getChallengeId()) != null;
-      decided = rules.onRequested(c, sessions.get(sessionId), windows, challengeUsed);
-      if (decided.reply().getOutcome() == Outcome.STARTED) {
-        newestSession.put(c.getSubjectId(), sessionId);
-        if (c.getChallengeId() != null) {
-          usedChallenges.put(c.getChallengeId(), meta.getOccurredAt().toEpochMilli());
-        }
+    OtpRequested send = command instanceof OtpRequested c ? c : null;
+    boolean challengeUsed = send != null && send.getChallengeId() != null && usedChallenges.get(send.getChallengeId()) != null;
+    Decided decided = rules.decide(command, sessions.get(CommandParts.sessionId(command)),
+        send != null && send.getResumeOpen() ? newest(send.getSubjectId()) : null, challengeUsed, windows);
+    rules.started(command, decided).ifPresent(started -> {
+      newestSession.put(started.subjectId(), started.sessionId());
+      if (started.challengeId() != null) {
+        usedChallenges.put(started.challengeId(), started.at());
       }
-    } else if (command instanceof OtpRetried c) {
-      sessionId = c.getSessionId();
-      decided = rules.onRetried(c, sessions.get(sessionId), windows);
-    } else {
-      OtpCheckRequested c = (OtpCheckRequested) command;
-      sessionId = c.getSessionId();
-      decided = rules.onCheck(c, sessions.get(sessionId), windows);
-    }
+    });
     idempotency.remember(meta, decided.reply());
-    emit(meta, sessionId, decided, ts);
+    emit(meta, decided, ts);
   }
 
-  /**
-   * The step at the partition of a two-destination request's second subject: an admin resend
-   * resumes that subject's open session here; anything else is counted against that subject's
-   * window and goes on to its own subject (or is refused here). A repeat does what the first did.
-   */
+  /** The step at the partition of a two-destination request's second subject (see {@link SecondaryRules}). */
   private void onSecondary(Object command, CommandMeta meta, long ts) {
-    Optional<OtpDecision> prior = secondaryIdempotency.prior(meta);
-    if (prior.isPresent() && !Idempotency.forwarded(prior.get())) {
-      repeat(meta, CommandParts.route(command), prior.get(), ts);
-      return;
-    }
-    List<RuleCheck> passed = new ArrayList<>();
-    if (prior.isEmpty()) {
-      SessionState open = command instanceof OtpRequested c && c.getResumeOpen() ? openSession(c.getSecondarySubjectId(), meta) : null;
-      Optional<Decided> decided = open != null ? Optional.of(resumed(meta, open)) : rules.countSecondary(command, windows, passed);
-      if (decided.isPresent()) {
-        secondaryIdempotency.remember(meta, decided.get().reply());
-        emit(meta, open != null ? open.getSessionId() : null, decided.get(), ts);
-        return;
+    SessionState newest = command instanceof OtpRequested c && c.getResumeOpen() ? newest(c.getSecondarySubjectId()) : null;
+    SecondaryStep step = rules.onSecondary(command, secondaryIdempotency.prior(meta), newest, windows);
+    if (step instanceof SecondaryStep.Repeat r) {
+      repeat(meta, CommandParts.route(command), r.first(), ts);
+    } else if (step instanceof SecondaryStep.Decide d) {
+      secondaryIdempotency.remember(meta, d.decided().reply());
+      emit(meta, d.decided(), ts);
+    } else if (step instanceof SecondaryStep.PassOn p) {
+      if (p.memory() != null) {
+        secondaryIdempotency.remember(meta, p.memory());
       }
-      secondaryIdempotency.rememberForwarded(meta);
+      context.forward(new Record<String, SpecificRecord>(p.key(), p.command(), ts), Names.SECONDARY_COUNTED_SINK);
     }
-    List<RuleCheck> checks = new ArrayList<>(meta.getChecks());
-    checks.addAll(passed);
-    CommandMeta counted = CommandMeta.newBuilder(meta).setChecks(checks).build();
-    Object next = command instanceof OtpRequested c
-        ? OtpRequested.newBuilder(c).setMeta(counted).setSecondaryCounted(true).build()
-        : OtpRetried.newBuilder((OtpRetried) command).setMeta(counted).setSecondaryCounted(true).build();
-    context.forward(new Record<String, SpecificRecord>(CommandParts.subject(next), new OtpCommand(next), ts), Names.SECONDARY_COUNTED_SINK);
-  }
-
-  /** An admin resend that found its subject's open session: a resend of it. */
-  private Decided resumed(CommandMeta meta, SessionState open) {
-    return rules.onRetried(OtpRetried.newBuilder().setMeta(meta).setSessionId(open.getSessionId()).setSubjectId(open.getSubjectId())
-        .setChannels(open.getChannels()).build(), open, windows);
   }
 
   /** Writes what a decision leads to: the session, a quota refund, the reply, the deliveries and the audit. */
-  private void emit(CommandMeta meta, String sessionId, Decided decided, long ts) {
+  private void emit(CommandMeta meta, Decided decided, long ts) {
     if (decided.newState() != null) {
-      sessions.put(sessionId, decided.newState());
+      sessions.put(decided.newState().getSessionId(), decided.newState());
     }
-    QuotaKeeper.refund(meta, decided.deliveries().size()).ifPresent(r ->
+    Refunds.owed(meta, decided.deliveries().size()).ifPresent(r ->
         context.forward(new Record<String, SpecificRecord>(meta.getAppId(), new OtpCommand(r), ts), Names.REFUNDS_SINK));
     if (meta.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(decided.reply().getRequestId(), decided.reply(), ts), Names.REPLIES_SINK);
@@ -187,54 +153,23 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     if (meta.getReplyTopic() != null) {
       context.forward(new Record<String, SpecificRecord>(first.getRequestId(), first, ts), Names.REPLIES_SINK);
     }
-    AuditEvent event = SessionRules.bareAudit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
+    AuditEvent event = Answers.audit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
         first.getOutcome()).setDetail("repeat of an Idempotency-Key request; first decision returned").build();
     context.forward(new Record<String, SpecificRecord>(subjectId, event, ts), Names.EVENTS_SINK);
   }
 
-  /**
-   * A dispatcher's report on one delivery: the session keeps the latest state of each channel
-   * (for the code now current), and the audit log gets a line either way.
-   */
-  private void onDeliveryStatus(DeliveryStatus status, long ts) {
-    SessionState found = sessions.get(status.getSessionId());
-    // a status names its session, subject and app: all three must match before it touches the session
-    SessionState s = found != null && found.getSubjectId().equals(status.getSubjectId()) && found.getAppId().equals(status.getAppId())
-        ? found : null;
-    String channel = status.getChannel().name().toLowerCase(java.util.Locale.ROOT);
-    Integer generation = DeliveryIds.generation(status.getDeliveryId());
-    if (s != null && generation != null && generation == s.getGeneration()) {
-      java.util.Map<String, String> states = new java.util.HashMap<>(s.getDeliveryStates());
-      states.put(channel, status.getState().name());
-      sessions.put(s.getSessionId(), SessionState.newBuilder(s).setDeliveryStates(states).build());
-    }
-    AuditEvent event = AuditEvent.newBuilder().setType(AuditType.DELIVERY_STATUS).setOutcome(Outcome.UNKNOWN)
-        .setOccurredAt(status.getOccurredAt()).setAppId(status.getAppId()).setSubjectId(status.getSubjectId())
-        .setSessionId(status.getSessionId()).setGeneration(generation)
-        .setSettingsVersion(s == null ? 0 : s.getSettingsVersion())
-        .setDetail(channel + " " + status.getState().name() + " via " + status.getProvider() + " (attempt " + status.getAttempt() + ")"
-            + (status.getDetail() == null ? "" : ": " + status.getDetail()))
-        .build();
-    context.forward(new Record<String, SpecificRecord>(status.getSubjectId(), event, ts), Names.EVENTS_SINK);
-  }
-
-  /** The subject's newest session when it is still open (not verified, locked or expired) in this key mode. */
-  private SessionState openSession(String subjectId, CommandMeta m) {
+  /** The subject's newest session, as stored (open or not: the rules say). */
+  private SessionState newest(String subjectId) {
     String sid = newestSession.get(subjectId);
-    SessionState s = sid == null ? null : sessions.get(sid);
-    boolean open = s != null && s.getStatus() == SessionStatus.OPEN && m.getOccurredAt().isBefore(s.getExpiresAt())
-        && s.getSandbox() == m.getSandbox();
-    return open ? s : null;
+    return sid == null ? null : sessions.get(sid);
   }
 
   private void purge(long streamTime) {
-    idempotency.purge(streamTime);
-    long retentionMs = SessionRules.RETENTION_AFTER_EXPIRY.toMillis();
-    Sweep.deleteWhere(sessions, (k, s) -> streamTime >= s.getExpiresAt().toEpochMilli() + retentionMs);
+    Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime));
+    Sweep.deleteWhere(sessions, (k, s) -> SessionLife.purgeable(s, streamTime));
     Sweep.deleteWhere(windowStore, (k, w) -> SlidingWindows.expired(w, streamTime));
     Sweep.deleteWhere(newestSession, (subject, sid) -> sessions.get(sid) == null);
     // a challenge token lives minutes; a day later its id can go
     Sweep.deleteWhere(usedChallenges, (id, usedAt) -> streamTime - usedAt >= Idempotency.RETENTION.toMillis());
   }
-
 }

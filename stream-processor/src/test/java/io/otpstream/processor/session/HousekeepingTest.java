@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.otpstream.processor.limits.SlidingWindows;
+import io.otpstream.processor.decision.SlidingWindows;
 import io.otpstream.processor.support.Rig;
 import io.otpstream.processor.support.Rig.Out;
 import io.otpstream.schemas.apps.AppSettings;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.common.secret.Secrets;
-import io.otpstream.processor.topology.CommandParts;
+import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.processor.topology.OtpTopology;
 import io.otpstream.schemas.apps.AppSettings;

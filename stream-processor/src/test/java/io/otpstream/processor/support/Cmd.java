@@ -3,7 +3,7 @@ package io.otpstream.processor.support;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
-import io.otpstream.processor.topology.CommandParts;
+import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.Limit;
 import io.otpstream.schemas.command.CommandMeta;

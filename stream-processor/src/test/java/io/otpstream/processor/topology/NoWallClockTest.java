@@ -59,7 +59,7 @@ class NoWallClockTest {
     reached.forEach(u -> names.add(u.getOwner().getName() + "." + u.getName()));
     for (String expected : List.of("io.otpstream.processor.ProcessorService.replay",
         "io.otpstream.processor.session.SessionRules.onCheck", "io.otpstream.processor.quota.QuotaKeeper.process",
-        "io.otpstream.processor.limits.RequestLimiter.process", "io.otpstream.processor.housekeeping.Sweep.deleteWhere",
+        "io.otpstream.processor.limits.RequestLimiter.process", "io.otpstream.processor.streams.Sweep.deleteWhere",
         "io.otpstream.common.code.OtpCodes.matches", "io.otpstream.common.settings.DefaultSettings.of")) {
       assertTrue(names.contains(expected), expected + " is not in the scan");
     }

@@ -1,4 +1,4 @@
-package io.otpstream.processor.limits;
+package io.otpstream.processor.decision;
 
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.schemas.apps.Limit;
@@ -6,10 +6,9 @@ import io.otpstream.schemas.limits.RuleCheck;
 import io.otpstream.schemas.limits.SlidingWindow;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Sliding-window limits on a key-value store: for each (rule, key) the store keeps the times of
+ * Sliding-window limits on a stage's keyed state: for each (rule, key) the store keeps the times of
  * the admitted events still inside the window, never more than the limit (itself at most
  * {@link DefaultSettings#MAX_LIMIT}). An event at time
  * {@code e} counts at time {@code t} while {@code t - e < window}; so the first refused event
@@ -19,9 +18,9 @@ public final class SlidingWindows {
   /** The longest window a setting may have (7 days; the management API refuses longer). */
   public static final long MAX_WINDOW_MS = 604_800_000L;
 
-  private final KeyValueStore<String, SlidingWindow> store;
+  private final Entries<SlidingWindow> store;
 
-  public SlidingWindows(KeyValueStore<String, SlidingWindow> store) {
+  public SlidingWindows(Entries<SlidingWindow> store) {
     this.store = store;
   }
 

@@ -1,4 +1,4 @@
-package io.otpstream.processor.housekeeping;
+package io.otpstream.processor.streams;
 
 import java.util.ArrayList;
 import java.util.List;

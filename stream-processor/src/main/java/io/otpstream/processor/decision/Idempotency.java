@@ -1,12 +1,10 @@
-package io.otpstream.processor.idempotency;
+package io.otpstream.processor.decision;
 
-import io.otpstream.processor.housekeeping.Sweep;
 import io.otpstream.schemas.command.CommandMeta;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * What a stage decided for each request that carried an {@code Idempotency-Key}, kept 24 hours
@@ -18,15 +16,15 @@ public final class Idempotency {
   /** The marker a first stage keeps for a request it passed on: "forward the repeat, count nothing". */
   private static final Outcome FORWARDED = Outcome.UNKNOWN;
 
-  private final KeyValueStore<String, OtpDecision> store;
+  private final Entries<OtpDecision> store;
   private final String scope;
 
-  public Idempotency(KeyValueStore<String, OtpDecision> store) {
+  public Idempotency(Entries<OtpDecision> store) {
     this(store, "");
   }
 
   /** A memory kept in {@code store} under keys prefixed with {@code scope}, apart from the store's other memories. */
-  public Idempotency(KeyValueStore<String, OtpDecision> store, String scope) {
+  public Idempotency(Entries<OtpDecision> store, String scope) {
     this.store = store;
     this.scope = scope;
   }
@@ -42,7 +40,7 @@ public final class Idempotency {
     }
     OtpDecision d = store.get(scope + m.getRequestId());
     // Past 24 h a key is forgotten, whether or not housekeeping has purged it yet.
-    if (d == null || m.getOccurredAt().toEpochMilli() - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis()) {
+    if (d == null || expired(d, m.getOccurredAt().toEpochMilli())) {
       return Optional.empty();
     }
     return Optional.of(OtpDecision.newBuilder(d).setReplyPartition(m.getReplyPartition()).build());
@@ -64,15 +62,17 @@ public final class Idempotency {
 
   /** Remembers a request passed on under {@code routeKey}, where a repeat must follow it. */
   public void rememberForwarded(CommandMeta m, String routeKey) {
-    if (applies(m)) {
-      store.put(scope + m.getRequestId(), OtpDecision.newBuilder().setRequestId(m.getRequestId()).setOutcome(FORWARDED)
-          .setDecidedAt(m.getOccurredAt()).setRouteKey(routeKey).build());
-    }
+    remember(m, forwardedMark(m, routeKey));
   }
 
-  /** Forgets what is older than 24 h of stream time (every scope of the store). */
-  public void purge(long streamTime) {
-    Sweep.deleteWhere(store, (k, d) -> streamTime - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis());
+  /** What a stage keeps for a request it passed on under {@code routeKey} (null: its repeats need no route). */
+  public static OtpDecision forwardedMark(CommandMeta m, String routeKey) {
+    return OtpDecision.newBuilder().setRequestId(m.getRequestId()).setOutcome(FORWARDED)
+        .setDecidedAt(m.getOccurredAt()).setRouteKey(routeKey).build();
   }
 
+  /** True once a memory is older than 24 h of stream time: housekeeping forgets it (every scope of the store). */
+  public static boolean expired(OtpDecision d, long streamTime) {
+    return streamTime - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis();
+  }
 }

@@ -1,10 +1,11 @@
-package io.otpstream.processor.limits;
+package io.otpstream.processor.decision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.otpstream.processor.limits.SlidingWindows.Verdict;
+import io.otpstream.processor.decision.SlidingWindows.Verdict;
+import io.otpstream.processor.streams.StoreEntries;
 import io.otpstream.schemas.apps.Limit;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.serde.AvroSerde;
@@ -63,8 +64,8 @@ class SlidingWindowsTest {
   void a_limit_of_a_million_decides_exactly_like_a_limit_of_10000() {
     seed(capped, "198.51.100.1", 9_998);
     seed(huge, "198.51.100.1", 9_998);
-    SlidingWindows atCap = new SlidingWindows(capped);
-    SlidingWindows overCap = new SlidingWindows(huge);
+    SlidingWindows atCap = new SlidingWindows(StoreEntries.of(capped));
+    SlidingWindows overCap = new SlidingWindows(StoreEntries.of(huge));
     Limit tenThousand = new Limit(10_000, 3600);
     Limit million = new Limit(1_000_000, 3600);
     for (int i = 0; i < 5; i++) {
@@ -87,7 +88,7 @@ class SlidingWindowsTest {
   @Test
   void recording_under_a_limit_above_the_cap_never_keeps_more_than_10000_event_times() {
     seed(huge, "203.0.113.9", 10_000);
-    SlidingWindows windows = new SlidingWindows(huge);
+    SlidingWindows windows = new SlidingWindows(StoreEntries.of(huge));
     Limit million = new Limit(1_000_000, 3600);
     for (int i = 1; i <= 5; i++) {
       windows.record(RULE, "203.0.113.9", million, T0 + 100_000 + i);
@@ -100,7 +101,7 @@ class SlidingWindowsTest {
 
   @Test
   void a_limit_under_the_cap_still_admits_up_to_the_limit_and_refuses_the_next_until_the_oldest_slides_out() {
-    SlidingWindows windows = new SlidingWindows(capped);
+    SlidingWindows windows = new SlidingWindows(StoreEntries.of(capped));
     Limit three = new Limit(3, 60);
     for (int i = 0; i < 3; i++) {
       assertTrue(windows.ask(RULE, "ip", three, T0 + i * 1000L).allowed());

@@ -1,4 +1,4 @@
-package io.otpstream.processor.limits;
+package io.otpstream.processor.decision;
 
 import io.otpstream.schemas.command.CommandMeta;
 
