@@ -8,8 +8,8 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.settings.Env;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
-import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
 import io.otpstream.dispatcher.template.MessageRenderer;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
@@ -326,15 +326,9 @@ public final class DeliveryWorker implements AutoCloseable {
       DeliveryRequested open = DeliveryRequested.newBuilder(d).setDestination(destinations.open(d.getAppId(), d.getDestination())).build();
       OutgoingMessage message = renderer.render(open, code, now);
       try {
-        String id;
-        String via = provider.name();
-        if (provider instanceof FallbackProvider pair) {
-          FallbackProvider.Sent sentBy = pair.sendReporting(message);
-          id = sentBy.messageId();
-          via = sentBy.providerName();
-        } else {
-          id = provider.send(message);
-        }
+        Sent sentBy = provider.send(message);
+        String id = sentBy.messageId();
+        String via = sentBy.providerName();
         DeliveryStatus status = DeliveryStatus.newBuilder(status(d, DeliveryState.SENT, id, null, attempt)).setProvider(via).build();
         sent.mark(partition, d.getDeliveryId(), status, producer);
         producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));

@@ -7,11 +7,11 @@ public interface DeliveryProvider extends AutoCloseable {
   String name();
 
   /**
-   * Sends the message and returns the provider's message id (or null).
+   * Sends the message and tells which provider sent it, with the id it gave the message (or null).
    *
    * @throws DeliveryException transient or permanent, as the provider judges
    */
-  String send(OutgoingMessage message) throws DeliveryException;
+  Sent send(OutgoingMessage message) throws DeliveryException;
 
   /** Does it report delivery receipts later (an SMSC does)? Only then does the worker remember what it sent. */
   default boolean receipts() {

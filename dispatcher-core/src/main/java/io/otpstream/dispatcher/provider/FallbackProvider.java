@@ -26,15 +26,11 @@ import java.util.Objects;
  * counts as a transient failure (it may take the message once it is back), so the dispatcher retries.
  *
  * <p>{@link #name()} names the pair ({@code primary|fallback}); which one actually sent a message is in
- * {@link #sendReporting(OutgoingMessage)}'s {@link Sent#providerName()}. Thread-safe.
+ * {@link #send(OutgoingMessage)}'s {@link Sent#providerName()}. Thread-safe.
  */
 public final class FallbackProvider implements DeliveryProvider {
   public static final int DEFAULT_FAILURE_THRESHOLD = 3;
   public static final Duration DEFAULT_COOL_DOWN = Duration.ofSeconds(30);
-
-  /** Which provider sent a message, and the id it returned (or null). */
-  public record Sent(String providerName, String messageId) {
-  }
 
   /** The primary's circuit, for health pages and metrics. */
   public enum CircuitState { CLOSED, OPEN, HALF_OPEN }
@@ -87,22 +83,17 @@ public final class FallbackProvider implements DeliveryProvider {
   }
 
   @Override
-  public String send(OutgoingMessage message) throws DeliveryException {
-    return sendReporting(message).messageId();
-  }
-
-  /** Sends as {@link #send} does, and tells which provider sent. */
-  public Sent sendReporting(OutgoingMessage message) throws DeliveryException {
+  public Sent send(OutgoingMessage message) throws DeliveryException {
     Route route = route();
     DeliveryException primaryFailure = null;
     if (route != Route.SKIP) {
       boolean trial = route == Route.TRIAL;
       boolean recorded = false;
       try {
-        String id = primary.send(message);
+        Sent sent = primary.send(message);
         recordAnswered(trial);
         recorded = true;
-        return new Sent(primary.name(), id);
+        return sent;
       } catch (DeliveryException e) {
         if (e.permanent()) {
           recordAnswered(trial);
@@ -122,7 +113,7 @@ public final class FallbackProvider implements DeliveryProvider {
       }
     }
     try {
-      return new Sent(fallback.name(), fallback.send(message));
+      return fallback.send(message);
     } catch (DeliveryException f) {
       if (primaryFailure == null) {
         throw new DeliveryException(primary.name() + ": skipped (circuit open); then " + f.getMessage(), false, f);

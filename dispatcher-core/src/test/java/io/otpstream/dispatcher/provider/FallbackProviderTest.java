@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.otpstream.common.json.Json;
 import io.otpstream.dispatcher.provider.FallbackProvider.CircuitState;
-import io.otpstream.dispatcher.provider.FallbackProvider.Sent;
 import io.otpstream.dispatcher.provider.http.HttpSmsProvider;
 import io.otpstream.dispatcher.provider.http.HttpSmsProviderTest.StubSmsServer;
 import io.otpstream.dispatcher.provider.http.HttpSmsSettings;
@@ -68,13 +67,13 @@ class FallbackProviderTest {
   }
 
   private Sent send(int n) throws DeliveryException {
-    return provider.sendReporting(message(n));
+    return provider.send(message(n));
   }
 
   @Test
   void aHealthyPrimarySendsAlone() throws Exception {
     assertEquals(new Sent("primary-http", "p-1"), send(1));
-    assertEquals("p-1", provider.send(message(2)));
+    assertEquals("p-1", provider.send(message(2)).messageId());
     assertEquals(2, primaryServer.requests());
     assertEquals(0, fallbackServer.requests());
     assertEquals("primary-http|fallback-http", provider.name());
@@ -163,7 +162,7 @@ class FallbackProviderTest {
     }
     try (FallbackProvider p = new FallbackProvider(http("dead", "http://127.0.0.1:" + port + "/sms"),
         http("fallback-http", fallbackServer.url("/sms")), clock)) {
-      assertEquals(new Sent("fallback-http", "f-1"), p.sendReporting(message(1)));
+      assertEquals(new Sent("fallback-http", "f-1"), p.send(message(1)));
       assertEquals(1, fallbackServer.requests());
     }
   }

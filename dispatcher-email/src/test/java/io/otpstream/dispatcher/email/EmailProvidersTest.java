@@ -8,6 +8,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Map;
@@ -31,7 +32,7 @@ class EmailProvidersTest {
         "SMTP_FALLBACK_PORT", Integer.toString(SMTP.getSmtp().getPort()), "SMTP_FALLBACK_FROM", "Acme <otp@acme.test>"),
         Clock.systemUTC()));
     for (int i = 0; i < 3; i++) {
-      FallbackProvider.Sent sent = provider.sendReporting(new OutgoingMessage("d" + i, "s", "user" + i + "@example.com", null,
+      Sent sent = provider.send(new OutgoingMessage("d" + i, "s", "user" + i + "@example.com", null,
           "Your code", "Your code is 123456", "<p>123456</p>"));
       assertEquals("smtp-fallback", sent.providerName());
     }

@@ -3,6 +3,7 @@ package io.otpstream.dispatcher.sms.smpp;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -151,7 +152,7 @@ public final class SmppProvider implements DeliveryProvider {
   }
 
   @Override
-  public String send(OutgoingMessage m) throws DeliveryException {
+  public Sent send(OutgoingMessage m) throws DeliveryException {
     SMPPSession s;
     synchronized (lock) {
       s = session;
@@ -174,11 +175,11 @@ public final class SmppProvider implements DeliveryProvider {
     OptionalParameter[] payload = single ? new OptionalParameter[0]
         : new OptionalParameter[] {new OptionalParameter.Message_payload(body)};
     try {
-      return s.submitShortMessage("", source.ton, source.npi, source.address,
+      return new Sent(name(), s.submitShortMessage("", source.ton, source.npi, source.address,
           TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination,
           new ESMClass(), (byte) 0, (byte) 0, null, null,
           new RegisteredDelivery(SMSCDeliveryReceipt.SUCCESS_FAILURE), (byte) 0, coding, (byte) 0,
-          single ? body : new byte[0], payload).getMessageId();
+          single ? body : new byte[0], payload).getMessageId());
     } catch (NegativeResponseException e) {
       int status = e.getCommandStatus();
       boolean permanent = PERMANENT.contains(status);

@@ -108,7 +108,7 @@ class SmppProviderTest {
     assertEquals(new FakeSmsc.BindSeen(BindType.BIND_TRX, "otp-esme", "s3cret", "OTP"), bind);
 
     String text = "Your otpstream code is " + CODE + ". It expires in 5 minutes.";
-    String id = provider.send(message("+4915112345678", null, text));
+    String id = provider.send(message("+4915112345678", null, text)).messageId();
 
     FakeSmsc.Submitted got = smsc.submits.poll(5, TimeUnit.SECONDS);
     assertNotNull(got, "the SMSC received no submit_sm");
@@ -125,7 +125,7 @@ class SmppProviderTest {
     assertEquals(got.id(), id, "send returns the SMSC's message id");
 
     // a numeric sender is an international number; an alphanumeric one keeps its TON
-    String second = provider.send(message("+33612345678", "+15550001234", "code " + CODE));
+    String second = provider.send(message("+33612345678", "+15550001234", "code " + CODE)).messageId();
     SubmitSm numeric = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
     assertEquals("15550001234", numeric.getSourceAddr());
     assertEquals(TypeOfNumber.INTERNATIONAL.value(), numeric.getSourceAddrTon());
@@ -173,13 +173,13 @@ class SmppProviderTest {
     SmppProvider provider = provider(30_000, 2_000);
     smsc.receiptStates.put("4917000000099", new String[] {"UNDELIV", "011"});
 
-    String id = provider.send(message("+4915112345678", null, "code " + CODE));
+    String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     Got got = receipts.poll(5, TimeUnit.SECONDS);
     assertNotNull(got, "no receipt reached the listener");
     assertEquals(new Got(id, true, "DELIVRD", "000"), got);
     assertEquals(id + ":0", smsc.receiptAcks.poll(5, TimeUnit.SECONDS), "deliver_sm_resp ESME_ROK");
 
-    String failed = provider.send(message("+4917000000099", null, "code " + CODE));
+    String failed = provider.send(message("+4917000000099", null, "code " + CODE)).messageId();
     Got undelivered = receipts.poll(5, TimeUnit.SECONDS);
     assertEquals(new Got(failed, false, "UNDELIV", "011"), undelivered);
     assertEquals(failed + ":0", smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
@@ -194,7 +194,7 @@ class SmppProviderTest {
       }
       receipts.add(new Got(id, ok, stat, err));
     });
-    String id = provider.send(message("+4915112345678", null, "code " + CODE));
+    String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     assertEquals(id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
     assertNull(receipts.poll());
   }
@@ -246,7 +246,7 @@ class SmppProviderTest {
   @Test
   void rebindsAfterTheSmscDropsTheSession() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
-    String before = provider.send(message("+4915112345678", null, "code " + CODE));
+    String before = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     assertNotNull(before);
     assertEquals(1, smsc.bindCount.get());
 
@@ -262,7 +262,7 @@ class SmppProviderTest {
     assertTrue(provider.awaitBound(WAIT), "the provider did not bind again");
     assertEquals(2, smsc.bindCount.get(), "a second bind, on a new connection");
     smsc.submits.clear();
-    String after = provider.send(message("+4915112345678", null, "code " + CODE));
+    String after = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     FakeSmsc.Submitted got = smsc.submits.poll(5, TimeUnit.SECONDS);
     assertNotNull(got);
     assertEquals(got.id(), after);
