@@ -14,7 +14,6 @@ import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.SmsProviders;
-import java.util.concurrent.atomic.AtomicReference;
 import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.nio.file.Path;
@@ -120,18 +119,9 @@ final class ServiceCommands {
   static final class SmsDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      // receipts (SMPP) go to the worker, which exists only once the provider does
-      AtomicReference<DeliveryWorker> worker = new AtomicReference<>();
-      DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC(), (id, delivered, stat, err) -> {
-        DeliveryWorker w = worker.get();
-        if (w == null) {
-          throw new IllegalStateException("dispatcher not started yet"); // the SMSC sends the receipt again later
-        }
-        w.onReceipt(id, delivered, stat + (err == null ? "" : " err:" + err));
-      });
+      DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC());
       SmsDispatcher d = new SmsDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
           DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_"));
-      worker.set(d.worker());
       d.start();
       Javalin health = health(d::alive);
       return runUntilStopped(health::stop, d);

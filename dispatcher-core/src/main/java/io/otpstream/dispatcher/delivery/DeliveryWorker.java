@@ -132,16 +132,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final RateLimiter rate;
   private final ExecutorService senders;
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
-  private final Map<String, Awaiting> awaitingReceipt = new ConcurrentHashMap<>();
-
-  /** A sent message whose receipt may come, and the provider that sent it. */
-  private record Awaiting(DeliveryRequested delivery, String via) {
-  }
-  /** Receipts that came before their send returned (an SMSC can answer that fast), by provider message id. */
-  private final Map<String, Receipt> earlyReceipts = new ConcurrentHashMap<>();
-
-  private record Receipt(boolean delivered, String detail, Instant at) {
-  }
+  private final ReceiptMatcher receipts;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -183,6 +174,8 @@ public final class DeliveryWorker implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.receipts = new ReceiptMatcher(clock, this::receipt);
+    provider.receiptsTo(receipts);
     this.thread = new Thread(this::run, "otp-dispatcher-" + config.channel());
   }
 
@@ -190,31 +183,12 @@ public final class DeliveryWorker implements AutoCloseable {
     thread.start();
   }
 
-  /**
-   * A receipt from the provider (an SMSC's delivery receipt) for a message this instance sent:
-   * recorded as DELIVERED or FAILED.
-   */
-  public void onReceipt(String providerMessageId, boolean delivered, String detail) {
-    if (providerMessageId == null) {
-      return;
-    }
-    Awaiting a = awaitingReceipt.remove(providerMessageId);
-    if (a == null) {
-      Instant now = clock.instant();
-      earlyReceipts.values().removeIf(r -> r.at().isBefore(now.minus(Duration.ofMinutes(2))));
-      if (earlyReceipts.size() < 10_000) {
-        earlyReceipts.put(providerMessageId, new Receipt(delivered, detail, now));
-      }
-      return;
-    }
-    receipt(a, delivered, providerMessageId, detail);
-  }
-
-  private void receipt(Awaiting a, boolean delivered, String providerMessageId, String detail) {
-    DeliveryStatus s = DeliveryStatus.newBuilder(status(a.delivery(), delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
-        providerMessageId, detail, 0)).setProvider(a.via()).build();
-    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), a.delivery().getSubjectId(), s));
-    log.info("delivery {} {} via {} (receipt)", a.delivery().getDeliveryId(), s.getState(), a.via());
+  /** A receipt matched to a message this instance sent: recorded as DELIVERED or FAILED. */
+  private void receipt(DeliveryRequested d, String via, boolean delivered, String providerMessageId, String detail) {
+    DeliveryStatus s = DeliveryStatus.newBuilder(status(d, delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
+        providerMessageId, detail, 0)).setProvider(via).build();
+    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), s));
+    log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
   }
 
   private void run() {
@@ -333,21 +307,7 @@ public final class DeliveryWorker implements AutoCloseable {
         sent.mark(partition, d.getDeliveryId(), status, producer);
         producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
         if (id != null && provider.receipts()) {
-          Receipt early = earlyReceipts.remove(id);
-          Awaiting awaiting = new Awaiting(d, via);
-          if (early != null) {
-            receipt(awaiting, early.delivered(), id, early.detail());
-          } else {
-            if (awaitingReceipt.size() > 100_000) {
-              log.warn("{} messages wait for a receipt; forgetting them", awaitingReceipt.size());
-              awaitingReceipt.clear();
-            }
-            awaitingReceipt.put(id, awaiting);
-            Receipt raced = earlyReceipts.remove(id); // a receipt that came between the two lines above
-            if (raced != null && awaitingReceipt.remove(id) != null) {
-              receipt(awaiting, raced.delivered(), id, raced.detail());
-            }
-          }
+          receipts.expect(id, d, via);
         }
         log.info("delivery {} SENT via {} (attempt {})", d.getDeliveryId(), via, attempt);
       } catch (DeliveryException e) {

@@ -18,6 +18,13 @@ public interface DeliveryProvider extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Where to hand the delivery receipts it gets from now on: the worker that sends through this provider
+   * gives its receipt matcher here, once, when it is built. Providers without receipts ignore it.
+   */
+  default void receiptsTo(ReceiptListener listener) {
+  }
+
   @Override
   default void close() {
   }

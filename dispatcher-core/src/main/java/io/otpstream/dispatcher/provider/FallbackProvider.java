@@ -74,6 +74,12 @@ public final class FallbackProvider implements DeliveryProvider {
     return primary.receipts() || fallback.receipts();
   }
 
+  @Override
+  public void receiptsTo(ReceiptListener listener) {
+    primary.receiptsTo(listener);
+    fallback.receiptsTo(listener);
+  }
+
   public DeliveryProvider primary() {
     return primary;
   }

@@ -3,6 +3,7 @@ package io.otpstream.dispatcher.sms.smpp;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.ReceiptListener;
 import io.otpstream.dispatcher.provider.Sent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -51,8 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends SMS to an SMSC over SMPP 3.4 with jSMPP: one TRANSCEIVER session, {@code submit_sm} with an SMSC
- * delivery receipt requested on success and failure, the receipts ({@code deliver_sm}) handed to a
- * {@link ReceiptListener}.
+ * delivery receipt requested on success and failure, the receipts ({@code deliver_sm}) handed to the
+ * {@link ReceiptListener} it is given ({@link #receiptsTo}); until it has one, the SMSC is asked to send
+ * them again later.
  *
  * <p>The session is bound in the background from construction on, and bound again, with exponential
  * backoff, whenever it is lost (the SMSC closes it, unbinds, or stops answering enquire_link). While it is
@@ -86,7 +88,7 @@ public final class SmppProvider implements DeliveryProvider {
       SMPPConstant.STAT_ESME_RINVSRCADDRSUBUNIT, SMPPConstant.STAT_ESME_RINVDSTADDRSUBUNIT);
 
   private final SmppSettings settings;
-  private final ReceiptListener receipts;
+  private volatile ReceiptListener receipts;
   private final BindParameter bindParameter;
   private final ScheduledThreadPoolExecutor rebinder;
   private final Object lock = new Object();
@@ -97,9 +99,8 @@ public final class SmppProvider implements DeliveryProvider {
   private int failures;
 
   /** Starts binding at once, in the background; see {@link #awaitBound}. */
-  public SmppProvider(SmppSettings settings, ReceiptListener receipts) {
+  public SmppProvider(SmppSettings settings) {
     this.settings = settings;
-    this.receipts = receipts;
     this.bindParameter = new BindParameter(BindType.BIND_TRX, settings.systemId(), settings.password(),
         settings.systemType(), TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null);
     this.rebinder = new ScheduledThreadPoolExecutor(1, r -> {
@@ -118,6 +119,11 @@ public final class SmppProvider implements DeliveryProvider {
   @Override
   public boolean receipts() {
     return true;
+  }
+
+  @Override
+  public void receiptsTo(ReceiptListener listener) {
+    this.receipts = listener;
   }
 
   /** Whether a session is bound now. */
@@ -458,8 +464,13 @@ public final class SmppProvider implements DeliveryProvider {
         log.debug("intermediate receipt {} for message {}", r.stat(), r.id());
         return;
       }
+      ReceiptListener listener = receipts;
+      if (listener == null) {
+        log.warn("no dispatcher takes receipts yet; the SMSC is asked to send the receipt for message {} again", r.id());
+        throw new ProcessRequestException("no receipt listener yet", SMPPConstant.STAT_ESME_RX_T_APPN);
+      }
       try {
-        receipts.onReceipt(r.id(), delivered, r.stat(), r.err());
+        listener.onReceipt(r.id(), delivered, r.stat(), r.err());
       } catch (RuntimeException e) {
         log.warn("receipt listener failed for message {}; the SMSC is asked to send the receipt again", r.id(), e);
         throw new ProcessRequestException("receipt listener failed", SMPPConstant.STAT_ESME_RX_T_APPN);

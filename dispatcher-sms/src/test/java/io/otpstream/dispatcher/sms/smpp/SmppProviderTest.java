@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.ReceiptListener;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -199,6 +200,16 @@ class SmppProviderTest {
     assertNull(receipts.poll());
   }
 
+  @Test
+  void aReceiptBeforeAnyListenerIsGivenIsAskedAgainLater() throws Exception {
+    SmppProvider provider = new SmppProvider(new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
+        30_000, 2_000, 50, 200));
+    providers.add(provider);
+    assertTrue(provider.awaitBound(WAIT), "the provider did not bind");
+    String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
+    assertEquals(id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
+  }
+
   // (c) refusals: permanent ones are not retried, throttling and system errors are
   @Test
   void mapsSmscRefusals() throws Exception {
@@ -273,7 +284,8 @@ class SmppProviderTest {
   void keepsTryingUntilTheSmscIsUp() throws Exception {
     smsc.stopListening();
     SmppProvider provider = new SmppProvider(new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
-        30_000, 2_000, 50, 200), (id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
+        30_000, 2_000, 50, 200));
+    provider.receiptsTo((id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
     providers.add(provider);
     assertFalse(provider.awaitBound(Duration.ofMillis(300)), "bound with nothing listening");
     DeliveryException down = assertThrows(DeliveryException.class, () -> provider.send(message("+4915112345678", null, "code " + CODE)));
@@ -313,7 +325,8 @@ class SmppProviderTest {
   private SmppProvider provider(int enquireLinkMs, int timeoutMs, ReceiptListener listener) throws InterruptedException {
     SmppSettings settings = new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
         enquireLinkMs, timeoutMs, 50, 200);
-    SmppProvider provider = new SmppProvider(settings, listener);
+    SmppProvider provider = new SmppProvider(settings);
+    provider.receiptsTo(listener);
     providers.add(provider);
     assertTrue(provider.awaitBound(WAIT), "the provider did not bind");
     return provider;
