@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -409,73 +407,5 @@ public final class DeliveryWorker implements AutoCloseable {
     producer.close(Duration.ofSeconds(5));
     sent.close();
     provider.close();
-  }
-
-  /** Ids of the deliveries this channel has sent, by partition, read from and written to {@code otp.delivery.sent}. */
-  static final class SentMarkers implements AutoCloseable {
-    private final TopicSpec<String, DeliveryStatus> topic;
-    private final KafkaConsumer<String, DeliveryStatus> reader;
-    private final Map<Integer, Set<String>> byPartition = new ConcurrentHashMap<>();
-
-    SentMarkers(KafkaSettings kafka, TopicSpec<String, DeliveryStatus> topic) {
-      this.topic = topic;
-      Properties p = kafka.clientProperties();
-      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-      this.reader = new KafkaConsumer<>(p, new StringDeserializer(), topic.valueSerde().deserializer());
-    }
-
-    /** Reads the markers of newly assigned partitions, to their end, before any of their deliveries is handled. */
-    synchronized void load(List<Integer> partitions) {
-      List<Integer> fresh = partitions.stream().filter(p -> !byPartition.containsKey(p)).toList();
-      if (fresh.isEmpty()) {
-        return;
-      }
-      List<TopicPartition> tps = fresh.stream().map(p -> new TopicPartition(topic.name(), p)).toList();
-      reader.assign(tps);
-      reader.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = reader.endOffsets(tps);
-      Map<Integer, Set<String>> loaded = new HashMap<>();
-      fresh.forEach(p -> loaded.put(p, ConcurrentHashMap.newKeySet()));
-      while (tps.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, DeliveryStatus> r : reader.poll(Duration.ofMillis(200))) {
-          if (r.key() != null && r.value() != null) {
-            loaded.get(r.partition()).add(r.key());
-          }
-        }
-      }
-      reader.unsubscribe();
-      byPartition.putAll(loaded);
-      log.info("sent markers loaded for partitions {}: {}", fresh, loaded.values().stream().mapToInt(Set::size).sum());
-    }
-
-    void forget(List<Integer> partitions) {
-      partitions.forEach(byPartition::remove);
-    }
-
-    boolean contains(int partition, String deliveryId) {
-      Set<String> s = byPartition.get(partition);
-      return s != null && s.contains(deliveryId);
-    }
-
-    /** Writes the marker and waits for the broker's ack: after this, no instance sends the delivery again. */
-    void mark(int partition, String deliveryId, DeliveryStatus status, KafkaProducer<String, SpecificRecord> producer) {
-      Set<String> loaded = byPartition.get(partition); // not loaded (revoked meanwhile): the next owner reads the marker
-      if (loaded != null) {
-        loaded.add(deliveryId);
-      }
-      try {
-        producer.send(new ProducerRecord<>(topic.name(), partition, deliveryId, status)).get(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        log.error("could not record delivery {} as sent", deliveryId, e);
-      }
-    }
-
-    @Override
-    public synchronized void close() {
-      reader.close();
-    }
   }
 }
