@@ -1,4 +1,4 @@
-package io.otpstream.dispatcher.provider.http;
+package io.otpstream.dispatcher.sms.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

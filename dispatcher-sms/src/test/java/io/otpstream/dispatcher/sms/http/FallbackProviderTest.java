@@ -1,4 +1,4 @@
-package io.otpstream.dispatcher.provider;
+package io.otpstream.dispatcher.sms.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.otpstream.common.json.Json;
+import io.otpstream.dispatcher.provider.DeliveryException;
+import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider.CircuitState;
-import io.otpstream.dispatcher.provider.http.HttpSmsProvider;
-import io.otpstream.dispatcher.provider.http.HttpSmsProviderTest.StubSmsServer;
-import io.otpstream.dispatcher.provider.http.HttpSmsSettings;
+import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
+import io.otpstream.dispatcher.sms.http.HttpSmsProviderTest.StubSmsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.otpstream.dispatcher.provider.http;
+package io.otpstream.dispatcher.sms.http;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
