@@ -115,7 +115,8 @@ final class ServiceCommands {
   }
 
   @Command(name = "dispatcher-sms", description = "Run an SMS dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, "
-      + "OTP_SMS_PROVIDER=smpp|http|outbox, OTP_SMS_FALLBACK, OTP_SMPP_*, OTP_SMS_HTTP_*, OTP_SMS_RATE_PER_SECOND, OTP_SMS_MAX_IN_FLIGHT).")
+      + "OTP_SMS_PROVIDER=smpp|http|outbox, OTP_SMS_FALLBACK, OTP_SMS_CIRCUIT_*, OTP_SMPP_*, OTP_SMS_HTTP_*, OTP_SMS_RATE_PER_SECOND, "
+      + "OTP_SMS_MAX_IN_FLIGHT).")
   static final class SmsDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -129,7 +130,7 @@ final class ServiceCommands {
   }
 
   @Command(name = "dispatcher-email", description = "Run an email dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, SMTP_*, "
-      + "OTP_EMAIL_FALLBACK=smtp|outbox, SMTP_FALLBACK_*, OTP_EMAIL_RATE_PER_SECOND, OTP_EMAIL_MAX_IN_FLIGHT).")
+      + "OTP_EMAIL_FALLBACK=smtp|outbox, SMTP_FALLBACK_*, OTP_EMAIL_CIRCUIT_*, OTP_EMAIL_RATE_PER_SECOND, OTP_EMAIL_MAX_IN_FLIGHT).")
   static final class EmailDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {

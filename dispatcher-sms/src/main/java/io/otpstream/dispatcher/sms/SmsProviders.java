@@ -1,5 +1,6 @@
 package io.otpstream.dispatcher.sms;
 
+import io.otpstream.dispatcher.provider.CircuitSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * The SMS dispatcher's providers, from the environment: {@code OTP_SMS_PROVIDER} (outbox, smpp or
  * http; outbox by default when {@code OTP_OUTBOX_FILE} is set) and an optional
- * {@code OTP_SMS_FALLBACK}, used when the primary fails permanently or is down. SMPP reads
+ * {@code OTP_SMS_FALLBACK}, used when the primary fails or is down (its circuit: {@code OTP_SMS_CIRCUIT_*},
+ * see {@link CircuitSettings#fromEnv}). SMPP reads
  * {@code OTP_SMPP_*}; HTTP reads {@code OTP_SMS_HTTP_*} (primary) or {@code OTP_SMS_FALLBACK_HTTP_*}.
  */
 public final class SmsProviders {
@@ -34,7 +36,8 @@ public final class SmsProviders {
     if (fallback == null || fallback.isBlank()) {
       return first;
     }
-    return new FallbackProvider(first, provider(fallback, "OTP_SMS_FALLBACK_HTTP_", "http-fallback", env, clock), clock);
+    return new FallbackProvider(first, provider(fallback, "OTP_SMS_FALLBACK_HTTP_", "http-fallback", env, clock),
+        CircuitSettings.fromEnv(env, "OTP_SMS_"), clock);
   }
 
   private static DeliveryProvider provider(String kind, String httpPrefix, String httpName, Map<String, String> env, Clock clock) {

@@ -37,6 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FallbackProviderTest {
   private static final String CODE = "720514";
   private static final String TEXT = "Your \"Acme\" code: " + CODE + "\nIt expires in 5 minutes.";
+  /** The circuit breaker lets a trial through once its open time has passed: this much after its end. */
+  private static final Duration PAST = Duration.ofMillis(1);
 
   private StubSmsServer primaryServer;
   private StubSmsServer fallbackServer;
@@ -112,7 +114,7 @@ class FallbackProviderTest {
     assertEquals(3, primaryServer.requests()); // skipped while open
     assertEquals(7, fallbackServer.requests());
 
-    clock.advance(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1).plus(PAST));
     assertEquals(CircuitState.HALF_OPEN, provider.circuitState());
     assertEquals(new Sent("fallback-http", "f-1"), send(8)); // the trial, still 503
     assertEquals(4, primaryServer.requests());
@@ -120,7 +122,7 @@ class FallbackProviderTest {
     assertEquals(new Sent("fallback-http", "f-1"), send(9));
     assertEquals(4, primaryServer.requests());
 
-    clock.advance(Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30).plus(PAST));
     primaryServer.reply(200, "{\"id\":\"p-2\"}");
     assertEquals(new Sent("primary-http", "p-2"), send(10)); // the trial succeeds
     assertEquals(CircuitState.CLOSED, provider.circuitState());
@@ -135,7 +137,7 @@ class FallbackProviderTest {
     for (int i = 1; i <= 3; i++) {
       send(i);
     }
-    clock.advance(Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30).plus(PAST));
     primaryServer.reply(200, "{\"id\":\"p-3\"}");
     primaryServer.forgetReceived();
     primaryServer.holdReplies();
