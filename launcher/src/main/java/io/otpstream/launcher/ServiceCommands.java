@@ -11,6 +11,7 @@ import io.otpstream.dispatcher.email.EmailProviders;
 import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.delivery.ChannelDispatcher;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.SmsProviders;
@@ -121,11 +122,7 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC());
-      SmsDispatcher d = new SmsDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
-          DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_"));
-      d.start();
-      Javalin health = health(d::alive);
-      return runUntilStopped(health::stop, d);
+      return serve(new SmsDispatcher(kafka(), secrets(), provider, Clock.systemUTC(), DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_")));
     }
   }
 
@@ -135,11 +132,15 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
-      EmailDispatcher d = new EmailDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
-          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_"));
-      d.start();
-      Javalin health = health(d::alive);
-      return runUntilStopped(health::stop, d);
+      return serve(new EmailDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
+          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_")));
     }
+  }
+
+  /** Starts a dispatcher with its health endpoint and runs it until the process is stopped. */
+  private static Integer serve(ChannelDispatcher d) throws InterruptedException {
+    d.start();
+    Javalin health = health(d::alive);
+    return runUntilStopped(health::stop, d);
   }
 }
