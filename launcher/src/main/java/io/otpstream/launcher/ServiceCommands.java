@@ -11,10 +11,10 @@ import io.otpstream.dispatcher.email.EmailProviders;
 import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.delivery.ChannelDispatcher;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.SmsProviders;
-import java.util.concurrent.atomic.AtomicReference;
 import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.nio.file.Path;
@@ -116,39 +116,31 @@ final class ServiceCommands {
   }
 
   @Command(name = "dispatcher-sms", description = "Run an SMS dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, "
-      + "OTP_SMS_PROVIDER=smpp|http|outbox, OTP_SMS_FALLBACK, OTP_SMPP_*, OTP_SMS_HTTP_*, OTP_SMS_RATE_PER_SECOND, OTP_SMS_MAX_IN_FLIGHT).")
+      + "OTP_SMS_PROVIDER=smpp|http|outbox, OTP_SMS_FALLBACK, OTP_SMS_CIRCUIT_*, OTP_SMPP_*, OTP_SMS_HTTP_*, OTP_SMS_RATE_PER_SECOND, "
+      + "OTP_SMS_MAX_IN_FLIGHT).")
   static final class SmsDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
-      // receipts (SMPP) go to the worker, which exists only once the provider does
-      AtomicReference<DeliveryWorker> worker = new AtomicReference<>();
-      DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC(), (id, delivered, stat, err) -> {
-        DeliveryWorker w = worker.get();
-        if (w == null) {
-          throw new IllegalStateException("dispatcher not started yet"); // the SMSC sends the receipt again later
-        }
-        w.onReceipt(id, delivered, stat + (err == null ? "" : " err:" + err));
-      });
-      SmsDispatcher d = new SmsDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
-          DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_"));
-      worker.set(d.worker());
-      d.start();
-      Javalin health = health(d::alive);
-      return runUntilStopped(health::stop, d);
+      DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC());
+      return serve(new SmsDispatcher(kafka(), secrets(), provider, Clock.systemUTC(), DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_")));
     }
   }
 
   @Command(name = "dispatcher-email", description = "Run an email dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, SMTP_*, "
-      + "OTP_EMAIL_FALLBACK=smtp|outbox, SMTP_FALLBACK_*, OTP_EMAIL_RATE_PER_SECOND, OTP_EMAIL_MAX_IN_FLIGHT).")
+      + "OTP_EMAIL_FALLBACK=smtp|outbox, SMTP_FALLBACK_*, OTP_EMAIL_CIRCUIT_*, OTP_EMAIL_RATE_PER_SECOND, OTP_EMAIL_MAX_IN_FLIGHT).")
   static final class EmailDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
-      EmailDispatcher d = new EmailDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
-          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_"));
-      d.start();
-      Javalin health = health(d::alive);
-      return runUntilStopped(health::stop, d);
+      return serve(new EmailDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
+          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_")));
     }
+  }
+
+  /** Starts a dispatcher with its health endpoint and runs it until the process is stopped. */
+  private static Integer serve(ChannelDispatcher d) throws InterruptedException {
+    d.start();
+    Javalin health = health(d::alive);
+    return runUntilStopped(health::stop, d);
   }
 }

@@ -35,11 +35,6 @@ public class ChannelDispatcher implements AutoCloseable {
     return worker.alive();
   }
 
-  /** Where the provider's delivery receipts go (an SMSC's, for SMPP). */
-  public DeliveryWorker worker() {
-    return worker;
-  }
-
   public void start() {
     worker.start();
   }

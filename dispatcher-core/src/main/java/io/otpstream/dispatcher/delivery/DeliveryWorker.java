@@ -1,23 +1,13 @@
 package io.otpstream.dispatcher.delivery;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.settings.Env;
-import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
-import io.otpstream.dispatcher.provider.FallbackProvider;
-import io.otpstream.dispatcher.provider.OutgoingMessage;
 import io.otpstream.dispatcher.template.MessageRenderer;
 import io.otpstream.schemas.delivery.DeliveryRequested;
-import io.otpstream.schemas.delivery.DeliveryState;
-import io.otpstream.schemas.delivery.DeliveryStatus;
-import io.otpstream.schemas.serde.AvroSerde;
 import io.otpstream.schemas.topics.TopicSpec;
-import io.otpstream.schemas.topics.Topics;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,35 +16,25 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.avro.specific.SpecificRecord;
-import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,11 +53,13 @@ import org.slf4j.LoggerFactory;
  *       goes to the dead-letter topic (DEAD_LETTERED): never lost.</li>
  * </ul>
  * Offsets are committed after the batch's statuses are written.
+ *
+ * <p>This class is the poll loop: the group membership, the pause of a retry partition until its next
+ * retry is due, the sender threads, and the commit. One delivery is sent by {@link DeliverySender}; what
+ * became of it is written by {@link DeliveryOutcomes}; the time decisions are {@link RetryPolicy}'s.
  */
 public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
-  static final String ATTEMPT_HEADER = "otp-attempt";
-  static final String NOT_BEFORE_HEADER = "otp-not-before";
 
   /** Which channel this worker serves, in which consumer group, and how. */
   public record Config(KafkaSettings kafka, String channel, String groupId, Tuning tuning) {
@@ -119,29 +101,15 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Config config;
   private final TopicSpec<String, DeliveryRequested> topic;
   private final TopicSpec<String, DeliveryRequested> retryTopic;
-  private final Topics topics;
-  private final OtpCodes codes;
-  private final SealedDestinations destinations;
-  private final MessageRenderer renderer;
   private final DeliveryProvider provider;
   private final Clock clock;
   private final RetryPolicy retry;
   private final KafkaConsumer<String, DeliveryRequested> consumer;
-  private final KafkaProducer<String, SpecificRecord> producer;
-  private final SentMarkers sent;
-  private final RateLimiter rate;
+  private final SentMarkers markers;
+  private final DeliveryOutcomes outcomes;
+  private final DeliverySender sender;
   private final ExecutorService senders;
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
-  private final Map<String, Awaiting> awaitingReceipt = new ConcurrentHashMap<>();
-
-  /** A sent message whose receipt may come, and the provider that sent it. */
-  private record Awaiting(DeliveryRequested delivery, String via) {
-  }
-  /** Receipts that came before their send returned (an SMSC can answer that fast), by provider message id. */
-  private final Map<String, Receipt> earlyReceipts = new ConcurrentHashMap<>();
-
-  private record Receipt(boolean delivered, String detail, Instant at) {
-  }
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -151,13 +119,23 @@ public final class DeliveryWorker implements AutoCloseable {
     this.config = config;
     this.topic = topic;
     this.retryTopic = retryTopic;
-    this.topics = config.kafka().topics();
-    this.codes = codes;
-    this.destinations = destinations;
-    this.renderer = renderer;
     this.provider = provider;
     this.clock = clock;
     this.retry = RetryPolicy.of(config.tuning());
+    this.consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), topic.valueSerde().deserializer());
+    this.markers = new SentMarkers(config.kafka(), config.kafka().topics().deliverySent);
+    this.outcomes = new DeliveryOutcomes(config.kafka(), retryTopic, provider.name(), clock, retry, markers);
+    this.sender = new DeliverySender(config.channel(), config.tuning().ratePerSecond(), provider,
+        new MessageComposer(codes, destinations, renderer), clock, retry, markers, outcomes);
+    this.senders = Executors.newFixedThreadPool(Math.max(1, config.tuning().maxInFlight()), r -> {
+      Thread t = new Thread(r, "otp-" + config.channel() + "-sender");
+      t.setDaemon(true);
+      return t;
+    });
+    this.thread = new Thread(this::run, "otp-dispatcher-" + config.channel());
+  }
+
+  private static Properties consumerProperties(Config config) {
     Properties cp = config.kafka().clientProperties();
     cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -168,53 +146,11 @@ public final class DeliveryWorker implements AutoCloseable {
     // a dispatcher that dies gives its partitions up after 10 s, not Kafka's default 45 s
     cp.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
     cp.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
-    this.consumer = new KafkaConsumer<>(cp, new StringDeserializer(), topic.valueSerde().deserializer());
-    Properties pp = config.kafka().clientProperties();
-    pp.put(ProducerConfig.ACKS_CONFIG, "all");
-    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    this.producer = new KafkaProducer<>(pp, new StringSerializer(), AvroSerde.anyRecordSerializer());
-    this.sent = new SentMarkers(config.kafka(), topics.deliverySent);
-    this.rate = RateLimiter.of("otp-" + config.channel() + "-" + provider.name(), RateLimiterConfig.custom()
-        .limitForPeriod(Math.max(1, config.tuning().ratePerSecond())).limitRefreshPeriod(Duration.ofSeconds(1))
-        .timeoutDuration(Duration.ofMinutes(1)).build());
-    this.senders = Executors.newFixedThreadPool(Math.max(1, config.tuning().maxInFlight()), r -> {
-      Thread t = new Thread(r, "otp-" + config.channel() + "-sender");
-      t.setDaemon(true);
-      return t;
-    });
-    this.thread = new Thread(this::run, "otp-dispatcher-" + config.channel());
+    return cp;
   }
 
   public void start() {
     thread.start();
-  }
-
-  /**
-   * A receipt from the provider (an SMSC's delivery receipt) for a message this instance sent:
-   * recorded as DELIVERED or FAILED.
-   */
-  public void onReceipt(String providerMessageId, boolean delivered, String detail) {
-    if (providerMessageId == null) {
-      return;
-    }
-    Awaiting a = awaitingReceipt.remove(providerMessageId);
-    if (a == null) {
-      Instant now = clock.instant();
-      earlyReceipts.values().removeIf(r -> r.at().isBefore(now.minus(Duration.ofMinutes(2))));
-      if (earlyReceipts.size() < 10_000) {
-        earlyReceipts.put(providerMessageId, new Receipt(delivered, detail, now));
-      }
-      return;
-    }
-    receipt(a, delivered, providerMessageId, detail);
-  }
-
-  private void receipt(Awaiting a, boolean delivered, String providerMessageId, String detail) {
-    DeliveryStatus s = DeliveryStatus.newBuilder(status(a.delivery(), delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
-        providerMessageId, detail, 0)).setProvider(a.via()).build();
-    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), a.delivery().getSubjectId(), s));
-    log.info("delivery {} {} via {} (receipt)", a.delivery().getDeliveryId(), s.getState(), a.via());
   }
 
   private void run() {
@@ -223,12 +159,12 @@ public final class DeliveryWorker implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
           partitions.forEach(pausedUntil::remove);
-          sent.forget(partitions.stream().map(TopicPartition::partition).toList());
+          markers.forget(partitions.stream().map(TopicPartition::partition).toList());
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          sent.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
+          markers.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
         }
       });
       while (running) {
@@ -244,29 +180,7 @@ public final class DeliveryWorker implements AutoCloseable {
         if (records.isEmpty()) {
           continue;
         }
-        List<Future<?>> batch = new ArrayList<>();
-        for (TopicPartition tp : records.partitions()) {
-          for (ConsumerRecord<String, DeliveryRequested> r : records.records(tp)) {
-            Instant notBefore = longHeader(r, NOT_BEFORE_HEADER).map(Instant::ofEpochMilli).orElse(null);
-            if (!retry.due(notBefore, clock.instant())) {
-              // a retry that is not due: wait for it without holding up the other partitions
-              consumer.pause(List.of(tp));
-              consumer.seek(tp, r.offset());
-              pausedUntil.put(tp, notBefore);
-              break;
-            }
-            if (r.value() != null) {
-              int attempt = longHeader(r, ATTEMPT_HEADER).map(Long::intValue).orElse(1);
-              batch.add(senders.submit(() -> handle(r.value(), r.partition(), attempt)));
-            }
-          }
-        }
-        boolean complete = true;
-        for (Future<?> f : batch) {
-          complete &= await(f);
-        }
-        producer.flush();
-        if (!complete) {
+        if (!handle(records)) {
           // a status, retry or dead letter could not be written: do not commit past it; stop, so the
           // process's health fails and a restart (or another instance) takes the records again
           log.error("dispatcher {} could not record the outcome of a delivery; stopping", config.channel());
@@ -289,6 +203,33 @@ public final class DeliveryWorker implements AutoCloseable {
     }
   }
 
+  /** Sends the due records of a poll on the sender threads; true once every outcome is written. */
+  private boolean handle(ConsumerRecords<String, DeliveryRequested> records) {
+    List<Future<?>> batch = new ArrayList<>();
+    for (TopicPartition tp : records.partitions()) {
+      for (ConsumerRecord<String, DeliveryRequested> r : records.records(tp)) {
+        Instant notBefore = RetryHeaders.notBefore(r);
+        if (!retry.due(notBefore, clock.instant())) {
+          // a retry that is not due: wait for it without holding up the other partitions
+          consumer.pause(List.of(tp));
+          consumer.seek(tp, r.offset());
+          pausedUntil.put(tp, notBefore);
+          break;
+        }
+        if (r.value() != null) {
+          int attempt = RetryHeaders.attempt(r);
+          batch.add(senders.submit(() -> sender.handle(r.value(), r.partition(), attempt)));
+        }
+      }
+    }
+    boolean complete = true;
+    for (Future<?> f : batch) {
+      complete &= await(f);
+    }
+    outcomes.flush();
+    return complete;
+  }
+
   private void resumeDue() {
     Instant now = clock.instant();
     List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> retry.due(e.getValue(), now)).map(Map.Entry::getKey)
@@ -297,130 +238,6 @@ public final class DeliveryWorker implements AutoCloseable {
       due.forEach(pausedUntil::remove);
       consumer.resume(due);
     }
-  }
-
-  /** One delivery, on a sender thread; never throws (one bad delivery must not stop the others). */
-  void handle(DeliveryRequested d, int partition, int attempt) {
-    try {
-      if (sent.contains(partition, d.getDeliveryId())) {
-        log.info("delivery {} already sent; not sending it again", d.getDeliveryId());
-        return;
-      }
-      if (retry.expired(d, clock.instant())) {
-        report(d, DeliveryState.EXPIRED, null, "code expired before it could be sent", attempt);
-        return;
-      }
-      try {
-        rate.acquirePermission();
-      } catch (RequestNotPermitted e) {
-        failed(d, partition, attempt, new DeliveryException("provider rate: no slot within a minute", false, null));
-        return;
-      }
-      Instant now = clock.instant();
-      if (retry.expired(d, now)) {
-        report(d, DeliveryState.EXPIRED, null, "code expired while waiting for the provider's rate", attempt);
-        return;
-      }
-      String code = codes.code(d.getAppId(), d.getSessionId(), d.getGeneration(), d.getOtpLength());
-      // the destination travels sealed; it is opened here, for the provider, and nowhere else
-      DeliveryRequested open = DeliveryRequested.newBuilder(d).setDestination(destinations.open(d.getAppId(), d.getDestination())).build();
-      OutgoingMessage message = renderer.render(open, code, now);
-      try {
-        String id;
-        String via = provider.name();
-        if (provider instanceof FallbackProvider pair) {
-          FallbackProvider.Sent sentBy = pair.sendReporting(message);
-          id = sentBy.messageId();
-          via = sentBy.providerName();
-        } else {
-          id = provider.send(message);
-        }
-        DeliveryStatus status = DeliveryStatus.newBuilder(status(d, DeliveryState.SENT, id, null, attempt)).setProvider(via).build();
-        sent.mark(partition, d.getDeliveryId(), status, producer);
-        producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
-        if (id != null && provider.receipts()) {
-          Receipt early = earlyReceipts.remove(id);
-          Awaiting awaiting = new Awaiting(d, via);
-          if (early != null) {
-            receipt(awaiting, early.delivered(), id, early.detail());
-          } else {
-            if (awaitingReceipt.size() > 100_000) {
-              log.warn("{} messages wait for a receipt; forgetting them", awaitingReceipt.size());
-              awaitingReceipt.clear();
-            }
-            awaitingReceipt.put(id, awaiting);
-            Receipt raced = earlyReceipts.remove(id); // a receipt that came between the two lines above
-            if (raced != null && awaitingReceipt.remove(id) != null) {
-              receipt(awaiting, raced.delivered(), id, raced.detail());
-            }
-          }
-        }
-        log.info("delivery {} SENT via {} (attempt {})", d.getDeliveryId(), via, attempt);
-      } catch (DeliveryException e) {
-        failed(d, partition, attempt, e);
-      }
-    } catch (RuntimeException e) {
-      log.error("delivery {} failed unexpectedly", d.getDeliveryId(), e);
-      if (!sent.contains(partition, d.getDeliveryId())) {
-        deadLetter(d, attempt, "internal error: " + e.getClass().getSimpleName()); // throws if that fails too: the batch stops
-      }
-    }
-  }
-
-  private void failed(DeliveryRequested d, int partition, int attempt, DeliveryException e) {
-    Optional<Instant> next = retry.nextAttempt(attempt, e.permanent(), clock.instant(), d.getExpiresAt());
-    log.warn("delivery {} via {} failed (attempt {}, {}): {}", d.getDeliveryId(), provider.name(), attempt,
-        e.permanent() ? "permanent" : "transient", e.getMessage());
-    if (next.isEmpty()) {
-      deadLetter(d, attempt, e.getMessage());
-      return;
-    }
-    ProducerRecord<String, SpecificRecord> again = new ProducerRecord<>(retryTopic.name(), partition, d.getSubjectId(), d);
-    again.headers().add(ATTEMPT_HEADER, longBytes(attempt + 1)).add(NOT_BEFORE_HEADER, longBytes(next.get().toEpochMilli()));
-    sendNow(again);
-    report(d, DeliveryState.RETRYING, null, e.getMessage() + "; attempt " + (attempt + 1) + " at " + next.get(), attempt);
-  }
-
-  private void deadLetter(DeliveryRequested d, int attempt, String detail) {
-    sendNow(new ProducerRecord<>(topics.deliveryDeadLetter.name(), d.getSubjectId(), d));
-    report(d, DeliveryState.DEAD_LETTERED, null, detail, attempt);
-  }
-
-  /** Writes a record and waits for the ack: a retry or a dead letter must not be lost behind a commit. */
-  private void sendNow(ProducerRecord<String, SpecificRecord> record) {
-    try {
-      producer.send(record).get(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted writing to " + record.topic());
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write to " + record.topic(), e);
-    }
-  }
-
-  private void report(DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
-    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status(d, state, providerId, detail, attempt)));
-    log.info("delivery {} {} via {}", d.getDeliveryId(), state, provider.name());
-  }
-
-  private DeliveryStatus status(DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
-    return DeliveryStatus.newBuilder()
-        .setDeliveryId(d.getDeliveryId()).setSessionId(d.getSessionId()).setSubjectId(d.getSubjectId())
-        .setAppId(d.getAppId()).setChannel(d.getChannel()).setState(state).setProvider(provider.name())
-        .setProviderMessageId(providerId).setDetail(detail).setAttempt(attempt).setOccurredAt(clock.instant())
-        .build();
-  }
-
-  private static java.util.Optional<Long> longHeader(ConsumerRecord<?, ?> r, String name) {
-    Header h = r.headers().lastHeader(name);
-    if (h == null || h.value() == null || h.value().length != Long.BYTES) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(ByteBuffer.wrap(h.value()).getLong());
-  }
-
-  private static byte[] longBytes(long v) {
-    return ByteBuffer.allocate(Long.BYTES).putLong(v).array();
   }
 
   /** Waits for one delivery, less than the consumer's poll interval; false when it failed or hangs. */
@@ -452,76 +269,8 @@ public final class DeliveryWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     senders.shutdownNow();
-    producer.close(Duration.ofSeconds(5));
-    sent.close();
+    outcomes.close();
+    markers.close();
     provider.close();
-  }
-
-  /** Ids of the deliveries this channel has sent, by partition, read from and written to {@code otp.delivery.sent}. */
-  static final class SentMarkers implements AutoCloseable {
-    private final TopicSpec<String, DeliveryStatus> topic;
-    private final KafkaConsumer<String, DeliveryStatus> reader;
-    private final Map<Integer, Set<String>> byPartition = new ConcurrentHashMap<>();
-
-    SentMarkers(KafkaSettings kafka, TopicSpec<String, DeliveryStatus> topic) {
-      this.topic = topic;
-      Properties p = kafka.clientProperties();
-      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-      this.reader = new KafkaConsumer<>(p, new StringDeserializer(), topic.valueSerde().deserializer());
-    }
-
-    /** Reads the markers of newly assigned partitions, to their end, before any of their deliveries is handled. */
-    synchronized void load(List<Integer> partitions) {
-      List<Integer> fresh = partitions.stream().filter(p -> !byPartition.containsKey(p)).toList();
-      if (fresh.isEmpty()) {
-        return;
-      }
-      List<TopicPartition> tps = fresh.stream().map(p -> new TopicPartition(topic.name(), p)).toList();
-      reader.assign(tps);
-      reader.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = reader.endOffsets(tps);
-      Map<Integer, Set<String>> loaded = new HashMap<>();
-      fresh.forEach(p -> loaded.put(p, ConcurrentHashMap.newKeySet()));
-      while (tps.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, DeliveryStatus> r : reader.poll(Duration.ofMillis(200))) {
-          if (r.key() != null && r.value() != null) {
-            loaded.get(r.partition()).add(r.key());
-          }
-        }
-      }
-      reader.unsubscribe();
-      byPartition.putAll(loaded);
-      log.info("sent markers loaded for partitions {}: {}", fresh, loaded.values().stream().mapToInt(Set::size).sum());
-    }
-
-    void forget(List<Integer> partitions) {
-      partitions.forEach(byPartition::remove);
-    }
-
-    boolean contains(int partition, String deliveryId) {
-      Set<String> s = byPartition.get(partition);
-      return s != null && s.contains(deliveryId);
-    }
-
-    /** Writes the marker and waits for the broker's ack: after this, no instance sends the delivery again. */
-    void mark(int partition, String deliveryId, DeliveryStatus status, KafkaProducer<String, SpecificRecord> producer) {
-      Set<String> loaded = byPartition.get(partition); // not loaded (revoked meanwhile): the next owner reads the marker
-      if (loaded != null) {
-        loaded.add(deliveryId);
-      }
-      try {
-        producer.send(new ProducerRecord<>(topic.name(), partition, deliveryId, status)).get(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException e) {
-        log.error("could not record delivery {} as sent", deliveryId, e);
-      }
-    }
-
-    @Override
-    public synchronized void close() {
-      reader.close();
-    }
   }
 }

@@ -7,15 +7,22 @@ public interface DeliveryProvider extends AutoCloseable {
   String name();
 
   /**
-   * Sends the message and returns the provider's message id (or null).
+   * Sends the message and tells which provider sent it, with the id it gave the message (or null).
    *
    * @throws DeliveryException transient or permanent, as the provider judges
    */
-  String send(OutgoingMessage message) throws DeliveryException;
+  Sent send(OutgoingMessage message) throws DeliveryException;
 
   /** Does it report delivery receipts later (an SMSC does)? Only then does the worker remember what it sent. */
   default boolean receipts() {
     return false;
+  }
+
+  /**
+   * Where to hand the delivery receipts it gets from now on: the worker that sends through this provider
+   * gives its receipt matcher here, once, when it is built. Providers without receipts ignore it.
+   */
+  default void receiptsTo(ReceiptListener listener) {
   }
 
   @Override

@@ -1,12 +1,18 @@
 package io.otpstream.dispatcher.provider;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A primary provider with a fallback, and a small circuit breaker in front of the primary.
+ * A primary provider with a fallback, and a circuit breaker (resilience4j) in front of the primary.
  *
  * <p>Per message: the primary is tried unless its circuit is open; the fallback is tried when the primary
  * failed (permanently <em>or</em> transiently) or was skipped. Trying the fallback after a transient failure
@@ -15,57 +21,57 @@ import java.util.Objects;
  * duplicate SMS (same code) when the primary did deliver but answered too late; the HTTP provider passes
  * the delivery id as {@code {{message_id}}} so a provider can at least drop its own duplicates.
  *
- * <p>Circuit: {@code failureThreshold} consecutive transient failures of the primary (default 3) open it
- * for {@code coolDown} (default 30 s), during which every message goes straight to the fallback. After the
- * cool-down, exactly one message (the trial) goes to the primary while the others keep going to the
- * fallback; a trial that succeeds, or fails permanently (the primary answered: it is up, it refused that
- * message), closes the circuit; a trial that fails transiently opens it for another cool-down. A permanent
- * failure or a success also resets the count of consecutive transient failures.
+ * <p>Circuit ({@link CircuitSettings}): {@code failures} consecutive transient failures of the primary
+ * (default 3) open it for {@code openFor} (default 30 s), during which every message goes straight to the
+ * fallback. Once that has passed, exactly one message (the trial) goes to the primary while the others keep
+ * going to the fallback; a trial that succeeds, or fails permanently (the primary answered: it is up, it
+ * refused that message), closes the circuit; a trial that fails transiently opens it for another
+ * {@code openFor}. A permanent failure or a success also counts as an answer when the circuit is closed, so
+ * only an unbroken run of transient failures opens it. Every change of state is logged.
  *
  * <p>If both fail, the exception is permanent only if both failures were permanent; a skipped primary
  * counts as a transient failure (it may take the message once it is back), so the dispatcher retries.
  *
  * <p>{@link #name()} names the pair ({@code primary|fallback}); which one actually sent a message is in
- * {@link #sendReporting(OutgoingMessage)}'s {@link Sent#providerName()}. Thread-safe.
+ * {@link #send(OutgoingMessage)}'s {@link Sent#providerName()}. Thread-safe.
  */
 public final class FallbackProvider implements DeliveryProvider {
-  public static final int DEFAULT_FAILURE_THRESHOLD = 3;
-  public static final Duration DEFAULT_COOL_DOWN = Duration.ofSeconds(30);
-
-  /** Which provider sent a message, and the id it returned (or null). */
-  public record Sent(String providerName, String messageId) {
-  }
+  private static final Logger log = LoggerFactory.getLogger(FallbackProvider.class);
 
   /** The primary's circuit, for health pages and metrics. */
   public enum CircuitState { CLOSED, OPEN, HALF_OPEN }
 
-  private enum Route { PRIMARY, TRIAL, SKIP }
-
   private final DeliveryProvider primary;
   private final DeliveryProvider fallback;
-  private final int failureThreshold;
-  private final Duration coolDown;
+  private final CircuitSettings circuit;
   private final Clock clock;
-
-  private final Object lock = new Object();
-  // guarded by lock
-  private int consecutiveTransient;
-  private Instant openUntil; // null: closed
-  private boolean trialInFlight;
+  private final CircuitBreaker breaker;
+  /** When the circuit last opened, by {@link #clock}. */
+  private volatile Instant openedAt = Instant.MIN;
 
   public FallbackProvider(DeliveryProvider primary, DeliveryProvider fallback, Clock clock) {
-    this(primary, fallback, DEFAULT_FAILURE_THRESHOLD, DEFAULT_COOL_DOWN, clock);
+    this(primary, fallback, CircuitSettings.DEFAULTS, clock);
   }
 
   public FallbackProvider(DeliveryProvider primary, DeliveryProvider fallback, int failureThreshold, Duration coolDown, Clock clock) {
+    this(primary, fallback, new CircuitSettings(failureThreshold, coolDown), clock);
+  }
+
+  public FallbackProvider(DeliveryProvider primary, DeliveryProvider fallback, CircuitSettings circuit, Clock clock) {
     this.primary = Objects.requireNonNull(primary, "primary");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
+    this.circuit = Objects.requireNonNull(circuit, "circuit");
     this.clock = Objects.requireNonNull(clock, "clock");
-    if (failureThreshold < 1 || coolDown == null || coolDown.isNegative()) {
-      throw new IllegalArgumentException("invalid circuit: threshold " + failureThreshold + ", cool-down " + coolDown);
-    }
-    this.failureThreshold = failureThreshold;
-    this.coolDown = coolDown;
+    // a window of the last n calls, all failed: n transient failures in a row
+    this.breaker = CircuitBreaker.of(primary.name(), CircuitBreakerConfig.custom()
+        .slidingWindowType(SlidingWindowType.COUNT_BASED).slidingWindowSize(circuit.failures()).minimumNumberOfCalls(circuit.failures())
+        .failureRateThreshold(100)
+        .slowCallRateThreshold(100).slowCallDurationThreshold(Duration.ofDays(365)) // slowness alone never opens it
+        .waitDurationInOpenState(circuit.openFor())
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .clock(clock)
+        .build());
+    breaker.getEventPublisher().onStateTransition(this::logged);
   }
 
   @Override
@@ -78,6 +84,12 @@ public final class FallbackProvider implements DeliveryProvider {
     return primary.receipts() || fallback.receipts();
   }
 
+  @Override
+  public void receiptsTo(ReceiptListener listener) {
+    primary.receiptsTo(listener);
+    fallback.receiptsTo(listener);
+  }
+
   public DeliveryProvider primary() {
     return primary;
   }
@@ -87,42 +99,36 @@ public final class FallbackProvider implements DeliveryProvider {
   }
 
   @Override
-  public String send(OutgoingMessage message) throws DeliveryException {
-    return sendReporting(message).messageId();
-  }
-
-  /** Sends as {@link #send} does, and tells which provider sent. */
-  public Sent sendReporting(OutgoingMessage message) throws DeliveryException {
-    Route route = route();
+  public Sent send(OutgoingMessage message) throws DeliveryException {
     DeliveryException primaryFailure = null;
-    if (route != Route.SKIP) {
-      boolean trial = route == Route.TRIAL;
+    if (breaker.tryAcquirePermission()) {
+      long start = breaker.getCurrentTimestamp();
       boolean recorded = false;
       try {
-        String id = primary.send(message);
-        recordAnswered(trial);
+        Sent sent = primary.send(message);
+        answered(start);
         recorded = true;
-        return new Sent(primary.name(), id);
+        return sent;
       } catch (DeliveryException e) {
         if (e.permanent()) {
-          recordAnswered(trial);
+          answered(start);
         } else {
-          recordTransient(trial);
+          failed(start, e);
         }
         recorded = true;
         primaryFailure = e;
       } catch (RuntimeException e) {
-        recordTransient(trial);
+        failed(start, e);
         recorded = true;
         primaryFailure = new DeliveryException(primary.name() + ": unexpected " + e.getClass().getSimpleName(), false, e);
       } finally {
         if (!recorded) { // an Error: do not leave the trial slot taken
-          recordTransient(trial);
+          failed(start, new IllegalStateException("primary failed with an error"));
         }
       }
     }
     try {
-      return new Sent(fallback.name(), fallback.send(message));
+      return fallback.send(message);
     } catch (DeliveryException f) {
       if (primaryFailure == null) {
         throw new DeliveryException(primary.name() + ": skipped (circuit open); then " + f.getMessage(), false, f);
@@ -134,53 +140,35 @@ public final class FallbackProvider implements DeliveryProvider {
     }
   }
 
+  /** OPEN until {@code openFor} has passed; HALF_OPEN from then on, until a trial has answered. */
   public CircuitState circuitState() {
-    synchronized (lock) {
-      if (openUntil == null) {
-        return CircuitState.CLOSED;
-      }
-      return clock.instant().isBefore(openUntil) ? CircuitState.OPEN : CircuitState.HALF_OPEN;
-    }
-  }
-
-  private Route route() {
-    synchronized (lock) {
-      if (openUntil == null) {
-        return Route.PRIMARY;
-      }
-      if (clock.instant().isBefore(openUntil) || trialInFlight) {
-        return Route.SKIP;
-      }
-      trialInFlight = true;
-      return Route.TRIAL;
-    }
+    return switch (breaker.getState()) {
+      case CLOSED -> CircuitState.CLOSED;
+      case HALF_OPEN -> CircuitState.HALF_OPEN;
+      // resilience4j moves to half-open on the next call once the wait has passed: say so already
+      default -> clock.instant().isAfter(openedAt.plus(circuit.openFor())) ? CircuitState.HALF_OPEN : CircuitState.OPEN;
+    };
   }
 
   /** The primary answered: it sent, or refused this message for good. Either way it is up. */
-  private void recordAnswered(boolean trial) {
-    synchronized (lock) {
-      if (trial) {
-        trialInFlight = false;
-      }
-      consecutiveTransient = 0;
-      openUntil = null;
-    }
+  private void answered(long start) {
+    breaker.onSuccess(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit());
   }
 
-  private void recordTransient(boolean trial) {
-    synchronized (lock) {
-      consecutiveTransient++;
-      if (trial) {
-        trialInFlight = false;
-        if (openUntil != null) {
-          openUntil = clock.instant().plus(coolDown); // failed trial: another cool-down
-        } else if (consecutiveTransient >= failureThreshold) {
-          openUntil = clock.instant().plus(coolDown); // closed meanwhile by another call; count as usual
-        }
-      } else if (openUntil == null && consecutiveTransient >= failureThreshold) {
-        openUntil = clock.instant().plus(coolDown);
+  private void failed(long start, Throwable e) {
+    breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), e);
+  }
+
+  private void logged(CircuitBreakerOnStateTransitionEvent event) {
+    switch (event.getStateTransition().getToState()) {
+      case OPEN -> {
+        openedAt = clock.instant();
+        log.warn("{} failed {} times in a row or failed its trial: its circuit opens, messages go to {} for {} ms",
+            primary.name(), circuit.failures(), fallback.name(), circuit.openFor().toMillis());
       }
-      // a call started before the circuit opened that fails now changes nothing more
+      case HALF_OPEN -> log.info("circuit of {} half open: one trial message goes to it", primary.name());
+      case CLOSED -> log.info("circuit of {} closed: {} answered its trial, messages go to it again", primary.name(), primary.name());
+      default -> log.warn("circuit of {}: {}", primary.name(), event.getStateTransition());
     }
   }
 

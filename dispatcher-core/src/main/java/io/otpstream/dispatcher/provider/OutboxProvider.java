@@ -33,9 +33,9 @@ public final class OutboxProvider implements DeliveryProvider {
   }
 
   @Override
-  public String send(OutgoingMessage m) {
+  public Sent send(OutgoingMessage m) {
     outbox.deliver(new OutboxMessage(channel, m.to(), m.subject(), m.text(), clock.instant(), m.sessionId(), m.deliveryId(),
         m.sender()));
-    return m.deliveryId();
+    return new Sent(name(), m.deliveryId());
   }
 }

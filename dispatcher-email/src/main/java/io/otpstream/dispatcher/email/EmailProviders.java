@@ -1,5 +1,6 @@
 package io.otpstream.dispatcher.email;
 
+import io.otpstream.dispatcher.provider.CircuitSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
@@ -11,7 +12,8 @@ import java.util.Map;
  * The email dispatcher's providers, from the environment: SMTP ({@code SMTP_*}) when
  * {@code SMTP_HOST} is set, else the outbox ({@code OTP_OUTBOX_FILE}); and an optional
  * {@code OTP_EMAIL_FALLBACK} ({@code smtp}, reading {@code SMTP_FALLBACK_*}, or {@code outbox}),
- * used when the primary fails or is down.
+ * used when the primary fails or is down (its circuit: {@code OTP_EMAIL_CIRCUIT_*}, see
+ * {@link CircuitSettings#fromEnv}).
  */
 public final class EmailProviders {
   private EmailProviders() {
@@ -35,6 +37,6 @@ public final class EmailProviders {
       case "outbox" -> OutboxProvider.fromEnv(env, "email", clock);
       default -> throw new IllegalArgumentException("unknown email fallback '" + fallback + "': use smtp or outbox");
     };
-    return new FallbackProvider(primary, second, clock);
+    return new FallbackProvider(primary, second, CircuitSettings.fromEnv(env, "OTP_EMAIL_"), clock);
   }
 }

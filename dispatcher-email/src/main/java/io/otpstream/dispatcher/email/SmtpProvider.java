@@ -3,6 +3,7 @@ package io.otpstream.dispatcher.email;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -57,7 +58,7 @@ public final class SmtpProvider implements DeliveryProvider {
   }
 
   @Override
-  public String send(OutgoingMessage m) throws DeliveryException {
+  public Sent send(OutgoingMessage m) throws DeliveryException {
     MimeMessage msg = new MimeMessage(session);
     try {
       msg.setFrom(new InternetAddress(m.sender() != null ? m.sender() : settings.from()));
@@ -88,7 +89,7 @@ public final class SmtpProvider implements DeliveryProvider {
         drop(); // the server may have closed an idle connection: one more try on a fresh one
         connected().sendMessage(msg, msg.getAllRecipients());
       }
-      return msg.getMessageID();
+      return new Sent(name, msg.getMessageID());
     } catch (SendFailedException e) {
       throw new DeliveryException("recipient refused: " + e.getMessage(), true, e);
     } catch (MessagingException e) {

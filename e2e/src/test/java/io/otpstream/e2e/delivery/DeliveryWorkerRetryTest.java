@@ -12,6 +12,7 @@ import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
 import io.otpstream.e2e.support.ConsumerGroups;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TopicReader;
@@ -263,7 +264,7 @@ class DeliveryWorkerRetryTest {
     }
 
     @Override
-    public String send(OutgoingMessage message) throws DeliveryException {
+    public Sent send(OutgoingMessage message) throws DeliveryException {
       attempts.add(new Attempt(message.deliveryId(), clock.instant(), System.nanoTime()));
       Queue<Outcome> script = failures.get(message.deliveryId());
       Outcome outcome = script == null ? null : script.poll();
@@ -273,7 +274,7 @@ class DeliveryWorkerRetryTest {
       if (outcome == Outcome.REFUSED) {
         throw new DeliveryException("scripted: refused", true, null);
       }
-      return "msg-" + attempts.size();
+      return new Sent(name(), "msg-" + attempts.size());
     }
   }
 

@@ -10,11 +10,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
-import io.otpstream.dispatcher.provider.http.HttpSmsProvider;
-import io.otpstream.dispatcher.provider.http.HttpSmsSettings;
+import io.otpstream.dispatcher.sms.http.HttpSmsProvider;
+import io.otpstream.dispatcher.sms.http.HttpSmsSettings;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.smpp.FakeSmsc;
 import io.otpstream.dispatcher.sms.smpp.SmppProvider;
@@ -39,7 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -100,15 +98,12 @@ class SmsDeliveryTest {
     HttpSmsProvider primary = new HttpSmsProvider(HttpSmsSettings.fromEnv(Map.of(
         "OTP_SMS_HTTP_URL", "http://127.0.0.1:" + smsApi.getAddress().getPort() + "/sms",
         "OTP_SMS_HTTP_BODY_TEMPLATE", "{\"to\":\"{{to}}\",\"from\":\"{{from}}\",\"text\":\"{{text}}\"}"), "OTP_SMS_HTTP_"));
-    AtomicReference<DeliveryWorker> worker = new AtomicReference<>();
     SmppProvider fallback = new SmppProvider(SmppSettings.fromEnv(Map.of("OTP_SMPP_HOST", "127.0.0.1",
-        "OTP_SMPP_PORT", Integer.toString(port), "OTP_SMPP_SYSTEM_ID", "otpstream", "OTP_SMPP_PASSWORD", "s3cret")),
-        (id, delivered, stat, err) -> worker.get().onReceipt(id, delivered, stat));
+        "OTP_SMPP_PORT", Integer.toString(port), "OTP_SMPP_SYSTEM_ID", "otpstream", "OTP_SMPP_PASSWORD", "s3cret")));
     assertTrue(fallback.awaitBound(Duration.ofSeconds(10)), "bound to the SMSC");
     Outbox outbox = TestPipeline.newOutbox();
     pipeline = TestPipeline.start("sms", new FallbackProvider(primary, fallback, Clock.systemUTC()),
         new OutboxProvider(outbox, "email", Clock.systemUTC()));
-    worker.set(pipeline.smsWorker());
     http = new Http(pipeline.baseUrl());
   }
 

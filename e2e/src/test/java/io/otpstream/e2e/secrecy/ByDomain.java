@@ -3,6 +3,7 @@ package io.otpstream.e2e.secrecy;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
 
 /**
  * Two real mail servers behind the one email provider a pipeline takes: a message to an address
@@ -16,7 +17,7 @@ record ByDomain(DeliveryProvider main, String domain, DeliveryProvider other) im
   }
 
   @Override
-  public String send(OutgoingMessage message) throws DeliveryException {
+  public Sent send(OutgoingMessage message) throws DeliveryException {
     return (message.to().endsWith("@" + domain) ? other : main).send(message);
   }
 

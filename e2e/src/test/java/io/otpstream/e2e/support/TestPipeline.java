@@ -106,11 +106,6 @@ public final class TestPipeline implements AutoCloseable {
     return new TestPipeline(appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
   }
 
-  /** The in-process SMS dispatcher's worker: where an SMPP provider's receipts go. */
-  public io.otpstream.dispatcher.delivery.DeliveryWorker smsWorker() {
-    return pipeline.smsDispatcher().worker();
-  }
-
   public String baseUrl() {
     return "http://localhost:" + pipeline.httpPort();
   }

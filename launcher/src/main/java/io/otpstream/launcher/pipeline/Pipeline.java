@@ -34,7 +34,6 @@ public final class Pipeline implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   private ProcessorService processor;
   private ApiServer api;
-  private SmsDispatcher sms;
 
   /** In one process the retries come quicker than the production default (the dev mode and tests). */
   private static final DeliveryWorker.Tuning SMS_TUNING = new DeliveryWorker.Tuning(Duration.ofMillis(500), 5, 8, 50);
@@ -51,8 +50,7 @@ public final class Pipeline implements AutoCloseable {
       p.processor = p.track(new ProcessorService(ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()), o.secrets()));
       p.processor.start();
       if (o.smsProvider() != null) { // null: the SMS dispatchers run elsewhere (their own processes)
-        p.sms = p.track(new SmsDispatcher(o.kafka(), o.secrets(), o.smsProvider(), Clock.systemUTC(), SMS_TUNING));
-        p.sms.start();
+        p.track(new SmsDispatcher(o.kafka(), o.secrets(), o.smsProvider(), Clock.systemUTC(), SMS_TUNING)).start();
       }
       if (o.emailProvider() != null) {
         p.track(new EmailDispatcher(o.kafka(), o.secrets(), o.emailProvider(), Clock.systemUTC())).start();
@@ -70,11 +68,6 @@ public final class Pipeline implements AutoCloseable {
   private <T extends AutoCloseable> T track(T service) {
     started.add(service);
     return service;
-  }
-
-  /** The in-process SMS dispatcher (null when SMS dispatchers run elsewhere): where SMPP receipts go. */
-  public SmsDispatcher smsDispatcher() {
-    return sms;
   }
 
   public int httpPort() {

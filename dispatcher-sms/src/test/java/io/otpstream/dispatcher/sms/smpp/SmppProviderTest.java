@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.ReceiptListener;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ class SmppProviderTest {
     assertEquals(new FakeSmsc.BindSeen(BindType.BIND_TRX, "otp-esme", "s3cret", "OTP"), bind);
 
     String text = "Your otpstream code is " + CODE + ". It expires in 5 minutes.";
-    String id = provider.send(message("+4915112345678", null, text));
+    String id = provider.send(message("+4915112345678", null, text)).messageId();
 
     FakeSmsc.Submitted got = smsc.submits.poll(5, TimeUnit.SECONDS);
     assertNotNull(got, "the SMSC received no submit_sm");
@@ -125,7 +126,7 @@ class SmppProviderTest {
     assertEquals(got.id(), id, "send returns the SMSC's message id");
 
     // a numeric sender is an international number; an alphanumeric one keeps its TON
-    String second = provider.send(message("+33612345678", "+15550001234", "code " + CODE));
+    String second = provider.send(message("+33612345678", "+15550001234", "code " + CODE)).messageId();
     SubmitSm numeric = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
     assertEquals("15550001234", numeric.getSourceAddr());
     assertEquals(TypeOfNumber.INTERNATIONAL.value(), numeric.getSourceAddrTon());
@@ -173,13 +174,13 @@ class SmppProviderTest {
     SmppProvider provider = provider(30_000, 2_000);
     smsc.receiptStates.put("4917000000099", new String[] {"UNDELIV", "011"});
 
-    String id = provider.send(message("+4915112345678", null, "code " + CODE));
+    String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     Got got = receipts.poll(5, TimeUnit.SECONDS);
     assertNotNull(got, "no receipt reached the listener");
     assertEquals(new Got(id, true, "DELIVRD", "000"), got);
     assertEquals(id + ":0", smsc.receiptAcks.poll(5, TimeUnit.SECONDS), "deliver_sm_resp ESME_ROK");
 
-    String failed = provider.send(message("+4917000000099", null, "code " + CODE));
+    String failed = provider.send(message("+4917000000099", null, "code " + CODE)).messageId();
     Got undelivered = receipts.poll(5, TimeUnit.SECONDS);
     assertEquals(new Got(failed, false, "UNDELIV", "011"), undelivered);
     assertEquals(failed + ":0", smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
@@ -194,9 +195,19 @@ class SmppProviderTest {
       }
       receipts.add(new Got(id, ok, stat, err));
     });
-    String id = provider.send(message("+4915112345678", null, "code " + CODE));
+    String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     assertEquals(id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
     assertNull(receipts.poll());
+  }
+
+  @Test
+  void aReceiptBeforeAnyListenerIsGivenIsAskedAgainLater() throws Exception {
+    SmppProvider provider = new SmppProvider(new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
+        30_000, 2_000, 50, 200));
+    providers.add(provider);
+    assertTrue(provider.awaitBound(WAIT), "the provider did not bind");
+    String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
+    assertEquals(id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
   }
 
   // (c) refusals: permanent ones are not retried, throttling and system errors are
@@ -246,7 +257,7 @@ class SmppProviderTest {
   @Test
   void rebindsAfterTheSmscDropsTheSession() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
-    String before = provider.send(message("+4915112345678", null, "code " + CODE));
+    String before = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     assertNotNull(before);
     assertEquals(1, smsc.bindCount.get());
 
@@ -262,7 +273,7 @@ class SmppProviderTest {
     assertTrue(provider.awaitBound(WAIT), "the provider did not bind again");
     assertEquals(2, smsc.bindCount.get(), "a second bind, on a new connection");
     smsc.submits.clear();
-    String after = provider.send(message("+4915112345678", null, "code " + CODE));
+    String after = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     FakeSmsc.Submitted got = smsc.submits.poll(5, TimeUnit.SECONDS);
     assertNotNull(got);
     assertEquals(got.id(), after);
@@ -273,7 +284,8 @@ class SmppProviderTest {
   void keepsTryingUntilTheSmscIsUp() throws Exception {
     smsc.stopListening();
     SmppProvider provider = new SmppProvider(new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
-        30_000, 2_000, 50, 200), (id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
+        30_000, 2_000, 50, 200));
+    provider.receiptsTo((id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
     providers.add(provider);
     assertFalse(provider.awaitBound(Duration.ofMillis(300)), "bound with nothing listening");
     DeliveryException down = assertThrows(DeliveryException.class, () -> provider.send(message("+4915112345678", null, "code " + CODE)));
@@ -313,7 +325,8 @@ class SmppProviderTest {
   private SmppProvider provider(int enquireLinkMs, int timeoutMs, ReceiptListener listener) throws InterruptedException {
     SmppSettings settings = new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
         enquireLinkMs, timeoutMs, 50, 200);
-    SmppProvider provider = new SmppProvider(settings, listener);
+    SmppProvider provider = new SmppProvider(settings);
+    provider.receiptsTo(listener);
     providers.add(provider);
     assertTrue(provider.awaitBound(WAIT), "the provider did not bind");
     return provider;

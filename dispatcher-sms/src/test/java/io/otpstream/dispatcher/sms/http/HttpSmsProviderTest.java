@@ -1,4 +1,4 @@
-package io.otpstream.dispatcher.provider.http;
+package io.otpstream.dispatcher.sms.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +75,7 @@ public class HttpSmsProviderTest {
     server.reply(200, "{\"id\":\"abc\",\"status\":\"queued\"}");
     HttpSmsProvider p = provider("AUTH_HEADER", "Authorization: Bearer s3cret-token");
 
-    assertEquals("abc", p.send(message("d-1")));
+    assertEquals("abc", p.send(message("d-1")).messageId());
 
     StubSmsServer.Received r = server.take();
     assertEquals("POST", r.method());
@@ -95,7 +95,7 @@ public class HttpSmsProviderTest {
             + "\"content\":{\"body\":\"Code: {{text}}\"},\"reference\":\"{{message_id}}\"}]}",
         "MESSAGE_ID_FIELD", "/messages/0/id");
 
-    assertEquals("m-77", p.send(message("delivery-42")));
+    assertEquals("m-77", p.send(message("delivery-42")).messageId());
 
     Map<String, Object> sent = json(server.take().body());
     assertEquals(Map.of("messages", java.util.List.of(Map.of(
@@ -114,13 +114,13 @@ public class HttpSmsProviderTest {
   void anAcceptedMessageWithoutAnIdHasANullId() throws Exception {
     HttpSmsProvider p = provider("MESSAGE_ID_FIELD", "sid");
     server.reply(200, "{\"id\":\"not-this-field\"}");
-    assertNull(p.send(message("d-3")));
+    assertNull(p.send(message("d-3")).messageId());
     server.reply(200, "queued, thanks");
-    assertNull(p.send(message("d-4")));
+    assertNull(p.send(message("d-4")).messageId());
     server.reply(204, "");
-    assertNull(p.send(message("d-5")));
+    assertNull(p.send(message("d-5")).messageId());
     server.reply(201, "{\"sid\":12345}");
-    assertEquals("12345", p.send(message("d-6")));
+    assertEquals("12345", p.send(message("d-6")).messageId());
     assertEquals(4, server.requests());
   }
 

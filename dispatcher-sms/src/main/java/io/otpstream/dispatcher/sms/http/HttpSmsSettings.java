@@ -1,4 +1,4 @@
-package io.otpstream.dispatcher.provider.http;
+package io.otpstream.dispatcher.sms.http;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package io.otpstream.dispatcher.provider.http;
+package io.otpstream.dispatcher.sms.http;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +10,7 @@ import io.otpstream.common.json.Json;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -93,7 +94,7 @@ public final class HttpSmsProvider implements DeliveryProvider {
   }
 
   @Override
-  public String send(OutgoingMessage m) throws DeliveryException {
+  public Sent send(OutgoingMessage m) throws DeliveryException {
     String body = render(settings.bodyTemplate(), m.to(), m.sender(), m.text(), m.deliveryId());
     HttpRequest.Builder request = HttpRequest.newBuilder(settings.url())
         .timeout(settings.timeout())
@@ -122,7 +123,7 @@ public final class HttpSmsProvider implements DeliveryProvider {
     }
     int status = response.statusCode();
     if (status / 100 == 2) {
-      return messageId(response.body());
+      return new Sent(name, messageId(response.body()));
     }
     boolean transientStatus = status == 408 || status == 429 || status / 100 == 5;
     throw new DeliveryException(name + ": status " + status, !transientStatus, null);

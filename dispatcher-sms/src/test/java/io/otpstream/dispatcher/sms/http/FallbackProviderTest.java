@@ -1,4 +1,4 @@
-package io.otpstream.dispatcher.provider;
+package io.otpstream.dispatcher.sms.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.otpstream.common.json.Json;
+import io.otpstream.dispatcher.provider.DeliveryException;
+import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider.CircuitState;
-import io.otpstream.dispatcher.provider.FallbackProvider.Sent;
-import io.otpstream.dispatcher.provider.http.HttpSmsProvider;
-import io.otpstream.dispatcher.provider.http.HttpSmsProviderTest.StubSmsServer;
-import io.otpstream.dispatcher.provider.http.HttpSmsSettings;
+import io.otpstream.dispatcher.provider.OutgoingMessage;
+import io.otpstream.dispatcher.provider.Sent;
+import io.otpstream.dispatcher.sms.http.HttpSmsProviderTest.StubSmsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,6 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FallbackProviderTest {
   private static final String CODE = "720514";
   private static final String TEXT = "Your \"Acme\" code: " + CODE + "\nIt expires in 5 minutes.";
+  /** The circuit breaker lets a trial through once its open time has passed: this much after its end. */
+  private static final Duration PAST = Duration.ofMillis(1);
 
   private StubSmsServer primaryServer;
   private StubSmsServer fallbackServer;
@@ -68,13 +71,13 @@ class FallbackProviderTest {
   }
 
   private Sent send(int n) throws DeliveryException {
-    return provider.sendReporting(message(n));
+    return provider.send(message(n));
   }
 
   @Test
   void aHealthyPrimarySendsAlone() throws Exception {
     assertEquals(new Sent("primary-http", "p-1"), send(1));
-    assertEquals("p-1", provider.send(message(2)));
+    assertEquals("p-1", provider.send(message(2)).messageId());
     assertEquals(2, primaryServer.requests());
     assertEquals(0, fallbackServer.requests());
     assertEquals("primary-http|fallback-http", provider.name());
@@ -111,7 +114,7 @@ class FallbackProviderTest {
     assertEquals(3, primaryServer.requests()); // skipped while open
     assertEquals(7, fallbackServer.requests());
 
-    clock.advance(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(1).plus(PAST));
     assertEquals(CircuitState.HALF_OPEN, provider.circuitState());
     assertEquals(new Sent("fallback-http", "f-1"), send(8)); // the trial, still 503
     assertEquals(4, primaryServer.requests());
@@ -119,7 +122,7 @@ class FallbackProviderTest {
     assertEquals(new Sent("fallback-http", "f-1"), send(9));
     assertEquals(4, primaryServer.requests());
 
-    clock.advance(Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30).plus(PAST));
     primaryServer.reply(200, "{\"id\":\"p-2\"}");
     assertEquals(new Sent("primary-http", "p-2"), send(10)); // the trial succeeds
     assertEquals(CircuitState.CLOSED, provider.circuitState());
@@ -134,7 +137,7 @@ class FallbackProviderTest {
     for (int i = 1; i <= 3; i++) {
       send(i);
     }
-    clock.advance(Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(30).plus(PAST));
     primaryServer.reply(200, "{\"id\":\"p-3\"}");
     primaryServer.forgetReceived();
     primaryServer.holdReplies();
@@ -163,7 +166,7 @@ class FallbackProviderTest {
     }
     try (FallbackProvider p = new FallbackProvider(http("dead", "http://127.0.0.1:" + port + "/sms"),
         http("fallback-http", fallbackServer.url("/sms")), clock)) {
-      assertEquals(new Sent("fallback-http", "f-1"), p.sendReporting(message(1)));
+      assertEquals(new Sent("fallback-http", "f-1"), p.send(message(1)));
       assertEquals(1, fallbackServer.requests());
     }
   }
