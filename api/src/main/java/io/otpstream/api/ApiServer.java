@@ -52,26 +52,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The api service: one Javalin server for every HTTP family, built from its dependencies so a
- * test can start it on a random port. It keeps no OTP state: it authenticates, validates, sends
- * one command and answers from the decision.
+ * The api service: one Javalin server for every HTTP family, built from its dependencies so a test
+ * can start it on a random port. It keeps no OTP state: it authenticates, validates, sends one
+ * command and answers from the decision.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   public static final long MAX_BODY_BYTES = 64 * 1024;
+
   /** The public documents: the only answers a cache may keep. */
-  private static final Set<String> CACHEABLE = Set.of("/.well-known/jwks.json", "/openapi.json", "/docs");
+  private static final Set<String> CACHEABLE =
+      Set.of("/.well-known/jwks.json", "/openapi.json", "/docs");
 
   /**
-   * What the api needs. {@code host} is the address to listen on (null: every interface);
-   * {@code extraRoutes} lets the local launcher add its dev pages.
+   * What the api needs. {@code host} is the address to listen on (null: every interface); {@code
+   * extraRoutes} lets the local launcher add its dev pages.
    */
-  public record Config(KafkaSettings kafka, String host, int port, int replyPartition, Duration decisionTimeout,
-                       boolean trustForwardedFor, int ipv6PrefixLength, List<Consumer<RoutesConfig>> extraRoutes) {
+  public record Config(
+      KafkaSettings kafka,
+      String host,
+      int port,
+      int replyPartition,
+      Duration decisionTimeout,
+      boolean trustForwardedFor,
+      int ipv6PrefixLength,
+      List<Consumer<RoutesConfig>> extraRoutes) {
     /** With per-IP limits grouping IPv6 clients by their /64. */
-    public Config(KafkaSettings kafka, String host, int port, int replyPartition, Duration decisionTimeout,
-                  boolean trustForwardedFor, List<Consumer<RoutesConfig>> extraRoutes) {
-      this(kafka, host, port, replyPartition, decisionTimeout, trustForwardedFor, ClientAddresses.DEFAULT_IPV6_PREFIX, extraRoutes);
+    public Config(
+        KafkaSettings kafka,
+        String host,
+        int port,
+        int replyPartition,
+        Duration decisionTimeout,
+        boolean trustForwardedFor,
+        List<Consumer<RoutesConfig>> extraRoutes) {
+      this(
+          kafka,
+          host,
+          port,
+          replyPartition,
+          decisionTimeout,
+          trustForwardedFor,
+          ClientAddresses.DEFAULT_IPV6_PREFIX,
+          extraRoutes);
     }
   }
 
@@ -86,60 +109,88 @@ public final class ApiServer implements AutoCloseable {
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
     this.settingsWriter = new SettingsWriter(config.kafka(), directory);
-    this.gateway = new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
+    this.gateway =
+        new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     Clock clock = Clock.systemUTC();
     Subjects subjects = new Subjects(secrets);
-    ClientIp clientIp = new ClientIp(config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
-    OtpFlows flows = new OtpFlows(directory, gateway, subjects, new CommandDestinations(new SealedDestinations(secrets)),
-        new OtpCodes(secrets), clientIp, new IdempotencyKeys(secrets), clock);
+    ClientIp clientIp =
+        new ClientIp(
+            config.trustForwardedFor(), new ClientAddresses(secrets, config.ipv6PrefixLength()));
+    OtpFlows flows =
+        new OtpFlows(
+            directory,
+            gateway,
+            subjects,
+            new CommandDestinations(new SealedDestinations(secrets)),
+            new OtpCodes(secrets),
+            clientIp,
+            new IdempotencyKeys(secrets),
+            clock);
     SigningKeys signingKeys = new SigningKeys(secrets);
     ChallengeTokens challenges = new ChallengeTokens(signingKeys, secrets);
     SendmatorFamily sendmatorErrors = new SendmatorFamily();
     ZapFamily zapErrors = new ZapFamily();
     PreludeFamily preludeErrors = new PreludeFamily();
     Families errors = new Families(List.of(sendmatorErrors, zapErrors, preludeErrors), tooLarge());
-    BooleanSupplier ready = () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
-    List<Consumer<RoutesConfig>> routes = List.of(
-        r -> HealthRoutes.register(r, ready),
-        new SendmatorRoutes(directory, flows, new SessionTokens(secrets), sendmatorErrors)::register,
-        new SettingsRoutes(directory, settingsWriter, clock)::register,
-        new Cors(directory)::register,
-        new SessionRoutes(directory, flows, new VerificationTokens(secrets), challenges, new AccessTokens(signingKeys), clock,
-            preludeErrors)::register,
-        r -> r.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
-        new ManagementAuth(directory)::register,
-        new AppRoutes(directory, catalog, clock)::register,
-        new LoginConfigRoutes(directory, catalog, clock)::register,
-        new ContactRoutes(directory, catalog, clock)::register,
-        new TemplateRoutes(directory, catalog, clock)::register,
-        new ChallengeRoutes(directory, challenges, subjects, clock)::register,
-        new ZapRoutes(directory, flows, zapErrors)::register,
-        new OpenApiRoutes()::register,
-        errors::register);
-    this.app = Javalin.create(cfg -> {
-      cfg.startup.showJavalinBanner = false;
-      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-      cfg.http.maxRequestSize = MAX_BODY_BYTES;
-      cfg.jetty.port = config.port();
-      if (config.host() != null) {
-        cfg.jetty.host = config.host();
-      }
-      // answers carry codes, tokens, cookies and keys: no cache may keep them, errors included
-      cfg.routes.before(ctx -> {
-        if (!CACHEABLE.contains(ctx.path())) {
-          ctx.header("Cache-Control", "no-store");
-        }
-      });
-      // a declared body over the cap is refused before it is read (and before any 100 Continue)
-      cfg.routes.before(ctx -> {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES && !SessionRoutes.ignoresBody(ctx.path())) {
-          throw new HttpResponseException(HttpStatus.CONTENT_TOO_LARGE.getCode(), tooLarge());
-        }
-      });
-      routes.forEach(r -> r.accept(cfg.routes));
-      config.extraRoutes().forEach(r -> r.accept(cfg.routes));
-    });
+    BooleanSupplier ready =
+        () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
+    List<Consumer<RoutesConfig>> routes =
+        List.of(
+            r -> HealthRoutes.register(r, ready),
+            new SendmatorRoutes(directory, flows, new SessionTokens(secrets), sendmatorErrors)
+                ::register,
+            new SettingsRoutes(directory, settingsWriter, clock)::register,
+            new Cors(directory)::register,
+            new SessionRoutes(
+                    directory,
+                    flows,
+                    new VerificationTokens(secrets),
+                    challenges,
+                    new AccessTokens(signingKeys),
+                    clock,
+                    preludeErrors)
+                ::register,
+            r -> r.get("/.well-known/jwks.json", ctx -> ctx.json(signingKeys.jwks())),
+            new ManagementAuth(directory)::register,
+            new AppRoutes(directory, catalog, clock)::register,
+            new LoginConfigRoutes(directory, catalog, clock)::register,
+            new ContactRoutes(directory, catalog, clock)::register,
+            new TemplateRoutes(directory, catalog, clock)::register,
+            new ChallengeRoutes(directory, challenges, subjects, clock)::register,
+            new ZapRoutes(directory, flows, zapErrors)::register,
+            new OpenApiRoutes()::register,
+            errors::register);
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+              cfg.http.maxRequestSize = MAX_BODY_BYTES;
+              cfg.jetty.port = config.port();
+              if (config.host() != null) {
+                cfg.jetty.host = config.host();
+              }
+              // answers carry codes, tokens, cookies and keys: no cache may keep them, errors
+              // included
+              cfg.routes.before(
+                  ctx -> {
+                    if (!CACHEABLE.contains(ctx.path())) {
+                      ctx.header("Cache-Control", "no-store");
+                    }
+                  });
+              // a declared body over the cap is refused before it is read (and before any 100
+              // Continue)
+              cfg.routes.before(
+                  ctx -> {
+                    long declared = ctx.req().getContentLengthLong();
+                    if (declared > MAX_BODY_BYTES && !SessionRoutes.ignoresBody(ctx.path())) {
+                      throw new HttpResponseException(
+                          HttpStatus.CONTENT_TOO_LARGE.getCode(), tooLarge());
+                    }
+                  });
+              routes.forEach(r -> r.accept(cfg.routes));
+              config.extraRoutes().forEach(r -> r.accept(cfg.routes));
+            });
   }
 
   private static String tooLarge() {

@@ -43,16 +43,18 @@ import org.apache.kafka.clients.admin.Admin;
  * then the reply) and a verify (api, then the subject stage directly, then the reply). Their
  * difference is the cost of the repartition hop between the stages.
  *
- * <p>Run: {@code mvn -q -pl bench -am install -DskipTests && mvn -q -pl bench exec:exec}
- * (optional {@code -Dbench.args="1:30,100:20,1000:10"} = rate:seconds pairs).
+ * <p>Run: {@code mvn -q -pl bench -am install -DskipTests && mvn -q -pl bench exec:exec} (optional
+ * {@code -Dbench.args="1:30,100:20,1000:10"} = rate:seconds pairs).
  */
 public final class LatencyBench {
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .executor(Executors.newFixedThreadPool(64)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(64))
+          .build();
   private static final AtomicInteger SUBJECTS = new AtomicInteger();
 
-  private LatencyBench() {
-  }
+  private LatencyBench() {}
 
   public static void main(String[] args) throws Exception {
     String plan = args.length > 0 && !args[0].isBlank() ? args[0] : "1:30,100:20,1000:10";
@@ -68,30 +70,62 @@ public final class LatencyBench {
       catalog.putApp("bench", "Bench");
       key = catalog.createApiKey("bench", KeyMode.TEST);
       Limit unlimited = new Limit(DefaultSettings.MAX_LIMIT, 60);
-      catalog.putSettings(AppSettings.newBuilder(DefaultSettings.of("bench")).setVersion(1).setUpdatedAt(Instant.now())
-          .setResendCooldownSeconds(0).setSendsPerIp(unlimited).setSendsPerSubject(unlimited).setResendsPerIp(unlimited)
-          .setResendsPerSubject(unlimited).setFailedChecksPerSubject(unlimited).build());
+      catalog.putSettings(
+          AppSettings.newBuilder(DefaultSettings.of("bench"))
+              .setVersion(1)
+              .setUpdatedAt(Instant.now())
+              .setResendCooldownSeconds(0)
+              .setSendsPerIp(unlimited)
+              .setSendsPerSubject(unlimited)
+              .setResendsPerIp(unlimited)
+              .setResendsPerSubject(unlimited)
+              .setFailedChecksPerSubject(unlimited)
+              .build());
     }
     Outbox outbox = new Outbox(dir.resolve("outbox.jsonl"));
-    Pipeline pipeline = Pipeline.start(new Pipeline.Options(settings, new Secrets(Secrets.randomBytes(32)), dir.resolve("streams"),
-        "otp-bench", "127.0.0.1", 0, 0, Duration.ofSeconds(10), true, new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-        new OutboxProvider(outbox, "email", Clock.systemUTC()), List.of()));
+    Pipeline pipeline =
+        Pipeline.start(
+            new Pipeline.Options(
+                settings,
+                new Secrets(Secrets.randomBytes(32)),
+                dir.resolve("streams"),
+                "otp-bench",
+                "127.0.0.1",
+                0,
+                0,
+                Duration.ofSeconds(10),
+                true,
+                new OutboxProvider(outbox, "sms", Clock.systemUTC()),
+                new OutboxProvider(outbox, "email", Clock.systemUTC()),
+                List.of()));
     pipeline.awaitReady(Duration.ofMinutes(2));
     String base = "http://localhost:" + pipeline.httpPort();
-    System.out.printf("otpstream latency bench: 1 broker, processor commit.interval.ms=%d, %d cores, Java %s%n",
+    System.out.printf(
+        "otpstream latency bench: 1 broker, processor commit.interval.ms=%d, %d cores, Java %s%n",
         io.otpstream.processor.ProcessorService.Config.of(settings, "x", dir).commitIntervalMs(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
 
     run(base, key, 100, 10, false); // warm-up, not reported
-    System.out.printf("%-7s %-7s %7s %9s %9s %9s %9s %9s %7s%n", "rate/s", "op", "n", "p50 ms", "p90 ms", "p99 ms", "max ms",
-        "done/s", "errors");
+    System.out.printf(
+        "%-7s %-7s %7s %9s %9s %9s %9s %9s %7s%n",
+        "rate/s", "op", "n", "p50 ms", "p90 ms", "p99 ms", "max ms", "done/s", "errors");
     for (String step : plan.split(",")) {
       int rate = Integer.parseInt(step.split(":")[0].strip());
       int seconds = Integer.parseInt(step.split(":")[1].strip());
       for (boolean verify : new boolean[] {false, true}) {
         Result r = run(base, key, rate, seconds, verify);
-        System.out.printf("%-7d %-7s %7d %9.1f %9.1f %9.1f %9.1f %9.0f %7d%n", rate, verify ? "verify" : "send",
-            r.h.getTotalCount(), ms(r.h, 50), ms(r.h, 90), ms(r.h, 99), r.h.getMaxValue() / 1e3, r.achieved, r.errors);
+        System.out.printf(
+            "%-7d %-7s %7d %9.1f %9.1f %9.1f %9.1f %9.0f %7d%n",
+            rate,
+            verify ? "verify" : "send",
+            r.h.getTotalCount(),
+            ms(r.h, 50),
+            ms(r.h, 90),
+            ms(r.h, 99),
+            r.h.getMaxValue() / 1e3,
+            r.achieved,
+            r.errors);
       }
     }
     pipeline.close();
@@ -99,11 +133,11 @@ public final class LatencyBench {
     System.exit(0);
   }
 
-  private record Result(Histogram h, double achieved, int errors) {
-  }
+  private record Result(Histogram h, double achieved, int errors) {}
 
   /** Open-loop load at {@code rate}/s for {@code seconds}; latencies in microseconds. */
-  private static Result run(String base, String key, int rate, int seconds, boolean verify) throws Exception {
+  private static Result run(String base, String key, int rate, int seconds, boolean verify)
+      throws Exception {
     int n = rate * seconds;
     List<HttpRequest> requests = new ArrayList<>(n);
     if (verify) { // sessions to verify, made first (not timed)
@@ -111,7 +145,9 @@ public final class LatencyBench {
       for (int i = 0; i < n; i++) {
         made.add(HTTP.sendAsync(send(base, key), HttpResponse.BodyHandlers.ofString()));
         if (i % 200 == 199) {
-          CompletableFuture.allOf(made.subList(i - 199, i + 1).toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+          CompletableFuture.allOf(made.subList(i - 199, i + 1).toArray(CompletableFuture[]::new))
+              .exceptionally(e -> null)
+              .join();
         }
       }
       for (CompletableFuture<HttpResponse<String>> f : made) {
@@ -120,8 +156,16 @@ public final class LatencyBench {
           continue; // a session that could not be made is not verified
         }
         JsonNode data = Json.MAPPER.readTree(resp.body()).get("data");
-        requests.add(post(base + "/api/v1/otp/verify", key, Json.MAPPER.writeValueAsString(java.util.Map.of(
-            "session_token", data.get("session_token").asText(), "otps", java.util.Map.of("email", data.get("otps").get("email").asText())))));
+        requests.add(
+            post(
+                base + "/api/v1/otp/verify",
+                key,
+                Json.MAPPER.writeValueAsString(
+                    java.util.Map.of(
+                        "session_token",
+                        data.get("session_token").asText(),
+                        "otps",
+                        java.util.Map.of("email", data.get("otps").get("email").asText())))));
       }
     } else {
       for (int i = 0; i < n; i++) {
@@ -139,25 +183,33 @@ public final class LatencyBench {
       while ((wait = due - System.nanoTime()) > 0) {
         LockSupport.parkNanos(wait);
       }
-      inFlight.add(HTTP.sendAsync(requests.get(i), HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
-        long micros = (System.nanoTime() - due) / 1000;
-        synchronized (h) {
-          h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
-        }
-        if (err != null || resp.statusCode() != 200) {
-          errors.incrementAndGet();
-        }
-      }));
+      inFlight.add(
+          HTTP.sendAsync(requests.get(i), HttpResponse.BodyHandlers.ofString())
+              .whenComplete(
+                  (resp, err) -> {
+                    long micros = (System.nanoTime() - due) / 1000;
+                    synchronized (h) {
+                      h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
+                    }
+                    if (err != null || resp.statusCode() != 200) {
+                      errors.incrementAndGet();
+                    }
+                  }));
     }
-    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .join();
     double elapsed = (System.nanoTime() - start) / 1e9;
     return new Result(h, n / elapsed, errors.get());
   }
 
   private static HttpRequest send(String base, String key) {
     int s = SUBJECTS.incrementAndGet();
-    return post(base + "/api/v1/otp/send", key,
-        "{\"channels\":[\"email\"],\"recipients\":{\"email\":\"u" + s + "@bench.example\"}}", "10.9." + (s % 250) + ".1");
+    return post(
+        base + "/api/v1/otp/send",
+        key,
+        "{\"channels\":[\"email\"],\"recipients\":{\"email\":\"u" + s + "@bench.example\"}}",
+        "10.9." + (s % 250) + ".1");
   }
 
   private static HttpRequest post(String url, String key, String body) {
@@ -165,9 +217,13 @@ public final class LatencyBench {
   }
 
   private static HttpRequest post(String url, String key, String body, String ip) {
-    return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("X-API-Key", key).header("Content-Type", "application/json").header("X-Forwarded-For", ip)
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(30))
+        .header("X-API-Key", key)
+        .header("Content-Type", "application/json")
+        .header("X-Forwarded-For", ip)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
   }
 
   private static double ms(Histogram h, double percentile) {

@@ -2,17 +2,15 @@ package io.otpstream.launcher;
 
 import io.javalin.Javalin;
 import io.otpstream.api.ApiServer;
-import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.api.address.ClientAddresses;
+import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.dispatcher.delivery.ChannelDispatcher;
+import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.email.EmailProviders;
-import io.otpstream.dispatcher.email.SmtpProvider;
-import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
-import io.otpstream.dispatcher.delivery.ChannelDispatcher;
-import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.SmsProviders;
 import io.otpstream.processor.ProcessorService;
@@ -28,12 +26,11 @@ import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 /**
- * One service per process, configured by environment variables (see README): what
- * {@code docker-compose.yml} and a production deployment run.
+ * One service per process, configured by environment variables (see README): what {@code
+ * docker-compose.yml} and a production deployment run.
  */
 final class ServiceCommands {
-  private ServiceCommands() {
-  }
+  private ServiceCommands() {}
 
   private static Map<String, String> env() {
     return System.getenv();
@@ -46,7 +43,8 @@ final class ServiceCommands {
   private static Secrets secrets() {
     String s = env().get("OTP_SECRET");
     if (s == null || s.isBlank()) {
-      throw new IllegalArgumentException("OTP_SECRET is required: the same base64 secret (32+ bytes) for every service");
+      throw new IllegalArgumentException(
+          "OTP_SECRET is required: the same base64 secret (32+ bytes) for every service");
     }
     return Secrets.fromBase64(s);
   }
@@ -58,31 +56,38 @@ final class ServiceCommands {
   /** Runs until the process is asked to stop, then closes {@code service}. */
   private static Integer runUntilStopped(AutoCloseable... services) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (AutoCloseable s : services) {
-        try {
-          s.close();
-        } catch (Exception e) {
-          // stopping anyway
-        }
-      }
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (AutoCloseable s : services) {
+                    try {
+                      s.close();
+                    } catch (Exception e) {
+                      // stopping anyway
+                    }
+                  }
+                  stopped.countDown();
+                }));
     stopped.await();
     return 0;
   }
 
   /** A small health server for services without an HTTP API of their own. */
   private static Javalin health(java.util.function.BooleanSupplier ready) {
-    return Javalin.create(cfg -> {
-      cfg.startup.showJavalinBanner = false;
-      cfg.jetty.port = intEnv("OTP_HEALTH_PORT", 8081);
-      HealthRoutes.register(cfg.routes, ready);
-    }).start();
+    return Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.jetty.port = intEnv("OTP_HEALTH_PORT", 8081);
+              HealthRoutes.register(cfg.routes, ready);
+            })
+        .start();
   }
 
-
-  @Command(name = "api", description = "Run the HTTP api (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_HTTP_PORT, OTP_REPLY_PARTITION).")
+  @Command(
+      name = "api",
+      description =
+          "Run the HTTP api (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_HTTP_PORT, OTP_REPLY_PARTITION).")
   static final class Api implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -90,15 +95,28 @@ final class ServiceCommands {
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
       }
-      ApiServer api = new ApiServer(new ApiServer.Config(kafka, env().get("OTP_HTTP_HOST"), intEnv("OTP_HTTP_PORT", 8080), intEnv("OTP_REPLY_PARTITION", 0),
-          Duration.ofMillis(intEnv("OTP_DECISION_TIMEOUT_MS", 5000)),
-          Boolean.parseBoolean(env().getOrDefault("OTP_TRUST_FORWARDED_FOR", "false")),
-          intEnv("OTP_IPV6_PREFIX_LENGTH", ClientAddresses.DEFAULT_IPV6_PREFIX), List.of()), secrets(), () -> true).start();
+      ApiServer api =
+          new ApiServer(
+                  new ApiServer.Config(
+                      kafka,
+                      env().get("OTP_HTTP_HOST"),
+                      intEnv("OTP_HTTP_PORT", 8080),
+                      intEnv("OTP_REPLY_PARTITION", 0),
+                      Duration.ofMillis(intEnv("OTP_DECISION_TIMEOUT_MS", 5000)),
+                      Boolean.parseBoolean(env().getOrDefault("OTP_TRUST_FORWARDED_FOR", "false")),
+                      intEnv("OTP_IPV6_PREFIX_LENGTH", ClientAddresses.DEFAULT_IPV6_PREFIX),
+                      List.of()),
+                  secrets(),
+                  () -> true)
+              .start();
       return runUntilStopped(api);
     }
   }
 
-  @Command(name = "processor", description = "Run the stream processor (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_STATE_DIR).")
+  @Command(
+      name = "processor",
+      description =
+          "Run the stream processor (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, OTP_STATE_DIR).")
   static final class Processor implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
@@ -106,34 +124,55 @@ final class ServiceCommands {
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
       }
-      ProcessorService p = new ProcessorService(ProcessorService.Config.of(kafka,
-          env().getOrDefault("OTP_APPLICATION_ID", "otp-processor"),
-          Path.of(env().getOrDefault("OTP_STATE_DIR", "/var/lib/otpstream/streams"))), secrets());
+      ProcessorService p =
+          new ProcessorService(
+              ProcessorService.Config.of(
+                  kafka,
+                  env().getOrDefault("OTP_APPLICATION_ID", "otp-processor"),
+                  Path.of(env().getOrDefault("OTP_STATE_DIR", "/var/lib/otpstream/streams"))),
+              secrets());
       p.start();
       Javalin health = health(p::ready);
       return runUntilStopped(health::stop, p);
     }
   }
 
-  @Command(name = "dispatcher-sms", description = "Run an SMS dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, "
-      + "OTP_SMS_PROVIDER=smpp|http|outbox, OTP_SMS_FALLBACK, OTP_SMS_CIRCUIT_*, OTP_SMPP_*, OTP_SMS_HTTP_*, OTP_SMS_RATE_PER_SECOND, "
-      + "OTP_SMS_MAX_IN_FLIGHT).")
+  @Command(
+      name = "dispatcher-sms",
+      description =
+          "Run an SMS dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, "
+              + "OTP_SMS_PROVIDER=smpp|http|outbox, OTP_SMS_FALLBACK, OTP_SMS_CIRCUIT_*, OTP_SMPP_*, OTP_SMS_HTTP_*, OTP_SMS_RATE_PER_SECOND, "
+              + "OTP_SMS_MAX_IN_FLIGHT).")
   static final class SmsDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC());
-      return serve(new SmsDispatcher(kafka(), secrets(), provider, Clock.systemUTC(), DeliveryWorker.Tuning.fromEnv(env(), "OTP_SMS_")));
+      return serve(
+          new SmsDispatcher(
+              kafka(),
+              secrets(),
+              provider,
+              Clock.systemUTC(),
+              DeliveryTuning.fromEnv(env(), "OTP_SMS_")));
     }
   }
 
-  @Command(name = "dispatcher-email", description = "Run an email dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, SMTP_*, "
-      + "OTP_EMAIL_FALLBACK=smtp|outbox, SMTP_FALLBACK_*, OTP_EMAIL_CIRCUIT_*, OTP_EMAIL_RATE_PER_SECOND, OTP_EMAIL_MAX_IN_FLIGHT).")
+  @Command(
+      name = "dispatcher-email",
+      description =
+          "Run an email dispatcher (env: KAFKA_BOOTSTRAP_SERVERS, OTP_SECRET, SMTP_*, "
+              + "OTP_EMAIL_FALLBACK=smtp|outbox, SMTP_FALLBACK_*, OTP_EMAIL_CIRCUIT_*, OTP_EMAIL_RATE_PER_SECOND, OTP_EMAIL_MAX_IN_FLIGHT).")
   static final class EmailDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
-      return serve(new EmailDispatcher(kafka(), secrets(), provider, Clock.systemUTC(),
-          DeliveryWorker.Tuning.fromEnv(env(), "OTP_EMAIL_")));
+      return serve(
+          new EmailDispatcher(
+              kafka(),
+              secrets(),
+              provider,
+              Clock.systemUTC(),
+              DeliveryTuning.fromEnv(env(), "OTP_EMAIL_")));
     }
   }
 

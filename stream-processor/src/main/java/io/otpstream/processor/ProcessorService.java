@@ -4,6 +4,7 @@ import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.processor.topology.OtpTopology;
+import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -14,10 +15,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.CloseOptions;
-import io.otpstream.schemas.topics.Topics;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.slf4j.Logger;
@@ -34,9 +34,18 @@ public final class ProcessorService implements AutoCloseable {
    * How the processor runs. The commit interval sets exactly-once latency per hop (DESIGN §9):
    * {@code OTP_COMMIT_INTERVAL_MS}, default 20 ms.
    */
-  public record Config(KafkaSettings kafka, String applicationId, Path stateDir, int threads, long commitIntervalMs) {
+  public record Config(
+      KafkaSettings kafka,
+      String applicationId,
+      Path stateDir,
+      int threads,
+      long commitIntervalMs) {
     public static Config of(KafkaSettings kafka, String applicationId, Path stateDir) {
-      return new Config(kafka, applicationId, stateDir, 1,
+      return new Config(
+          kafka,
+          applicationId,
+          stateDir,
+          1,
           Long.parseLong(System.getenv().getOrDefault("OTP_COMMIT_INTERVAL_MS", "20")));
     }
   }
@@ -48,10 +57,10 @@ public final class ProcessorService implements AutoCloseable {
   }
 
   /**
-   * Re-decides the recorded topics of {@code recorded} under {@code config}'s (scratch)
-   * application id, writing every output to {@code config}'s topics: each stage reads its own
-   * recorded input, so its decisions can be compared one by one with the recorded ones, or,
-   * with other settings, show what a changed policy would have decided.
+   * Re-decides the recorded topics of {@code recorded} under {@code config}'s (scratch) application
+   * id, writing every output to {@code config}'s topics: each stage reads its own recorded input,
+   * so its decisions can be compared one by one with the recorded ones, or, with other settings,
+   * show what a changed policy would have decided.
    */
   public static ProcessorService replay(Config config, Topics recorded, Secrets secrets) {
     return replay(config, recorded, secrets, Time.SYSTEM);
@@ -63,8 +72,12 @@ public final class ProcessorService implements AutoCloseable {
    * their time from the recorded commands and housekeeping runs on stream time, so a replay run
    * with this clock moved on by days decides alike; one that differs read the wall clock.
    */
-  public static ProcessorService replay(Config config, Topics recorded, Secrets secrets, Time wallClock) {
-    return new ProcessorService(config, OtpTopology.build(recorded, config.kafka().topics(), new OtpCodes(secrets)), wallClock);
+  public static ProcessorService replay(
+      Config config, Topics recorded, Secrets secrets, Time wallClock) {
+    return new ProcessorService(
+        config,
+        OtpTopology.build(recorded, config.kafka().topics(), new OtpCodes(secrets)),
+        wallClock);
   }
 
   private ProcessorService(Config config, Topology topology, Time wallClock) {
@@ -77,20 +90,26 @@ public final class ProcessorService implements AutoCloseable {
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
     // A command that makes a processor throw is logged and skipped (its client times out with 503):
     // under exactly-once, failing the thread would replay the same record forever.
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueProcessingExceptionHandler.class);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     this.streams = new KafkaStreams(topology, p, wallClock);
     streams.setStateListener((now, before) -> log.info("processor state {} -> {}", before, now));
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error("stream thread failed; replacing it", e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
   }
 
   public void start() {
@@ -105,16 +124,22 @@ public final class ProcessorService implements AutoCloseable {
     return streams.state();
   }
 
-  /** The input partitions of the tasks this instance runs as active (not standby): the keys it decides now. */
+  /**
+   * The input partitions of the tasks this instance runs as active (not standby): the keys it
+   * decides now.
+   */
   public Set<TopicPartition> activePartitions() {
-    return streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
-        .flatMap(t -> t.topicPartitions().stream()).collect(Collectors.toUnmodifiableSet());
+    return streams.metadataForLocalThreads().stream()
+        .flatMap(t -> t.activeTasks().stream())
+        .flatMap(t -> t.topicPartitions().stream())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   @Override
   public void close() {
     // Leave the group so a restart (or another instance) takes the tasks over at once.
-    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
   }
 }

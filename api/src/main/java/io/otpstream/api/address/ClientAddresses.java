@@ -11,11 +11,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Client addresses as the limits and the audit see them. Per-IP limits count an address group:
- * an IPv4 address, or an IPv6 prefix (a /64 by default: one customer line or device usually holds
- * a whole /64 and can rotate through it at will). Topics carry only keyed hashes, per app: the
- * group's (the per-IP limit key) and the exact address's (for the audit), never the address, so
- * the audit finds an address's timeline by hashing it and a reader of the cluster learns nothing.
+ * Client addresses as the limits and the audit see them. Per-IP limits count an address group: an
+ * IPv4 address, or an IPv6 prefix (a /64 by default: one customer line or device usually holds a
+ * whole /64 and can rotate through it at will). Topics carry only keyed hashes, per app: the
+ * group's (the per-IP limit key) and the exact address's (for the audit), never the address, so the
+ * audit finds an address's timeline by hashing it and a reader of the cluster learns nothing.
  */
 public final class ClientAddresses {
   public static final int DEFAULT_IPV6_PREFIX = 64;
@@ -29,19 +29,22 @@ public final class ClientAddresses {
 
   public ClientAddresses(Secrets secrets, int ipv6Prefix) {
     if (ipv6Prefix < MIN_IPV6_PREFIX || ipv6Prefix > 128) {
-      throw new IllegalArgumentException("the IPv6 prefix length must be between " + MIN_IPV6_PREFIX + " and 128, not " + ipv6Prefix);
+      throw new IllegalArgumentException(
+          "the IPv6 prefix length must be between "
+              + MIN_IPV6_PREFIX
+              + " and 128, not "
+              + ipv6Prefix);
     }
     this.key = secrets.derive("client-address");
     this.ipv6Prefix = ipv6Prefix;
   }
 
   /** What one request's source becomes in a command: both hashes. */
-  public record Source(String addressId, String limitKey) {
-  }
+  public record Source(String addressId, String limitKey) {}
 
   /**
-   * An IP address literal (IPv4 dotted quad, or IPv6 with or without brackets), never a host
-   * name: nothing here looks anything up. IPv4-mapped IPv6 addresses read as IPv4.
+   * An IP address literal (IPv4 dotted quad, or IPv6 with or without brackets), never a host name:
+   * nothing here looks anything up. IPv4-mapped IPv6 addresses read as IPv4.
    */
   public static Optional<InetAddress> parse(String literal) {
     if (literal == null) {
@@ -85,20 +88,30 @@ public final class ClientAddresses {
     }
   }
 
-  /** The source of a peer address as the server reported it; one that does not parse is hashed as it is. */
+  /**
+   * The source of a peer address as the server reported it; one that does not parse is hashed as it
+   * is.
+   */
   public Source source(String appId, String literal) {
-    return parse(literal).map(a -> source(appId, a)).orElseGet(() -> {
-      String raw = literal == null ? "" : literal;
-      return new Source(hash("ip_", appId, "address", raw), hash("ipk_", appId, "group", raw));
-    });
+    return parse(literal)
+        .map(a -> source(appId, a))
+        .orElseGet(
+            () -> {
+              String raw = literal == null ? "" : literal;
+              return new Source(
+                  hash("ip_", appId, "address", raw), hash("ipk_", appId, "group", raw));
+            });
   }
 
   public Source source(String appId, InetAddress a) {
-    return new Source(hash("ip_", appId, "address", a.getHostAddress()), hash("ipk_", appId, "group", group(a)));
+    return new Source(
+        hash("ip_", appId, "address", a.getHostAddress()), hash("ipk_", appId, "group", group(a)));
   }
 
   private String hash(String prefix, String appId, String kind, String value) {
-    byte[] h = Secrets.hmac(key, (appId + "\u0000" + kind + "\u0000" + value).getBytes(StandardCharsets.UTF_8));
+    byte[] h =
+        Secrets.hmac(
+            key, (appId + "\u0000" + kind + "\u0000" + value).getBytes(StandardCharsets.UTF_8));
     return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 18));
   }
 }

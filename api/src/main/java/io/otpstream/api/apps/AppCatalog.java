@@ -7,8 +7,8 @@ import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.CatalogKeys;
-import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.apps.Contact;
+import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
 import io.otpstream.schemas.apps.MessageTemplate;
@@ -52,7 +52,9 @@ public final class AppCatalog implements AutoCloseable {
 
   /** Revokes a key: it stays listed as revoked and stops authenticating everywhere. */
   public void revokeApiKey(ApiKey key) {
-    write(CatalogKeys.apiKey(key.getKeyHash()), new AppCatalogRecord(ApiKey.newBuilder(key).setRevoked(true).build()));
+    write(
+        CatalogKeys.apiKey(key.getKeyHash()),
+        new AppCatalogRecord(ApiKey.newBuilder(key).setRevoked(true).build()));
   }
 
   public void putLoginConfig(LoginConfig config) {
@@ -64,11 +66,15 @@ public final class AppCatalog implements AutoCloseable {
   }
 
   public void putContact(Contact contact) {
-    write(CatalogKeys.contact(contact.getAppId(), contact.getUsername()), new AppCatalogRecord(contact));
+    write(
+        CatalogKeys.contact(contact.getAppId(), contact.getUsername()),
+        new AppCatalogRecord(contact));
   }
 
   public void putTemplate(MessageTemplate t) {
-    write(CatalogKeys.template(t.getAppId(), t.getTemplateId(), t.getLocale()), new AppCatalogRecord(t));
+    write(
+        CatalogKeys.template(t.getAppId(), t.getTemplateId(), t.getLocale()),
+        new AppCatalogRecord(t));
   }
 
   public void deleteTemplate(String appId, String templateId, String locale) {
@@ -79,20 +85,28 @@ public final class AppCatalog implements AutoCloseable {
     write(CatalogKeys.contact(appId, username), null);
   }
 
-  /** Creates an API key ({@code sk_live_…} or {@code sk_test_…}) and returns it; only its hash is kept. */
+  /**
+   * Creates an API key ({@code sk_live_…} or {@code sk_test_…}) and returns it; only its hash is
+   * kept.
+   */
   public String createApiKey(String appId, KeyMode mode) {
     String key = Secrets.randomKey(mode == KeyMode.TEST ? "sk_test_" : "sk_live_");
     putApiKey(appId, key, mode);
     return key;
   }
 
-  /** Records a key the caller already holds (by its hash); writing the same key again changes nothing. */
+  /**
+   * Records a key the caller already holds (by its hash); writing the same key again changes
+   * nothing.
+   */
   public void putApiKey(String appId, String key, KeyMode mode) {
     putApiKeyHash(appId, Secrets.sha256Hex(key), mode);
   }
 
   private void putApiKeyHash(String appId, String hash, KeyMode mode) {
-    write(CatalogKeys.apiKey(hash), new AppCatalogRecord(new ApiKey(hash, appId, mode, Instant.now(), false)));
+    write(
+        CatalogKeys.apiKey(hash),
+        new AppCatalogRecord(new ApiKey(hash, appId, mode, Instant.now(), false)));
   }
 
   /** Creates a management key ({@code mk_…}) and returns it; only its hash is kept. */
@@ -105,7 +119,9 @@ public final class AppCatalog implements AutoCloseable {
   /** Records a management key the caller already holds (by its hash). */
   public void putManagementKey(String key) {
     String hash = Secrets.sha256Hex(key);
-    write(CatalogKeys.managementKey(hash), new AppCatalogRecord(new ManagementKey(hash, Instant.now(), false)));
+    write(
+        CatalogKeys.managementKey(hash),
+        new AppCatalogRecord(new ManagementKey(hash, Instant.now(), false)));
   }
 
   /**

@@ -3,32 +3,32 @@ package io.otpstream.api.apps;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.kafka.TopicFollower;
 import io.otpstream.common.settings.DefaultSettings;
-import io.otpstream.schemas.apps.AppSettings;
-import io.otpstream.schemas.apps.CatalogKeys;
 import io.otpstream.schemas.apps.ApiKey;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
+import io.otpstream.schemas.apps.AppSettings;
+import io.otpstream.schemas.apps.CatalogKeys;
 import io.otpstream.schemas.apps.Contact;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
 import io.otpstream.schemas.apps.MessageTemplate;
 import io.otpstream.schemas.common.Channel;
-import java.util.Comparator;
-import java.util.function.BooleanSupplier;
 import io.otpstream.schemas.topics.Topics;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The api's read-only view of the compacted {@code otp.apps} topic: apps and the hashes of their
- * API and management keys. Reads the topic from the beginning and then follows it, so a key
- * created or revoked anywhere takes effect here without a restart.
+ * API and management keys. Reads the topic from the beginning and then follows it, so a key created
+ * or revoked anywhere takes effect here without a restart.
  */
 public final class AppDirectory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AppDirectory.class);
@@ -44,8 +44,13 @@ public final class AppDirectory implements AutoCloseable {
 
   public AppDirectory(KafkaSettings kafka) {
     Topics topics = kafka.topics();
-    this.follower = new TopicFollower<>(kafka, topics.apps.name(), topics.apps.valueSerde().deserializer(), this::apply,
-        "otp-app-directory");
+    this.follower =
+        new TopicFollower<>(
+            kafka,
+            topics.apps.name(),
+            topics.apps.valueSerde().deserializer(),
+            this::apply,
+            "otp-app-directory");
   }
 
   /** Starts following the topic and waits until everything written before now has been read. */
@@ -72,18 +77,24 @@ public final class AppDirectory implements AutoCloseable {
   }
 
   public List<App> apps() {
-    return apps.values().stream().sorted(Comparator.comparing(App::getCreatedAt).thenComparing(App::getAppId)).toList();
+    return apps.values().stream()
+        .sorted(Comparator.comparing(App::getCreatedAt).thenComparing(App::getAppId))
+        .toList();
   }
 
   /** The app's API keys, revoked ones included, oldest first. */
   public List<ApiKey> apiKeys(String appId) {
-    return apiKeys.values().stream().filter(k -> k.getAppId().equals(appId))
-        .sorted(Comparator.comparing(ApiKey::getCreatedAt).thenComparing(ApiKey::getKeyHash)).toList();
+    return apiKeys.values().stream()
+        .filter(k -> k.getAppId().equals(appId))
+        .sorted(Comparator.comparing(ApiKey::getCreatedAt).thenComparing(ApiKey::getKeyHash))
+        .toList();
   }
 
   public List<LoginConfig> loginConfigs(String appId) {
-    return loginConfigs.values().stream().filter(c -> c.getAppId().equals(appId))
-        .sorted(Comparator.comparing(LoginConfig::getCreatedAt).thenComparing(LoginConfig::getId)).toList();
+    return loginConfigs.values().stream()
+        .filter(c -> c.getAppId().equals(appId))
+        .sorted(Comparator.comparing(LoginConfig::getCreatedAt).thenComparing(LoginConfig::getId))
+        .toList();
   }
 
   public Optional<LoginConfig> loginConfig(String appId, String configId) {
@@ -92,7 +103,8 @@ public final class AppDirectory implements AutoCloseable {
 
   /** The app's default login config for a channel: the newest one marked default. */
   public Optional<LoginConfig> defaultLoginConfig(String appId, Channel channel) {
-    return loginConfigs(appId).stream().filter(c -> c.getIsDefault() && c.getChannelType() == channel)
+    return loginConfigs(appId).stream()
+        .filter(c -> c.getIsDefault() && c.getChannelType() == channel)
         .reduce((a, b) -> b);
   }
 
@@ -101,15 +113,21 @@ public final class AppDirectory implements AutoCloseable {
   }
 
   public List<MessageTemplate> templates(String appId) {
-    return templates.values().stream().filter(t -> t.getAppId().equals(appId))
-        .sorted(Comparator.comparing(MessageTemplate::getTemplateId).thenComparing(MessageTemplate::getLocale)).toList();
+    return templates.values().stream()
+        .filter(t -> t.getAppId().equals(appId))
+        .sorted(
+            Comparator.comparing(MessageTemplate::getTemplateId)
+                .thenComparing(MessageTemplate::getLocale))
+        .toList();
   }
 
   public Optional<Contact> contact(String appId, String username) {
     return Optional.ofNullable(contacts.get(appId + "/" + username));
   }
 
-  /** Waits (at most 10 s) until this view shows a write: read-your-writes for the management API. */
+  /**
+   * Waits (at most 10 s) until this view shows a write: read-your-writes for the management API.
+   */
   public void await(BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
@@ -122,7 +140,10 @@ public final class AppDirectory implements AutoCloseable {
     }
   }
 
-  /** Waits until this view has applied every committed record below {@code offsets} of {@code otp.apps}. */
+  /**
+   * Waits until this view has applied every committed record below {@code offsets} of {@code
+   * otp.apps}.
+   */
   public void awaitRead(Map<TopicPartition, Long> offsets, Duration timeout) {
     follower.awaitApplied(offsets, timeout);
   }
@@ -133,7 +154,10 @@ public final class AppDirectory implements AutoCloseable {
     return s != null ? s : DefaultSettings.of(appId);
   }
 
-  /** Waits (briefly) until this view holds {@code version} of the app's settings: read-your-writes for a PUT. */
+  /**
+   * Waits (briefly) until this view holds {@code version} of the app's settings: read-your-writes
+   * for a PUT.
+   */
   public void awaitSettings(String appId, long version) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (settings(appId).getVersion() < version && System.nanoTime() < deadline) {
@@ -154,13 +178,17 @@ public final class AppDirectory implements AutoCloseable {
     switch (kind) {
       case CatalogKeys.APP -> put(apps, id, entry instanceof App a ? a : null);
       case CatalogKeys.API_KEY -> put(apiKeys, id, entry instanceof ApiKey k ? k : null);
-      case CatalogKeys.MANAGEMENT_KEY -> put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
-      case CatalogKeys.LOGIN_CONFIG -> put(loginConfigs, id, entry instanceof LoginConfig c ? c : null);
+      case CatalogKeys.MANAGEMENT_KEY ->
+          put(managementKeys, id, entry instanceof ManagementKey k ? k : null);
+      case CatalogKeys.LOGIN_CONFIG ->
+          put(loginConfigs, id, entry instanceof LoginConfig c ? c : null);
       case CatalogKeys.CONTACT -> put(contacts, id, entry instanceof Contact c ? c : null);
-      case CatalogKeys.TEMPLATE -> put(templates, id, entry instanceof MessageTemplate t ? t : null);
+      case CatalogKeys.TEMPLATE ->
+          put(templates, id, entry instanceof MessageTemplate t ? t : null);
       case CatalogKeys.SETTINGS -> {
         if (entry instanceof AppSettings v) {
-          settings.merge(v.getAppId(), v, (old, neu) -> neu.getVersion() >= old.getVersion() ? neu : old);
+          settings.merge(
+              v.getAppId(), v, (old, neu) -> neu.getVersion() >= old.getVersion() ? neu : old);
         }
       }
       default -> log.debug("ignoring catalogue entry {}", key);

@@ -7,14 +7,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The app of the session API and the admin resend: the first label of the Host ({@code {appId}.session.example.com}, or
- * {@code {appId}.localhost} locally).
+ * The app of the session API and the admin resend: the first label of the Host ({@code
+ * {appId}.session.example.com}, or {@code {appId}.localhost} locally).
  */
 public final class AppHost {
   private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9_-]{0,62})");
 
-  private AppHost() {
-  }
+  private AppHost() {}
 
   public static Optional<App> app(Context ctx, AppDirectory directory) {
     String host = ctx.header("Host");

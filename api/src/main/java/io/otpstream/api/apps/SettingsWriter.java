@@ -32,8 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Writes an app's next settings version to {@code otp.apps} so that no version is ever written
  * twice, however many PUTs race on however many api instances. Kafka has no compare-and-set; a
  * transactional producer gives one: every write uses the app's own {@code transactional.id}, whose
- * {@code initTransactions()} fences (and aborts) any other writer of that app. The writer then reads
- * {@code otp.apps} up to its end taken after fencing, checks the version it is based on, and
+ * {@code initTransactions()} fences (and aborts) any other writer of that app. The writer then
+ * reads {@code otp.apps} up to its end taken after fencing, checks the version it is based on, and
  * commits the next one; a writer fenced meanwhile cannot commit, and tries again from the start.
  */
 public final class SettingsWriter implements AutoCloseable {
@@ -41,20 +41,18 @@ public final class SettingsWriter implements AutoCloseable {
   private static final Duration CATCH_UP = Duration.ofSeconds(15);
 
   /** What a write came to. */
-  public sealed interface Outcome permits Written, Stale, Contended {
-  }
+  public sealed interface Outcome permits Written, Stale, Contended {}
 
   /** Written as {@code settings} (its version is the next one). */
-  public record Written(AppSettings settings) implements Outcome {
-  }
+  public record Written(AppSettings settings) implements Outcome {}
 
-  /** Not written: the settings are at {@code current}, not at the version the change was based on. */
-  public record Stale(long current) implements Outcome {
-  }
+  /**
+   * Not written: the settings are at {@code current}, not at the version the change was based on.
+   */
+  public record Stale(long current) implements Outcome {}
 
   /** Not written: other writers of the app kept fencing this one. */
-  public record Contended(long current) implements Outcome {
-  }
+  public record Contended(long current) implements Outcome {}
 
   private final KafkaSettings kafka;
   private final TopicSpec<String, AppCatalogRecord> topic;
@@ -69,14 +67,17 @@ public final class SettingsWriter implements AutoCloseable {
     this.admin = Admin.create(kafka.clientProperties());
   }
 
-  /** The transactional id that guards an app's settings (secured clusters need an ACL for its prefix). */
+  /**
+   * The transactional id that guards an app's settings (secured clusters need an ACL for its
+   * prefix).
+   */
   public static String transactionalId(KafkaSettings kafka, String appId) {
     return kafka.topicPrefix() + "otp-settings-" + appId;
   }
 
   /**
-   * Writes {@code settings} as the app's next version, if the app's settings are still at
-   * {@code basedOn} (null: whatever they are, a blind write), and waits until this instance reads it.
+   * Writes {@code settings} as the app's next version, if the app's settings are still at {@code
+   * basedOn} (null: whatever they are, a blind write), and waits until this instance reads it.
    */
   public Outcome write(String appId, Long basedOn, AppSettings settings) {
     // one writer per app at a time here, so this instance's own PUTs do not fence each other
@@ -112,9 +113,12 @@ public final class SettingsWriter implements AutoCloseable {
       if (basedOn != null && basedOn != current) {
         return new Stale(current);
       }
-      AppSettings next = AppSettings.newBuilder(settings).setAppId(appId).setVersion(current + 1).build();
+      AppSettings next =
+          AppSettings.newBuilder(settings).setAppId(appId).setVersion(current + 1).build();
       producer.beginTransaction();
-      producer.send(new ProducerRecord<>(topic.name(), AppCatalog.settingsKey(next), new AppCatalogRecord(next)));
+      producer.send(
+          new ProducerRecord<>(
+              topic.name(), AppCatalog.settingsKey(next), new AppCatalogRecord(next)));
       producer.commitTransaction();
       return new Written(next);
     } catch (KafkaException e) {
@@ -127,13 +131,23 @@ public final class SettingsWriter implements AutoCloseable {
     }
   }
 
-  /** Where each partition of the topic ends now, open transactions included (the high watermark). */
+  /**
+   * Where each partition of the topic ends now, open transactions included (the high watermark).
+   */
   private Map<TopicPartition, Long> endOffsets(KafkaProducer<String, AppCatalogRecord> producer) {
-    Map<TopicPartition, OffsetSpec> latest = producer.partitionsFor(topic.name()).stream()
-        .collect(Collectors.toMap(p -> new TopicPartition(p.topic(), p.partition()), p -> OffsetSpec.latest()));
+    Map<TopicPartition, OffsetSpec> latest =
+        producer.partitionsFor(topic.name()).stream()
+            .collect(
+                Collectors.toMap(
+                    p -> new TopicPartition(p.topic(), p.partition()), p -> OffsetSpec.latest()));
     try {
-      return admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get(10, TimeUnit.SECONDS)
-          .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+      return admin
+          .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .entrySet()
+          .stream()
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -145,7 +159,8 @@ public final class SettingsWriter implements AutoCloseable {
   private KafkaProducer<String, AppCatalogRecord> producer(String appId) {
     Properties p = kafka.clientProperties();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(kafka, appId));
-    // a writer that dies mid-transaction holds back every read_committed reader of otp.apps until then
+    // a writer that dies mid-transaction holds back every read_committed reader of otp.apps until
+    // then
     p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -155,7 +170,8 @@ public final class SettingsWriter implements AutoCloseable {
   /** Did the write fail because another writer of the app fenced it (so nothing was committed)? */
   private static boolean fenced(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ProducerFencedException || c instanceof InvalidProducerEpochException
+      if (c instanceof ProducerFencedException
+          || c instanceof InvalidProducerEpochException
           || c instanceof TransactionAbortableException) {
         return true;
       }

@@ -23,28 +23,51 @@ import java.util.Locale;
  * reads it. {@link #PRELUDE} serves the session, management and ZAP APIs.
  */
 public final class JsonBodies {
-  /** Our mapper, minus the coercions that would let {@code "name": 12} or {@code "is_default": "yes"} through. */
+  /**
+   * Our mapper, minus the coercions that would let {@code "name": 12} or {@code "is_default":
+   * "yes"} through.
+   */
   private static final ObjectMapper TYPED = typed();
 
-  /** The Prelude-style APIs and ZAP: typed fields, and a body must say {@code Content-Type: application/json}. */
-  public static final JsonBodies PRELUDE = new JsonBodies(TYPED, true, new Words("A JSON object body is required",
-      "The body must be a JSON object", "Unknown field", "The body is not valid JSON", "The body could not be read", true));
+  /**
+   * The Prelude-style APIs and ZAP: typed fields, and a body must say {@code Content-Type:
+   * application/json}.
+   */
+  public static final JsonBodies PRELUDE =
+      new JsonBodies(
+          TYPED,
+          true,
+          new Words(
+              "A JSON object body is required",
+              "The body must be a JSON object",
+              "Unknown field",
+              "The body is not valid JSON",
+              "The body could not be read",
+              true));
 
   /**
    * What an API says about a faulty body.
    *
    * @param unknownField said before the quoted name of a field a strict read does not know
-   * @param rootIsNotAnObject whether a body of the wrong JSON type reads as {@code notAnObject} (else "body has the wrong type")
+   * @param rootIsNotAnObject whether a body of the wrong JSON type reads as {@code notAnObject}
+   *     (else "body has the wrong type")
    */
-  public record Words(String required, String notAnObject, String unknownField, String notJson, String unreadable,
-                      boolean rootIsNotAnObject) {
-  }
+  public record Words(
+      String required,
+      String notAnObject,
+      String unknownField,
+      String notJson,
+      String unreadable,
+      boolean rootIsNotAnObject) {}
 
   private final ObjectMapper mapper;
   private final boolean jsonContentType;
   private final Words words;
 
-  /** @param jsonContentType whether a request with a body must say {@code Content-Type: application/json} */
+  /**
+   * @param jsonContentType whether a request with a body must say {@code Content-Type:
+   *     application/json}
+   */
   public JsonBodies(ObjectMapper mapper, boolean jsonContentType, Words words) {
     this.mapper = mapper;
     this.jsonContentType = jsonContentType;
@@ -53,11 +76,15 @@ public final class JsonBodies {
 
   private static ObjectMapper typed() {
     ObjectMapper m = Json.MAPPER.copy();
-    m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+    m.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    m.coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-    m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+    m.coercionConfigFor(LogicalType.Integer)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
     return m;
   }
@@ -78,7 +105,9 @@ public final class JsonBodies {
     }
     try {
       ObjectReader reader = mapper.readerFor(type).with(JsonErrors.NO_DUPLICATES);
-      T value = (strict ? reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) : reader).readValue(bytes);
+      T value =
+          (strict ? reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) : reader)
+              .readValue(bytes);
       if (value == null) {
         throw Refusal.badRequest(words.notAnObject());
       }
@@ -87,7 +116,10 @@ public final class JsonBodies {
       throw Refusal.badRequest(words.unknownField() + " '" + e.getPropertyName() + "'");
     } catch (MismatchedInputException e) {
       String path = JsonErrors.path(e);
-      throw Refusal.badRequest("body".equals(path) && words.rootIsNotAnObject() ? words.notAnObject() : path + " has the wrong type");
+      throw Refusal.badRequest(
+          "body".equals(path) && words.rootIsNotAnObject()
+              ? words.notAnObject()
+              : path + " has the wrong type");
     } catch (JsonProcessingException e) {
       throw Refusal.badRequest(JsonErrors.duplicate(e).orElse(words.notJson()));
     } catch (IOException e) {
@@ -95,15 +127,21 @@ public final class JsonBodies {
     }
   }
 
-  /** A request with a body must say {@code Content-Type: application/json} (a charset parameter is fine). */
+  /**
+   * A request with a body must say {@code Content-Type: application/json} (a charset parameter is
+   * fine).
+   */
   private static void requireJson(Context ctx, byte[] bytes) {
     String contentType = ctx.header("Content-Type");
     if (bytes.length == 0 && contentType == null) {
       return;
     }
-    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    String mediaType =
+        contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json")) {
-      throw Refusal.badRequest("Content-Type must be application/json" + (contentType == null ? "" : ", not " + Echo.of(contentType, 60)));
+      throw Refusal.badRequest(
+          "Content-Type must be application/json"
+              + (contentType == null ? "" : ", not " + Echo.of(contentType, 60)));
     }
   }
 }

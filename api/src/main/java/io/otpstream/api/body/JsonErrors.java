@@ -14,18 +14,21 @@ public final class JsonErrors {
    * What request readers turn on so that {@code {"code": "1", "code": "2"}} is refused instead of
    * silently taking the last value: two parts of a stack could otherwise read different values.
    */
-  public static final StreamReadFeature NO_DUPLICATES = StreamReadFeature.STRICT_DUPLICATE_DETECTION;
+  public static final StreamReadFeature NO_DUPLICATES =
+      StreamReadFeature.STRICT_DUPLICATE_DETECTION;
 
-  private JsonErrors() {
-  }
+  private JsonErrors() {}
 
   /**
    * When the parser refused a field given twice (see {@link #NO_DUPLICATES}), a message naming it
    * by its dotted path, e.g. {@code Field 'identifier.value' is given more than once}.
    */
   public static Optional<String> duplicate(JsonProcessingException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) { // databind wraps what a nested object's parse threw
-      if (t instanceof StreamReadException r && r.getOriginalMessage() != null
+    for (Throwable t = e;
+        t != null;
+        t = t.getCause()) { // databind wraps what a nested object's parse threw
+      if (t instanceof StreamReadException r
+          && r.getOriginalMessage() != null
           && r.getOriginalMessage().startsWith("Duplicate field")) {
         String path = r.getProcessor() == null ? "" : path(r.getProcessor().getParsingContext());
         if (path.isEmpty()) {
@@ -46,9 +49,13 @@ public final class JsonErrors {
     return b.toString();
   }
 
-  /** The dotted path of the offending field, e.g. {@code recipients.sms} or {@code channels.[0]}. */
+  /**
+   * The dotted path of the offending field, e.g. {@code recipients.sms} or {@code channels.[0]}.
+   */
   public static String path(MismatchedInputException e) {
-    return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .reduce((a, b) -> a + "." + b).orElse("body");
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .reduce((a, b) -> a + "." + b)
+        .orElse("body");
   }
 }

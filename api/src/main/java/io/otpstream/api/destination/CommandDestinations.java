@@ -20,15 +20,22 @@ public final class CommandDestinations {
     this.sealed = sealed;
   }
 
-  /** Sets the sealed {@code sms} (E.164) and {@code email} (either may be null) and the phone's facts. */
-  public OtpRequested.Builder apply(OtpRequested.Builder command, String appId, String sms, String email) {
+  /**
+   * Sets the sealed {@code sms} (E.164) and {@code email} (either may be null) and the phone's
+   * facts.
+   */
+  public OtpRequested.Builder apply(
+      OtpRequested.Builder command, String appId, String sms, String email) {
     command.setSmsTo(sealed.seal(appId, sms)).setEmailTo(sealed.seal(appId, email));
     if (sms != null) {
       try {
         PhoneNumber n = PHONES.parse(sms, "ZZ");
-        command.setSmsRegion(PHONES.getRegionCodeForNumber(n)).setSmsNumberType(PHONES.getNumberType(n).name());
+        command
+            .setSmsRegion(PHONES.getRegionCodeForNumber(n))
+            .setSmsNumberType(PHONES.getNumberType(n).name());
       } catch (NumberParseException e) {
-        throw new IllegalArgumentException("not an E.164 number", e); // callers pass Destinations.phone's output
+        throw new IllegalArgumentException(
+            "not an E.164 number", e); // callers pass Destinations.phone's output
       }
     }
     return command;

@@ -7,16 +7,18 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Normalises destinations: E.164 phone numbers (libphonenumber) and lower-cased email addresses. */
+/**
+ * Normalises destinations: E.164 phone numbers (libphonenumber) and lower-cased email addresses.
+ */
 public final class Destinations {
   public static final int MAX_EMAIL_LENGTH = 320;
   private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
   // local@domain.tld, no spaces or control characters, a dot in the domain; length checked apart.
-  private static final Pattern EMAIL = Pattern.compile(
-      "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+  private static final Pattern EMAIL =
+      Pattern.compile(
+          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
 
-  private Destinations() {
-  }
+  private Destinations() {}
 
   /** The E.164 form of a valid international number written with a leading '+', else empty. */
   public static Optional<String> phone(String raw) {
@@ -34,7 +36,9 @@ public final class Destinations {
     }
   }
 
-  /** The lower-cased address of a syntactically valid email of at most 320 characters, else empty. */
+  /**
+   * The lower-cased address of a syntactically valid email of at most 320 characters, else empty.
+   */
   public static Optional<String> email(String raw) {
     if (raw == null || raw.length() > MAX_EMAIL_LENGTH) {
       return Optional.empty();

@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** The locale and template a message is written in: validated, lower-cased language tags ({@code fr}, {@code pt-br}). */
+/**
+ * The locale and template a message is written in: validated, lower-cased language tags ({@code
+ * fr}, {@code pt-br}).
+ */
 public final class Locales {
   private static final Pattern TAG = Pattern.compile("[a-z]{2,3}(-[a-z0-9]{2,8})?");
   private static final Pattern TEMPLATE_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-  private Locales() {
-  }
+  private Locales() {}
 
   /** A requested locale, or null; a malformed one is a 400. */
   public static String locale(String raw) {
@@ -32,7 +34,10 @@ public final class Locales {
     return raw;
   }
 
-  /** The browser's first preferred language that is a well-formed tag, or null (never an error: it is a hint). */
+  /**
+   * The browser's first preferred language that is a well-formed tag, or null (never an error: it
+   * is a hint).
+   */
   public static String fromAcceptLanguage(String header) {
     if (header == null || header.length() > 200) {
       return null;

@@ -13,16 +13,26 @@ import java.util.Map;
 public record Answer(HttpStatus status, Map<String, String> headers, Map<String, Object> body) {
   /** Marks a request once an error answer is written, so no later handler overwrites it. */
   public static final String WRITTEN = "otp-error-rendered";
+
   public static final String RETRY_AFTER = "Retry-After";
-  /** Names the otpstream rule that refused (e.g. {@code resend_cooldown_seconds}); the body stays the family's. */
+
+  /**
+   * Names the otpstream rule that refused (e.g. {@code resend_cooldown_seconds}); the body stays
+   * the family's.
+   */
   public static final String RULE_HEADER = "X-Otp-Rule";
 
   public Answer {
     headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    body = Collections.unmodifiableMap(new LinkedHashMap<>(body)); // in order: the body's fields are written in it
+    body =
+        Collections.unmodifiableMap(
+            new LinkedHashMap<>(body)); // in order: the body's fields are written in it
   }
 
-  /** The answer to {@code refusal} with {@code body}: its status, and its Retry-After and rule headers when set. */
+  /**
+   * The answer to {@code refusal} with {@code body}: its status, and its Retry-After and rule
+   * headers when set.
+   */
   public static Answer of(Refusal refusal, Map<String, Object> body) {
     Map<String, String> headers = new LinkedHashMap<>();
     if (refusal.retryAfterSeconds() != null) {

@@ -1,6 +1,7 @@
 package io.otpstream.api.errors;
 
 import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.decision.Outcome;
 
 /**
  * One API's error format (its wire shape and its words) and the requests it answers. Every refusal,
@@ -14,7 +15,10 @@ public interface ErrorFamily {
   /** The answer to a refusal of a request to {@code path}, in this family's format. */
   Answer answer(Refusal refusal, String path);
 
-  /** No decision came in time: the command is accepted and will be decided, so the client may retry shortly. */
+  /**
+   * No decision came in time: the command is accepted and will be decided, so the client may retry
+   * shortly.
+   */
   Refusal timeout();
 
   /** A failure of ours, told without its details. */
@@ -22,4 +26,15 @@ public interface ErrorFamily {
 
   /** The refusal of a decision that is not the success a request of {@code step} asked for. */
   Refusal refusal(OtpDecision decision, Step step);
+
+  /**
+   * The decision itself when its outcome is the {@code wanted} success of a request of {@code
+   * step}; else the refusal of it is thrown.
+   */
+  default OtpDecision expect(OtpDecision decision, Outcome wanted, Step step) {
+    if (decision.getOutcome() != wanted) {
+      throw refusal(decision, step);
+    }
+    return decision;
+  }
 }

@@ -50,27 +50,42 @@ public final class Families {
   /** The exception and error handlers of the server. */
   public void register(RoutesConfig routes) {
     routes.exception(Refusal.class, (e, ctx) -> render(ctx, e));
-    routes.exception(HttpResponseException.class, (e, ctx) -> {
-      HttpStatus status = HttpStatus.forStatus(e.getStatus());
-      render(ctx, Refusal.of(status, switch (status) {
-        case CONTENT_TOO_LARGE -> tooLarge;
-        case NOT_FOUND -> noRoute(ctx);
-        case METHOD_NOT_ALLOWED -> "Method " + ctx.method() + " is not allowed on " + ctx.path();
-        default -> e.getMessage() == null || e.getMessage().isBlank() ? status.getMessage() : e.getMessage();
-      }));
-    });
-    routes.exception(CompletionException.class, (e, ctx) -> fail(ctx, e.getCause() == null ? e : e.getCause()));
+    routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          HttpStatus status = HttpStatus.forStatus(e.getStatus());
+          render(
+              ctx,
+              Refusal.of(
+                  status,
+                  switch (status) {
+                    case CONTENT_TOO_LARGE -> tooLarge;
+                    case NOT_FOUND -> noRoute(ctx);
+                    case METHOD_NOT_ALLOWED ->
+                        "Method " + ctx.method() + " is not allowed on " + ctx.path();
+                    default ->
+                        e.getMessage() == null || e.getMessage().isBlank()
+                            ? status.getMessage()
+                            : e.getMessage();
+                  }));
+        });
+    routes.exception(
+        CompletionException.class, (e, ctx) -> fail(ctx, e.getCause() == null ? e : e.getCause()));
     routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
-    routes.error(404, ctx -> {
-      if (!Answer.written(ctx)) {
-        render(ctx, Refusal.notFound(noRoute(ctx)));
-      }
-    });
-    routes.error(413, ctx -> {
-      if (!Answer.written(ctx)) {
-        render(ctx, Refusal.of(HttpStatus.CONTENT_TOO_LARGE, tooLarge));
-      }
-    });
+    routes.error(
+        404,
+        ctx -> {
+          if (!Answer.written(ctx)) {
+            render(ctx, Refusal.notFound(noRoute(ctx)));
+          }
+        });
+    routes.error(
+        413,
+        ctx -> {
+          if (!Answer.written(ctx)) {
+            render(ctx, Refusal.of(HttpStatus.CONTENT_TOO_LARGE, tooLarge));
+          }
+        });
   }
 
   private static String noRoute(Context ctx) {
@@ -91,7 +106,10 @@ public final class Families {
     }
   }
 
-  /** A body the client broke off or framed wrongly (Jetty's EofException, BadMessageException): the client's fault. */
+  /**
+   * A body the client broke off or framed wrongly (Jetty's EofException, BadMessageException): the
+   * client's fault.
+   */
   private static boolean unreadable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof IOException || c instanceof BadMessageException) {

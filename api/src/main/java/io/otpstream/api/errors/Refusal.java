@@ -15,11 +15,13 @@ public final class Refusal extends RuntimeException {
   private final String rule;
 
   /**
-   * @param code the Prelude error code (e.g. {@code auth_blocked}), or null for the one the status implies
+   * @param code the Prelude error code (e.g. {@code auth_blocked}), or null for the one the status
+   *     implies
    * @param retryAfterSeconds sent as {@code Retry-After}, or null
    * @param rule the otpstream rule that refused, sent as {@code X-Otp-Rule}, or null
    */
-  public Refusal(HttpStatus status, String code, String message, Integer retryAfterSeconds, String rule) {
+  public Refusal(
+      HttpStatus status, String code, String message, Integer retryAfterSeconds, String rule) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;

@@ -30,10 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request/reply over Kafka: sends one command (to {@code otp.requests} or {@code otp.commands}) and completes when the
- * processor's decision arrives on this instance's own partition of {@code otp.replies}
- * (named on the command), so no instance reads another's replies. A decision that does not
- * come within the timeout fails the future with {@link GatewayTimeoutException}; the command
+ * Request/reply over Kafka: sends one command (to {@code otp.requests} or {@code otp.commands}) and
+ * completes when the processor's decision arrives on this instance's own partition of {@code
+ * otp.replies} (named on the command), so no instance reads another's replies. A decision that does
+ * not come within the timeout fails the future with {@link GatewayTimeoutException}; the command
  * itself stays accepted and is decided when the processor catches up.
  */
 public final class CommandGateway implements AutoCloseable {
@@ -44,8 +44,11 @@ public final class CommandGateway implements AutoCloseable {
   private final Duration timeout;
   private final KafkaProducer<String, OtpCommand> producer;
   private final KafkaConsumer<String, OtpDecision> replies;
+
   /** Waiters by request id: repeats of an idempotent request share an id and may wait at once. */
-  private final Map<String, Set<CompletableFuture<OtpDecision>>> pending = new ConcurrentHashMap<>();
+  private final Map<String, Set<CompletableFuture<OtpDecision>>> pending =
+      new ConcurrentHashMap<>();
+
   private final CountDownLatch positioned = new CountDownLatch(1);
   private final Thread replyThread;
   private volatile boolean running = true;
@@ -61,15 +64,20 @@ public final class CommandGateway implements AutoCloseable {
     pp.put(ProducerConfig.CLIENT_ID_CONFIG, "otp-api-commands-" + replyPartition);
     // never hold an HTTP thread longer than the decision timeout when Kafka is unreachable
     pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-    pp.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000L) + 1000);
+    pp.put(
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        (int) Math.max(timeout.toMillis(), 1000L) + 1000);
     pp.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000L));
-    this.producer = new KafkaProducer<>(pp, new StringSerializer(), topics.commands.valueSerde().serializer());
+    this.producer =
+        new KafkaProducer<>(pp, new StringSerializer(), topics.commands.valueSerde().serializer());
     Properties cp = kafka.clientProperties();
     cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "otp-api-replies-" + replyPartition);
-    this.replies = new KafkaConsumer<>(cp, new StringDeserializer(), topics.replies.valueSerde().deserializer());
+    this.replies =
+        new KafkaConsumer<>(
+            cp, new StringDeserializer(), topics.replies.valueSerde().deserializer());
     this.replyThread = new Thread(this::readReplies, "otp-api-replies-" + replyPartition);
     replyThread.setDaemon(true);
   }
@@ -104,30 +112,52 @@ public final class CommandGateway implements AutoCloseable {
     return topics;
   }
 
-  /** Sends the command to {@code topic}, keyed by {@code key}, with the event time {@code occurredAt}. */
-  public CompletableFuture<OtpDecision> submit(String topic, String key, OtpCommand command, String requestId, Instant occurredAt) {
+  /**
+   * Sends the command to {@code topic}, keyed by {@code key}, with the event time {@code
+   * occurredAt}.
+   */
+  public CompletableFuture<OtpDecision> submit(
+      String topic, String key, OtpCommand command, String requestId, Instant occurredAt) {
     CompletableFuture<OtpDecision> reply = new CompletableFuture<>();
-    pending.compute(requestId, (k, waiters) -> {
-      Set<CompletableFuture<OtpDecision>> w = waiters != null ? waiters : ConcurrentHashMap.newKeySet();
-      w.add(reply);
-      return w;
-    });
-    reply.whenComplete((d, e) -> pending.computeIfPresent(requestId, (k, waiters) -> {
-      waiters.remove(reply); // only this waiter: a repeat may already wait under the same id
-      return waiters.isEmpty() ? null : waiters;
-    }));
+    pending.compute(
+        requestId,
+        (k, waiters) -> {
+          Set<CompletableFuture<OtpDecision>> w =
+              waiters != null ? waiters : ConcurrentHashMap.newKeySet();
+          w.add(reply);
+          return w;
+        });
+    reply.whenComplete(
+        (d, e) ->
+            pending.computeIfPresent(
+                requestId,
+                (k, waiters) -> {
+                  waiters.remove(
+                      reply); // only this waiter: a repeat may already wait under the same id
+                  return waiters.isEmpty() ? null : waiters;
+                }));
     try {
-      producer.send(new ProducerRecord<>(topic, null, occurredAt.toEpochMilli(), key, command), (md, e) -> {
-        if (e != null) {
-          reply.completeExceptionally(new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(topic, null, occurredAt.toEpochMilli(), key, command),
+          (md, e) -> {
+            if (e != null) {
+              reply.completeExceptionally(
+                  new GatewayUnavailableException(
+                      "command not accepted by Kafka: " + e.getMessage(), e));
+            }
+          });
     } catch (RuntimeException e) {
-      reply.completeExceptionally(new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
+      reply.completeExceptionally(
+          new GatewayUnavailableException("command not accepted by Kafka: " + e.getMessage(), e));
     }
-    return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-            e instanceof java.util.concurrent.TimeoutException ? new GatewayTimeoutException(timeout) : e));
+    return reply
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            e ->
+                CompletableFuture.failedFuture(
+                    e instanceof java.util.concurrent.TimeoutException
+                        ? new GatewayTimeoutException(timeout)
+                        : e));
   }
 
   private void readReplies() {
@@ -147,7 +177,8 @@ public final class CommandGateway implements AutoCloseable {
           continue;
         }
         for (ConsumerRecord<String, OtpDecision> r : polled) {
-          Set<CompletableFuture<OtpDecision>> waiting = r.value() == null ? null : pending.get(r.value().getRequestId());
+          Set<CompletableFuture<OtpDecision>> waiting =
+              r.value() == null ? null : pending.get(r.value().getRequestId());
           if (waiting != null) {
             List.copyOf(waiting).forEach(f -> f.complete(r.value()));
           }

@@ -6,8 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.errors.Echo;
 import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.schemas.apps.ApiKey;
@@ -30,27 +30,29 @@ public final class AppRoutes {
   static final String APPS = "/v2/session/apps";
   static final String APP = APPS + "/{appId}";
 
-  record AppBody(String name, @JsonProperty("allowed_origins") List<String> allowedOrigins) {
-  }
+  record AppBody(String name, @JsonProperty("allowed_origins") List<String> allowedOrigins) {}
 
-  record AppView(String id, String name, @JsonProperty("allowed_origins") List<String> allowedOrigins,
-                 @JsonProperty("created_at") Instant createdAt) {
+  record AppView(
+      String id,
+      String name,
+      @JsonProperty("allowed_origins") List<String> allowedOrigins,
+      @JsonProperty("created_at") Instant createdAt) {
     static AppView of(App a) {
       return new AppView(a.getAppId(), a.getName(), a.getAllowedOrigins(), a.getCreatedAt());
     }
   }
 
-  record KeyBody(String mode) {
-  }
+  record KeyBody(String mode) {}
 
   record KeyView(String id, String mode, @JsonProperty("created_at") Instant createdAt) {
     static KeyView of(ApiKey k) {
-      return new KeyView(keyId(k.getKeyHash()), k.getMode().name().toLowerCase(Locale.ROOT), k.getCreatedAt());
+      return new KeyView(
+          keyId(k.getKeyHash()), k.getMode().name().toLowerCase(Locale.ROOT), k.getCreatedAt());
     }
   }
 
-  record CreatedKey(String id, String mode, String key, @JsonProperty("created_at") Instant createdAt) {
-  }
+  record CreatedKey(
+      String id, String mode, String key, @JsonProperty("created_at") Instant createdAt) {}
 
   private final AppDirectory directory;
   private final AppCatalog catalog;
@@ -74,8 +76,10 @@ public final class AppRoutes {
 
   private void create(Context ctx) {
     AppBody body = JsonBodies.read(ctx, AppBody.class, true);
-    String appId = "app-" + Ids.random26(); // a DNS label: the session API finds the app in the Host
-    App app = new App(appId, name(body.name(), true), clock.instant(), origins(body.allowedOrigins()));
+    String appId =
+        "app-" + Ids.random26(); // a DNS label: the session API finds the app in the Host
+    App app =
+        new App(appId, name(body.name(), true), clock.instant(), origins(body.allowedOrigins()));
     catalog.putApp(app);
     directory.await(() -> directory.app(appId).isPresent());
     ctx.status(HttpStatus.CREATED).json(AppView.of(app));
@@ -92,10 +96,14 @@ public final class AppRoutes {
   private void update(Context ctx) {
     App current = ManagementAuth.app(ctx);
     AppBody body = JsonBodies.read(ctx, AppBody.class, true);
-    App next = App.newBuilder(current)
-        .setName(body.name() == null ? current.getName() : name(body.name(), false))
-        .setAllowedOrigins(body.allowedOrigins() == null ? current.getAllowedOrigins() : origins(body.allowedOrigins()))
-        .build();
+    App next =
+        App.newBuilder(current)
+            .setName(body.name() == null ? current.getName() : name(body.name(), false))
+            .setAllowedOrigins(
+                body.allowedOrigins() == null
+                    ? current.getAllowedOrigins()
+                    : origins(body.allowedOrigins()))
+            .build();
     catalog.putApp(next);
     directory.await(() -> directory.app(next.getAppId()).map(next::equals).orElse(false));
     ctx.json(AppView.of(next));
@@ -115,20 +123,33 @@ public final class AppRoutes {
     String key = catalog.createApiKey(app.getAppId(), mode);
     String hash = Secrets.sha256Hex(key);
     directory.await(() -> directory.apiKeyByHash(hash).isPresent());
-    Instant created = directory.apiKeyByHash(hash).map(ApiKey::getCreatedAt).orElse(clock.instant());
+    Instant created =
+        directory.apiKeyByHash(hash).map(ApiKey::getCreatedAt).orElse(clock.instant());
     ctx.status(HttpStatus.CREATED).json(new CreatedKey(keyId(hash), body.mode(), key, created));
   }
 
   private void listKeys(Context ctx) {
     App app = ManagementAuth.app(ctx);
-    ctx.json(Map.of("keys", directory.apiKeys(app.getAppId()).stream().filter(k -> !k.getRevoked()).map(KeyView::of).toList()));
+    ctx.json(
+        Map.of(
+            "keys",
+            directory.apiKeys(app.getAppId()).stream()
+                .filter(k -> !k.getRevoked())
+                .map(KeyView::of)
+                .toList()));
   }
 
   private void revokeKey(Context ctx) {
     App app = ManagementAuth.app(ctx);
     String keyId = ctx.pathParam("keyId");
-    ApiKey key = directory.apiKeys(app.getAppId()).stream().filter(k -> !k.getRevoked() && keyId(k.getKeyHash()).equals(keyId))
-        .findFirst().orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no key '" + Echo.of(keyId, 64) + "'"));
+    ApiKey key =
+        directory.apiKeys(app.getAppId()).stream()
+            .filter(k -> !k.getRevoked() && keyId(k.getKeyHash()).equals(keyId))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    Refusal.notFound(
+                        "App " + app.getAppId() + " has no key '" + Echo.of(keyId, 64) + "'"));
     catalog.revokeApiKey(key);
     directory.await(() -> directory.apiKeyByHash(key.getKeyHash()).isEmpty());
     ctx.status(HttpStatus.NO_CONTENT);
@@ -174,13 +195,20 @@ public final class AppRoutes {
     }
     try {
       URI u = new URI(o);
-      boolean ok = ("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
-          && u.getRawUserInfo() == null && (u.getRawPath() == null || u.getRawPath().isEmpty())
-          && u.getRawQuery() == null && u.getRawFragment() == null;
+      boolean ok =
+          ("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
+              && u.getHost() != null
+              && u.getRawUserInfo() == null
+              && (u.getRawPath() == null || u.getRawPath().isEmpty())
+              && u.getRawQuery() == null
+              && u.getRawFragment() == null;
       if (!ok) {
         throw Refusal.badRequest(message);
       }
-      return u.getScheme() + "://" + u.getHost().toLowerCase(Locale.ROOT) + (u.getPort() >= 0 ? ":" + u.getPort() : "");
+      return u.getScheme()
+          + "://"
+          + u.getHost().toLowerCase(Locale.ROOT)
+          + (u.getPort() >= 0 ? ":" + u.getPort() : "");
     } catch (java.net.URISyntaxException e) {
       throw Refusal.badRequest(message);
     }

@@ -5,8 +5,8 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.subject.Subjects;
 import io.otpstream.api.token.Challenge;
@@ -16,26 +16,27 @@ import java.time.Clock;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /v2/session/apps/{appId}/challenge-tokens}: the app's backend asks for a step-up of
- * a user, for a scope, on an identifier; the answer is a 5-minute challenge token its front end
+ * {@code POST /v2/session/apps/{appId}/challenge-tokens}: the app's backend asks for a step-up of a
+ * user, for a scope, on an identifier; the answer is a 5-minute challenge token its front end
  * passes to {@code POST /v1/session/otp}.
  */
 public final class ChallengeRoutes {
   static final String PATH = AppRoutes.APP + "/challenge-tokens";
   private static final Pattern TEXT = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
-  record Body(Identifier.Body identifier, @JsonProperty("user_id") String userId, String scope) {
-  }
+  record Body(Identifier.Body identifier, @JsonProperty("user_id") String userId, String scope) {}
 
-  record Issued(@JsonProperty("challenge_token") String challengeToken, @JsonProperty("expires_at") long expiresAt) {
-  }
+  record Issued(
+      @JsonProperty("challenge_token") String challengeToken,
+      @JsonProperty("expires_at") long expiresAt) {}
 
   private final AppDirectory directory;
   private final ChallengeTokens challenges;
   private final Subjects subjects;
   private final Clock clock;
 
-  public ChallengeRoutes(AppDirectory directory, ChallengeTokens challenges, Subjects subjects, Clock clock) {
+  public ChallengeRoutes(
+      AppDirectory directory, ChallengeTokens challenges, Subjects subjects, Clock clock) {
     this.directory = directory;
     this.challenges = challenges;
     this.subjects = subjects;
@@ -49,7 +50,8 @@ public final class ChallengeRoutes {
   private void create(Context ctx) {
     App app = ManagementAuth.app(ctx);
     Body b = JsonBodies.read(ctx, Body.class, true);
-    Identifier id = Identifier.parse(b.identifier(), "identifier", Refusal::badRequest, Refusal::badRequest);
+    Identifier id =
+        Identifier.parse(b.identifier(), "identifier", Refusal::badRequest, Refusal::badRequest);
     if (b.userId() != null && !TEXT.matcher(b.userId()).matches()) {
       throw Refusal.badRequest("user_id must be 1 to 128 printable characters without spaces");
     }
@@ -57,8 +59,16 @@ public final class ChallengeRoutes {
       throw Refusal.badRequest("scope must be 1 to 128 printable characters without spaces");
     }
     String appId = app.getAppId();
-    Challenge c = ChallengeTokens.create(appId, subjects.subjectId(appId, id.value()), b.userId(), b.scope(), id.type(), id.value(),
-        clock.instant());
-    ctx.status(HttpStatus.CREATED).json(new Issued(challenges.issue(c), c.expiresAt().getEpochSecond()));
+    Challenge c =
+        ChallengeTokens.create(
+            appId,
+            subjects.subjectId(appId, id.value()),
+            b.userId(),
+            b.scope(),
+            id.type(),
+            id.value(),
+            clock.instant());
+    ctx.status(HttpStatus.CREATED)
+        .json(new Issued(challenges.issue(c), c.expiresAt().getEpochSecond()));
   }
 }

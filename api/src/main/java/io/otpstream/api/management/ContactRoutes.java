@@ -6,8 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
-import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.body.JsonBodies;
+import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
@@ -23,11 +23,13 @@ public final class ContactRoutes {
   static final String PATH = AppRoutes.APP + "/contacts/{username}";
   public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
-  record Body(String email, @JsonProperty("phone_number") String phoneNumber) {
-  }
+  record Body(String email, @JsonProperty("phone_number") String phoneNumber) {}
 
-  record View(String username, String email, @JsonProperty("phone_number") String phoneNumber,
-              @JsonProperty("updated_at") Instant updatedAt) {
+  record View(
+      String username,
+      String email,
+      @JsonProperty("phone_number") String phoneNumber,
+      @JsonProperty("updated_at") Instant updatedAt) {
     static View of(Contact c) {
       return new View(c.getUsername(), c.getEmail(), c.getPhoneNumber(), c.getUpdatedAt());
     }
@@ -56,10 +58,22 @@ public final class ContactRoutes {
     if (b.email() == null && b.phoneNumber() == null) {
       throw Refusal.badRequest("A contact needs email, phone_number or both");
     }
-    String email = b.email() == null ? null : Destinations.email(b.email())
-        .orElseThrow(() -> Refusal.badRequest("email must be a valid email address of at most 320 characters"));
-    String phone = b.phoneNumber() == null ? null : Destinations.phone(b.phoneNumber())
-        .orElseThrow(() -> Refusal.badRequest("phone_number must be a valid phone number in E.164 format, e.g. +14155550123"));
+    String email =
+        b.email() == null
+            ? null
+            : Destinations.email(b.email())
+                .orElseThrow(
+                    () ->
+                        Refusal.badRequest(
+                            "email must be a valid email address of at most 320 characters"));
+    String phone =
+        b.phoneNumber() == null
+            ? null
+            : Destinations.phone(b.phoneNumber())
+                .orElseThrow(
+                    () ->
+                        Refusal.badRequest(
+                            "phone_number must be a valid phone number in E.164 format, e.g. +14155550123"));
     Contact c = new Contact(app.getAppId(), username, email, phone, clock.instant());
     catalog.putContact(c);
     directory.await(() -> directory.contact(app.getAppId(), username).map(c::equals).orElse(false));
@@ -80,8 +94,10 @@ public final class ContactRoutes {
   private Contact known(Context ctx) {
     App app = ManagementAuth.app(ctx);
     String username = username(ctx);
-    return directory.contact(app.getAppId(), username)
-        .orElseThrow(() -> Refusal.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));
+    return directory
+        .contact(app.getAppId(), username)
+        .orElseThrow(
+            () -> Refusal.notFound("App " + app.getAppId() + " has no contact '" + username + "'"));
   }
 
   private static String username(Context ctx) {

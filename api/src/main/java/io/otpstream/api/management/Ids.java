@@ -6,8 +6,7 @@ import io.otpstream.common.secret.Secrets;
 final class Ids {
   private static final char[] BASE32 = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
 
-  private Ids() {
-  }
+  private Ids() {}
 
   static String random26() {
     byte[] r = Secrets.randomBytes(26);
@@ -17,5 +16,4 @@ final class Ids {
     }
     return b.toString();
   }
-
 }

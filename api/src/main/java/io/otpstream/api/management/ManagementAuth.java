@@ -18,6 +18,7 @@ import io.otpstream.schemas.apps.App;
 public final class ManagementAuth {
   /** The role of the routes that need the management key. */
   public static final RouteRole KEY = Role.MANAGEMENT_KEY;
+
   private static final String APP = "otp-management-app";
 
   private enum Role implements RouteRole {
@@ -44,15 +45,22 @@ public final class ManagementAuth {
       return;
     }
     String header = ctx.header("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() > 300) {
-      throw Refusal.unauthorized("A management key is required: Authorization: Bearer <management key>");
+    if (header == null
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        || header.length() > 300) {
+      throw Refusal.unauthorized(
+          "A management key is required: Authorization: Bearer <management key>");
     }
     if (!directory.isManagementKeyHash(Secrets.sha256Hex(header.substring(7).strip()))) {
       throw Refusal.unauthorized("Invalid management key");
     }
     if (ctx.pathParamMap().containsKey("appId")) {
       String appId = ctx.pathParam("appId");
-      ctx.attribute(APP, directory.app(appId).orElseThrow(() -> Refusal.notFound("No app '" + Echo.of(appId, 64) + "'")));
+      ctx.attribute(
+          APP,
+          directory
+              .app(appId)
+              .orElseThrow(() -> Refusal.notFound("No app '" + Echo.of(appId, 64) + "'")));
     }
   }
 }

@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * The JSON shape of an app's settings (DESIGN §5 names); fields left out of a PUT take their
  * defaults. A PUT may send back what a GET answered: {@code app_id} must then be the path's app,
- * {@code version} is the one the change is based on, and {@code updated_at} is the server's (ignored).
+ * {@code version} is the one the change is based on, and {@code updated_at} is the server's
+ * (ignored).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties({"updated_at"})
@@ -38,29 +39,45 @@ record SettingsBody(
     @JsonProperty("allowed_countries") List<String> allowedCountries,
     Long quota) {
 
-  record LimitBody(Integer limit, @JsonProperty("window_seconds") Integer windowSeconds) {
-  }
+  record LimitBody(Integer limit, @JsonProperty("window_seconds") Integer windowSeconds) {}
 
   /** The response: the settings plus their version. */
-  record Versioned(@JsonProperty("app_id") String appId, long version, @JsonProperty("updated_at") Instant updatedAt,
-                   @JsonProperty("otp_length") int otpLength, @JsonProperty("expiry_seconds") int expirySeconds,
-                   @JsonProperty("max_check_attempts") int maxCheckAttempts,
-                   @JsonProperty("max_resends_per_session") int maxResendsPerSession,
-                   @JsonProperty("resend_cooldown_seconds") int resendCooldownSeconds,
-                   @JsonProperty("resends_per_subject") LimitBody resendsPerSubject,
-                   @JsonProperty("resends_per_ip") LimitBody resendsPerIp,
-                   @JsonProperty("sends_per_subject") LimitBody sendsPerSubject,
-                   @JsonProperty("sends_per_ip") LimitBody sendsPerIp,
-                   @JsonProperty("failed_checks_per_subject") LimitBody failedChecksPerSubject,
-                   @JsonProperty("failed_checks_ceiling") LimitBody failedChecksCeiling,
-                   @JsonProperty("allowed_countries") List<String> allowedCountries, Long quota) {
+  record Versioned(
+      @JsonProperty("app_id") String appId,
+      long version,
+      @JsonProperty("updated_at") Instant updatedAt,
+      @JsonProperty("otp_length") int otpLength,
+      @JsonProperty("expiry_seconds") int expirySeconds,
+      @JsonProperty("max_check_attempts") int maxCheckAttempts,
+      @JsonProperty("max_resends_per_session") int maxResendsPerSession,
+      @JsonProperty("resend_cooldown_seconds") int resendCooldownSeconds,
+      @JsonProperty("resends_per_subject") LimitBody resendsPerSubject,
+      @JsonProperty("resends_per_ip") LimitBody resendsPerIp,
+      @JsonProperty("sends_per_subject") LimitBody sendsPerSubject,
+      @JsonProperty("sends_per_ip") LimitBody sendsPerIp,
+      @JsonProperty("failed_checks_per_subject") LimitBody failedChecksPerSubject,
+      @JsonProperty("failed_checks_ceiling") LimitBody failedChecksCeiling,
+      @JsonProperty("allowed_countries") List<String> allowedCountries,
+      Long quota) {
 
     static Versioned of(AppSettings s) {
-      return new Versioned(s.getAppId(), s.getVersion(), s.getUpdatedAt(), s.getOtpLength(), s.getExpirySeconds(),
-          s.getMaxCheckAttempts(), s.getMaxResendsPerSession(), s.getResendCooldownSeconds(), body(s.getResendsPerSubject()),
-          body(s.getResendsPerIp()), body(s.getSendsPerSubject()), body(s.getSendsPerIp()), body(s.getFailedChecksPerSubject()),
+      return new Versioned(
+          s.getAppId(),
+          s.getVersion(),
+          s.getUpdatedAt(),
+          s.getOtpLength(),
+          s.getExpirySeconds(),
+          s.getMaxCheckAttempts(),
+          s.getMaxResendsPerSession(),
+          s.getResendCooldownSeconds(),
+          body(s.getResendsPerSubject()),
+          body(s.getResendsPerIp()),
+          body(s.getSendsPerSubject()),
+          body(s.getSendsPerIp()),
+          body(s.getFailedChecksPerSubject()),
           body(s.getFailedChecksCeiling()),
-          s.getAllowedCountries(), s.getQuota());
+          s.getAllowedCountries(),
+          s.getQuota());
     }
 
     private static LimitBody body(Limit l) {
@@ -71,7 +88,12 @@ record SettingsBody(
   /** Validates every field (400 naming the field) and builds the next version. */
   AppSettings toSettings(String appId, long version, Instant now, Set<String> knownRegions) {
     if (this.appId != null && !this.appId.equals(appId)) {
-      throw Refusal.badRequest("app_id must be the app of the path, '" + appId + "' (got '" + Echo.of(this.appId, 80) + "')");
+      throw Refusal.badRequest(
+          "app_id must be the app of the path, '"
+              + appId
+              + "' (got '"
+              + Echo.of(this.appId, 80)
+              + "')");
     }
     AppSettings d = DefaultSettings.of(appId);
     return AppSettings.newBuilder(d)
@@ -79,14 +101,30 @@ record SettingsBody(
         .setUpdatedAt(now)
         .setOtpLength(range("otp_length", otpLength, d.getOtpLength(), 4, 10))
         .setExpirySeconds(range("expiry_seconds", expirySeconds, d.getExpirySeconds(), 60, 86_400))
-        .setMaxCheckAttempts(range("max_check_attempts", maxCheckAttempts, d.getMaxCheckAttempts(), 1, 20))
-        .setMaxResendsPerSession(range("max_resends_per_session", maxResendsPerSession, d.getMaxResendsPerSession(), 0, 20))
-        .setResendCooldownSeconds(range("resend_cooldown_seconds", resendCooldownSeconds, d.getResendCooldownSeconds(), 0, 3600))
-        .setResendsPerSubject(limit("resends_per_subject", resendsPerSubject, d.getResendsPerSubject()))
+        .setMaxCheckAttempts(
+            range("max_check_attempts", maxCheckAttempts, d.getMaxCheckAttempts(), 1, 20))
+        .setMaxResendsPerSession(
+            range(
+                "max_resends_per_session",
+                maxResendsPerSession,
+                d.getMaxResendsPerSession(),
+                0,
+                20))
+        .setResendCooldownSeconds(
+            range(
+                "resend_cooldown_seconds",
+                resendCooldownSeconds,
+                d.getResendCooldownSeconds(),
+                0,
+                3600))
+        .setResendsPerSubject(
+            limit("resends_per_subject", resendsPerSubject, d.getResendsPerSubject()))
         .setResendsPerIp(limit("resends_per_ip", resendsPerIp, d.getResendsPerIp()))
         .setSendsPerSubject(limit("sends_per_subject", sendsPerSubject, d.getSendsPerSubject()))
         .setSendsPerIp(limit("sends_per_ip", sendsPerIp, d.getSendsPerIp()))
-        .setFailedChecksPerSubject(limit("failed_checks_per_subject", failedChecksPerSubject, d.getFailedChecksPerSubject()))
+        .setFailedChecksPerSubject(
+            limit(
+                "failed_checks_per_subject", failedChecksPerSubject, d.getFailedChecksPerSubject()))
         .setFailedChecksCeiling(ceiling(failedChecksCeiling, d.getFailedChecksCeiling()))
         .setAllowedCountries(countries(allowedCountries, knownRegions))
         .setQuota(quota(quota))
@@ -98,7 +136,8 @@ record SettingsBody(
       return dflt;
     }
     if (value < min || value > max) {
-      throw Refusal.badRequest(field + " must be between " + min + " and " + max + " (got " + value + ")");
+      throw Refusal.badRequest(
+          field + " must be between " + min + " and " + max + " (got " + value + ")");
     }
     return value;
   }
@@ -110,7 +149,8 @@ record SettingsBody(
     if (value.limit() == null || value.windowSeconds() == null) {
       throw Refusal.badRequest(field + " needs both limit and window_seconds");
     }
-    return new Limit(range(field + ".limit", value.limit(), 0, 1, DefaultSettings.MAX_LIMIT),
+    return new Limit(
+        range(field + ".limit", value.limit(), 0, 1, DefaultSettings.MAX_LIMIT),
         range(field + ".window_seconds", value.windowSeconds(), 0, 1, 604_800));
   }
 
@@ -118,8 +158,10 @@ record SettingsBody(
   private static Limit ceiling(LimitBody value, Limit dflt) {
     Limit l = limit("failed_checks_ceiling", value, dflt);
     if (l.getLimit() > 100) {
-      throw Refusal.badRequest("failed_checks_ceiling.limit must be between 1 and 100 (NIST 800-63B allows at most 100 failures in a row; got "
-          + l.getLimit() + ")");
+      throw Refusal.badRequest(
+          "failed_checks_ceiling.limit must be between 1 and 100 (NIST 800-63B allows at most 100 failures in a row; got "
+              + l.getLimit()
+              + ")");
     }
     return l;
   }
@@ -132,7 +174,10 @@ record SettingsBody(
     for (String c : value) {
       String code = c == null ? "" : c.strip().toUpperCase(Locale.ROOT);
       if (!knownRegions.contains(code)) {
-        throw Refusal.badRequest("allowed_countries: '" + c + "' is not an ISO 3166-1 alpha-2 country code with phone numbers");
+        throw Refusal.badRequest(
+            "allowed_countries: '"
+                + c
+                + "' is not an ISO 3166-1 alpha-2 country code with phone numbers");
       }
       if (!out.contains(code)) {
         out.add(code);

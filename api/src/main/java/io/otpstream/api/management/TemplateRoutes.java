@@ -29,15 +29,28 @@ public final class TemplateRoutes {
   private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}(-[a-z0-9]{2,8})?");
   private static final int MAX_TEXT = 2000;
 
-  record Body(String sms, @JsonProperty("email_subject") String emailSubject, @JsonProperty("email_text") String emailText,
-              @JsonProperty("email_html") String emailHtml) {
-  }
+  record Body(
+      String sms,
+      @JsonProperty("email_subject") String emailSubject,
+      @JsonProperty("email_text") String emailText,
+      @JsonProperty("email_html") String emailHtml) {}
 
-  record View(@JsonProperty("template_id") String templateId, String locale, String sms,
-              @JsonProperty("email_subject") String emailSubject, @JsonProperty("email_text") String emailText,
-              @JsonProperty("email_html") String emailHtml, @JsonProperty("updated_at") Instant updatedAt) {
+  record View(
+      @JsonProperty("template_id") String templateId,
+      String locale,
+      String sms,
+      @JsonProperty("email_subject") String emailSubject,
+      @JsonProperty("email_text") String emailText,
+      @JsonProperty("email_html") String emailHtml,
+      @JsonProperty("updated_at") Instant updatedAt) {
     static View of(MessageTemplate t) {
-      return new View(t.getTemplateId(), t.getLocale(), t.getSmsText(), t.getEmailSubject(), t.getEmailText(), t.getEmailHtml(),
+      return new View(
+          t.getTemplateId(),
+          t.getLocale(),
+          t.getSmsText(),
+          t.getEmailSubject(),
+          t.getEmailText(),
+          t.getEmailHtml(),
           t.getUpdatedAt());
     }
   }
@@ -61,7 +74,8 @@ public final class TemplateRoutes {
 
   private void list(Context ctx) {
     App app = ManagementAuth.app(ctx);
-    ctx.json(Map.of("templates", directory.templates(app.getAppId()).stream().map(View::of).toList()));
+    ctx.json(
+        Map.of("templates", directory.templates(app.getAppId()).stream().map(View::of).toList()));
   }
 
   private void put(Context ctx) {
@@ -76,10 +90,19 @@ public final class TemplateRoutes {
     text(b.emailSubject(), "email_subject", false);
     text(b.emailText(), "email_text", true);
     text(b.emailHtml(), "email_html", true);
-    MessageTemplate t = new MessageTemplate(app.getAppId(), templateId, locale, b.sms(), b.emailSubject(), b.emailText(), b.emailHtml(),
-        clock.instant());
+    MessageTemplate t =
+        new MessageTemplate(
+            app.getAppId(),
+            templateId,
+            locale,
+            b.sms(),
+            b.emailSubject(),
+            b.emailText(),
+            b.emailHtml(),
+            clock.instant());
     catalog.putTemplate(t);
-    directory.await(() -> directory.template(app.getAppId(), templateId, locale).map(t::equals).orElse(false));
+    directory.await(
+        () -> directory.template(app.getAppId(), templateId, locale).map(t::equals).orElse(false));
     ctx.json(View.of(t));
   }
 
@@ -90,7 +113,8 @@ public final class TemplateRoutes {
   private void delete(Context ctx) {
     MessageTemplate t = known(ctx);
     catalog.deleteTemplate(t.getAppId(), t.getTemplateId(), t.getLocale());
-    directory.await(() -> directory.template(t.getAppId(), t.getTemplateId(), t.getLocale()).isEmpty());
+    directory.await(
+        () -> directory.template(t.getAppId(), t.getTemplateId(), t.getLocale()).isEmpty());
     ctx.status(HttpStatus.NO_CONTENT);
   }
 
@@ -98,8 +122,18 @@ public final class TemplateRoutes {
     App app = ManagementAuth.app(ctx);
     String templateId = templateId(ctx);
     String locale = locale(ctx);
-    return directory.template(app.getAppId(), templateId, locale).orElseThrow(() -> Refusal.notFound(
-        "App " + app.getAppId() + " has no template '" + templateId + "' in locale '" + locale + "'"));
+    return directory
+        .template(app.getAppId(), templateId, locale)
+        .orElseThrow(
+            () ->
+                Refusal.notFound(
+                    "App "
+                        + app.getAppId()
+                        + " has no template '"
+                        + templateId
+                        + "' in locale '"
+                        + locale
+                        + "'"));
   }
 
   private static String templateId(Context ctx) {

@@ -9,16 +9,19 @@ import io.otpstream.schemas.topics.EntryStage;
 import io.otpstream.schemas.topics.Topics;
 import java.util.UUID;
 
-/** The pure parts of a command: the metadata every command carries, and where it enters the processor. */
+/**
+ * The pure parts of a command: the metadata every command carries, and where it enters the
+ * processor.
+ */
 public final class Commands {
-  private Commands() {
-  }
+  private Commands() {}
 
   /**
    * The metadata of a command from {@code caller}, carrying the settings version the api sees now
    * and this instance's reply address.
    */
-  public static CommandMeta meta(AppSettings settings, Caller caller, String replyTopic, int replyPartition) {
+  public static CommandMeta meta(
+      AppSettings settings, Caller caller, String replyTopic, int replyPartition) {
     return CommandMeta.newBuilder()
         .setRequestId(requestId(caller))
         .setIdempotencyKey(caller.idempotent() == null ? null : caller.idempotent().key())
@@ -34,9 +37,14 @@ public final class Commands {
         .build();
   }
 
-  /** The request id: derived from the request's hash when it is idempotent, so its repeats share it; else fresh. */
+  /**
+   * The request id: derived from the request's hash when it is idempotent, so its repeats share it;
+   * else fresh.
+   */
   public static String requestId(Caller caller) {
-    return caller.idempotent() != null ? "idem_" + caller.idempotent().requestHash() : "req_" + UUID.randomUUID();
+    return caller.idempotent() != null
+        ? "idem_" + caller.idempotent().requestHash()
+        : "req_" + UUID.randomUUID();
   }
 
   /**

@@ -36,12 +36,27 @@ public final class IdempotencyKeys {
     return Optional.of(v);
   }
 
-  /** A stable id (hex) for (app, key mode, operation, key, body): a sandbox key never shares a live key's answers. */
-  public String requestHash(String appId, String keyMode, String operation, String idempotencyKey, byte[] body) {
+  /**
+   * A stable id (hex) for (app, key mode, operation, key, body): a sandbox key never shares a live
+   * key's answers.
+   */
+  public String requestHash(
+      String appId, String keyMode, String operation, String idempotencyKey, byte[] body) {
     try {
       byte[] bodyHash = MessageDigest.getInstance("SHA-256").digest(body);
-      String material = appId + "\u0000" + keyMode + "\u0000" + operation + "\u0000" + idempotencyKey + "\u0000" + HexFormat.of().formatHex(bodyHash);
-      return HexFormat.of().formatHex(Secrets.hmac(key, material.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+      String material =
+          appId
+              + "\u0000"
+              + keyMode
+              + "\u0000"
+              + operation
+              + "\u0000"
+              + idempotencyKey
+              + "\u0000"
+              + HexFormat.of().formatHex(bodyHash);
+      return HexFormat.of()
+          .formatHex(Secrets.hmac(key, material.getBytes(StandardCharsets.UTF_8)))
+          .substring(0, 32);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -39,8 +39,15 @@ public final class OtpFlows {
   private final IdempotencyKeys idempotencyKeys;
   private final Clock clock;
 
-  public OtpFlows(AppDirectory directory, CommandGateway gateway, Subjects subjects, CommandDestinations destinations, OtpCodes codes,
-                  ClientIp clientIp, IdempotencyKeys idempotencyKeys, Clock clock) {
+  public OtpFlows(
+      AppDirectory directory,
+      CommandGateway gateway,
+      Subjects subjects,
+      CommandDestinations destinations,
+      OtpCodes codes,
+      ClientIp clientIp,
+      IdempotencyKeys idempotencyKeys,
+      Clock clock) {
     this.directory = directory;
     this.gateway = gateway;
     this.subjects = subjects;
@@ -53,19 +60,28 @@ public final class OtpFlows {
 
   /**
    * A server-API caller (API key): the end user's source when the request names it, idempotent when
-   * it carries an {@code Idempotency-Key} (hashed with the key's mode, {@code operation} and the body:
-   * a sandbox key never shares a live key's answers). A malformed header is a 400.
+   * it carries an {@code Idempotency-Key} (hashed with the key's mode, {@code operation} and the
+   * body: a sandbox key never shares a live key's answers). A malformed header is a 400.
    */
   public Caller server(Context ctx, ApiKey key, String operation, boolean sandbox) {
     String appId = key.getAppId();
     Source source = clientIp.endUser(ctx, appId);
-    Caller.Idempotent idempotent = IdempotencyKeys.of(ctx)
-        .map(k -> new Caller.Idempotent(k, idempotencyKeys.requestHash(appId, key.getMode().name(), operation, k, ctx.bodyAsBytes())))
-        .orElse(null);
+    Caller.Idempotent idempotent =
+        IdempotencyKeys.of(ctx)
+            .map(
+                k ->
+                    new Caller.Idempotent(
+                        k,
+                        idempotencyKeys.requestHash(
+                            appId, key.getMode().name(), operation, k, ctx.bodyAsBytes())))
+            .orElse(null);
     return new Caller(appId, sandbox, source, clock.instant(), idempotent);
   }
 
-  /** A live caller known by its connection (the session API, the admin resend): its peer or trusted proxy hop. */
+  /**
+   * A live caller known by its connection (the session API, the admin resend): its peer or trusted
+   * proxy hop.
+   */
   public Caller peer(Context ctx, String appId) {
     return new Caller(appId, false, clientIp.of(ctx, appId), clock.instant(), null);
   }
@@ -78,40 +94,84 @@ public final class OtpFlows {
   public CompletableFuture<Started> start(Caller caller, Start start) {
     String appId = caller.appId();
     String subjectId = subjects.subjectId(appId, start.sms() != null ? start.sms() : start.email());
-    String secondarySubjectId = start.sms() != null && start.email() != null ? subjects.subjectId(appId, start.email()) : null;
+    String secondarySubjectId =
+        start.sms() != null && start.email() != null
+            ? subjects.subjectId(appId, start.email())
+            : null;
     CommandMeta meta = meta(caller);
-    OtpRequested command = destinations.apply(OtpRequested.newBuilder(), appId, start.sms(), start.email())
-        .setMeta(meta).setSessionId("ses_" + UUID.randomUUID().toString().replace("-", ""))
-        .setSubjectId(subjectId).setSecondarySubjectId(secondarySubjectId).setChannels(start.channels())
-        .setOtpLength(start.otpLength()).setExpirySeconds(start.expirySeconds()).setMaxAttempts(start.maxAttempts())
-        .setTemplateId(start.templateId()).setSenderId(start.senderId()).setLocale(start.locale())
-        .setMetadata(start.metadata()).setChallengeId(start.challengeId()).setResumeOpen(start.resumeOpen())
-        .build();
+    OtpRequested command =
+        destinations
+            .apply(OtpRequested.newBuilder(), appId, start.sms(), start.email())
+            .setMeta(meta)
+            .setSessionId("ses_" + UUID.randomUUID().toString().replace("-", ""))
+            .setSubjectId(subjectId)
+            .setSecondarySubjectId(secondarySubjectId)
+            .setChannels(start.channels())
+            .setOtpLength(start.otpLength())
+            .setExpirySeconds(start.expirySeconds())
+            .setMaxAttempts(start.maxAttempts())
+            .setTemplateId(start.templateId())
+            .setSenderId(start.senderId())
+            .setLocale(start.locale())
+            .setMetadata(start.metadata())
+            .setChallengeId(start.challengeId())
+            .setResumeOpen(start.resumeOpen())
+            .build();
     return submit(command, meta).thenApply(d -> new Started(d, subjectId, secondarySubjectId));
   }
 
   /** A new code on an open session, on the channels its token names. */
   public CompletableFuture<OtpDecision> resend(Caller caller, SessionRef session) {
     CommandMeta meta = meta(caller);
-    return submit(OtpRetried.newBuilder().setMeta(meta).setSessionId(session.sessionId()).setSubjectId(session.subjectId())
-        .setSecondarySubjectId(session.secondarySubjectId()).setChannels(session.channels()).build(), meta);
+    return submit(
+        OtpRetried.newBuilder()
+            .setMeta(meta)
+            .setSessionId(session.sessionId())
+            .setSubjectId(session.subjectId())
+            .setSecondarySubjectId(session.secondarySubjectId())
+            .setChannels(session.channels())
+            .build(),
+        meta);
   }
 
-  /** One attempt at the session's code, however many channels it names; the codes travel as keyed MACs. */
-  public CompletableFuture<OtpDecision> check(Caller caller, SessionRef session, List<EnteredCode> entered) {
-    List<SubmittedCode> submitted = entered.stream().map(c -> new SubmittedCode(c.channel(),
-        ByteBuffer.wrap(codes.checkMac(caller.appId(), session.sessionId(), c.code().strip())))).toList();
+  /**
+   * One attempt at the session's code, however many channels it names; the codes travel as keyed
+   * MACs.
+   */
+  public CompletableFuture<OtpDecision> check(
+      Caller caller, SessionRef session, List<EnteredCode> entered) {
+    List<SubmittedCode> submitted =
+        entered.stream()
+            .map(
+                c ->
+                    new SubmittedCode(
+                        c.channel(),
+                        ByteBuffer.wrap(
+                            codes.checkMac(caller.appId(), session.sessionId(), c.code().strip()))))
+            .toList();
     CommandMeta meta = meta(caller);
-    return submit(OtpCheckRequested.newBuilder().setMeta(meta).setSessionId(session.sessionId()).setSubjectId(session.subjectId())
-        .setCodes(submitted).build(), meta);
+    return submit(
+        OtpCheckRequested.newBuilder()
+            .setMeta(meta)
+            .setSessionId(session.sessionId())
+            .setSubjectId(session.subjectId())
+            .setCodes(submitted)
+            .build(),
+        meta);
   }
 
   private CommandMeta meta(Caller caller) {
-    return Commands.meta(directory.settings(caller.appId()), caller, gateway.replyTopic(), gateway.replyPartition());
+    return Commands.meta(
+        directory.settings(caller.appId()), caller, gateway.replyTopic(), gateway.replyPartition());
   }
 
   private CompletableFuture<OtpDecision> submit(Object command, CommandMeta meta) {
     EntryStage.Route route = Commands.entry(gateway.topics(), command);
-    return gateway.submit(route.topic().name(), route.key(), new OtpCommand(command), meta.getRequestId(), meta.getOccurredAt());
+    return gateway.submit(
+        route.topic().name(),
+        route.key(),
+        new OtpCommand(command),
+        meta.getRequestId(),
+        meta.getOccurredAt());
   }
 }

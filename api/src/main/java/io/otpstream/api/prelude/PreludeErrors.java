@@ -11,14 +11,13 @@ public final class PreludeErrors {
   static final String INVALID_IDENTIFIER = "invalid_identifier";
   private static final String AUTH_BLOCKED = "auth_blocked";
 
-  private PreludeErrors() {
-  }
+  private PreludeErrors() {}
 
   /**
    * An identifier the service cannot use (malformed, of an unknown type, premium-rate, a refused
    * country). Seed 001 lists only {@code bad_request} among its 400s, so {@code /v1/session/otp}
-   * answers that instead (see {@link PreludeFamily}); the login (no seed) keeps
-   * {@code invalid_identifier}, which Prelude's clients know.
+   * answers that instead (see {@link PreludeFamily}); the login (no seed) keeps {@code
+   * invalid_identifier}, which Prelude's clients know.
    */
   public static Refusal invalidIdentifier(String message) {
     return Refusal.coded(HttpStatus.BAD_REQUEST, INVALID_IDENTIFIER, message);
@@ -29,7 +28,10 @@ public final class PreludeErrors {
   }
 
   public static Refusal expiredChallenge() {
-    return Refusal.coded(HttpStatus.BAD_REQUEST, "expired_challenge_token", "The challenge token has expired: ask your backend for a new one");
+    return Refusal.coded(
+        HttpStatus.BAD_REQUEST,
+        "expired_challenge_token",
+        "The challenge token has expired: ask your backend for a new one");
   }
 
   public static Refusal invalidChallenge() {

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Sendmator's error format under {@code /api/v1/otp} (seed 003): {@code {statusCode, message, error}},
- * the error being the status's reason phrase, with the seed's words for each decision.
+ * Sendmator's error format under {@code /api/v1/otp} (seed 003): {@code {statusCode, message,
+ * error}}, the error being the status's reason phrase, with the seed's words for each decision.
  */
 public final class SendmatorFamily implements ErrorFamily {
   @Override
@@ -32,8 +32,12 @@ public final class SendmatorFamily implements ErrorFamily {
 
   @Override
   public Refusal timeout() {
-    return new Refusal(HttpStatus.SERVICE_UNAVAILABLE, null,
-        "Service temporarily unavailable: the request was accepted but not decided in time; retry shortly", 1, null);
+    return new Refusal(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        null,
+        "Service temporarily unavailable: the request was accepted but not decided in time; retry shortly",
+        1,
+        null);
   }
 
   @Override
@@ -41,7 +45,10 @@ public final class SendmatorFamily implements ErrorFamily {
     return Refusal.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error");
   }
 
-  /** Seed 003's errors; an expired session cannot be resent, so a resend reads it as not found ("invalid or expired token"). */
+  /**
+   * Seed 003's errors; an expired session cannot be resent, so a resend reads it as not found
+   * ("invalid or expired token").
+   */
   @Override
   public Refusal refusal(OtpDecision d, Step step) {
     if (step == Step.RESEND && d.getOutcome() == Outcome.EXPIRED) {
@@ -51,13 +58,28 @@ public final class SendmatorFamily implements ErrorFamily {
       case ALREADY_VERIFIED -> Refusal.badRequest("Session already verified");
       case LOCKED -> Refusal.badRequest("Session is locked due to too many failed attempts");
       case NOT_FOUND -> Refusal.badRequest("Session not found");
-      case EXPIRED -> Refusal.badRequest("Session expired: start a new session with /api/v1/otp/send");
-      case QUOTA_EXHAUSTED -> new Refusal(HttpStatus.PAYMENT_REQUIRED, null, "Insufficient balance", null, d.getRule());
-      case RATE_LIMITED -> new Refusal(HttpStatus.TOO_MANY_REQUESTS, null, "Rate limit exceeded", d.getRetryAfterSeconds(), d.getRule());
-      case REFUSED -> new Refusal(HttpStatus.BAD_REQUEST, null, RuleNames.PREMIUM_RATE.equals(d.getRule())
-          ? "Recipient phone number is a premium-rate number, which is refused"
-          : "Recipient phone number is in a country this app does not allow", null, d.getRule());
-      default -> Refusal.of(HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected decision " + d.getOutcome());
+      case EXPIRED ->
+          Refusal.badRequest("Session expired: start a new session with /api/v1/otp/send");
+      case QUOTA_EXHAUSTED ->
+          new Refusal(HttpStatus.PAYMENT_REQUIRED, null, "Insufficient balance", null, d.getRule());
+      case RATE_LIMITED ->
+          new Refusal(
+              HttpStatus.TOO_MANY_REQUESTS,
+              null,
+              "Rate limit exceeded",
+              d.getRetryAfterSeconds(),
+              d.getRule());
+      case REFUSED ->
+          new Refusal(
+              HttpStatus.BAD_REQUEST,
+              null,
+              RuleNames.PREMIUM_RATE.equals(d.getRule())
+                  ? "Recipient phone number is a premium-rate number, which is refused"
+                  : "Recipient phone number is in a country this app does not allow",
+              null,
+              d.getRule());
+      default ->
+          Refusal.of(HttpStatus.INTERNAL_SERVER_ERROR, "Unexpected decision " + d.getOutcome());
     };
   }
 }

@@ -11,14 +11,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the Sendmator family's request bodies and fields, each fault a 400 in seed 003's shape naming the field. */
+/**
+ * Reads the Sendmator family's request bodies and fields, each fault a 400 in seed 003's shape
+ * naming the field.
+ */
 final class SendmatorRequests {
-  /** The server API reads with our mapper as it is (scalars coerced) and checks no Content-Type, in seed 003's words. */
-  private static final JsonBodies BODIES = new JsonBodies(Json.MAPPER, false, new JsonBodies.Words("Request body is required (JSON)",
-      "Request body must be a JSON object", "Unknown field", "Request body is not valid JSON", "Request body could not be read", false));
+  /**
+   * The server API reads with our mapper as it is (scalars coerced) and checks no Content-Type, in
+   * seed 003's words.
+   */
+  private static final JsonBodies BODIES =
+      new JsonBodies(
+          Json.MAPPER,
+          false,
+          new JsonBodies.Words(
+              "Request body is required (JSON)",
+              "Request body must be a JSON object",
+              "Unknown field",
+              "Request body is not valid JSON",
+              "Request body could not be read",
+              false));
 
-  private SendmatorRequests() {
-  }
+  private SendmatorRequests() {}
 
   static <T> T body(Context ctx, Class<T> type) {
     return BODIES.parse(ctx, type, false);
@@ -37,7 +51,10 @@ final class SendmatorRequests {
 
   /** The channels a token names (signed by us), skipping any this version does not know. */
   static List<Channel> tokenChannels(List<String> names) {
-    return names.stream().filter(n -> "sms".equals(n) || "email".equals(n)).map(n -> channel(n, "token")).toList();
+    return names.stream()
+        .filter(n -> "sms".equals(n) || "email".equals(n))
+        .map(n -> channel(n, "token"))
+        .toList();
   }
 
   static Channel channel(String name, String field) {
@@ -65,13 +82,15 @@ final class SendmatorRequests {
       throw Refusal.badRequest("metadata accepts at most 20 keys");
     }
     Map<String, String> out = new LinkedHashMap<>();
-    in.forEach((k, v) -> {
-      String s = v == null ? "" : v.toString();
-      if (k.length() > 64 || s.length() > 500) {
-        throw Refusal.badRequest("metadata keys are at most 64 and values at most 500 characters");
-      }
-      out.put(k, s);
-    });
+    in.forEach(
+        (k, v) -> {
+          String s = v == null ? "" : v.toString();
+          if (k.length() > 64 || s.length() > 500) {
+            throw Refusal.badRequest(
+                "metadata keys are at most 64 and values at most 500 characters");
+          }
+          out.put(k, s);
+        });
     return out;
   }
 }

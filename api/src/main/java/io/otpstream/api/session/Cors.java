@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * CORS for the session API: the front ends at an app's {@code allowed_origins} may call it with
- * credentials (the verification cookie). Other origins get no CORS headers, and their preflights
- * a 403 that says what to configure. The JWKS is public to every origin.
+ * credentials (the verification cookie). Other origins get no CORS headers, and their preflights a
+ * 403 that says what to configure. The JWKS is public to every origin.
  */
 public final class Cors {
   private static final String SESSION_PATHS = "/v1/session/*";
@@ -32,10 +32,12 @@ public final class Cors {
   }
 
   private void allowIfConfigured(Context ctx) {
-    allowedOrigin(ctx).ifPresent(origin -> {
-      ctx.header("Access-Control-Allow-Origin", origin);
-      ctx.header("Access-Control-Allow-Credentials", "true");
-    });
+    allowedOrigin(ctx)
+        .ifPresent(
+            origin -> {
+              ctx.header("Access-Control-Allow-Origin", origin);
+              ctx.header("Access-Control-Allow-Credentials", "true");
+            });
     ctx.header("Vary", "Origin");
   }
 
@@ -43,10 +45,15 @@ public final class Cors {
     String origin = ctx.header("Origin");
     if (allowedOrigin(ctx).isEmpty()) {
       Optional<App> app = AppHost.app(ctx, directory);
-      throw PreludeErrors.originNotAllowed(app.isEmpty()
-          ? "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"
-          : "Origin " + (origin == null ? "(none)" : Echo.of(origin, 80)) + " is not in the allowed_origins of app " + app.get().getAppId()
-              + ": add it with PATCH /v2/session/apps/" + app.get().getAppId());
+      throw PreludeErrors.originNotAllowed(
+          app.isEmpty()
+              ? "Unknown app: call {appId}.session.<your domain> (or {appId}.localhost)"
+              : "Origin "
+                  + (origin == null ? "(none)" : Echo.of(origin, 80))
+                  + " is not in the allowed_origins of app "
+                  + app.get().getAppId()
+                  + ": add it with PATCH /v2/session/apps/"
+                  + app.get().getAppId());
     }
     ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
     ctx.header("Access-Control-Allow-Headers", "Content-Type, DPoP, X-SDK-User-Agent");
@@ -60,7 +67,8 @@ public final class Cors {
       return Optional.empty();
     }
     String normalised = origin.strip().toLowerCase(Locale.ROOT);
-    return AppHost.app(ctx, directory).filter(a -> a.getAllowedOrigins().contains(normalised)).map(a -> origin.strip());
+    return AppHost.app(ctx, directory)
+        .filter(a -> a.getAllowedOrigins().contains(normalised))
+        .map(a -> origin.strip());
   }
-
 }

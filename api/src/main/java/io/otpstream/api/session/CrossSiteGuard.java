@@ -19,20 +19,24 @@ import java.util.Locale;
 final class CrossSiteGuard {
   private static final int MAX_ORIGIN = 200;
 
-  private CrossSiteGuard() {
-  }
+  private CrossSiteGuard() {}
 
   static void check(Context ctx, App app) {
     String origin = ctx.header("Origin");
     if (origin != null) {
       if (!allowed(ctx, app, origin)) {
-        throw refused("Origin " + Echo.of(origin, 80) + " is neither this app's origin nor in its allowed_origins: add it with"
-            + " PATCH /v2/session/apps/" + app.getAppId());
+        throw refused(
+            "Origin "
+                + Echo.of(origin, 80)
+                + " is neither this app's origin nor in its allowed_origins: add it with"
+                + " PATCH /v2/session/apps/"
+                + app.getAppId());
       }
       return;
     }
     if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
-      throw refused("The browser says this request comes from another site and it names no allowed Origin");
+      throw refused(
+          "The browser says this request comes from another site and it names no allowed Origin");
     }
   }
 
@@ -44,7 +48,8 @@ final class CrossSiteGuard {
     String host = ctx.header("Host");
     if (host != null) {
       String own = host.strip().toLowerCase(Locale.ROOT);
-      if (normalised.equals("https://" + own) || normalised.equals(ctx.scheme().toLowerCase(Locale.ROOT) + "://" + own)) {
+      if (normalised.equals("https://" + own)
+          || normalised.equals(ctx.scheme().toLowerCase(Locale.ROOT) + "://" + own)) {
         return true;
       }
     }

@@ -33,8 +33,7 @@ final class DpopProofs {
   private static final int MAX_REMEMBERED = 100_000;
 
   /** A verified proof: the RFC 7638 thumbprint of the client's key. */
-  record Proof(String thumbprint) {
-  }
+  record Proof(String thumbprint) {}
 
   private final Clock clock;
   private final Map<String, Instant> seen = new ConcurrentHashMap<>();
@@ -72,8 +71,11 @@ final class DpopProofs {
       }
       Instant now = clock.instant();
       Date iat = c.getIssueTime();
-      if (iat == null || iat.toInstant().isBefore(now.minus(WINDOW)) || iat.toInstant().isAfter(now.plus(WINDOW))) {
-        throw PreludeErrors.invalidDpop("The DPoP proof's iat must be within " + WINDOW.toSeconds() + " s of now");
+      if (iat == null
+          || iat.toInstant().isBefore(now.minus(WINDOW))
+          || iat.toInstant().isAfter(now.plus(WINDOW))) {
+        throw PreludeErrors.invalidDpop(
+            "The DPoP proof's iat must be within " + WINDOW.toSeconds() + " s of now");
       }
       String jti = c.getJWTID();
       if (jti == null || jti.isEmpty() || jti.length() > 256) {
@@ -81,7 +83,8 @@ final class DpopProofs {
       }
       forgetOld(now);
       if (seen.putIfAbsent(jti, now.plus(WINDOW).plus(WINDOW)) != null) {
-        throw PreludeErrors.invalidDpop("This DPoP proof was already used: make a new one for each request");
+        throw PreludeErrors.invalidDpop(
+            "This DPoP proof was already used: make a new one for each request");
       }
       return new Proof(key.computeThumbprint().toString());
     } catch (ParseException e) {
@@ -104,7 +107,11 @@ final class DpopProofs {
       seen.values().removeIf(expiry -> expiry.isBefore(now));
     }
     if (seen.size() >= MAX_REMEMBERED) {
-      seen.entrySet().stream().sorted(Map.Entry.comparingByValue()).limit(MAX_REMEMBERED / 10).map(Map.Entry::getKey).toList()
+      seen.entrySet().stream()
+          .sorted(Map.Entry.comparingByValue())
+          .limit(MAX_REMEMBERED / 10)
+          .map(Map.Entry::getKey)
+          .toList()
           .forEach(seen::remove);
     }
   }

@@ -10,8 +10,7 @@ import java.time.Instant;
  * send it with credentials.
  */
 final class VerificationCookie {
-  private VerificationCookie() {
-  }
+  private VerificationCookie() {}
 
   static String name(String appId) {
     return "__Host-verification-login_" + appId;
@@ -19,12 +18,21 @@ final class VerificationCookie {
 
   static void set(Context ctx, String appId, String token, Instant now, Instant expiresAt) {
     long maxAge = Math.max(1, Duration.between(now, expiresAt).toSeconds());
-    ctx.res().addHeader("Set-Cookie", name(appId) + "=" + token + "; Path=/; Max-Age=" + maxAge
-        + "; Secure; HttpOnly; SameSite=None");
+    ctx.res()
+        .addHeader(
+            "Set-Cookie",
+            name(appId)
+                + "="
+                + token
+                + "; Path=/; Max-Age="
+                + maxAge
+                + "; Secure; HttpOnly; SameSite=None");
   }
 
   static void clear(Context ctx, String appId) {
-    ctx.res().addHeader("Set-Cookie", name(appId) + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=None");
+    ctx.res()
+        .addHeader(
+            "Set-Cookie", name(appId) + "=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=None");
   }
 
   static String read(Context ctx, String appId) {

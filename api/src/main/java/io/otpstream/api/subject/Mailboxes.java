@@ -6,16 +6,18 @@ import java.util.Set;
 /**
  * The mailbox an email address reaches, for counting limits: {@code Ada+promo@Example.com} and
  * {@code ada@example.com} are one subject, so plus-tags cannot make new subjects of one inbox. The
- * message still goes to the address as given. Dots are ignored only where the provider ignores
- * them (Gmail).
+ * message still goes to the address as given. Dots are ignored only where the provider ignores them
+ * (Gmail).
  */
 public final class Mailboxes {
   private static final Set<String> DOTLESS = Set.of("gmail.com", "googlemail.com");
 
-  private Mailboxes() {
-  }
+  private Mailboxes() {}
 
-  /** The canonical mailbox of a syntactically valid address: lower case, no +tag, Gmail without dots. */
+  /**
+   * The canonical mailbox of a syntactically valid address: lower case, no +tag, Gmail without
+   * dots.
+   */
   public static String canonical(String email) {
     String lower = email.strip().toLowerCase(Locale.ROOT);
     int at = lower.lastIndexOf('@');

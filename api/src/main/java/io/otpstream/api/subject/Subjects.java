@@ -20,7 +20,10 @@ public final class Subjects {
 
   /** The subject of a normalised destination: an E.164 phone number or an email address. */
   public String subjectId(String appId, String normalisedDestination) {
-    String identity = normalisedDestination.indexOf('@') >= 0 ? Mailboxes.canonical(normalisedDestination) : normalisedDestination;
+    String identity =
+        normalisedDestination.indexOf('@') >= 0
+            ? Mailboxes.canonical(normalisedDestination)
+            : normalisedDestination;
     byte[] h = Secrets.hmac(key, (appId + "\u0000" + identity).getBytes(StandardCharsets.UTF_8));
     return "sub_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 18));
   }

@@ -10,7 +10,10 @@ import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
 import java.util.Optional;
 
-/** Compact HS256 JWTs under one derived key: what the session tokens and the verification cookies share. */
+/**
+ * Compact HS256 JWTs under one derived key: what the session tokens and the verification cookies
+ * share.
+ */
 final class Hs256 {
   private static final int MAX_LENGTH = 2048;
   private final MACSigner signer;
@@ -35,7 +38,10 @@ final class Hs256 {
     return jwt.serialize();
   }
 
-  /** The claims of a token this key signed with HS256, or empty when it is malformed, too long or forged. */
+  /**
+   * The claims of a token this key signed with HS256, or empty when it is malformed, too long or
+   * forged.
+   */
   Optional<JWTClaimsSet> verify(String serialized) {
     if (serialized == null || serialized.isEmpty() || serialized.length() > MAX_LENGTH) {
       return Optional.empty();

@@ -22,13 +22,14 @@ public final class SessionTokens {
   }
 
   public String sign(SessionToken token, Instant issuedAt) {
-    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-        .issuer(ISSUER)
-        .subject(token.subjectId())
-        .claim("app", token.appId())
-        .claim("sid", token.sessionId())
-        .claim("ch", token.channels())
-        .issueTime(Date.from(issuedAt));
+    JWTClaimsSet.Builder claims =
+        new JWTClaimsSet.Builder()
+            .issuer(ISSUER)
+            .subject(token.subjectId())
+            .claim("app", token.appId())
+            .claim("sid", token.sessionId())
+            .claim("ch", token.channels())
+            .issueTime(Date.from(issuedAt));
     if (token.secondarySubjectId() != null) {
       claims.claim("sub2", token.secondarySubjectId());
     }
@@ -37,18 +38,24 @@ public final class SessionTokens {
 
   /** The token's content, or empty when it is malformed, forged or not ours. */
   public Optional<SessionToken> verify(String serialized) {
-    return jwt.verify(serialized).flatMap(c -> {
-      try {
-        String app = c.getStringClaim("app");
-        String sid = c.getStringClaim("sid");
-        if (!ISSUER.equals(c.getIssuer()) || app == null || sid == null || c.getSubject() == null) {
-          return Optional.empty();
-        }
-        List<String> channels = c.getStringListClaim("ch");
-        return Optional.of(new SessionToken(app, c.getSubject(), sid, channels, c.getStringClaim("sub2")));
-      } catch (ParseException e) {
-        return Optional.empty();
-      }
-    });
+    return jwt.verify(serialized)
+        .flatMap(
+            c -> {
+              try {
+                String app = c.getStringClaim("app");
+                String sid = c.getStringClaim("sid");
+                if (!ISSUER.equals(c.getIssuer())
+                    || app == null
+                    || sid == null
+                    || c.getSubject() == null) {
+                  return Optional.empty();
+                }
+                List<String> channels = c.getStringListClaim("ch");
+                return Optional.of(
+                    new SessionToken(app, c.getSubject(), sid, channels, c.getStringClaim("sub2")));
+              } catch (ParseException e) {
+                return Optional.empty();
+              }
+            });
   }
 }

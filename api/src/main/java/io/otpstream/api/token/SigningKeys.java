@@ -23,9 +23,8 @@ import java.util.Optional;
 
 /**
  * The installation's Ed25519 signing key for access and challenge tokens. It derives from the
- * master secret, so every api instance signs with the same key and nothing is stored; its
- * {@code kid} is the RFC 7638 thumbprint of the public key, published at
- * {@code /.well-known/jwks.json}.
+ * master secret, so every api instance signs with the same key and nothing is stored; its {@code
+ * kid} is the RFC 7638 thumbprint of the public key, published at {@code /.well-known/jwks.json}.
  */
 public final class SigningKeys {
   private final OctetKeyPair privateKey;
@@ -37,11 +36,16 @@ public final class SigningKeys {
     byte[] seed = Arrays.copyOf(secrets.derive("jwt-signing-ed25519|v1"), 32);
     try {
       Ed25519Sign.KeyPair pair = Ed25519Sign.KeyPair.newKeyPairFromSeed(seed);
-      OctetKeyPair unnamed = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pair.getPublicKey())).build();
+      OctetKeyPair unnamed =
+          new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pair.getPublicKey())).build();
       String kid = unnamed.computeThumbprint().toString();
-      this.privateKey = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pair.getPublicKey()))
-          .d(Base64URL.encode(pair.getPrivateKey()))
-          .keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.EdDSA).keyID(kid).build();
+      this.privateKey =
+          new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pair.getPublicKey()))
+              .d(Base64URL.encode(pair.getPrivateKey()))
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.EdDSA)
+              .keyID(kid)
+              .build();
       this.publicKey = privateKey.toPublicJWK();
       this.signer = new Ed25519Signer(privateKey);
       this.verifier = new Ed25519Verifier(publicKey);
@@ -61,7 +65,11 @@ public final class SigningKeys {
 
   /** Signs {@code claims} as an EdDSA JWT with this key's {@code kid} and the given {@code typ}. */
   public String sign(JWTClaimsSet claims, String type) {
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(keyId()).type(new JOSEObjectType(type)).build();
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.EdDSA)
+            .keyID(keyId())
+            .type(new JOSEObjectType(type))
+            .build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
       jwt.sign(signer);
@@ -82,8 +90,11 @@ public final class SigningKeys {
     try {
       SignedJWT jwt = SignedJWT.parse(serialized);
       JWSHeader h = jwt.getHeader();
-      if (!JWSAlgorithm.EdDSA.equals(h.getAlgorithm()) || h.getType() == null || !type.equals(h.getType().getType())
-          || !keyId().equals(h.getKeyID()) || !jwt.verify(verifier)) {
+      if (!JWSAlgorithm.EdDSA.equals(h.getAlgorithm())
+          || h.getType() == null
+          || !type.equals(h.getType().getType())
+          || !keyId().equals(h.getKeyID())
+          || !jwt.verify(verifier)) {
         return Optional.empty();
       }
       return Optional.of(jwt.getJWTClaimsSet());

@@ -21,28 +21,52 @@ public final class VerificationTokens {
   }
 
   public String sign(Verification v) {
-    return jwt.sign(new JWTClaimsSet.Builder()
-        .issuer(ISSUER).subject(v.subjectId()).expirationTime(Date.from(v.expiresAt()))
-        .claim("app", v.appId()).claim("sid", v.sessionId()).claim("ch", v.channel()).claim("pur", v.purpose())
-        .claim("idt", v.identifierType()).claim("chl", v.challengeId()).claim("uid", v.userId()).claim("scp", v.scope())
-        .build());
+    return jwt.sign(
+        new JWTClaimsSet.Builder()
+            .issuer(ISSUER)
+            .subject(v.subjectId())
+            .expirationTime(Date.from(v.expiresAt()))
+            .claim("app", v.appId())
+            .claim("sid", v.sessionId())
+            .claim("ch", v.channel())
+            .claim("pur", v.purpose())
+            .claim("idt", v.identifierType())
+            .claim("chl", v.challengeId())
+            .claim("uid", v.userId())
+            .claim("scp", v.scope())
+            .build());
   }
 
   /** The cookie's content when it is ours, of {@code appId} and not expired at {@code now}. */
   public Optional<Verification> verify(String serialized, String appId, Instant now) {
-    return jwt.verify(serialized).flatMap(c -> {
-      try {
-        Date exp = c.getExpirationTime();
-        if (!ISSUER.equals(c.getIssuer()) || !appId.equals(c.getStringClaim("app")) || exp == null
-            || !exp.toInstant().isAfter(now) || c.getSubject() == null || c.getStringClaim("sid") == null) {
-          return Optional.empty();
-        }
-        return Optional.of(new Verification(appId, c.getSubject(), c.getStringClaim("sid"), c.getStringClaim("ch"),
-            c.getStringClaim("pur"), c.getStringClaim("idt"), c.getStringClaim("chl"), c.getStringClaim("uid"),
-            c.getStringClaim("scp"), exp.toInstant()));
-      } catch (ParseException e) {
-        return Optional.empty();
-      }
-    });
+    return jwt.verify(serialized)
+        .flatMap(
+            c -> {
+              try {
+                Date exp = c.getExpirationTime();
+                if (!ISSUER.equals(c.getIssuer())
+                    || !appId.equals(c.getStringClaim("app"))
+                    || exp == null
+                    || !exp.toInstant().isAfter(now)
+                    || c.getSubject() == null
+                    || c.getStringClaim("sid") == null) {
+                  return Optional.empty();
+                }
+                return Optional.of(
+                    new Verification(
+                        appId,
+                        c.getSubject(),
+                        c.getStringClaim("sid"),
+                        c.getStringClaim("ch"),
+                        c.getStringClaim("pur"),
+                        c.getStringClaim("idt"),
+                        c.getStringClaim("chl"),
+                        c.getStringClaim("uid"),
+                        c.getStringClaim("scp"),
+                        exp.toInstant()));
+              } catch (ParseException e) {
+                return Optional.empty();
+              }
+            });
   }
 }

@@ -5,9 +5,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
+import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.ErrorFamily;
-import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Step;
 import io.otpstream.api.management.ContactRoutes;
@@ -36,11 +36,9 @@ public final class ZapRoutes {
   private static final Pattern PHONE = Pattern.compile("\\+[0-9]{1,15}");
 
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  record Body(String email, String phoneNumber, String username) {
-  }
+  record Body(String email, String phoneNumber, String username) {}
 
-  record Done(boolean success, String data) {
-  }
+  record Done(boolean success, String data) {}
 
   private final AppDirectory directory;
   private final OtpFlows flows;
@@ -57,8 +55,12 @@ public final class ZapRoutes {
   }
 
   private void resend(Context ctx) {
-    App app = AppHost.app(ctx, directory).orElseThrow(() -> Refusal.badRequest(
-        "Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
+    App app =
+        AppHost.app(ctx, directory)
+            .orElseThrow(
+                () ->
+                    Refusal.badRequest(
+                        "Unknown app: call {appId}.<your domain> (or {appId}.localhost), where appId is an app of this service"));
     Body body = JsonBodies.read(ctx, Body.class, true);
     if (body.email() == null && body.phoneNumber() == null && body.username() == null) {
       throw Refusal.badRequest("Give email, phoneNumber or username");
@@ -69,8 +71,11 @@ public final class ZapRoutes {
       if (!ContactRoutes.USERNAME.matcher(body.username()).matches()) {
         throw Refusal.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
       }
-      Contact c = directory.contact(app.getAppId(), body.username())
-          .orElseThrow(() -> Refusal.badRequest("No user with username '" + body.username() + "'"));
+      Contact c =
+          directory
+              .contact(app.getAppId(), body.username())
+              .orElseThrow(
+                  () -> Refusal.badRequest("No user with username '" + body.username() + "'"));
       email = email != null ? email : c.getEmail();
       phone = phone != null ? phone : c.getPhoneNumber();
     }
@@ -80,7 +85,9 @@ public final class ZapRoutes {
       if (raw.length() > Destinations.MAX_EMAIL_LENGTH) {
         throw Refusal.badRequest("email is longer than 320 characters");
       }
-      normalisedEmail = Destinations.email(raw).orElseThrow(() -> Refusal.badRequest("email is not a valid email address"));
+      normalisedEmail =
+          Destinations.email(raw)
+              .orElseThrow(() -> Refusal.badRequest("email is not a valid email address"));
     }
     String normalisedPhone = null;
     if (phone != null) {
@@ -91,7 +98,9 @@ public final class ZapRoutes {
       if (!PHONE.matcher(raw).matches()) {
         throw Refusal.badRequest("phoneNumber must be \"+\" followed by at most 15 digits");
       }
-      normalisedPhone = Destinations.phone(raw).orElseThrow(() -> Refusal.badRequest("phoneNumber is not a valid phone number"));
+      normalisedPhone =
+          Destinations.phone(raw)
+              .orElseThrow(() -> Refusal.badRequest("phoneNumber is not a valid phone number"));
     }
     List<Channel> channels = new ArrayList<>();
     if (normalisedPhone != null) {
@@ -100,14 +109,23 @@ public final class ZapRoutes {
     if (normalisedEmail != null) {
       channels.add(Channel.EMAIL);
     }
-    Start start = Start.to(normalisedPhone, normalisedEmail, channels).withMetadata(Map.of("flow", "admin_resend")).resumingOpen();
+    Start start =
+        Start.to(normalisedPhone, normalisedEmail, channels)
+            .withMetadata(Map.of("flow", "admin_resend"))
+            .resumingOpen();
     Caller caller = flows.peer(ctx, app.getAppId());
-    ctx.future(() -> flows.start(caller, start).thenApply(Started::decision).thenAccept(d -> {
-      if (d.getOutcome() == Outcome.STARTED || d.getOutcome() == Outcome.RESENT) {
-        ctx.json(new Done(true, "OTP ReSent"));
-        return;
-      }
-      throw family.refusal(d, Step.START);
-    }));
+    ctx.future(
+        () ->
+            flows
+                .start(caller, start)
+                .thenApply(Started::decision)
+                .thenAccept(
+                    d -> {
+                      if (d.getOutcome() == Outcome.STARTED || d.getOutcome() == Outcome.RESENT) {
+                        ctx.json(new Done(true, "OTP ReSent"));
+                        return;
+                      }
+                      throw family.refusal(d, Step.START);
+                    }));
   }
 }

@@ -8,7 +8,10 @@ import io.otpstream.api.zap.ZapFamily;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which family answers a path: the first that owns it, else the last (Prelude's), whatever the path. */
+/**
+ * Which family answers a path: the first that owns it, else the last (Prelude's), whatever the
+ * path.
+ */
 class FamiliesTest {
   private final SendmatorFamily sendmator = new SendmatorFamily();
   private final ZapFamily zap = new ZapFamily();

@@ -26,7 +26,8 @@ class CommandsTest {
   private static final Instant AT = Instant.parse("2026-12-02T10:15:30Z");
   private static final Source SOURCE = new Source("ip_addr", "ipk_group");
   private static final AppSettings PLAIN = DefaultSettings.of("app-1");
-  private static final AppSettings WITH_QUOTA = AppSettings.newBuilder(PLAIN).setQuota(100L).setVersion(7).build();
+  private static final AppSettings WITH_QUOTA =
+      AppSettings.newBuilder(PLAIN).setQuota(100L).setVersion(7).build();
 
   private static Caller caller(boolean sandbox, Caller.Idempotent idempotent) {
     return new Caller("app-1", sandbox, SOURCE, AT, idempotent);
@@ -47,8 +48,10 @@ class CommandsTest {
   }
 
   @Test
-  void the_metadata_carries_the_callers_source_time_sandbox_flag_key_settings_version_and_reply_address() {
-    CommandMeta m = Commands.meta(WITH_QUOTA, caller(true, new Caller.Idempotent("k", "ab")), "otp.replies", 3);
+  void
+      the_metadata_carries_the_callers_source_time_sandbox_flag_key_settings_version_and_reply_address() {
+    CommandMeta m =
+        Commands.meta(WITH_QUOTA, caller(true, new Caller.Idempotent("k", "ab")), "otp.replies", 3);
     assertEquals("idem_ab", m.getRequestId());
     assertEquals("k", m.getIdempotencyKey());
     assertEquals(AT, m.getOccurredAt());
@@ -63,9 +66,14 @@ class CommandsTest {
     assertNull(Commands.meta(PLAIN, caller(false, null), "otp.replies", 0).getIdempotencyKey());
   }
 
-  private static OtpRequested send(AppSettings settings, boolean sandbox, Caller.Idempotent idempotent) {
-    return OtpRequested.newBuilder().setMeta(Commands.meta(settings, caller(sandbox, idempotent), "otp.replies", 0))
-        .setSessionId("ses_1").setSubjectId("sub_1").setChannels(List.of(Channel.SMS)).build();
+  private static OtpRequested send(
+      AppSettings settings, boolean sandbox, Caller.Idempotent idempotent) {
+    return OtpRequested.newBuilder()
+        .setMeta(Commands.meta(settings, caller(sandbox, idempotent), "otp.replies", 0))
+        .setSessionId("ses_1")
+        .setSubjectId("sub_1")
+        .setChannels(List.of(Channel.SMS))
+        .build();
   }
 
   @Test
@@ -77,13 +85,15 @@ class CommandsTest {
 
   @Test
   void an_idempotent_send_enters_at_the_quota_stage_even_without_a_quota() {
-    EntryStage.Route route = Commands.entry(TOPICS, send(PLAIN, false, new Caller.Idempotent("k", "ab")));
+    EntryStage.Route route =
+        Commands.entry(TOPICS, send(PLAIN, false, new Caller.Idempotent("k", "ab")));
     assertEquals(TOPICS.quota.name(), route.topic().name());
     assertEquals("app-1", route.key());
   }
 
   @Test
-  void a_sandbox_send_and_a_send_of_an_app_without_quota_enter_at_the_per_ip_stage_keyed_by_the_address_group() {
+  void
+      a_sandbox_send_and_a_send_of_an_app_without_quota_enter_at_the_per_ip_stage_keyed_by_the_address_group() {
     for (OtpRequested send : List.of(send(WITH_QUOTA, true, null), send(PLAIN, false, null))) {
       EntryStage.Route route = Commands.entry(TOPICS, send);
       assertEquals(TOPICS.requests.name(), route.topic().name());
@@ -93,15 +103,25 @@ class CommandsTest {
 
   @Test
   void a_resend_enters_like_a_send() {
-    OtpRetried resend = OtpRetried.newBuilder().setMeta(Commands.meta(WITH_QUOTA, caller(false, null), "otp.replies", 0))
-        .setSessionId("ses_1").setSubjectId("sub_1").setChannels(List.of(Channel.SMS)).build();
+    OtpRetried resend =
+        OtpRetried.newBuilder()
+            .setMeta(Commands.meta(WITH_QUOTA, caller(false, null), "otp.replies", 0))
+            .setSessionId("ses_1")
+            .setSubjectId("sub_1")
+            .setChannels(List.of(Channel.SMS))
+            .build();
     assertEquals(TOPICS.quota.name(), Commands.entry(TOPICS, resend).topic().name());
   }
 
   @Test
   void a_check_enters_at_the_session_stage_keyed_by_its_subject() {
-    OtpCheckRequested check = OtpCheckRequested.newBuilder().setMeta(Commands.meta(WITH_QUOTA, caller(false, null), "otp.replies", 0))
-        .setSessionId("ses_1").setSubjectId("sub_1").setCodes(List.of()).build();
+    OtpCheckRequested check =
+        OtpCheckRequested.newBuilder()
+            .setMeta(Commands.meta(WITH_QUOTA, caller(false, null), "otp.replies", 0))
+            .setSessionId("ses_1")
+            .setSubjectId("sub_1")
+            .setCodes(List.of())
+            .build();
     EntryStage.Route route = Commands.entry(TOPICS, check);
     assertEquals(TOPICS.commands.name(), route.topic().name());
     assertEquals("sub_1", route.key());

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The hash an Idempotency-Key request's id derives from: shared by its repeats, by nothing else. */
+/**
+ * The hash an Idempotency-Key request's id derives from: shared by its repeats, by nothing else.
+ */
 class IdempotencyKeysTest {
   private static final byte[] BODY = "{\"session_token\":\"t\"}".getBytes(StandardCharsets.UTF_8);
   private final IdempotencyKeys keys = new IdempotencyKeys(secrets((byte) 1));
@@ -34,7 +36,8 @@ class IdempotencyKeysTest {
   @Test
   void another_body_operation_key_mode_app_or_key_is_another_request() {
     String first = hash("app-1", "LIVE", "resend", "k-1", BODY);
-    assertNotEquals(first, hash("app-1", "LIVE", "resend", "k-1", "{}".getBytes(StandardCharsets.UTF_8)));
+    assertNotEquals(
+        first, hash("app-1", "LIVE", "resend", "k-1", "{}".getBytes(StandardCharsets.UTF_8)));
     assertNotEquals(first, hash("app-1", "LIVE", "verify", "k-1", BODY));
     assertNotEquals(first, hash("app-1", "TEST", "resend", "k-1", BODY));
     assertNotEquals(first, hash("app-2", "LIVE", "resend", "k-1", BODY));
@@ -43,7 +46,8 @@ class IdempotencyKeysTest {
 
   @Test
   void the_hash_is_keyed_by_the_master_secret() {
-    assertNotEquals(hash("app-1", "LIVE", "resend", "k-1", BODY),
+    assertNotEquals(
+        hash("app-1", "LIVE", "resend", "k-1", BODY),
         new IdempotencyKeys(secrets((byte) 2)).requestHash("app-1", "LIVE", "resend", "k-1", BODY));
   }
 }

@@ -25,9 +25,16 @@ class PreludeFamilyTest {
   private static final String MANAGEMENT = "/v2/session/apps";
   private final PreludeFamily family = new PreludeFamily();
 
-  private static OtpDecision decision(Outcome outcome, String rule, Integer retryAfter, Integer attemptsRemaining) {
-    return OtpDecision.newBuilder().setRequestId("req_1").setOutcome(outcome).setDecidedAt(Instant.EPOCH).setRule(rule)
-        .setRetryAfterSeconds(retryAfter).setAttemptsRemaining(attemptsRemaining).build();
+  private static OtpDecision decision(
+      Outcome outcome, String rule, Integer retryAfter, Integer attemptsRemaining) {
+    return OtpDecision.newBuilder()
+        .setRequestId("req_1")
+        .setOutcome(outcome)
+        .setDecidedAt(Instant.EPOCH)
+        .setRule(rule)
+        .setRetryAfterSeconds(retryAfter)
+        .setAttemptsRemaining(attemptsRemaining)
+        .build();
   }
 
   private Answer answer(Outcome outcome, String path) {
@@ -40,17 +47,27 @@ class PreludeFamilyTest {
   }
 
   @Test
-  void a_rate_limit_is_403_auth_blocked_with_retry_after_the_rule_and_the_wait_in_words() throws Exception {
-    Answer a = family.answer(family.refusal(decision(Outcome.RATE_LIMITED, RuleNames.SENDS_PER_IP, 60, null), Step.RESEND), LOGIN);
+  void a_rate_limit_is_403_auth_blocked_with_retry_after_the_rule_and_the_wait_in_words()
+      throws Exception {
+    Answer a =
+        family.answer(
+            family.refusal(
+                decision(Outcome.RATE_LIMITED, RuleNames.SENDS_PER_IP, 60, null), Step.RESEND),
+            LOGIN);
     assertEquals(403, a.status().getCode());
-    assertEquals("{\"code\":\"auth_blocked\",\"type\":\"forbidden\",\"message\":\"Too many attempts (sends_per_ip): try again in 60 s\"}",
+    assertEquals(
+        "{\"code\":\"auth_blocked\",\"type\":\"forbidden\",\"message\":\"Too many attempts (sends_per_ip): try again in 60 s\"}",
         Json.MAPPER.writeValueAsString(a.body()));
     assertEquals(Map.of("Retry-After", "60", "X-Otp-Rule", "sends_per_ip"), a.headers());
   }
 
   @Test
   void the_quota_and_a_lock_are_auth_blocked_too_without_retry_after() {
-    Answer quota = family.answer(family.refusal(decision(Outcome.QUOTA_EXHAUSTED, RuleNames.QUOTA, null, null), Step.START), STEP_UP);
+    Answer quota =
+        family.answer(
+            family.refusal(
+                decision(Outcome.QUOTA_EXHAUSTED, RuleNames.QUOTA, null, null), Step.START),
+            STEP_UP);
     assertShape("auth_blocked", "forbidden", quota);
     assertEquals(Map.of("X-Otp-Rule", "quota"), quota.headers());
     Answer locked = answer(Outcome.LOCKED, LOGIN + "/check");
@@ -76,13 +93,18 @@ class PreludeFamilyTest {
   }
 
   @Test
-  void a_refused_identifier_is_invalid_identifier_on_the_login_and_bad_request_on_seed_001s_endpoint() {
+  void
+      a_refused_identifier_is_invalid_identifier_on_the_login_and_bad_request_on_seed_001s_endpoint() {
     OtpDecision premium = decision(Outcome.REFUSED, RuleNames.PREMIUM_RATE, null, null);
     Answer login = family.answer(family.refusal(premium, Step.START), LOGIN);
     assertShape("invalid_identifier", "bad_request", login);
     assertEquals("Premium-rate phone numbers are refused", login.body().get("message"));
     assertTrue(login.headers().isEmpty(), "the session API names no rule on a refused identifier");
-    Answer stepUp = family.answer(family.refusal(decision(Outcome.REFUSED, RuleNames.ALLOWED_COUNTRIES, null, null), Step.START), STEP_UP);
+    Answer stepUp =
+        family.answer(
+            family.refusal(
+                decision(Outcome.REFUSED, RuleNames.ALLOWED_COUNTRIES, null, null), Step.START),
+            STEP_UP);
     assertShape("bad_request", "bad_request", stepUp);
     assertEquals("This app does not send codes to that country", stepUp.body().get("message"));
   }
@@ -91,13 +113,17 @@ class PreludeFamilyTest {
   void a_wrong_code_is_400_bad_check_code_counting_the_attempts_left() {
     assertEquals("Wrong code; 2 attempts left", check(2).body().get("message"));
     assertEquals("Wrong code; 1 attempt left", check(1).body().get("message"));
-    assertEquals("Wrong code; no attempts left: this verification is now locked", check(0).body().get("message"));
+    assertEquals(
+        "Wrong code; no attempts left: this verification is now locked",
+        check(0).body().get("message"));
     assertEquals("Wrong code", check(null).body().get("message"));
     assertShape("bad_check_code", "bad_request", check(3));
   }
 
   private Answer check(Integer attemptsRemaining) {
-    return family.answer(family.refusal(decision(Outcome.WRONG_CODE, null, null, attemptsRemaining), Step.CHECK), LOGIN + "/check");
+    return family.answer(
+        family.refusal(decision(Outcome.WRONG_CODE, null, null, attemptsRemaining), Step.CHECK),
+        LOGIN + "/check");
   }
 
   @Test
@@ -110,18 +136,36 @@ class PreludeFamilyTest {
 
   @Test
   void each_status_implies_its_code_and_type_on_the_management_api() {
-    assertShape("bad_request", "bad_request", family.answer(Refusal.badRequest("name is required"), MANAGEMENT));
-    assertShape("unauthorized", "unauthorized", family.answer(Refusal.unauthorized("Invalid management key"), MANAGEMENT));
-    assertShape("forbidden", "forbidden", family.answer(Refusal.of(HttpStatus.FORBIDDEN, "localhost only"), "/dev/outbox"));
-    assertShape("not_found", "not_found", family.answer(Refusal.notFound("No app 'x'"), MANAGEMENT + "/x"));
-    assertShape("method_not_allowed", "bad_request", family.answer(Refusal.of(HttpStatus.METHOD_NOT_ALLOWED, "no"), MANAGEMENT));
-    assertShape("conflict", "conflict", family.answer(Refusal.conflict("stale"), "/v2/apps/x/settings"));
-    assertShape("internal", "internal", family.answer(Refusal.of(HttpStatus.SERVICE_UNAVAILABLE, "down"), MANAGEMENT));
+    assertShape(
+        "bad_request",
+        "bad_request",
+        family.answer(Refusal.badRequest("name is required"), MANAGEMENT));
+    assertShape(
+        "unauthorized",
+        "unauthorized",
+        family.answer(Refusal.unauthorized("Invalid management key"), MANAGEMENT));
+    assertShape(
+        "forbidden",
+        "forbidden",
+        family.answer(Refusal.of(HttpStatus.FORBIDDEN, "localhost only"), "/dev/outbox"));
+    assertShape(
+        "not_found", "not_found", family.answer(Refusal.notFound("No app 'x'"), MANAGEMENT + "/x"));
+    assertShape(
+        "method_not_allowed",
+        "bad_request",
+        family.answer(Refusal.of(HttpStatus.METHOD_NOT_ALLOWED, "no"), MANAGEMENT));
+    assertShape(
+        "conflict", "conflict", family.answer(Refusal.conflict("stale"), "/v2/apps/x/settings"));
+    assertShape(
+        "internal",
+        "internal",
+        family.answer(Refusal.of(HttpStatus.SERVICE_UNAVAILABLE, "down"), MANAGEMENT));
   }
 
   @Test
   void a_body_over_the_cap_is_413_payload_too_large_but_400_bad_request_on_the_session_api() {
-    Refusal tooLarge = Refusal.of(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than 64 KiB");
+    Refusal tooLarge =
+        Refusal.of(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than 64 KiB");
     Answer management = family.answer(tooLarge, MANAGEMENT);
     assertEquals(413, management.status().getCode());
     assertShape("payload_too_large", "bad_request", management);
@@ -132,7 +176,8 @@ class PreludeFamilyTest {
   }
 
   @Test
-  void no_decision_in_time_is_500_internal_with_retry_after_1_and_a_failure_of_ours_tells_no_details() {
+  void
+      no_decision_in_time_is_500_internal_with_retry_after_1_and_a_failure_of_ours_tells_no_details() {
     Answer timeout = family.answer(family.timeout(), STEP_UP);
     assertEquals(500, timeout.status().getCode());
     assertShape("internal", "internal", timeout);

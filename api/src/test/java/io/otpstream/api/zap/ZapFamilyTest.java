@@ -15,13 +15,21 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Seed 004's {@code {success: false, message}}, outcome by outcome; 500 only for failures of ours. */
+/**
+ * Seed 004's {@code {success: false, message}}, outcome by outcome; 500 only for failures of ours.
+ */
 class ZapFamilyTest {
   private final ZapFamily family = new ZapFamily();
 
   private Answer answer(Outcome outcome, String rule, Integer retryAfter) {
-    OtpDecision d = OtpDecision.newBuilder().setRequestId("req_1").setOutcome(outcome).setDecidedAt(Instant.EPOCH).setRule(rule)
-        .setRetryAfterSeconds(retryAfter).build();
+    OtpDecision d =
+        OtpDecision.newBuilder()
+            .setRequestId("req_1")
+            .setOutcome(outcome)
+            .setDecidedAt(Instant.EPOCH)
+            .setRule(rule)
+            .setRetryAfterSeconds(retryAfter)
+            .build();
     return family.answer(family.refusal(d, Step.START), ZapRoutes.PATH);
   }
 
@@ -29,7 +37,9 @@ class ZapFamilyTest {
   void a_rate_limited_resend_is_429_with_retry_after_and_the_rule() throws Exception {
     Answer a = answer(Outcome.RATE_LIMITED, RuleNames.RESENDS_PER_SUBJECT, 120);
     assertEquals(429, a.status().getCode());
-    assertEquals("{\"success\":false,\"message\":\"Rate limit exceeded\"}", Json.MAPPER.writeValueAsString(a.body()));
+    assertEquals(
+        "{\"success\":false,\"message\":\"Rate limit exceeded\"}",
+        Json.MAPPER.writeValueAsString(a.body()));
     assertEquals(Map.of("Retry-After", "120", "X-Otp-Rule", "resends_per_subject"), a.headers());
   }
 
@@ -43,11 +53,13 @@ class ZapFamilyTest {
 
   @Test
   void a_refused_phone_number_is_400_naming_the_field() {
-    assertEquals("phoneNumber is a premium-rate number, which is refused",
+    assertEquals(
+        "phoneNumber is a premium-rate number, which is refused",
         answer(Outcome.REFUSED, RuleNames.PREMIUM_RATE, null).body().get("message"));
     Answer country = answer(Outcome.REFUSED, RuleNames.ALLOWED_COUNTRIES, null);
     assertEquals(400, country.status().getCode());
-    assertEquals("phoneNumber is in a country this app does not allow", country.body().get("message"));
+    assertEquals(
+        "phoneNumber is in a country this app does not allow", country.body().get("message"));
   }
 
   @Test
@@ -55,7 +67,9 @@ class ZapFamilyTest {
     for (Outcome o : new Outcome[] {Outcome.LOCKED, Outcome.NOT_FOUND, Outcome.UNKNOWN}) {
       Answer a = answer(o, null, null);
       assertEquals(500, a.status().getCode(), o.name());
-      assertEquals("{\"success\":false,\"message\":\"An error occured processing the request\"}", Json.MAPPER.writeValueAsString(a.body()));
+      assertEquals(
+          "{\"success\":false,\"message\":\"An error occured processing the request\"}",
+          Json.MAPPER.writeValueAsString(a.body()));
       assertTrue(a.headers().isEmpty(), o.name());
     }
   }
@@ -65,14 +79,18 @@ class ZapFamilyTest {
     Answer a = family.answer(family.timeout(), ZapRoutes.PATH);
     assertEquals(500, a.status().getCode());
     assertEquals(Map.of("Retry-After", "1"), a.headers());
-    assertTrue(((String) a.body().get("message")).startsWith("An error occured processing the request: no decision in time"));
+    assertTrue(
+        ((String) a.body().get("message"))
+            .startsWith("An error occured processing the request: no decision in time"));
   }
 
   @Test
   void a_missing_management_key_is_401_in_the_seeds_shape() throws Exception {
     Answer a = family.answer(Refusal.unauthorized("Invalid management key"), ZapRoutes.PATH);
     assertEquals(401, a.status().getCode());
-    assertEquals("{\"success\":false,\"message\":\"Invalid management key\"}", Json.MAPPER.writeValueAsString(a.body()));
+    assertEquals(
+        "{\"success\":false,\"message\":\"Invalid management key\"}",
+        Json.MAPPER.writeValueAsString(a.body()));
   }
 
   @Test

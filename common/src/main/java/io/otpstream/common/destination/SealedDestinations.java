@@ -12,11 +12,11 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Phone numbers and email addresses on their way to a dispatcher, sealed: AES-256-GCM under a key
  * derived from the master secret, bound to the app, with a random nonce. The api seals a
- * destination once; the processor keeps and forwards it without reading it; only a dispatcher
- * opens it, just before sending. So the command, session and delivery topics hold no destination
- * a reader of the cluster can use, and rotating the master secret makes every recorded one
- * unreadable. Sealed values read {@code dst1.<base64url(nonce | ciphertext)>}; a value without the
- * prefix was written in clear by an older version and is returned as it is.
+ * destination once; the processor keeps and forwards it without reading it; only a dispatcher opens
+ * it, just before sending. So the command, session and delivery topics hold no destination a reader
+ * of the cluster can use, and rotating the master secret makes every recorded one unreadable.
+ * Sealed values read {@code dst1.<base64url(nonce | ciphertext)>}; a value without the prefix was
+ * written in clear by an older version and is returned as it is.
  */
 public final class SealedDestinations {
   public static final String PREFIX = "dst1.";
@@ -69,9 +69,11 @@ public final class SealedDestinations {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
       c.updateAAD(appId.getBytes(StandardCharsets.UTF_8));
-      return new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+      return new String(
+          c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (javax.crypto.AEADBadTagException e) {
-      throw new IllegalArgumentException("a sealed destination does not open with this secret and app", e);
+      throw new IllegalArgumentException(
+          "a sealed destination does not open with this secret and app", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable", e);
     }

@@ -12,16 +12,16 @@ import java.util.Set;
 
 /**
  * Folders and files only their owner may read: the dev data folder and what it holds in clear (the
- * master secret, the demo app's keys, the outbox's codes). A new file gets its permissions when it is
- * created, before anything is written to it; an existing one, left by an earlier version, is
+ * master secret, the demo app's keys, the outbox's codes). A new file gets its permissions when it
+ * is created, before anything is written to it; an existing one, left by an earlier version, is
  * tightened. On a file system without POSIX permissions they are created as usual.
  */
 public final class OwnerOnly {
-  private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FOLDER =
+      PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-  private OwnerOnly() {
-  }
+  private OwnerOnly() {}
 
   /**
    * Creates the folder (and its missing parents) owner-only, or makes the existing folder so. A
@@ -39,7 +39,8 @@ public final class OwnerOnly {
     try {
       Files.setPosixFilePermissions(dir, FOLDER);
     } catch (IOException e) {
-      throw new IOException("cannot make " + dir + " readable by its owner only (use a folder of your own): " + e, e);
+      throw new IOException(
+          "cannot make " + dir + " readable by its owner only (use a folder of your own): " + e, e);
     }
     return dir;
   }
@@ -68,7 +69,8 @@ public final class OwnerOnly {
 
   /** Replaces the file's content; the file is owner-only before the content is written. */
   public static void writeString(Path file, String content) throws IOException {
-    Files.writeString(file(file), content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    Files.writeString(
+        file(file), content, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   private static boolean posix(Path path) {

@@ -7,10 +7,14 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * Where the cluster is and how this installation's topics are named: what every service's
- * Kafka clients share. Extra client properties (security, for instance) pass through as is.
+ * Where the cluster is and how this installation's topics are named: what every service's Kafka
+ * clients share. Extra client properties (security, for instance) pass through as is.
  */
-public record KafkaSettings(String bootstrapServers, String topicPrefix, short replicationFactor, Map<String, String> extra) {
+public record KafkaSettings(
+    String bootstrapServers,
+    String topicPrefix,
+    short replicationFactor,
+    Map<String, String> extra) {
 
   public KafkaSettings {
     extra = Map.copyOf(extra);
@@ -20,11 +24,15 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, short r
     return new KafkaSettings(bootstrapServers, "", (short) 1, Map.of());
   }
 
-  /** From {@code KAFKA_BOOTSTRAP_SERVERS}, {@code OTP_TOPIC_PREFIX}, {@code OTP_REPLICATION_FACTOR}. */
+  /**
+   * From {@code KAFKA_BOOTSTRAP_SERVERS}, {@code OTP_TOPIC_PREFIX}, {@code OTP_REPLICATION_FACTOR}.
+   */
   public static KafkaSettings fromEnv(Map<String, String> env) {
-    return new KafkaSettings(env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+    return new KafkaSettings(
+        env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
         env.getOrDefault("OTP_TOPIC_PREFIX", ""),
-        Short.parseShort(env.getOrDefault("OTP_REPLICATION_FACTOR", "1")), Map.of());
+        Short.parseShort(env.getOrDefault("OTP_REPLICATION_FACTOR", "1")),
+        Map.of());
   }
 
   public KafkaSettings withPrefix(String prefix) {

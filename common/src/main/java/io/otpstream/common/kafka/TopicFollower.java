@@ -29,12 +29,19 @@ public final class TopicFollower<V> implements AutoCloseable {
   private final KafkaConsumer<String, V> consumer;
   private final BiConsumer<String, V> apply;
   private final Thread thread;
+
   /** Per partition, the offset up to which every record has been applied (read committed). */
   private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
+
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
-  public TopicFollower(KafkaSettings kafka, String topic, Deserializer<V> values, BiConsumer<String, V> apply, String threadName) {
+  public TopicFollower(
+      KafkaSettings kafka,
+      String topic,
+      Deserializer<V> values,
+      BiConsumer<String, V> apply,
+      String threadName) {
     this.topic = topic;
     this.apply = apply;
     Properties p = kafka.clientProperties();
@@ -73,15 +80,25 @@ public final class TopicFollower<V> implements AutoCloseable {
   }
 
   /**
-   * Waits until every record below {@code offsets} (per partition) has been applied, at most
-   * {@code timeout}. Records of a transaction still open below them hold it back until it ends:
-   * reading committed data, a transaction's records are applied only once it commits.
+   * Waits until every record below {@code offsets} (per partition) has been applied, at most {@code
+   * timeout}. Records of a transaction still open below them hold it back until it ends: reading
+   * committed data, a transaction's records are applied only once it commits.
    */
   public void awaitApplied(Map<TopicPartition, Long> offsets, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!offsets.entrySet().stream().allMatch(e -> applied.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+    while (!offsets.entrySet().stream()
+        .allMatch(e -> applied.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
       if (System.nanoTime() > deadline || !thread.isAlive()) {
-        throw new IllegalStateException("did not read " + topic + " up to " + offsets + " within " + timeout + " (at " + applied + ")");
+        throw new IllegalStateException(
+            "did not read "
+                + topic
+                + " up to "
+                + offsets
+                + " within "
+                + timeout
+                + " (at "
+                + applied
+                + ")");
       }
       try {
         Thread.sleep(5);
@@ -94,8 +111,10 @@ public final class TopicFollower<V> implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
@@ -107,13 +126,18 @@ public final class TopicFollower<V> implements AutoCloseable {
             }
           }
         } catch (RecordDeserializationException e) {
-          log.warn("skipping an unreadable entry of {} at {} offset {}", topic, e.topicPartition(), e.offset());
+          log.warn(
+              "skipping an unreadable entry of {} at {} offset {}",
+              topic,
+              e.topicPartition(),
+              e.offset());
           consumer.seek(e.topicPartition(), e.offset() + 1);
         }
         for (TopicPartition tp : partitions) {
           applied.put(tp, consumer.position(tp));
         }
-        if (!caughtUp && target.entrySet().stream().allMatch(e -> applied.get(e.getKey()) >= e.getValue())) {
+        if (!caughtUp
+            && target.entrySet().stream().allMatch(e -> applied.get(e.getKey()) >= e.getValue())) {
           caughtUp = true;
         }
       }

@@ -14,11 +14,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The local stand-in for a phone and an inbox: messages the outbox providers deliver are
- * appended, one JSON line each, to a file in the data folder, so they survive a restart and a
- * developer can read them at {@code /dev/outbox}. Like a real inbox it holds the code the user
- * would read, so only its owner may read the file; it is a development provider only and never
- * runs with a real provider.
+ * The local stand-in for a phone and an inbox: messages the outbox providers deliver are appended,
+ * one JSON line each, to a file in the data folder, so they survive a restart and a developer can
+ * read them at {@code /dev/outbox}. Like a real inbox it holds the code the user would read, so
+ * only its owner may read the file; it is a development provider only and never runs with a real
+ * provider.
  */
 public final class Outbox {
   private final Path file;
@@ -39,7 +39,11 @@ public final class Outbox {
       if (Files.notExists(file)) { // removed while running, to empty it
         OwnerOnly.file(file);
       }
-      Files.writeString(file, Json.MAPPER.writeValueAsString(message) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.writeString(
+          file,
+          Json.MAPPER.writeValueAsString(message) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to the outbox " + file, e);
     }

@@ -18,7 +18,14 @@ public record OutboxMessage(
     @JsonProperty("delivery_id") String deliveryId,
     String sender) {
 
-  public OutboxMessage(String channel, String to, String subject, String body, Instant sentAt, String sessionId, String deliveryId) {
+  public OutboxMessage(
+      String channel,
+      String to,
+      String subject,
+      String body,
+      Instant sentAt,
+      String sessionId,
+      String deliveryId) {
     this(channel, to, subject, body, sentAt, sessionId, deliveryId, null);
   }
 }

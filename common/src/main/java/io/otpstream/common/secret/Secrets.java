@@ -10,9 +10,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The installation's master secret and the purpose-bound keys derived from it
- * (HMAC-SHA256(master, purpose)). Every service of one installation is given the same master
- * secret ({@code OTP_SECRET}); no derived key is ever written to a topic or a store.
+ * The installation's master secret and the purpose-bound keys derived from it (HMAC-SHA256(master,
+ * purpose)). Every service of one installation is given the same master secret ({@code
+ * OTP_SECRET}); no derived key is ever written to a topic or a store.
  */
 public final class Secrets {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -28,7 +28,10 @@ public final class Secrets {
   /** Reads a base64 (or base64url) master secret, as written by {@link #generate()}. */
   public static Secrets fromBase64(String encoded) {
     String s = encoded.strip();
-    return new Secrets(s.contains("-") || s.contains("_") ? Base64.getUrlDecoder().decode(s) : Base64.getDecoder().decode(s));
+    return new Secrets(
+        s.contains("-") || s.contains("_")
+            ? Base64.getUrlDecoder().decode(s)
+            : Base64.getDecoder().decode(s));
   }
 
   public static String generate() {
@@ -72,7 +75,9 @@ public final class Secrets {
   /** SHA-256 in lower-case hex: how API and management keys are stored. */
   public static String sha256Hex(String value) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }

@@ -16,8 +16,7 @@ public final class DefaultSettings {
    */
   public static final int MAX_LIMIT = 10_000;
 
-  private DefaultSettings() {
-  }
+  private DefaultSettings() {}
 
   public static AppSettings of(String appId) {
     return AppSettings.newBuilder()

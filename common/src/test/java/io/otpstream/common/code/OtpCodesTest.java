@@ -52,7 +52,9 @@ class OtpCodesTest {
     assertTrue(codes.matches("app", "s1", 3, 6, codes.checkMac("app", "s1", right)));
     String wrong = right.equals("000000") ? "000001" : "000000";
     assertFalse(codes.matches("app", "s1", 3, 6, codes.checkMac("app", "s1", wrong)));
-    assertFalse(codes.matches("app", "s1", 4, 6, codes.checkMac("app", "s1", right)), "old generation must not match");
+    assertFalse(
+        codes.matches("app", "s1", 4, 6, codes.checkMac("app", "s1", right)),
+        "old generation must not match");
     assertNotEquals(right, codes.code("app", "s1", 4, 6));
   }
 

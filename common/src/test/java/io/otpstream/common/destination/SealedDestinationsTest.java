@@ -11,7 +11,10 @@ import io.otpstream.common.secret.Secrets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Destinations sealed for the dispatchers: unreadable without the secret, bound to their app, never alike twice. */
+/**
+ * Destinations sealed for the dispatchers: unreadable without the secret, bound to their app, never
+ * alike twice.
+ */
 class SealedDestinationsTest {
   private final SealedDestinations sealed = new SealedDestinations(new Secrets(new byte[32]));
 
@@ -26,7 +29,8 @@ class SealedDestinationsTest {
 
   @Test
   void sealing_twice_gives_two_different_values() {
-    assertNotEquals(sealed.seal("app-1", "ada@example.com"), sealed.seal("app-1", "ada@example.com"));
+    assertNotEquals(
+        sealed.seal("app-1", "ada@example.com"), sealed.seal("app-1", "ada@example.com"));
   }
 
   @Test
@@ -34,13 +38,17 @@ class SealedDestinationsTest {
     String s = sealed.seal("app-1", "ada@example.com");
     byte[] other = new byte[32];
     Arrays.fill(other, (byte) 1);
-    // flip one bit of the ciphertext itself (a base64 character can differ only in bits decoding drops)
+    // flip one bit of the ciphertext itself (a base64 character can differ only in bits decoding
+    // drops)
     byte[] raw = java.util.Base64.getUrlDecoder().decode(s.substring("dst1.".length()));
     raw[raw.length / 2] ^= 1;
-    String altered = "dst1." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    String altered =
+        "dst1." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
 
     assertThrows(IllegalArgumentException.class, () -> sealed.open("app-2", s));
-    assertThrows(IllegalArgumentException.class, () -> new SealedDestinations(new Secrets(other)).open("app-1", s));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SealedDestinations(new Secrets(other)).open("app-1", s));
     assertThrows(IllegalArgumentException.class, () -> sealed.open("app-1", altered));
     assertThrows(IllegalArgumentException.class, () -> sealed.open("app-1", "dst1.AAAA"));
   }

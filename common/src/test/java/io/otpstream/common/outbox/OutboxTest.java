@@ -13,16 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The outbox holds codes in clear: only its owner may read it. */
 class OutboxTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeEach
   void posix() {
-    assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
   }
 
   private static OutboxMessage message(String body) {
-    return new OutboxMessage("sms", "+14155550100", null, body, Instant.EPOCH, "ses_1", "ses_1:0:sms");
+    return new OutboxMessage(
+        "sms", "+14155550100", null, body, Instant.EPOCH, "ses_1", "ses_1:0:sms");
   }
 
   private static String permissions(Path p) throws Exception {

@@ -15,19 +15,36 @@ import java.util.function.Function;
 
 /**
  * A dispatcher service of one channel: the apps' templates (read before the first message) and a
- * worker in the channel's consumer group, named per topic prefix. Scale it by starting more instances.
+ * worker in the channel's consumer group, named per topic prefix. Scale it by starting more
+ * instances.
  */
 public class ChannelDispatcher implements AutoCloseable {
   private final TemplateCatalog templates;
   private final DeliveryWorker worker;
 
-  protected ChannelDispatcher(KafkaSettings kafka, String channel, String groupId, TopicSpec<String, DeliveryRequested> topic,
-                              TopicSpec<String, DeliveryRequested> retryTopic, Function<TemplateCatalog, MessageRenderer> renderer,
-                              Secrets secrets, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
+  protected ChannelDispatcher(
+      KafkaSettings kafka,
+      String channel,
+      String groupId,
+      TopicSpec<String, DeliveryRequested> topic,
+      TopicSpec<String, DeliveryRequested> retryTopic,
+      Function<TemplateCatalog, MessageRenderer> renderer,
+      Secrets secrets,
+      DeliveryProvider provider,
+      Clock clock,
+      DeliveryTuning tuning) {
     this.templates = new TemplateCatalog(kafka).start();
     templates.awaitCaughtUp(Duration.ofSeconds(60));
-    this.worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, channel, kafka.topics().prefix() + groupId, tuning),
-        topic, retryTopic, new OtpCodes(secrets), new SealedDestinations(secrets), renderer.apply(templates), provider, clock);
+    this.worker =
+        new DeliveryWorker(
+            new DeliveryWorker.Config(kafka, channel, kafka.topics().prefix() + groupId, tuning),
+            topic,
+            retryTopic,
+            new OtpCodes(secrets),
+            new SealedDestinations(secrets),
+            renderer.apply(templates),
+            provider,
+            clock);
   }
 
   /** Is it still consuming (its health)? */

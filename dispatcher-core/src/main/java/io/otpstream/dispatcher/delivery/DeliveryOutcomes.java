@@ -26,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes what became of each delivery, with the worker's one producer: a DeliveryStatus on
- * {@code otp.delivery.status} for every outcome; the sent marker before SENT; a transient failure to the
- * channel's retry topic with the next attempt's not-before ({@link RetryPolicy}); a permanent failure, or
- * the last attempt, to the dead-letter topic. A marker, a retry or a dead letter waits for the broker's
- * ack, so the worker never commits past a delivery that would be lost or sent again.
+ * Writes what became of each delivery, with the worker's one producer: a DeliveryStatus on {@code
+ * otp.delivery.status} for every outcome; the sent marker before SENT; a transient failure to the
+ * channel's retry topic with the next attempt's not-before ({@link RetryPolicy}); a permanent
+ * failure, or the last attempt, to the dead-letter topic. A marker, a retry or a dead letter waits
+ * for the broker's ack, so the worker never commits past a delivery that would be lost or sent
+ * again.
  */
 final class DeliveryOutcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryOutcomes.class);
@@ -43,8 +44,13 @@ final class DeliveryOutcomes implements AutoCloseable {
   private final SentMarkers markers;
   private final KafkaProducer<String, SpecificRecord> producer;
 
-  DeliveryOutcomes(KafkaSettings kafka, TopicSpec<String, DeliveryRequested> retryTopic, String providerName, Clock clock,
-                   RetryPolicy retry, SentMarkers markers) {
+  DeliveryOutcomes(
+      KafkaSettings kafka,
+      TopicSpec<String, DeliveryRequested> retryTopic,
+      String providerName,
+      Clock clock,
+      RetryPolicy retry,
+      SentMarkers markers) {
     this.topics = kafka.topics();
     this.retryTopic = retryTopic;
     this.providerName = providerName;
@@ -55,38 +61,62 @@ final class DeliveryOutcomes implements AutoCloseable {
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    this.producer = new KafkaProducer<>(pp, new StringSerializer(), AvroSerde.anyRecordSerializer());
+    this.producer =
+        new KafkaProducer<>(pp, new StringSerializer(), AvroSerde.anyRecordSerializer());
   }
 
   /** Sent: the marker first (acked), then SENT naming the provider that sent it. */
   void sent(DeliveryRequested d, int partition, Sent by, int attempt) {
-    DeliveryStatus status = DeliveryStatus.newBuilder(status(d, DeliveryState.SENT, by.messageId(), null, attempt))
-        .setProvider(by.providerName()).build();
+    DeliveryStatus status =
+        DeliveryStatus.newBuilder(status(d, DeliveryState.SENT, by.messageId(), null, attempt))
+            .setProvider(by.providerName())
+            .build();
     markers.mark(partition, d.getDeliveryId(), status, producer);
     producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
   }
 
   /** A receipt for a message sent through {@code via}: DELIVERED or FAILED. */
-  void receipt(DeliveryRequested d, String via, boolean delivered, String providerMessageId, String detail) {
-    DeliveryStatus s = DeliveryStatus.newBuilder(status(d, delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
-        providerMessageId, detail, 0)).setProvider(via).build();
+  void receipt(
+      DeliveryRequested d, String via, boolean delivered, String providerMessageId, String detail) {
+    DeliveryStatus s =
+        DeliveryStatus.newBuilder(
+                status(
+                    d,
+                    delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
+                    providerMessageId,
+                    detail,
+                    0))
+            .setProvider(via)
+            .build();
     producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), s));
     log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
   }
 
   /** A failed attempt: retried later (RETRYING), or dead-lettered when the policy says so. */
   void failed(DeliveryRequested d, int partition, int attempt, DeliveryException e) {
-    Optional<Instant> next = retry.nextAttempt(attempt, e.permanent(), clock.instant(), d.getExpiresAt());
-    log.warn("delivery {} via {} failed (attempt {}, {}): {}", d.getDeliveryId(), providerName, attempt,
-        e.permanent() ? "permanent" : "transient", e.getMessage());
+    Optional<Instant> next =
+        retry.nextAttempt(attempt, e.permanent(), clock.instant(), d.getExpiresAt());
+    log.warn(
+        "delivery {} via {} failed (attempt {}, {}): {}",
+        d.getDeliveryId(),
+        providerName,
+        attempt,
+        e.permanent() ? "permanent" : "transient",
+        e.getMessage());
     if (next.isEmpty()) {
       deadLetter(d, attempt, e.getMessage());
       return;
     }
-    ProducerRecord<String, SpecificRecord> again = new ProducerRecord<>(retryTopic.name(), partition, d.getSubjectId(), d);
+    ProducerRecord<String, SpecificRecord> again =
+        new ProducerRecord<>(retryTopic.name(), partition, d.getSubjectId(), d);
     RetryHeaders.add(again.headers(), attempt + 1, next.get());
     sendNow(again);
-    report(d, DeliveryState.RETRYING, null, e.getMessage() + "; attempt " + (attempt + 1) + " at " + next.get(), attempt);
+    report(
+        d,
+        DeliveryState.RETRYING,
+        null,
+        e.getMessage() + "; attempt " + (attempt + 1) + " at " + next.get(),
+        attempt);
   }
 
   void deadLetter(DeliveryRequested d, int attempt, String detail) {
@@ -94,8 +124,13 @@ final class DeliveryOutcomes implements AutoCloseable {
     report(d, DeliveryState.DEAD_LETTERED, null, detail, attempt);
   }
 
-  void report(DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
-    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status(d, state, providerId, detail, attempt)));
+  void report(
+      DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
+    producer.send(
+        new ProducerRecord<>(
+            topics.deliveryStatus.name(),
+            d.getSubjectId(),
+            status(d, state, providerId, detail, attempt)));
     log.info("delivery {} {} via {}", d.getDeliveryId(), state, providerName);
   }
 
@@ -104,7 +139,10 @@ final class DeliveryOutcomes implements AutoCloseable {
     producer.flush();
   }
 
-  /** Writes a record and waits for the ack: a retry or a dead letter must not be lost behind a commit. */
+  /**
+   * Writes a record and waits for the ack: a retry or a dead letter must not be lost behind a
+   * commit.
+   */
   private void sendNow(ProducerRecord<String, SpecificRecord> record) {
     try {
       producer.send(record).get(30, TimeUnit.SECONDS);
@@ -116,11 +154,20 @@ final class DeliveryOutcomes implements AutoCloseable {
     }
   }
 
-  private DeliveryStatus status(DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
+  private DeliveryStatus status(
+      DeliveryRequested d, DeliveryState state, String providerId, String detail, int attempt) {
     return DeliveryStatus.newBuilder()
-        .setDeliveryId(d.getDeliveryId()).setSessionId(d.getSessionId()).setSubjectId(d.getSubjectId())
-        .setAppId(d.getAppId()).setChannel(d.getChannel()).setState(state).setProvider(providerName)
-        .setProviderMessageId(providerId).setDetail(detail).setAttempt(attempt).setOccurredAt(clock.instant())
+        .setDeliveryId(d.getDeliveryId())
+        .setSessionId(d.getSessionId())
+        .setSubjectId(d.getSubjectId())
+        .setAppId(d.getAppId())
+        .setChannel(d.getChannel())
+        .setState(state)
+        .setProvider(providerName)
+        .setProviderMessageId(providerId)
+        .setDetail(detail)
+        .setAttempt(attempt)
+        .setOccurredAt(clock.instant())
         .build();
   }
 

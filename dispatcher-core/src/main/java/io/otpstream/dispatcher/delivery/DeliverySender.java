@@ -16,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one delivery, on one of the worker's sender threads: skips it when its sent marker is there or
- * its code has expired (EXPIRED), waits for a slot of the provider's rate (resilience4j), composes the
- * message and sends it; then records the outcome ({@link DeliveryOutcomes}) and, for a provider that
- * reports receipts, expects the receipt ({@link ReceiptMatcher}, which this sender gives the provider).
+ * Sends one delivery, on one of the worker's sender threads: skips it when its sent marker is there
+ * or its code has expired (EXPIRED), waits for a slot of the provider's rate (resilience4j),
+ * composes the message and sends it; then records the outcome ({@link DeliveryOutcomes}) and, for a
+ * provider that reports receipts, expects the receipt ({@link ReceiptMatcher}, which this sender
+ * gives the provider).
  */
 final class DeliverySender {
   private static final Logger log = LoggerFactory.getLogger(DeliverySender.class);
@@ -33,22 +34,37 @@ final class DeliverySender {
   private final RateLimiter rate;
   private final ReceiptMatcher receipts;
 
-  DeliverySender(String channel, int ratePerSecond, DeliveryProvider provider, MessageComposer composer, Clock clock,
-                 RetryPolicy retry, SentMarkers markers, DeliveryOutcomes outcomes) {
+  DeliverySender(
+      String channel,
+      int ratePerSecond,
+      DeliveryProvider provider,
+      MessageComposer composer,
+      Clock clock,
+      RetryPolicy retry,
+      SentMarkers markers,
+      DeliveryOutcomes outcomes) {
     this.provider = provider;
     this.composer = composer;
     this.clock = clock;
     this.retry = retry;
     this.markers = markers;
     this.outcomes = outcomes;
-    this.rate = RateLimiter.of("otp-" + channel + "-" + provider.name(), RateLimiterConfig.custom()
-        .limitForPeriod(Math.max(1, ratePerSecond)).limitRefreshPeriod(Duration.ofSeconds(1))
-        .timeoutDuration(Duration.ofMinutes(1)).build());
+    this.rate =
+        RateLimiter.of(
+            "otp-" + channel + "-" + provider.name(),
+            RateLimiterConfig.custom()
+                .limitForPeriod(Math.max(1, ratePerSecond))
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ofMinutes(1))
+                .build());
     this.receipts = new ReceiptMatcher(clock, outcomes::receipt);
     provider.receiptsTo(receipts);
   }
 
-  /** One delivery; never throws but when its outcome cannot be written (then the worker stops before committing). */
+  /**
+   * One delivery; never throws but when its outcome cannot be written (then the worker stops before
+   * committing).
+   */
   void handle(DeliveryRequested d, int partition, int attempt) {
     try {
       if (markers.contains(partition, d.getDeliveryId())) {
@@ -56,18 +72,28 @@ final class DeliverySender {
         return;
       }
       if (retry.expired(d, clock.instant())) {
-        outcomes.report(d, DeliveryState.EXPIRED, null, "code expired before it could be sent", attempt);
+        outcomes.report(
+            d, DeliveryState.EXPIRED, null, "code expired before it could be sent", attempt);
         return;
       }
       try {
         rate.acquirePermission();
       } catch (RequestNotPermitted e) {
-        outcomes.failed(d, partition, attempt, new DeliveryException("provider rate: no slot within a minute", false, null));
+        outcomes.failed(
+            d,
+            partition,
+            attempt,
+            new DeliveryException("provider rate: no slot within a minute", false, null));
         return;
       }
       Instant now = clock.instant();
       if (retry.expired(d, now)) {
-        outcomes.report(d, DeliveryState.EXPIRED, null, "code expired while waiting for the provider's rate", attempt);
+        outcomes.report(
+            d,
+            DeliveryState.EXPIRED,
+            null,
+            "code expired while waiting for the provider's rate",
+            attempt);
         return;
       }
       OutgoingMessage message = composer.compose(d, now);
@@ -77,14 +103,22 @@ final class DeliverySender {
         if (sent.messageId() != null && provider.receipts()) {
           receipts.expect(sent.messageId(), d, sent.providerName());
         }
-        log.info("delivery {} SENT via {} (attempt {})", d.getDeliveryId(), sent.providerName(), attempt);
+        log.info(
+            "delivery {} SENT via {} (attempt {})",
+            d.getDeliveryId(),
+            sent.providerName(),
+            attempt);
       } catch (DeliveryException e) {
         outcomes.failed(d, partition, attempt, e);
       }
     } catch (RuntimeException e) {
       log.error("delivery {} failed unexpectedly", d.getDeliveryId(), e);
       if (!markers.contains(partition, d.getDeliveryId())) {
-        outcomes.deadLetter(d, attempt, "internal error: " + e.getClass().getSimpleName()); // throws if that fails too: the batch stops
+        outcomes.deadLetter(
+            d,
+            attempt,
+            "internal error: "
+                + e.getClass().getSimpleName()); // throws if that fails too: the batch stops
       }
     }
   }

@@ -3,7 +3,6 @@ package io.otpstream.dispatcher.delivery;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
-import io.otpstream.common.settings.Env;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.template.MessageRenderer;
 import io.otpstream.schemas.delivery.DeliveryRequested;
@@ -39,64 +38,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One dispatcher instance: a member of the channel's consumer group on its delivery topic and
- * its retry topic. For each DeliveryRequested it:
+ * One dispatcher instance: a member of the channel's consumer group on its delivery topic and its
+ * retry topic. For each DeliveryRequested it:
+ *
  * <ul>
  *   <li>skips it when this channel already sent it (the {@code otp.delivery.sent} marker of its
- *       partition, read when the partition is assigned): never twice after a rebalance, a crash
- *       or a restart, except the one message in flight when a process dies;</li>
- *   <li>drops it when its code has expired (EXPIRED): never late;</li>
+ *       partition, read when the partition is assigned): never twice after a rebalance, a crash or
+ *       a restart, except the one message in flight when a process dies;
+ *   <li>drops it when its code has expired (EXPIRED): never late;
  *   <li>otherwise derives the code, renders and sends it, at most {@code ratePerSecond} a second
- *       and {@code maxInFlight} at once, then writes the marker (synchronously) and SENT;</li>
+ *       and {@code maxInFlight} at once, then writes the marker (synchronously) and SENT;
  *   <li>on a transient failure, writes it to the retry topic with a later not-before (RETRYING)
  *       instead of waiting, so other deliveries go on; a permanent failure, or the last attempt,
- *       goes to the dead-letter topic (DEAD_LETTERED): never lost.</li>
+ *       goes to the dead-letter topic (DEAD_LETTERED): never lost.
  * </ul>
+ *
  * Offsets are committed after the batch's statuses are written.
  *
- * <p>This class is the poll loop: the group membership, the pause of a retry partition until its next
- * retry is due, the sender threads, and the commit. One delivery is sent by {@link DeliverySender}; what
- * became of it is written by {@link DeliveryOutcomes}; the time decisions are {@link RetryPolicy}'s.
+ * <p>This class is the poll loop: the group membership, the pause of a retry partition until its
+ * next retry is due, the sender threads, and the commit. One delivery is sent by {@link
+ * DeliverySender}; what became of it is written by {@link DeliveryOutcomes}; the time decisions are
+ * {@link RetryPolicy}'s.
  */
 public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
   /** Which channel this worker serves, in which consumer group, and how. */
-  public record Config(KafkaSettings kafka, String channel, String groupId, Tuning tuning) {
-  }
-
-  /**
-   * How a worker retries and throttles.
-   *
-   * @param retryBackoff the wait before the second attempt; it doubles for each further one
-   * @param maxAttempts attempts before a delivery is dead-lettered
-   * @param maxInFlight messages being sent at once by this instance
-   * @param ratePerSecond messages per second this instance hands to its provider
-   */
-  public record Tuning(Duration retryBackoff, int maxAttempts, int maxInFlight, int ratePerSecond) {
-    public static Tuning defaults() {
-      return new Tuning(Duration.ofSeconds(2), 5, 8, 50);
-    }
-
-    /**
-     * From {@code <prefix>RETRY_BACKOFF_MS}, {@code <prefix>MAX_ATTEMPTS}, {@code <prefix>MAX_IN_FLIGHT}
-     * and {@code <prefix>RATE_PER_SECOND} (e.g. prefix {@code OTP_SMS_}), each defaulting.
-     */
-    public static Tuning fromEnv(Map<String, String> env, String prefix) {
-      Tuning d = defaults();
-      return new Tuning(Duration.ofMillis(number(env, prefix + "RETRY_BACKOFF_MS", d.retryBackoff().toMillis())),
-          (int) number(env, prefix + "MAX_ATTEMPTS", d.maxAttempts()), (int) number(env, prefix + "MAX_IN_FLIGHT", d.maxInFlight()),
-          (int) number(env, prefix + "RATE_PER_SECOND", d.ratePerSecond()));
-    }
-
-    private static long number(Map<String, String> env, String name, long dflt) {
-      int n = Env.integer(env, name, (int) dflt);
-      if (n < 1) {
-        throw new IllegalArgumentException(name + " must be at least 1, not " + n);
-      }
-      return n;
-    }
-  }
+  public record Config(
+      KafkaSettings kafka, String channel, String groupId, DeliveryTuning tuning) {}
 
   private final Config config;
   private final TopicSpec<String, DeliveryRequested> topic;
@@ -113,25 +82,47 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
-  public DeliveryWorker(Config config, TopicSpec<String, DeliveryRequested> topic, TopicSpec<String, DeliveryRequested> retryTopic,
-                        OtpCodes codes, SealedDestinations destinations, MessageRenderer renderer, DeliveryProvider provider,
-                        Clock clock) {
+  public DeliveryWorker(
+      Config config,
+      TopicSpec<String, DeliveryRequested> topic,
+      TopicSpec<String, DeliveryRequested> retryTopic,
+      OtpCodes codes,
+      SealedDestinations destinations,
+      MessageRenderer renderer,
+      DeliveryProvider provider,
+      Clock clock) {
     this.config = config;
     this.topic = topic;
     this.retryTopic = retryTopic;
     this.provider = provider;
     this.clock = clock;
     this.retry = RetryPolicy.of(config.tuning());
-    this.consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), topic.valueSerde().deserializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerProperties(config),
+            new StringDeserializer(),
+            topic.valueSerde().deserializer());
     this.markers = new SentMarkers(config.kafka(), config.kafka().topics().deliverySent);
-    this.outcomes = new DeliveryOutcomes(config.kafka(), retryTopic, provider.name(), clock, retry, markers);
-    this.sender = new DeliverySender(config.channel(), config.tuning().ratePerSecond(), provider,
-        new MessageComposer(codes, destinations, renderer), clock, retry, markers, outcomes);
-    this.senders = Executors.newFixedThreadPool(Math.max(1, config.tuning().maxInFlight()), r -> {
-      Thread t = new Thread(r, "otp-" + config.channel() + "-sender");
-      t.setDaemon(true);
-      return t;
-    });
+    this.outcomes =
+        new DeliveryOutcomes(config.kafka(), retryTopic, provider.name(), clock, retry, markers);
+    this.sender =
+        new DeliverySender(
+            config.channel(),
+            config.tuning().ratePerSecond(),
+            provider,
+            new MessageComposer(codes, destinations, renderer),
+            clock,
+            retry,
+            markers,
+            outcomes);
+    this.senders =
+        Executors.newFixedThreadPool(
+            Math.max(1, config.tuning().maxInFlight()),
+            r -> {
+              Thread t = new Thread(r, "otp-" + config.channel() + "-sender");
+              t.setDaemon(true);
+              return t;
+            });
     this.thread = new Thread(this::run, "otp-dispatcher-" + config.channel());
   }
 
@@ -155,25 +146,28 @@ public final class DeliveryWorker implements AutoCloseable {
 
   private void run() {
     try {
-      consumer.subscribe(List.of(topic.name(), retryTopic.name()), new ConsumerRebalanceListener() {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-          partitions.forEach(pausedUntil::remove);
-          markers.forget(partitions.stream().map(TopicPartition::partition).toList());
-        }
+      consumer.subscribe(
+          List.of(topic.name(), retryTopic.name()),
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              partitions.forEach(pausedUntil::remove);
+              markers.forget(partitions.stream().map(TopicPartition::partition).toList());
+            }
 
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-          markers.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
-        }
-      });
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              markers.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
+            }
+          });
       while (running) {
         resumeDue();
         ConsumerRecords<String, DeliveryRequested> records;
         try {
           records = consumer.poll(Duration.ofMillis(100));
         } catch (RecordDeserializationException e) {
-          log.warn("skipping an unreadable delivery at {} offset {}", e.topicPartition(), e.offset());
+          log.warn(
+              "skipping an unreadable delivery at {} offset {}", e.topicPartition(), e.offset());
           consumer.seek(e.topicPartition(), e.offset() + 1);
           continue;
         }
@@ -181,17 +175,24 @@ public final class DeliveryWorker implements AutoCloseable {
           continue;
         }
         if (!handle(records)) {
-          // a status, retry or dead letter could not be written: do not commit past it; stop, so the
+          // a status, retry or dead letter could not be written: do not commit past it; stop, so
+          // the
           // process's health fails and a restart (or another instance) takes the records again
-          log.error("dispatcher {} could not record the outcome of a delivery; stopping", config.channel());
+          log.error(
+              "dispatcher {} could not record the outcome of a delivery; stopping",
+              config.channel());
           running = false;
           break;
         }
         try {
           consumer.commitSync();
         } catch (CommitFailedException | RebalanceInProgressException | RetriableException e) {
-          // the group moved on: the records go to their new owner, whose markers skip what was sent here
-          log.warn("dispatcher {} could not commit ({}); the partitions' new owner takes over", config.channel(), e.toString());
+          // the group moved on: the records go to their new owner, whose markers skip what was sent
+          // here
+          log.warn(
+              "dispatcher {} could not commit ({}); the partitions' new owner takes over",
+              config.channel(),
+              e.toString());
         }
       }
     } catch (WakeupException e) {
@@ -232,15 +233,20 @@ public final class DeliveryWorker implements AutoCloseable {
 
   private void resumeDue() {
     Instant now = clock.instant();
-    List<TopicPartition> due = pausedUntil.entrySet().stream().filter(e -> retry.due(e.getValue(), now)).map(Map.Entry::getKey)
-        .toList();
+    List<TopicPartition> due =
+        pausedUntil.entrySet().stream()
+            .filter(e -> retry.due(e.getValue(), now))
+            .map(Map.Entry::getKey)
+            .toList();
     if (!due.isEmpty()) {
       due.forEach(pausedUntil::remove);
       consumer.resume(due);
     }
   }
 
-  /** Waits for one delivery, less than the consumer's poll interval; false when it failed or hangs. */
+  /**
+   * Waits for one delivery, less than the consumer's poll interval; false when it failed or hangs.
+   */
   private static boolean await(Future<?> f) {
     try {
       f.get(4, TimeUnit.MINUTES);

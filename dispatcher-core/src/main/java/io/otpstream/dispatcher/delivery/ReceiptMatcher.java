@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Matches the delivery receipts a provider reports (an SMSC's) to the messages this instance sent, by the
- * provider's message id, and hands each match to its {@link Recorder} (DELIVERED or FAILED). A receipt can
- * come before the send it answers has returned (an SMSC can be that fast): it is kept for two minutes for
- * that send to claim. Memory only, bounded: a receipt for a message another instance sent, or sent before
- * a restart, is not matched.
+ * Matches the delivery receipts a provider reports (an SMSC's) to the messages this instance sent,
+ * by the provider's message id, and hands each match to its {@link Recorder} (DELIVERED or FAILED).
+ * A receipt can come before the send it answers has returned (an SMSC can be that fast): it is kept
+ * for two minutes for that send to claim. Memory only, bounded: a receipt for a message another
+ * instance sent, or sent before a restart, is not matched.
  */
 final class ReceiptMatcher implements ReceiptListener {
   private static final Logger log = LoggerFactory.getLogger(ReceiptMatcher.class);
@@ -26,19 +26,23 @@ final class ReceiptMatcher implements ReceiptListener {
   /** Records a matched receipt. */
   @FunctionalInterface
   interface Recorder {
-    void receipt(DeliveryRequested delivery, String via, boolean delivered, String providerMessageId, String detail);
+    void receipt(
+        DeliveryRequested delivery,
+        String via,
+        boolean delivered,
+        String providerMessageId,
+        String detail);
   }
 
   /** A sent message whose receipt may come, and the provider that sent it. */
-  private record Awaiting(DeliveryRequested delivery, String via) {
-  }
+  private record Awaiting(DeliveryRequested delivery, String via) {}
 
-  private record Receipt(boolean delivered, String detail, Instant at) {
-  }
+  private record Receipt(boolean delivered, String detail, Instant at) {}
 
   private final Clock clock;
   private final Recorder recorder;
   private final Map<String, Awaiting> awaiting = new ConcurrentHashMap<>();
+
   /** Receipts that came before their send returned, by provider message id. */
   private final Map<String, Receipt> early = new ConcurrentHashMap<>();
 
@@ -65,7 +69,10 @@ final class ReceiptMatcher implements ReceiptListener {
     recorder.receipt(a.delivery(), a.via(), delivered, providerMessageId, detail);
   }
 
-  /** A message was sent (and recorded SENT) with this provider id: its receipt is matched from now on. */
+  /**
+   * A message was sent (and recorded SENT) with this provider id: its receipt is matched from now
+   * on.
+   */
   void expect(String providerMessageId, DeliveryRequested delivery, String via) {
     Awaiting a = new Awaiting(delivery, via);
     Receipt came = early.remove(providerMessageId);
@@ -78,7 +85,8 @@ final class ReceiptMatcher implements ReceiptListener {
       awaiting.clear();
     }
     awaiting.put(providerMessageId, a);
-    Receipt raced = early.remove(providerMessageId); // a receipt that came between the two lines above
+    Receipt raced =
+        early.remove(providerMessageId); // a receipt that came between the two lines above
     if (raced != null && awaiting.remove(providerMessageId) != null) {
       recorder.receipt(delivery, via, raced.delivered(), providerMessageId, raced.detail());
     }

@@ -8,16 +8,15 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The headers a delivery carries on its channel's retry topic: which attempt it is ({@code otp-attempt})
- * and when it may run ({@code otp-not-before}, epoch milliseconds), each an 8-byte long. A delivery
- * without them is a first attempt, due at once.
+ * The headers a delivery carries on its channel's retry topic: which attempt it is ({@code
+ * otp-attempt}) and when it may run ({@code otp-not-before}, epoch milliseconds), each an 8-byte
+ * long. A delivery without them is a first attempt, due at once.
  */
 final class RetryHeaders {
   static final String ATTEMPT = "otp-attempt";
   static final String NOT_BEFORE = "otp-not-before";
 
-  private RetryHeaders() {
-  }
+  private RetryHeaders() {}
 
   static int attempt(ConsumerRecord<?, ?> r) {
     return longHeader(r, ATTEMPT).map(Long::intValue).orElse(1);

@@ -6,20 +6,21 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The time decisions of {@link DeliveryWorker}: is a code expired, is a retry due, and what follows a
- * failed attempt. Pure functions of the instant the worker's clock gives, kept apart from Kafka so
- * they can be read and tested on their own.
+ * The time decisions of {@link DeliveryWorker}: is a code expired, is a retry due, and what follows
+ * a failed attempt. Pure functions of the instant the worker's clock gives, kept apart from Kafka
+ * so they can be read and tested on their own.
  *
- * <p>The wait before attempt n+1 is {@code backoff × 2^(n-1)} (the factor capped at 2^10). A failure
- * goes to the dead-letter topic when it is permanent, when it was the last attempt, or when the next
- * attempt would not come before the code expires: no retry is scheduled for a code that is dead by then.
+ * <p>The wait before attempt n+1 is {@code backoff × 2^(n-1)} (the factor capped at 2^10). A
+ * failure goes to the dead-letter topic when it is permanent, when it was the last attempt, or when
+ * the next attempt would not come before the code expires: no retry is scheduled for a code that is
+ * dead by then.
  *
  * @param backoff the wait before the second attempt
  * @param maxAttempts attempts before a delivery is dead-lettered
  */
 record RetryPolicy(Duration backoff, int maxAttempts) {
 
-  static RetryPolicy of(DeliveryWorker.Tuning tuning) {
+  static RetryPolicy of(DeliveryTuning tuning) {
     return new RetryPolicy(tuning.retryBackoff(), tuning.maxAttempts());
   }
 
@@ -34,8 +35,8 @@ record RetryPolicy(Duration backoff, int maxAttempts) {
   }
 
   /**
-   * After attempt {@code attempt} failed at {@code now}: when to try again, or empty when the delivery
-   * goes to the dead-letter topic.
+   * After attempt {@code attempt} failed at {@code now}: when to try again, or empty when the
+   * delivery goes to the dead-letter topic.
    */
   Optional<Instant> nextAttempt(int attempt, boolean permanent, Instant now, Instant expiresAt) {
     if (permanent || attempt >= maxAttempts) {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ids of the deliveries this channel has sent, by partition, read from and written to the compacted
- * {@code otp.delivery.sent}: the worker skips a delivery whose marker it finds, so a delivery seen again
- * after a rebalance, a crash or a restart is not sent twice.
+ * {@code otp.delivery.sent}: the worker skips a delivery whose marker it finds, so a delivery seen
+ * again after a rebalance, a crash or a restart is not sent twice.
  */
 final class SentMarkers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SentMarkers.class);
@@ -40,16 +40,21 @@ final class SentMarkers implements AutoCloseable {
     Properties p = kafka.clientProperties();
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    this.reader = new KafkaConsumer<>(p, new StringDeserializer(), topic.valueSerde().deserializer());
+    this.reader =
+        new KafkaConsumer<>(p, new StringDeserializer(), topic.valueSerde().deserializer());
   }
 
-  /** Reads the markers of newly assigned partitions, to their end, before any of their deliveries is handled. */
+  /**
+   * Reads the markers of newly assigned partitions, to their end, before any of their deliveries is
+   * handled.
+   */
   synchronized void load(List<Integer> partitions) {
     List<Integer> fresh = partitions.stream().filter(p -> !byPartition.containsKey(p)).toList();
     if (fresh.isEmpty()) {
       return;
     }
-    List<TopicPartition> tps = fresh.stream().map(p -> new TopicPartition(topic.name(), p)).toList();
+    List<TopicPartition> tps =
+        fresh.stream().map(p -> new TopicPartition(topic.name(), p)).toList();
     reader.assign(tps);
     reader.seekToBeginning(tps);
     Map<TopicPartition, Long> end = reader.endOffsets(tps);
@@ -64,7 +69,10 @@ final class SentMarkers implements AutoCloseable {
     }
     reader.unsubscribe();
     byPartition.putAll(loaded);
-    log.info("sent markers loaded for partitions {}: {}", fresh, loaded.values().stream().mapToInt(Set::size).sum());
+    log.info(
+        "sent markers loaded for partitions {}: {}",
+        fresh,
+        loaded.values().stream().mapToInt(Set::size).sum());
   }
 
   void forget(List<Integer> partitions) {
@@ -76,14 +84,25 @@ final class SentMarkers implements AutoCloseable {
     return s != null && s.contains(deliveryId);
   }
 
-  /** Writes the marker and waits for the broker's ack: after this, no instance sends the delivery again. */
-  void mark(int partition, String deliveryId, DeliveryStatus status, KafkaProducer<String, SpecificRecord> producer) {
-    Set<String> loaded = byPartition.get(partition); // not loaded (revoked meanwhile): the next owner reads the marker
+  /**
+   * Writes the marker and waits for the broker's ack: after this, no instance sends the delivery
+   * again.
+   */
+  void mark(
+      int partition,
+      String deliveryId,
+      DeliveryStatus status,
+      KafkaProducer<String, SpecificRecord> producer) {
+    Set<String> loaded =
+        byPartition.get(
+            partition); // not loaded (revoked meanwhile): the next owner reads the marker
     if (loaded != null) {
       loaded.add(deliveryId);
     }
     try {
-      producer.send(new ProducerRecord<>(topic.name(), partition, deliveryId, status)).get(30, TimeUnit.SECONDS);
+      producer
+          .send(new ProducerRecord<>(topic.name(), partition, deliveryId, status))
+          .get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * When a {@link FallbackProvider} stops trying its primary: after {@code failures} transient failures of
- * the primary in a row, for {@code openFor}; then one trial message goes to the primary.
+ * When a {@link FallbackProvider} stops trying its primary: after {@code failures} transient
+ * failures of the primary in a row, for {@code openFor}; then one trial message goes to the
+ * primary.
  *
  * @param failures transient failures in a row that open the circuit (at least 1)
  * @param openFor how long an open circuit skips the primary (at least 1 ms)
@@ -17,11 +18,15 @@ public record CircuitSettings(int failures, Duration openFor) {
 
   public CircuitSettings {
     if (failures < 1 || openFor == null || openFor.toMillis() < 1) {
-      throw new IllegalArgumentException("invalid circuit: " + failures + " failures, open for " + openFor);
+      throw new IllegalArgumentException(
+          "invalid circuit: " + failures + " failures, open for " + openFor);
     }
   }
 
-  /** From {@code <prefix>CIRCUIT_FAILURES} and {@code <prefix>CIRCUIT_OPEN_MS} (e.g. prefix {@code OTP_SMS_}), each defaulting. */
+  /**
+   * From {@code <prefix>CIRCUIT_FAILURES} and {@code <prefix>CIRCUIT_OPEN_MS} (e.g. prefix {@code
+   * OTP_SMS_}), each defaulting.
+   */
   public static CircuitSettings fromEnv(Map<String, String> env, String prefix) {
     int failures = atLeastOne(env, prefix + "CIRCUIT_FAILURES", DEFAULTS.failures());
     int openMs = atLeastOne(env, prefix + "CIRCUIT_OPEN_MS", (int) DEFAULTS.openFor().toMillis());

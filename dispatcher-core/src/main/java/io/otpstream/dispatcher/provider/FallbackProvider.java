@@ -14,38 +14,46 @@ import org.slf4j.LoggerFactory;
 /**
  * A primary provider with a fallback, and a circuit breaker (resilience4j) in front of the primary.
  *
- * <p>Per message: the primary is tried unless its circuit is open; the fallback is tried when the primary
- * failed (permanently <em>or</em> transiently) or was skipped. Trying the fallback after a transient failure
- * of the primary, even while its circuit is still closed, is deliberate: a code expires in minutes, and a
- * message should not wait for the dispatcher's backoff because of a flaky primary. The price is a possible
- * duplicate SMS (same code) when the primary did deliver but answered too late; the HTTP provider passes
- * the delivery id as {@code {{message_id}}} so a provider can at least drop its own duplicates.
+ * <p>Per message: the primary is tried unless its circuit is open; the fallback is tried when the
+ * primary failed (permanently <em>or</em> transiently) or was skipped. Trying the fallback after a
+ * transient failure of the primary, even while its circuit is still closed, is deliberate: a code
+ * expires in minutes, and a message should not wait for the dispatcher's backoff because of a flaky
+ * primary. The price is a possible duplicate SMS (same code) when the primary did deliver but
+ * answered too late; the HTTP provider passes the delivery id as {@code {{message_id}}} so a
+ * provider can at least drop its own duplicates.
  *
- * <p>Circuit ({@link CircuitSettings}): {@code failures} consecutive transient failures of the primary
- * (default 3) open it for {@code openFor} (default 30 s), during which every message goes straight to the
- * fallback. Once that has passed, exactly one message (the trial) goes to the primary while the others keep
- * going to the fallback; a trial that succeeds, or fails permanently (the primary answered: it is up, it
- * refused that message), closes the circuit; a trial that fails transiently opens it for another
- * {@code openFor}. A permanent failure or a success also counts as an answer when the circuit is closed, so
- * only an unbroken run of transient failures opens it. Every change of state is logged.
+ * <p>Circuit ({@link CircuitSettings}): {@code failures} consecutive transient failures of the
+ * primary (default 3) open it for {@code openFor} (default 30 s), during which every message goes
+ * straight to the fallback. Once that has passed, exactly one message (the trial) goes to the
+ * primary while the others keep going to the fallback; a trial that succeeds, or fails permanently
+ * (the primary answered: it is up, it refused that message), closes the circuit; a trial that fails
+ * transiently opens it for another {@code openFor}. A permanent failure or a success also counts as
+ * an answer when the circuit is closed, so only an unbroken run of transient failures opens it.
+ * Every change of state is logged.
  *
- * <p>If both fail, the exception is permanent only if both failures were permanent; a skipped primary
- * counts as a transient failure (it may take the message once it is back), so the dispatcher retries.
+ * <p>If both fail, the exception is permanent only if both failures were permanent; a skipped
+ * primary counts as a transient failure (it may take the message once it is back), so the
+ * dispatcher retries.
  *
- * <p>{@link #name()} names the pair ({@code primary|fallback}); which one actually sent a message is in
- * {@link #send(OutgoingMessage)}'s {@link Sent#providerName()}. Thread-safe.
+ * <p>{@link #name()} names the pair ({@code primary|fallback}); which one actually sent a message
+ * is in {@link #send(OutgoingMessage)}'s {@link Sent#providerName()}. Thread-safe.
  */
 public final class FallbackProvider implements DeliveryProvider {
   private static final Logger log = LoggerFactory.getLogger(FallbackProvider.class);
 
   /** The primary's circuit, for health pages and metrics. */
-  public enum CircuitState { CLOSED, OPEN, HALF_OPEN }
+  public enum CircuitState {
+    CLOSED,
+    OPEN,
+    HALF_OPEN
+  }
 
   private final DeliveryProvider primary;
   private final DeliveryProvider fallback;
   private final CircuitSettings circuit;
   private final Clock clock;
   private final CircuitBreaker breaker;
+
   /** When the circuit last opened, by {@link #clock}. */
   private volatile Instant openedAt = Instant.MIN;
 
@@ -53,24 +61,36 @@ public final class FallbackProvider implements DeliveryProvider {
     this(primary, fallback, CircuitSettings.DEFAULTS, clock);
   }
 
-  public FallbackProvider(DeliveryProvider primary, DeliveryProvider fallback, int failureThreshold, Duration coolDown, Clock clock) {
+  public FallbackProvider(
+      DeliveryProvider primary,
+      DeliveryProvider fallback,
+      int failureThreshold,
+      Duration coolDown,
+      Clock clock) {
     this(primary, fallback, new CircuitSettings(failureThreshold, coolDown), clock);
   }
 
-  public FallbackProvider(DeliveryProvider primary, DeliveryProvider fallback, CircuitSettings circuit, Clock clock) {
+  public FallbackProvider(
+      DeliveryProvider primary, DeliveryProvider fallback, CircuitSettings circuit, Clock clock) {
     this.primary = Objects.requireNonNull(primary, "primary");
     this.fallback = Objects.requireNonNull(fallback, "fallback");
     this.circuit = Objects.requireNonNull(circuit, "circuit");
     this.clock = Objects.requireNonNull(clock, "clock");
     // a window of the last n calls, all failed: n transient failures in a row
-    this.breaker = CircuitBreaker.of(primary.name(), CircuitBreakerConfig.custom()
-        .slidingWindowType(SlidingWindowType.COUNT_BASED).slidingWindowSize(circuit.failures()).minimumNumberOfCalls(circuit.failures())
-        .failureRateThreshold(100)
-        .slowCallRateThreshold(100).slowCallDurationThreshold(Duration.ofDays(365)) // slowness alone never opens it
-        .waitDurationInOpenState(circuit.openFor())
-        .permittedNumberOfCallsInHalfOpenState(1)
-        .clock(clock)
-        .build());
+    this.breaker =
+        CircuitBreaker.of(
+            primary.name(),
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(circuit.failures())
+                .minimumNumberOfCalls(circuit.failures())
+                .failureRateThreshold(100)
+                .slowCallRateThreshold(100)
+                .slowCallDurationThreshold(Duration.ofDays(365)) // slowness alone never opens it
+                .waitDurationInOpenState(circuit.openFor())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .clock(clock)
+                .build());
     breaker.getEventPublisher().onStateTransition(this::logged);
   }
 
@@ -120,7 +140,9 @@ public final class FallbackProvider implements DeliveryProvider {
       } catch (RuntimeException e) {
         failed(start, e);
         recorded = true;
-        primaryFailure = new DeliveryException(primary.name() + ": unexpected " + e.getClass().getSimpleName(), false, e);
+        primaryFailure =
+            new DeliveryException(
+                primary.name() + ": unexpected " + e.getClass().getSimpleName(), false, e);
       } finally {
         if (!recorded) { // an Error: do not leave the trial slot taken
           failed(start, new IllegalStateException("primary failed with an error"));
@@ -131,10 +153,14 @@ public final class FallbackProvider implements DeliveryProvider {
       return fallback.send(message);
     } catch (DeliveryException f) {
       if (primaryFailure == null) {
-        throw new DeliveryException(primary.name() + ": skipped (circuit open); then " + f.getMessage(), false, f);
+        throw new DeliveryException(
+            primary.name() + ": skipped (circuit open); then " + f.getMessage(), false, f);
       }
-      DeliveryException e = new DeliveryException(primaryFailure.getMessage() + "; then " + f.getMessage(),
-          primaryFailure.permanent() && f.permanent(), f);
+      DeliveryException e =
+          new DeliveryException(
+              primaryFailure.getMessage() + "; then " + f.getMessage(),
+              primaryFailure.permanent() && f.permanent(),
+              f);
       e.addSuppressed(primaryFailure);
       throw e;
     }
@@ -146,7 +172,10 @@ public final class FallbackProvider implements DeliveryProvider {
       case CLOSED -> CircuitState.CLOSED;
       case HALF_OPEN -> CircuitState.HALF_OPEN;
       // resilience4j moves to half-open on the next call once the wait has passed: say so already
-      default -> clock.instant().isAfter(openedAt.plus(circuit.openFor())) ? CircuitState.HALF_OPEN : CircuitState.OPEN;
+      default ->
+          clock.instant().isAfter(openedAt.plus(circuit.openFor()))
+              ? CircuitState.HALF_OPEN
+              : CircuitState.OPEN;
     };
   }
 
@@ -163,11 +192,20 @@ public final class FallbackProvider implements DeliveryProvider {
     switch (event.getStateTransition().getToState()) {
       case OPEN -> {
         openedAt = clock.instant();
-        log.warn("{} failed {} times in a row or failed its trial: its circuit opens, messages go to {} for {} ms",
-            primary.name(), circuit.failures(), fallback.name(), circuit.openFor().toMillis());
+        log.warn(
+            "{} failed {} times in a row or failed its trial: its circuit opens, messages go to {} for {} ms",
+            primary.name(),
+            circuit.failures(),
+            fallback.name(),
+            circuit.openFor().toMillis());
       }
-      case HALF_OPEN -> log.info("circuit of {} half open: one trial message goes to it", primary.name());
-      case CLOSED -> log.info("circuit of {} closed: {} answered its trial, messages go to it again", primary.name(), primary.name());
+      case HALF_OPEN ->
+          log.info("circuit of {} half open: one trial message goes to it", primary.name());
+      case CLOSED ->
+          log.info(
+              "circuit of {} closed: {} answered its trial, messages go to it again",
+              primary.name(),
+              primary.name());
       default -> log.warn("circuit of {}: {}", primary.name(), event.getStateTransition());
     }
   }

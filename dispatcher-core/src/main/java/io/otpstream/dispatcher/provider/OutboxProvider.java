@@ -16,7 +16,8 @@ public final class OutboxProvider implements DeliveryProvider {
   public static OutboxProvider fromEnv(Map<String, String> env, String channel, Clock clock) {
     String file = env.get("OTP_OUTBOX_FILE");
     if (file == null) {
-      throw new IllegalArgumentException("the outbox " + channel + " provider needs OTP_OUTBOX_FILE");
+      throw new IllegalArgumentException(
+          "the outbox " + channel + " provider needs OTP_OUTBOX_FILE");
     }
     return new OutboxProvider(new Outbox(Path.of(file)), channel, clock);
   }
@@ -34,8 +35,16 @@ public final class OutboxProvider implements DeliveryProvider {
 
   @Override
   public Sent send(OutgoingMessage m) {
-    outbox.deliver(new OutboxMessage(channel, m.to(), m.subject(), m.text(), clock.instant(), m.sessionId(), m.deliveryId(),
-        m.sender()));
+    outbox.deliver(
+        new OutboxMessage(
+            channel,
+            m.to(),
+            m.subject(),
+            m.text(),
+            clock.instant(),
+            m.sessionId(),
+            m.deliveryId(),
+            m.sender()));
     return new Sent(name(), m.deliveryId());
   }
 }

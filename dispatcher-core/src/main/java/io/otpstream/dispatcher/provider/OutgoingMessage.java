@@ -8,7 +8,14 @@ package io.otpstream.dispatcher.provider;
  * @param html HTML body; null for SMS
  * @param sender sender id (SMS) or from address (email); null for the provider's default
  */
-public record OutgoingMessage(String deliveryId, String sessionId, String to, String sender, String subject, String text, String html) {
+public record OutgoingMessage(
+    String deliveryId,
+    String sessionId,
+    String to,
+    String sender,
+    String subject,
+    String text,
+    String html) {
 
   @Override
   public String toString() {

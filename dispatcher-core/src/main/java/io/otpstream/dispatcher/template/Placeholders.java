@@ -1,12 +1,16 @@
 package io.otpstream.dispatcher.template;
 
-/** Fills a template's {@code {{code}}}, {@code {{app_name}}} and {@code {{minutes}}}, in one pass. */
+/**
+ * Fills a template's {@code {{code}}}, {@code {{app_name}}} and {@code {{minutes}}}, in one pass.
+ */
 public final class Placeholders {
-  private Placeholders() {
-  }
+  private Placeholders() {}
 
-  /** @param html escape the app name for HTML (the code and minutes are digits) */
-  public static String fill(String template, String code, String appName, long minutes, boolean html) {
+  /**
+   * @param html escape the app name for HTML (the code and minutes are digits)
+   */
+  public static String fill(
+      String template, String code, String appName, long minutes, boolean html) {
     String name = html ? escape(appName) : appName;
     StringBuilder out = new StringBuilder(template.length() + 16);
     int i = 0;
@@ -28,6 +32,10 @@ public final class Placeholders {
   }
 
   public static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
   }
 }

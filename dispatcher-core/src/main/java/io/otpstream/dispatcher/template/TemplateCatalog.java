@@ -2,9 +2,9 @@ package io.otpstream.dispatcher.template;
 
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.kafka.TopicFollower;
-import io.otpstream.schemas.apps.CatalogKeys;
 import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.AppCatalogRecord;
+import io.otpstream.schemas.apps.CatalogKeys;
 import io.otpstream.schemas.apps.MessageTemplate;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The dispatchers' view of the apps' message templates and names, followed from the compacted
  * {@code otp.apps} topic: a template changed through the management API applies to the next
- * message, with no restart. Lookup falls back from the exact locale to its language, then to
- * {@code en}, then from the session's template id to the app's {@code default}.
+ * message, with no restart. Lookup falls back from the exact locale to its language, then to {@code
+ * en}, then from the session's template id to the app's {@code default}.
  */
 public final class TemplateCatalog implements AutoCloseable {
   public static final String DEFAULT_TEMPLATE = "default";
@@ -27,8 +27,13 @@ public final class TemplateCatalog implements AutoCloseable {
   private final Map<String, String> appNames = new ConcurrentHashMap<>();
 
   public TemplateCatalog(KafkaSettings kafka) {
-    this.follower = new TopicFollower<>(kafka, kafka.topics().apps.name(), kafka.topics().apps.valueSerde().deserializer(),
-        this::apply, "otp-template-catalog");
+    this.follower =
+        new TopicFollower<>(
+            kafka,
+            kafka.topics().apps.name(),
+            kafka.topics().apps.valueSerde().deserializer(),
+            this::apply,
+            "otp-template-catalog");
   }
 
   public TemplateCatalog start() {

@@ -14,9 +14,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker's time decisions, with the time in the test's hand: the wait between attempts, when the
- * attempts run out, permanent failures, and expiry. The worker's use of them on a real cluster is in
- * the e2e module's DeliveryWorkerRetryTest.
+ * The worker's time decisions, with the time in the test's hand: the wait between attempts, when
+ * the attempts run out, permanent failures, and expiry. The worker's use of them on a real cluster
+ * is in the e2e module's DeliveryWorkerRetryTest.
  */
 class RetryPolicyTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
@@ -24,9 +24,18 @@ class RetryPolicyTest {
   private final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), 5);
 
   private static DeliveryRequested expiringAt(Instant expiresAt) {
-    return DeliveryRequested.newBuilder().setDeliveryId("ses_1:0:sms").setSessionId("ses_1").setSubjectId("sub_1").setAppId("app")
-        .setChannel(Channel.SMS).setDestination("+33612340001").setGeneration(0).setOtpLength(6).setRequestedAt(T0)
-        .setExpiresAt(expiresAt).build();
+    return DeliveryRequested.newBuilder()
+        .setDeliveryId("ses_1:0:sms")
+        .setSessionId("ses_1")
+        .setSubjectId("sub_1")
+        .setAppId("app")
+        .setChannel(Channel.SMS)
+        .setDestination("+33612340001")
+        .setGeneration(0)
+        .setOtpLength(6)
+        .setRequestedAt(T0)
+        .setExpiresAt(expiresAt)
+        .build();
   }
 
   @Test
@@ -41,7 +50,8 @@ class RetryPolicyTest {
   @Test
   void when_the_attempts_run_out_the_delivery_is_dead_lettered() {
     Instant far = T0.plus(Duration.ofHours(1));
-    assertTrue(policy.nextAttempt(4, false, T0, far).isPresent(), "the fourth failure of five is retried");
+    assertTrue(
+        policy.nextAttempt(4, false, T0, far).isPresent(), "the fourth failure of five is retried");
     assertEquals(Optional.empty(), policy.nextAttempt(5, false, T0, far), "the fifth is the last");
     assertEquals(Optional.empty(), policy.nextAttempt(6, false, T0, far));
   }
@@ -53,9 +63,15 @@ class RetryPolicyTest {
 
   @Test
   void a_retry_that_would_not_come_before_the_expiry_is_not_scheduled() {
-    assertEquals(Optional.empty(), policy.nextAttempt(1, false, T0, T0.plusSeconds(1)), "due exactly at the expiry");
-    assertEquals(Optional.empty(), policy.nextAttempt(3, false, T0, T0.plusSeconds(3)), "due after it");
-    assertEquals(Optional.of(T0.plusSeconds(1)), policy.nextAttempt(1, false, T0, T0.plusSeconds(1).plus(MS)));
+    assertEquals(
+        Optional.empty(),
+        policy.nextAttempt(1, false, T0, T0.plusSeconds(1)),
+        "due exactly at the expiry");
+    assertEquals(
+        Optional.empty(), policy.nextAttempt(3, false, T0, T0.plusSeconds(3)), "due after it");
+    assertEquals(
+        Optional.of(T0.plusSeconds(1)),
+        policy.nextAttempt(1, false, T0, T0.plusSeconds(1).plus(MS)));
   }
 
   @Test
@@ -84,7 +100,9 @@ class RetryPolicyTest {
       attempts.add(next.get());
       next = policy.nextAttempt(attempts.size(), false, next.get(), d.getExpiresAt());
     }
-    assertEquals(List.of(T0, T0.plusSeconds(1), T0.plusSeconds(3), T0.plusSeconds(7)), attempts,
+    assertEquals(
+        List.of(T0, T0.plusSeconds(1), T0.plusSeconds(3), T0.plusSeconds(7)),
+        attempts,
         "the fifth attempt would come at 15 s, after the expiry at 10 s: dead-lettered after the fourth");
     assertTrue(next.isEmpty(), "dead-lettered, not expired on a later retry");
   }

@@ -3,7 +3,7 @@ package io.otpstream.dispatcher.email;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.ChannelDispatcher;
-import io.otpstream.dispatcher.delivery.DeliveryWorker;
+import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import java.time.Clock;
 
@@ -14,12 +14,27 @@ import java.time.Clock;
 public final class EmailDispatcher extends ChannelDispatcher {
   public static final String GROUP_ID = "otp-dispatcher-email";
 
-  public EmailDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock) {
-    this(kafka, secrets, provider, clock, DeliveryWorker.Tuning.defaults());
+  public EmailDispatcher(
+      KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock) {
+    this(kafka, secrets, provider, clock, DeliveryTuning.defaults());
   }
 
-  public EmailDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
-    super(kafka, "email", GROUP_ID, kafka.topics().deliveryEmail, kafka.topics().deliveryEmailRetry, EmailTemplate::new, secrets,
-        provider, clock, tuning);
+  public EmailDispatcher(
+      KafkaSettings kafka,
+      Secrets secrets,
+      DeliveryProvider provider,
+      Clock clock,
+      DeliveryTuning tuning) {
+    super(
+        kafka,
+        "email",
+        GROUP_ID,
+        kafka.topics().deliveryEmail,
+        kafka.topics().deliveryEmailRetry,
+        EmailTemplate::new,
+        secrets,
+        provider,
+        clock,
+        tuning);
   }
 }

@@ -9,15 +9,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The email dispatcher's providers, from the environment: SMTP ({@code SMTP_*}) when
- * {@code SMTP_HOST} is set, else the outbox ({@code OTP_OUTBOX_FILE}); and an optional
- * {@code OTP_EMAIL_FALLBACK} ({@code smtp}, reading {@code SMTP_FALLBACK_*}, or {@code outbox}),
- * used when the primary fails or is down (its circuit: {@code OTP_EMAIL_CIRCUIT_*}, see
- * {@link CircuitSettings#fromEnv}).
+ * The email dispatcher's providers, from the environment: SMTP ({@code SMTP_*}) when {@code
+ * SMTP_HOST} is set, else the outbox ({@code OTP_OUTBOX_FILE}); and an optional {@code
+ * OTP_EMAIL_FALLBACK} ({@code smtp}, reading {@code SMTP_FALLBACK_*}, or {@code outbox}), used when
+ * the primary fails or is down (its circuit: {@code OTP_EMAIL_CIRCUIT_*}, see {@link
+ * CircuitSettings#fromEnv}).
  */
 public final class EmailProviders {
-  private EmailProviders() {
-  }
+  private EmailProviders() {}
 
   public static DeliveryProvider fromEnv(Map<String, String> env, Clock clock) {
     DeliveryProvider primary;
@@ -26,17 +25,22 @@ public final class EmailProviders {
     } else if (env.containsKey("OTP_OUTBOX_FILE")) {
       primary = OutboxProvider.fromEnv(env, "email", clock);
     } else {
-      throw new IllegalArgumentException("no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
+      throw new IllegalArgumentException(
+          "no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
     }
     String fallback = env.get("OTP_EMAIL_FALLBACK");
     if (fallback == null || fallback.isBlank()) {
       return primary;
     }
-    DeliveryProvider second = switch (fallback.strip().toLowerCase(Locale.ROOT)) {
-      case "smtp" -> new SmtpProvider(SmtpSettings.fromEnv(env, "SMTP_FALLBACK_"), "smtp-fallback");
-      case "outbox" -> OutboxProvider.fromEnv(env, "email", clock);
-      default -> throw new IllegalArgumentException("unknown email fallback '" + fallback + "': use smtp or outbox");
-    };
+    DeliveryProvider second =
+        switch (fallback.strip().toLowerCase(Locale.ROOT)) {
+          case "smtp" ->
+              new SmtpProvider(SmtpSettings.fromEnv(env, "SMTP_FALLBACK_"), "smtp-fallback");
+          case "outbox" -> OutboxProvider.fromEnv(env, "email", clock);
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown email fallback '" + fallback + "': use smtp or outbox");
+        };
     return new FallbackProvider(primary, second, CircuitSettings.fromEnv(env, "OTP_EMAIL_"), clock);
   }
 }

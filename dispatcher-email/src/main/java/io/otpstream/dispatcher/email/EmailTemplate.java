@@ -15,13 +15,15 @@ import java.util.Optional;
  */
 public final class EmailTemplate implements MessageRenderer {
   static final String SUBJECT = "Your {{app_name}} verification code";
-  static final String TEXT = "Your {{app_name}} verification code is {{code}}.\n\nIt expires in {{minutes}} minutes."
-      + " If you did not ask for it, ignore this email.\n";
-  static final String HTML = "<!doctype html><html><body style=\"font-family:sans-serif\">"
-      + "<p>Your {{app_name}} verification code is</p>"
-      + "<p style=\"font-size:28px;font-weight:bold;letter-spacing:4px\">{{code}}</p>"
-      + "<p>It expires in {{minutes}} minutes. If you did not ask for it, ignore this email.</p>"
-      + "</body></html>";
+  static final String TEXT =
+      "Your {{app_name}} verification code is {{code}}.\n\nIt expires in {{minutes}} minutes."
+          + " If you did not ask for it, ignore this email.\n";
+  static final String HTML =
+      "<!doctype html><html><body style=\"font-family:sans-serif\">"
+          + "<p>Your {{app_name}} verification code is</p>"
+          + "<p style=\"font-size:28px;font-weight:bold;letter-spacing:4px\">{{code}}</p>"
+          + "<p>It expires in {{minutes}} minutes. If you did not ask for it, ignore this email.</p>"
+          + "</body></html>";
   private final TemplateCatalog catalog;
 
   public EmailTemplate() {
@@ -34,13 +36,27 @@ public final class EmailTemplate implements MessageRenderer {
 
   @Override
   public OutgoingMessage render(DeliveryRequested d, String code, Instant now) {
-    Optional<MessageTemplate> t = catalog == null ? Optional.empty() : catalog.find(d.getAppId(), d.getTemplateId(), d.getLocale());
-    String app = catalog == null ? MessageRenderer.appName(d) : catalog.appName(d.getAppId()).orElse(MessageRenderer.appName(d));
+    Optional<MessageTemplate> t =
+        catalog == null
+            ? Optional.empty()
+            : catalog.find(d.getAppId(), d.getTemplateId(), d.getLocale());
+    String app =
+        catalog == null
+            ? MessageRenderer.appName(d)
+            : catalog.appName(d.getAppId()).orElse(MessageRenderer.appName(d));
     long minutes = MessageRenderer.minutesLeft(d, now);
-    String subject = Placeholders.fill(t.map(MessageTemplate::getEmailSubject).orElse(SUBJECT), code, app, minutes, false);
-    String text = Placeholders.fill(t.map(MessageTemplate::getEmailText).orElse(TEXT), code, app, minutes, false);
-    String html = Placeholders.fill(t.map(MessageTemplate::getEmailHtml).orElse(HTML), code, app, minutes, true);
-    // a session's sender id is an SMS sender (a login config's sender_id), never a From address: the server's SMTP_FROM sends
-    return new OutgoingMessage(d.getDeliveryId(), d.getSessionId(), d.getDestination(), null, subject, text, html);
+    String subject =
+        Placeholders.fill(
+            t.map(MessageTemplate::getEmailSubject).orElse(SUBJECT), code, app, minutes, false);
+    String text =
+        Placeholders.fill(
+            t.map(MessageTemplate::getEmailText).orElse(TEXT), code, app, minutes, false);
+    String html =
+        Placeholders.fill(
+            t.map(MessageTemplate::getEmailHtml).orElse(HTML), code, app, minutes, true);
+    // a session's sender id is an SMS sender (a login config's sender_id), never a From address:
+    // the server's SMTP_FROM sends
+    return new OutgoingMessage(
+        d.getDeliveryId(), d.getSessionId(), d.getDestination(), null, subject, text, html);
   }
 }

@@ -9,8 +9,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
@@ -18,11 +16,13 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sends email through an SMTP server with Angus Mail: text and HTML alternatives, STARTTLS and
- * auth when set. Each sender thread keeps its connection open and reuses it for the next message;
- * a connection the server dropped is opened again.
+ * Sends email through an SMTP server with Angus Mail: text and HTML alternatives, STARTTLS and auth
+ * when set. Each sender thread keeps its connection open and reuses it for the next message; a
+ * connection the server dropped is opened again.
  */
 public final class SmtpProvider implements DeliveryProvider {
   private final String name;
@@ -35,7 +35,9 @@ public final class SmtpProvider implements DeliveryProvider {
     this(settings, "smtp");
   }
 
-  /** @param name recorded on each DeliveryStatus, e.g. {@code smtp-fallback} for a second server */
+  /**
+   * @param name recorded on each DeliveryStatus, e.g. {@code smtp-fallback} for a second server
+   */
   public SmtpProvider(SmtpSettings settings, String name) {
     this.name = name;
     this.settings = settings;
@@ -45,7 +47,9 @@ public final class SmtpProvider implements DeliveryProvider {
     p.put("mail.smtp.auth", Boolean.toString(settings.username() != null));
     p.put("mail.smtp.starttls.enable", Boolean.toString(settings.startTls()));
     p.put("mail.smtp.starttls.required", Boolean.toString(settings.startTls()));
-    p.put("mail.smtp.ssl.checkserveridentity", "true"); // with STARTTLS, the certificate must name the host
+    p.put(
+        "mail.smtp.ssl.checkserveridentity",
+        "true"); // with STARTTLS, the certificate must name the host
     p.put("mail.smtp.connectiontimeout", "5000");
     p.put("mail.smtp.timeout", "10000");
     p.put("mail.smtp.writetimeout", "10000");

@@ -4,10 +4,11 @@ import io.otpstream.common.settings.Env;
 import java.util.Map;
 
 /**
- * How to reach the SMTP server. From the environment: {@code SMTP_HOST}, {@code SMTP_PORT},
- * {@code SMTP_STARTTLS} (true/false), {@code SMTP_USERNAME}, {@code SMTP_PASSWORD}, {@code SMTP_FROM}.
+ * How to reach the SMTP server. From the environment: {@code SMTP_HOST}, {@code SMTP_PORT}, {@code
+ * SMTP_STARTTLS} (true/false), {@code SMTP_USERNAME}, {@code SMTP_PASSWORD}, {@code SMTP_FROM}.
  */
-public record SmtpSettings(String host, int port, boolean startTls, String username, String password, String from) {
+public record SmtpSettings(
+    String host, int port, boolean startTls, String username, String password, String from) {
 
   public static SmtpSettings fromEnv(Map<String, String> env) {
     return fromEnv(env, "SMTP_");
@@ -15,15 +16,25 @@ public record SmtpSettings(String host, int port, boolean startTls, String usern
 
   /** The same variables under another prefix, e.g. {@code SMTP_FALLBACK_} for a fallback server. */
   public static SmtpSettings fromEnv(Map<String, String> env, String prefix) {
-    return new SmtpSettings(env.getOrDefault(prefix + "HOST", "localhost"),
+    return new SmtpSettings(
+        env.getOrDefault(prefix + "HOST", "localhost"),
         Env.integer(env, prefix + "PORT", 25),
         Boolean.parseBoolean(env.getOrDefault(prefix + "STARTTLS", "false")),
-        env.get(prefix + "USERNAME"), env.get(prefix + "PASSWORD"),
+        env.get(prefix + "USERNAME"),
+        env.get(prefix + "PASSWORD"),
         env.getOrDefault(prefix + "FROM", "otpstream <no-reply@localhost>"));
   }
 
   @Override
   public String toString() {
-    return "SmtpSettings[" + host + ":" + port + ", starttls=" + startTls + ", user=" + username + "]";
+    return "SmtpSettings["
+        + host
+        + ":"
+        + port
+        + ", starttls="
+        + startTls
+        + ", user="
+        + username
+        + "]";
   }
 }

@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** SMTP as primary and fallback from the environment: a primary server that is down makes the fallback deliver. */
+/**
+ * SMTP as primary and fallback from the environment: a primary server that is down makes the
+ * fallback deliver.
+ */
 class EmailProvidersTest {
   @RegisterExtension
   static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
@@ -27,14 +30,35 @@ class EmailProvidersTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort(); // nothing listens here once the socket is closed
     }
-    FallbackProvider provider = assertInstanceOf(FallbackProvider.class, EmailProviders.fromEnv(Map.of(
-        "SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(closed),
-        "OTP_EMAIL_FALLBACK", "smtp", "SMTP_FALLBACK_HOST", "127.0.0.1",
-        "SMTP_FALLBACK_PORT", Integer.toString(SMTP.getSmtp().getPort()), "SMTP_FALLBACK_FROM", "Acme <otp@acme.test>"),
-        Clock.systemUTC()));
+    FallbackProvider provider =
+        assertInstanceOf(
+            FallbackProvider.class,
+            EmailProviders.fromEnv(
+                Map.of(
+                    "SMTP_HOST",
+                    "127.0.0.1",
+                    "SMTP_PORT",
+                    Integer.toString(closed),
+                    "OTP_EMAIL_FALLBACK",
+                    "smtp",
+                    "SMTP_FALLBACK_HOST",
+                    "127.0.0.1",
+                    "SMTP_FALLBACK_PORT",
+                    Integer.toString(SMTP.getSmtp().getPort()),
+                    "SMTP_FALLBACK_FROM",
+                    "Acme <otp@acme.test>"),
+                Clock.systemUTC()));
     for (int i = 0; i < 3; i++) {
-      Sent sent = provider.send(new OutgoingMessage("d" + i, "s", "user" + i + "@example.com", null,
-          "Your code", "Your code is 123456", "<p>123456</p>"));
+      Sent sent =
+          provider.send(
+              new OutgoingMessage(
+                  "d" + i,
+                  "s",
+                  "user" + i + "@example.com",
+                  null,
+                  "Your code",
+                  "Your code is 123456",
+                  "<p>123456</p>"));
       assertEquals("smtp-fallback", sent.providerName());
     }
     assertEquals(3, SMTP.getReceivedMessages().length);
@@ -48,13 +72,38 @@ class EmailProvidersTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    try (FallbackProvider provider = assertInstanceOf(FallbackProvider.class, EmailProviders.fromEnv(Map.of(
-        "SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(closed),
-        "OTP_EMAIL_FALLBACK", "smtp", "SMTP_FALLBACK_HOST", "127.0.0.1",
-        "SMTP_FALLBACK_PORT", Integer.toString(SMTP.getSmtp().getPort()), "SMTP_FALLBACK_FROM", "Acme <otp@acme.test>",
-        "OTP_EMAIL_CIRCUIT_FAILURES", "1", "OTP_EMAIL_CIRCUIT_OPEN_MS", "600000"), Clock.systemUTC()))) {
+    try (FallbackProvider provider =
+        assertInstanceOf(
+            FallbackProvider.class,
+            EmailProviders.fromEnv(
+                Map.of(
+                    "SMTP_HOST",
+                    "127.0.0.1",
+                    "SMTP_PORT",
+                    Integer.toString(closed),
+                    "OTP_EMAIL_FALLBACK",
+                    "smtp",
+                    "SMTP_FALLBACK_HOST",
+                    "127.0.0.1",
+                    "SMTP_FALLBACK_PORT",
+                    Integer.toString(SMTP.getSmtp().getPort()),
+                    "SMTP_FALLBACK_FROM",
+                    "Acme <otp@acme.test>",
+                    "OTP_EMAIL_CIRCUIT_FAILURES",
+                    "1",
+                    "OTP_EMAIL_CIRCUIT_OPEN_MS",
+                    "600000"),
+                Clock.systemUTC()))) {
       assertEquals(CircuitState.CLOSED, provider.circuitState());
-      provider.send(new OutgoingMessage("d", "s", "user@example.com", null, "Your code", "Your code is 123456", "<p>123456</p>"));
+      provider.send(
+          new OutgoingMessage(
+              "d",
+              "s",
+              "user@example.com",
+              null,
+              "Your code",
+              "Your code is 123456",
+              "<p>123456</p>"));
       assertEquals(CircuitState.OPEN, provider.circuitState());
     }
   }

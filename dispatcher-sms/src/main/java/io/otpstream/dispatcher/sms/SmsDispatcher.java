@@ -3,23 +3,38 @@ package io.otpstream.dispatcher.sms;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.ChannelDispatcher;
-import io.otpstream.dispatcher.delivery.DeliveryWorker;
+import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import java.time.Clock;
 
 /**
- * The SMS dispatcher service: a member of the {@code otp-dispatcher-sms} consumer group on
- * {@code otp.delivery.sms} and its retry topic. Scale it by starting more instances.
+ * The SMS dispatcher service: a member of the {@code otp-dispatcher-sms} consumer group on {@code
+ * otp.delivery.sms} and its retry topic. Scale it by starting more instances.
  */
 public final class SmsDispatcher extends ChannelDispatcher {
   public static final String GROUP_ID = "otp-dispatcher-sms";
 
-  public SmsDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock) {
-    this(kafka, secrets, provider, clock, DeliveryWorker.Tuning.defaults());
+  public SmsDispatcher(
+      KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock) {
+    this(kafka, secrets, provider, clock, DeliveryTuning.defaults());
   }
 
-  public SmsDispatcher(KafkaSettings kafka, Secrets secrets, DeliveryProvider provider, Clock clock, DeliveryWorker.Tuning tuning) {
-    super(kafka, "sms", GROUP_ID, kafka.topics().deliverySms, kafka.topics().deliverySmsRetry, SmsTemplate::new, secrets, provider,
-        clock, tuning);
+  public SmsDispatcher(
+      KafkaSettings kafka,
+      Secrets secrets,
+      DeliveryProvider provider,
+      Clock clock,
+      DeliveryTuning tuning) {
+    super(
+        kafka,
+        "sms",
+        GROUP_ID,
+        kafka.topics().deliverySms,
+        kafka.topics().deliverySmsRetry,
+        SmsTemplate::new,
+        secrets,
+        provider,
+        clock,
+        tuning);
   }
 }

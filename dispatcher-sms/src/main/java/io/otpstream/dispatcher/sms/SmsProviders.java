@@ -14,20 +14,20 @@ import java.util.Map;
 
 /**
  * The SMS dispatcher's providers, from the environment: {@code OTP_SMS_PROVIDER} (outbox, smpp or
- * http; outbox by default when {@code OTP_OUTBOX_FILE} is set) and an optional
- * {@code OTP_SMS_FALLBACK}, used when the primary fails or is down (its circuit: {@code OTP_SMS_CIRCUIT_*},
- * see {@link CircuitSettings#fromEnv}). SMPP reads
- * {@code OTP_SMPP_*}; HTTP reads {@code OTP_SMS_HTTP_*} (primary) or {@code OTP_SMS_FALLBACK_HTTP_*}.
+ * http; outbox by default when {@code OTP_OUTBOX_FILE} is set) and an optional {@code
+ * OTP_SMS_FALLBACK}, used when the primary fails or is down (its circuit: {@code
+ * OTP_SMS_CIRCUIT_*}, see {@link CircuitSettings#fromEnv}). SMPP reads {@code OTP_SMPP_*}; HTTP
+ * reads {@code OTP_SMS_HTTP_*} (primary) or {@code OTP_SMS_FALLBACK_HTTP_*}.
  */
 public final class SmsProviders {
-  private SmsProviders() {
-  }
+  private SmsProviders() {}
 
   public static DeliveryProvider fromEnv(Map<String, String> env, Clock clock) {
     String primary = env.get("OTP_SMS_PROVIDER");
     if (primary == null || primary.isBlank()) {
       if (env.get("OTP_OUTBOX_FILE") == null) {
-        throw new IllegalArgumentException("no SMS provider configured: set OTP_SMS_PROVIDER (smpp, http or outbox)");
+        throw new IllegalArgumentException(
+            "no SMS provider configured: set OTP_SMS_PROVIDER (smpp, http or outbox)");
       }
       primary = "outbox";
     }
@@ -36,16 +36,22 @@ public final class SmsProviders {
     if (fallback == null || fallback.isBlank()) {
       return first;
     }
-    return new FallbackProvider(first, provider(fallback, "OTP_SMS_FALLBACK_HTTP_", "http-fallback", env, clock),
-        CircuitSettings.fromEnv(env, "OTP_SMS_"), clock);
+    return new FallbackProvider(
+        first,
+        provider(fallback, "OTP_SMS_FALLBACK_HTTP_", "http-fallback", env, clock),
+        CircuitSettings.fromEnv(env, "OTP_SMS_"),
+        clock);
   }
 
-  private static DeliveryProvider provider(String kind, String httpPrefix, String httpName, Map<String, String> env, Clock clock) {
+  private static DeliveryProvider provider(
+      String kind, String httpPrefix, String httpName, Map<String, String> env, Clock clock) {
     return switch (kind.strip().toLowerCase(Locale.ROOT)) {
       case "smpp" -> new SmppProvider(SmppSettings.fromEnv(env));
       case "http" -> new HttpSmsProvider(HttpSmsSettings.fromEnv(env, httpPrefix), httpName);
       case "outbox" -> OutboxProvider.fromEnv(env, "sms", clock);
-      default -> throw new IllegalArgumentException("unknown SMS provider '" + kind + "': use smpp, http or outbox");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown SMS provider '" + kind + "': use smpp, http or outbox");
     };
   }
 }

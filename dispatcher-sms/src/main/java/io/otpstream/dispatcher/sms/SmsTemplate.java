@@ -9,11 +9,12 @@ import io.otpstream.schemas.delivery.DeliveryRequested;
 import java.time.Instant;
 
 /**
- * The SMS text: the app's template for the session's template id and locale when it has one with
- * an SMS text, else the built-in one, short enough for one GSM-7 segment with a typical app name.
+ * The SMS text: the app's template for the session's template id and locale when it has one with an
+ * SMS text, else the built-in one, short enough for one GSM-7 segment with a typical app name.
  */
 public final class SmsTemplate implements MessageRenderer {
-  static final String BUILT_IN = "Your {{app_name}} code is {{code}}. It expires in {{minutes}} min. Do not share it.";
+  static final String BUILT_IN =
+      "Your {{app_name}} code is {{code}}. It expires in {{minutes}} min. Do not share it.";
   private final TemplateCatalog catalog;
 
   public SmsTemplate() {
@@ -26,10 +27,20 @@ public final class SmsTemplate implements MessageRenderer {
 
   @Override
   public OutgoingMessage render(DeliveryRequested d, String code, Instant now) {
-    String template = catalog == null ? BUILT_IN : catalog.find(d.getAppId(), d.getTemplateId(), d.getLocale())
-        .map(MessageTemplate::getSmsText).orElse(BUILT_IN);
-    String app = catalog == null ? MessageRenderer.appName(d) : catalog.appName(d.getAppId()).orElse(MessageRenderer.appName(d));
-    String text = Placeholders.fill(template, code, app, MessageRenderer.minutesLeft(d, now), false);
-    return new OutgoingMessage(d.getDeliveryId(), d.getSessionId(), d.getDestination(), d.getSenderId(), null, text, null);
+    String template =
+        catalog == null
+            ? BUILT_IN
+            : catalog
+                .find(d.getAppId(), d.getTemplateId(), d.getLocale())
+                .map(MessageTemplate::getSmsText)
+                .orElse(BUILT_IN);
+    String app =
+        catalog == null
+            ? MessageRenderer.appName(d)
+            : catalog.appName(d.getAppId()).orElse(MessageRenderer.appName(d));
+    String text =
+        Placeholders.fill(template, code, app, MessageRenderer.minutesLeft(d, now), false);
+    return new OutgoingMessage(
+        d.getDeliveryId(), d.getSessionId(), d.getDestination(), d.getSenderId(), null, text, null);
   }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The SMS providers the environment names, and their fallback pair's circuit as the environment sets it. */
+/**
+ * The SMS providers the environment names, and their fallback pair's circuit as the environment
+ * sets it.
+ */
 class SmsProvidersTest {
   private StubSmsServer primaryServer;
   private StubSmsServer fallbackServer;
@@ -35,18 +38,29 @@ class SmsProvidersTest {
   }
 
   private FallbackProvider pair(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of("OTP_SMS_PROVIDER", "http", "OTP_SMS_HTTP_URL", primaryServer.url("/sms"),
-        "OTP_SMS_FALLBACK", "http", "OTP_SMS_FALLBACK_HTTP_URL", fallbackServer.url("/sms")));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "OTP_SMS_PROVIDER",
+                "http",
+                "OTP_SMS_HTTP_URL",
+                primaryServer.url("/sms"),
+                "OTP_SMS_FALLBACK",
+                "http",
+                "OTP_SMS_FALLBACK_HTTP_URL",
+                fallbackServer.url("/sms")));
     env.putAll(extra);
     return assertInstanceOf(FallbackProvider.class, SmsProviders.fromEnv(env, Clock.systemUTC()));
   }
 
   private static OutgoingMessage message(int n) {
-    return new OutgoingMessage("delivery-" + n, "session-" + n, "+15550100", "Acme", null, "code 123456", null);
+    return new OutgoingMessage(
+        "delivery-" + n, "session-" + n, "+15550100", "Acme", null, "code 123456", null);
   }
 
   @Test
-  void by_default_three_transient_failures_of_the_primary_in_a_row_open_its_circuit() throws Exception {
+  void by_default_three_transient_failures_of_the_primary_in_a_row_open_its_circuit()
+      throws Exception {
     try (FallbackProvider provider = pair(Map.of())) {
       for (int i = 1; i <= 2; i++) {
         assertEquals(new Sent("http-fallback", "f-1"), provider.send(message(i)));
@@ -61,7 +75,8 @@ class SmsProvidersTest {
 
   @Test
   void the_environment_sets_how_many_failures_open_the_circuit() throws Exception {
-    try (FallbackProvider provider = pair(Map.of("OTP_SMS_CIRCUIT_FAILURES", "1", "OTP_SMS_CIRCUIT_OPEN_MS", "600000"))) {
+    try (FallbackProvider provider =
+        pair(Map.of("OTP_SMS_CIRCUIT_FAILURES", "1", "OTP_SMS_CIRCUIT_OPEN_MS", "600000"))) {
       assertEquals(new Sent("http-fallback", "f-1"), provider.send(message(1)));
       assertEquals(CircuitState.OPEN, provider.circuitState());
       assertEquals(new Sent("http-fallback", "f-1"), provider.send(message(2)));

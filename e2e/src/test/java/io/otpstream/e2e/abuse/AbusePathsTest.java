@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * The abuse paths an attacker tries, black-box over HTTP against the running pipeline: a refused
  * request repeated with its Idempotency-Key from another address, sandbox keys spending live
  * windows, the second destination of a send, plus-tags, locking a user out with wrong codes,
- * rotating through an IPv6 /64, an end user behind the app's backend, a challenge token used
- * twice, the admin resend under either subject and its quota. Each test has an app of its own.
+ * rotating through an IPv6 /64, an end user behind the app's backend, a challenge token used twice,
+ * the admin resend under either subject and its quota. Each test has an app of its own.
  */
 class AbusePathsTest {
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
@@ -56,14 +56,20 @@ class AbusePathsTest {
   // ---- Idempotency-Key from another address --------------------------------------------------
 
   @Test
-  void a_premium_rate_send_refused_once_is_refused_again_when_repeated_with_its_idempotency_key_from_another_address() {
+  void
+      a_premium_rate_send_refused_once_is_refused_again_when_repeated_with_its_idempotency_key_from_another_address() {
     App app = app("{}");
     String premium = "+19005550123";
-    assertEquals(PhoneNumberType.PREMIUM_RATE, PhoneNumberUtil.getInstance().getNumberType(parse(premium)), "precondition");
+    assertEquals(
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberUtil.getInstance().getNumberType(parse(premium)),
+        "precondition");
     String key = "idem-" + UUID.randomUUID();
 
-    Http.Response first = send(app.liveKey(), "203.0.113.10", sms(premium), Map.of("Idempotency-Key", key));
-    Http.Response repeat = send(app.liveKey(), "203.0.113.11", sms(premium), Map.of("Idempotency-Key", key));
+    Http.Response first =
+        send(app.liveKey(), "203.0.113.10", sms(premium), Map.of("Idempotency-Key", key));
+    Http.Response repeat =
+        send(app.liveKey(), "203.0.113.11", sms(premium), Map.of("Idempotency-Key", key));
 
     assertRefused(first, 400, "premium_rate");
     assertRefused(repeat, 400, "premium_rate");
@@ -76,20 +82,29 @@ class AbusePathsTest {
     String us = "+14155550" + (100 + NUMBERS.incrementAndGet());
     String key = "idem-" + UUID.randomUUID();
 
-    assertRefused(send(app.liveKey(), "203.0.113.12", sms(us), Map.of("Idempotency-Key", key)), 400, "allowed_countries");
-    assertRefused(send(app.liveKey(), "203.0.113.13", sms(us), Map.of("Idempotency-Key", key)), 400, "allowed_countries");
+    assertRefused(
+        send(app.liveKey(), "203.0.113.12", sms(us), Map.of("Idempotency-Key", key)),
+        400,
+        "allowed_countries");
+    assertRefused(
+        send(app.liveKey(), "203.0.113.13", sms(us), Map.of("Idempotency-Key", key)),
+        400,
+        "allowed_countries");
     assertNothingSentTo(us, app);
   }
 
   @Test
-  void a_send_refused_by_the_per_ip_limit_stays_refused_when_repeated_with_its_key_from_another_address() {
+  void
+      a_send_refused_by_the_per_ip_limit_stays_refused_when_repeated_with_its_key_from_another_address() {
     App app = app("{\"sends_per_ip\": {\"limit\": 1, \"window_seconds\": 3600}}");
     assertEquals(200, send(app.liveKey(), "203.0.113.20", sms(phone()), Map.of()).status());
     String victim = phone();
     String key = "idem-" + UUID.randomUUID();
 
-    Http.Response refused = send(app.liveKey(), "203.0.113.20", sms(victim), Map.of("Idempotency-Key", key));
-    Http.Response repeat = send(app.liveKey(), "203.0.113.21", sms(victim), Map.of("Idempotency-Key", key));
+    Http.Response refused =
+        send(app.liveKey(), "203.0.113.20", sms(victim), Map.of("Idempotency-Key", key));
+    Http.Response repeat =
+        send(app.liveKey(), "203.0.113.21", sms(victim), Map.of("Idempotency-Key", key));
 
     assertRefused(refused, 429, "sends_per_ip");
     assertRefused(repeat, 429, "sends_per_ip");
@@ -123,37 +138,72 @@ class AbusePathsTest {
     String email = "pumped-" + UUID.randomUUID() + "@example.com";
     int[] statuses = new int[5];
     for (int i = 0; i < 5; i++) {
-      Http.Response r = send(app.liveKey(), "203.0.113." + (50 + i),
-          Map.of("channels", List.of("sms", "email"), "recipients", Map.of("sms", phone(), "email", email)), Map.of());
+      Http.Response r =
+          send(
+              app.liveKey(),
+              "203.0.113." + (50 + i),
+              Map.of(
+                  "channels",
+                  List.of("sms", "email"),
+                  "recipients",
+                  Map.of("sms", phone(), "email", email)),
+              Map.of());
       statuses[i] = r.status();
       if (i >= 3) {
         assertRefused(r, 429, "sends_per_subject");
       }
     }
-    assertEquals(List.of(200, 200, 200, 429, 429), List.of(statuses[0], statuses[1], statuses[2], statuses[3], statuses[4]));
-    assertEquals(3, await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(email).size(), n -> n >= 3));
+    assertEquals(
+        List.of(200, 200, 200, 429, 429),
+        List.of(statuses[0], statuses[1], statuses[2], statuses[3], statuses[4]));
+    assertEquals(
+        3, await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(email).size(), n -> n >= 3));
   }
 
   @Test
   void plus_tags_and_gmail_dots_do_not_make_new_subjects_of_one_mailbox() {
     App app = app("{\"sends_per_subject\": {\"limit\": 2, \"window_seconds\": 3600}}");
     String local = "ada" + NUMBERS.incrementAndGet();
-    assertEquals(200, send(app.liveKey(), "203.0.113.60", email(local + "+one@example.com"), Map.of()).status());
-    assertEquals(200, send(app.liveKey(), "203.0.113.61", email(local.toUpperCase() + "@Example.com"), Map.of()).status());
-    assertRefused(send(app.liveKey(), "203.0.113.62", email(local + "+three@example.com"), Map.of()), 429, "sends_per_subject");
+    assertEquals(
+        200,
+        send(app.liveKey(), "203.0.113.60", email(local + "+one@example.com"), Map.of()).status());
+    assertEquals(
+        200,
+        send(app.liveKey(), "203.0.113.61", email(local.toUpperCase() + "@Example.com"), Map.of())
+            .status());
+    assertRefused(
+        send(app.liveKey(), "203.0.113.62", email(local + "+three@example.com"), Map.of()),
+        429,
+        "sends_per_subject");
 
     String gmail = "grace.hopper" + NUMBERS.incrementAndGet();
-    assertEquals(200, send(app.liveKey(), "203.0.113.63", email(gmail + "@gmail.com"), Map.of()).status());
-    assertEquals(200, send(app.liveKey(), "203.0.113.64", email(gmail.replace(".", "") + "+x@googlemail.com"), Map.of()).status());
-    assertRefused(send(app.liveKey(), "203.0.113.65", email("g.race.hopper" + gmail.substring(12) + "@gmail.com"), Map.of()),
-        429, "sends_per_subject");
+    assertEquals(
+        200, send(app.liveKey(), "203.0.113.63", email(gmail + "@gmail.com"), Map.of()).status());
+    assertEquals(
+        200,
+        send(
+                app.liveKey(),
+                "203.0.113.64",
+                email(gmail.replace(".", "") + "+x@googlemail.com"),
+                Map.of())
+            .status());
+    assertRefused(
+        send(
+            app.liveKey(),
+            "203.0.113.65",
+            email("g.race.hopper" + gmail.substring(12) + "@gmail.com"),
+            Map.of()),
+        429,
+        "sends_per_subject");
   }
 
   // ---- wrong codes: one source cannot lock a user out; many meet a ceiling -------------------
 
   @Test
   void wrong_codes_from_one_address_do_not_lock_the_user_with_the_right_code_out_from_another() {
-    App app = app("{\"max_check_attempts\": 2, \"failed_checks_per_subject\": {\"limit\": 4, \"window_seconds\": 3600}}");
+    App app =
+        app(
+            "{\"max_check_attempts\": 2, \"failed_checks_per_subject\": {\"limit\": 4, \"window_seconds\": 3600}}");
     String victim = phone();
     String attacker = "198.51.100.66";
     for (int session = 0; session < 2; session++) {
@@ -170,14 +220,19 @@ class AbusePathsTest {
     assertEquals(403, attackerAgain.status(), attackerAgain.raw());
     assertEquals("auth_blocked", attackerAgain.json().get("code").asText());
     assertEquals("failed_checks_per_subject", attackerAgain.header("X-Otp-Rule"));
-    assertEquals(200, user.status(), "the real user, from another address, with the right code: " + user.raw());
+    assertEquals(
+        200,
+        user.status(),
+        "the real user, from another address, with the right code: " + user.raw());
     assertNotNull(user.json().get("access_token"));
   }
 
   @Test
   void guessing_from_many_addresses_meets_the_subjects_ceiling() {
-    App app = app("{\"max_check_attempts\": 10, \"failed_checks_per_subject\": {\"limit\": 2, \"window_seconds\": 3600},"
-        + " \"failed_checks_ceiling\": {\"limit\": 4, \"window_seconds\": 3600}}");
+    App app =
+        app(
+            "{\"max_check_attempts\": 10, \"failed_checks_per_subject\": {\"limit\": 2, \"window_seconds\": 3600},"
+                + " \"failed_checks_ceiling\": {\"limit\": 4, \"window_seconds\": 3600}}");
     String victim = phone();
     for (int source = 0; source < 2; source++) {
       String ip = "198.51.100." + (80 + source);
@@ -189,7 +244,10 @@ class AbusePathsTest {
 
     Http.Response fifth = check(app, cookie, newestCode(victim, 3), "198.51.100.90");
 
-    assertEquals(403, fifth.status(), "even the right code, once the subject has 4 wrong codes in a row: " + fifth.raw());
+    assertEquals(
+        403,
+        fifth.status(),
+        "even the right code, once the subject has 4 wrong codes in a row: " + fifth.raw());
     assertEquals("failed_checks_ceiling", fifth.header("X-Otp-Rule"));
     assertNotNull(fifth.header("Retry-After"));
   }
@@ -200,7 +258,9 @@ class AbusePathsTest {
   void an_ipv6_client_rotating_through_its_64_is_counted_as_one_client() {
     App app = app("{\"sends_per_ip\": {\"limit\": 2, \"window_seconds\": 3600}}");
     assertEquals(200, send(app.liveKey(), "2001:db8:7:1::1", sms(phone()), Map.of()).status());
-    assertEquals(200, send(app.liveKey(), "2001:db8:7:1:ffff:ffff:ffff:fffe", sms(phone()), Map.of()).status());
+    assertEquals(
+        200,
+        send(app.liveKey(), "2001:db8:7:1:ffff:ffff:ffff:fffe", sms(phone()), Map.of()).status());
 
     Http.Response rotated = send(app.liveKey(), "2001:db8:7:1:abcd::1", sms(phone()), Map.of());
     Http.Response nextPrefix = send(app.liveKey(), "2001:db8:7:2::1", sms(phone()), Map.of());
@@ -218,8 +278,10 @@ class AbusePathsTest {
     assertEquals(200, send(app.liveKey(), backend, sms(phone()), ada).status());
 
     Http.Response adaThird = send(app.liveKey(), backend, sms(phone()), ada);
-    Http.Response bob = send(app.liveKey(), backend, sms(phone()), Map.of("X-End-User-IP", "198.51.100.102"));
-    Http.Response bad = send(app.liveKey(), backend, sms(phone()), Map.of("X-End-User-IP", "localhost"));
+    Http.Response bob =
+        send(app.liveKey(), backend, sms(phone()), Map.of("X-End-User-IP", "198.51.100.102"));
+    Http.Response bad =
+        send(app.liveKey(), backend, sms(phone()), Map.of("X-End-User-IP", "localhost"));
 
     assertRefused(adaThird, 429, "sends_per_ip");
     assertEquals(200, bob.status(), "another end user behind the same backend: " + bob.raw());
@@ -234,18 +296,28 @@ class AbusePathsTest {
   void a_challenge_token_starts_one_verification_only() {
     App app = app("{}");
     String email = "stepup-" + UUID.randomUUID() + "@example.com";
-    Http.Response issued = http.exchange("POST", "/v2/session/apps/" + app.id() + "/challenge-tokens", management(),
-        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}, \"user_id\": \"u-1\", \"scope\": \"payout\"}");
+    Http.Response issued =
+        http.exchange(
+            "POST",
+            "/v2/session/apps/" + app.id() + "/challenge-tokens",
+            management(),
+            "{\"identifier\": {\"type\": \"email_address\", \"value\": \""
+                + email
+                + "\"}, \"user_id\": \"u-1\", \"scope\": \"payout\"}");
     assertEquals(201, issued.status(), issued.raw());
-    String body = "{\"challenge_token\": \"" + issued.json().get("challenge_token").asText() + "\"}";
+    String body =
+        "{\"challenge_token\": \"" + issued.json().get("challenge_token").asText() + "\"}";
 
-    Http.Response first = http.exchange("POST", "/v1/session/otp", session(app, null, "198.51.100.110"), body);
-    Http.Response second = http.exchange("POST", "/v1/session/otp", session(app, null, "198.51.100.111"), body);
+    Http.Response first =
+        http.exchange("POST", "/v1/session/otp", session(app, null, "198.51.100.110"), body);
+    Http.Response second =
+        http.exchange("POST", "/v1/session/otp", session(app, null, "198.51.100.111"), body);
 
     assertEquals(204, first.status(), first.raw());
     assertEquals(400, second.status(), second.raw());
     assertEquals("invalid_challenge_token", second.json().get("code").asText());
-    assertEquals(1, await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(email).size(), n -> n >= 1));
+    assertEquals(
+        1, await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(email).size(), n -> n >= 1));
   }
 
   // ---- the admin resend (ZAP) ---------------------------------------------------------------
@@ -256,14 +328,26 @@ class AbusePathsTest {
     String email = "zap-" + UUID.randomUUID() + "@example.com";
     String number = phone();
     Map<String, String> h = session(app, null, "198.51.100.120");
-    assertEquals(204, http.exchange("POST", "/v1/session/login/otp", h,
-        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}}").status());
-    OutboxMessage first = await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(email), l -> !l.isEmpty()).get(0);
+    assertEquals(
+        204,
+        http.exchange(
+                "POST",
+                "/v1/session/login/otp",
+                h,
+                "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}}")
+            .status());
+    OutboxMessage first =
+        await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(email), l -> !l.isEmpty()).get(0);
 
-    Http.Response resent = zap(app, "{\"email\": \"" + email + "\", \"phoneNumber\": \"" + number + "\"}");
+    Http.Response resent =
+        zap(app, "{\"email\": \"" + email + "\", \"phoneNumber\": \"" + number + "\"}");
 
     assertEquals(200, resent.status(), resent.raw());
-    OutboxMessage second = await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(email), l -> l.size() >= 2).get(0);
+    OutboxMessage second =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> sentTo(email), l -> l.size() >= 2)
+            .get(0);
     assertEquals(first.sessionId(), second.sessionId(), "a resend on the email's open session");
     assertNotEquals(first.deliveryId(), second.deliveryId());
     assertNothingSentTo(number, app);
@@ -274,13 +358,26 @@ class AbusePathsTest {
     App app = app("{\"resend_cooldown_seconds\": 0, \"quota\": 3}");
     String number = phone();
     String email = "quota-" + UUID.randomUUID() + "@example.com";
-    assertEquals(200, send(app.liveKey(), "203.0.113.130",
-        Map.of("channels", List.of("sms", "email"), "recipients", Map.of("sms", number, "email", email)), Map.of()).status());
+    assertEquals(
+        200,
+        send(
+                app.liveKey(),
+                "203.0.113.130",
+                Map.of(
+                    "channels",
+                    List.of("sms", "email"),
+                    "recipients",
+                    Map.of("sms", number, "email", email)),
+                Map.of())
+            .status());
 
     Http.Response resumed = zap(app, "{\"phoneNumber\": \"" + number + "\"}");
     Http.Response oneMore = send(app.liveKey(), "203.0.113.131", sms(phone()), Map.of());
 
-    assertEquals(402, resumed.status(), "the open session would send 2 messages; 1 is left: " + resumed.raw());
+    assertEquals(
+        402,
+        resumed.status(),
+        "the open session would send 2 messages; 1 is left: " + resumed.raw());
     assertEquals(200, oneMore.status(), "the refused resend spent nothing: " + oneMore.raw());
   }
 
@@ -302,12 +399,14 @@ class AbusePathsTest {
     return Map.of("channels", List.of("email"), "recipients", Map.of("email", to));
   }
 
-  private static Http.Response send(String apiKey, String ip, Map<String, Object> body, Map<String, String> extra) {
+  private static Http.Response send(
+      String apiKey, String ip, Map<String, Object> body, Map<String, String> extra) {
     Map<String, String> h = new LinkedHashMap<>(extra);
     h.put("X-API-Key", apiKey);
     h.put("X-Forwarded-For", ip);
     try {
-      return http.post("/api/v1/otp/send", h, io.otpstream.common.json.Json.MAPPER.writeValueAsString(body));
+      return http.post(
+          "/api/v1/otp/send", h, io.otpstream.common.json.Json.MAPPER.writeValueAsString(body));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -325,7 +424,8 @@ class AbusePathsTest {
   }
 
   private static Map<String, String> management() {
-    return Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    return Map.of(
+        "Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
   }
 
   private static Http.Response zap(App app, String body) {
@@ -336,19 +436,31 @@ class AbusePathsTest {
 
   /** Starts a login for {@code phone} from {@code ip}; the verification cookie. */
   private static String startLogin(App app, String phone, String ip) {
-    Http.Response r = http.exchange("POST", "/v1/session/login/otp", session(app, null, ip),
-        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + phone + "\"}}");
+    Http.Response r =
+        http.exchange(
+            "POST",
+            "/v1/session/login/otp",
+            session(app, null, ip),
+            "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + phone + "\"}}");
     assertEquals(204, r.status(), r.raw());
     return r.header("Set-Cookie").split(";", 2)[0];
   }
 
   private static Http.Response check(App app, String cookie, String code, String ip) {
-    return http.exchange("POST", "/v1/session/login/otp/check", session(app, cookie, ip), "{\"code\": \"" + code + "\"}");
+    return http.exchange(
+        "POST",
+        "/v1/session/login/otp/check",
+        session(app, cookie, ip),
+        "{\"code\": \"" + code + "\"}");
   }
 
   /** The code of the newest of at least {@code count} messages to {@code to}. */
   private static String newestCode(String to, int count) {
-    OutboxMessage newest = await().atMost(Duration.ofSeconds(30)).until(() -> sentTo(to), l -> l.size() >= count).get(0);
+    OutboxMessage newest =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> sentTo(to), l -> l.size() >= count)
+            .get(0);
     Matcher m = CODE.matcher(newest.body());
     assertTrue(m.find(), newest.body());
     return m.group(1);

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Phone numbers, email addresses and client addresses in the topics: after every kind of request
- * (sends to both channels, a resend, wrong and right checks, the session API, the admin resend),
- * no topic or changelog of the pipeline holds one in clear, in a key, a value or a header. The
- * catalogue ({@code otp.apps}) is the one exception: contacts are a directory the app asked us
- * to keep.
+ * (sends to both channels, a resend, wrong and right checks, the session API, the admin resend), no
+ * topic or changelog of the pipeline holds one in clear, in a key, a value or a header. The
+ * catalogue ({@code otp.apps}) is the one exception: contacts are a directory the app asked us to
+ * keep.
  */
 class PersonalDataTest {
   private static final String PHONE = "+33698765432";
@@ -41,28 +41,80 @@ class PersonalDataTest {
     Outbox outbox = TestPipeline.newOutbox();
     try (TestPipeline pipeline = TestPipeline.start("pii", outbox)) {
       Http http = new Http(pipeline.baseUrl());
-      Http.Response sent = http.post("/api/v1/otp/send", Map.of("X-API-Key", pipeline.liveKey, "X-Forwarded-For", CLIENT_IP,
-          "X-End-User-IP", END_USER_IP, "Idempotency-Key", "pii-1"),
-          "{\"channels\": [\"sms\", \"email\"], \"recipients\": {\"sms\": \"" + PHONE + "\", \"email\": \"" + EMAIL + "\"}}");
+      Http.Response sent =
+          http.post(
+              "/api/v1/otp/send",
+              Map.of(
+                  "X-API-Key",
+                  pipeline.liveKey,
+                  "X-Forwarded-For",
+                  CLIENT_IP,
+                  "X-End-User-IP",
+                  END_USER_IP,
+                  "Idempotency-Key",
+                  "pii-1"),
+              "{\"channels\": [\"sms\", \"email\"], \"recipients\": {\"sms\": \""
+                  + PHONE
+                  + "\", \"email\": \""
+                  + EMAIL
+                  + "\"}}");
       assertEquals(200, sent.status(), sent.raw());
       String token = sent.json().get("data").get("session_token").asText();
-      assertEquals(200, http.post("/api/v1/otp/resend", Map.of("X-API-Key", pipeline.liveKey, "X-Forwarded-For", CLIENT_IP),
-          "{\"session_token\": \"" + token + "\"}").status());
-      assertEquals(200, http.post("/api/v1/otp/verify", Map.of("X-API-Key", pipeline.liveKey, "X-Forwarded-For", IPV6),
-          "{\"session_token\": \"" + token + "\", \"otps\": {\"sms\": \"000000\"}}").status());
-      Map<String, String> session = Map.of("Host", pipeline.appId + ".localhost", "Content-Type", "application/json",
-          "X-Forwarded-For", IPV6);
-      assertEquals(204, http.exchange("POST", "/v1/session/login/otp", session,
-          "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + PHONE_2 + "\"}}").status());
-      assertEquals(200, http.exchange("POST", "/v1/otp/resend", Map.of("Host", pipeline.appId + ".localhost",
-          "Content-Type", "application/json", "Authorization", "Bearer " + pipeline.managementKey, "X-Forwarded-For", CLIENT_IP),
-          "{\"phoneNumber\": \"" + PHONE_2 + "\"}").status());
-      await().atMost(Duration.ofSeconds(30)).until(() -> outbox.list().size() >= 6); // 2 + 2 + 1 + 1 messages
+      assertEquals(
+          200,
+          http.post(
+                  "/api/v1/otp/resend",
+                  Map.of("X-API-Key", pipeline.liveKey, "X-Forwarded-For", CLIENT_IP),
+                  "{\"session_token\": \"" + token + "\"}")
+              .status());
+      assertEquals(
+          200,
+          http.post(
+                  "/api/v1/otp/verify",
+                  Map.of("X-API-Key", pipeline.liveKey, "X-Forwarded-For", IPV6),
+                  "{\"session_token\": \"" + token + "\", \"otps\": {\"sms\": \"000000\"}}")
+              .status());
+      Map<String, String> session =
+          Map.of(
+              "Host",
+              pipeline.appId + ".localhost",
+              "Content-Type",
+              "application/json",
+              "X-Forwarded-For",
+              IPV6);
+      assertEquals(
+          204,
+          http.exchange(
+                  "POST",
+                  "/v1/session/login/otp",
+                  session,
+                  "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + PHONE_2 + "\"}}")
+              .status());
+      assertEquals(
+          200,
+          http.exchange(
+                  "POST",
+                  "/v1/otp/resend",
+                  Map.of(
+                      "Host",
+                      pipeline.appId + ".localhost",
+                      "Content-Type",
+                      "application/json",
+                      "Authorization",
+                      "Bearer " + pipeline.managementKey,
+                      "X-Forwarded-For",
+                      CLIENT_IP),
+                  "{\"phoneNumber\": \"" + PHONE_2 + "\"}")
+              .status());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> outbox.list().size() >= 6); // 2 + 2 + 1 + 1 messages
 
       List<String> topics = topicsOf(pipeline);
       Set<String> leaks = new TreeSet<>();
       for (String topic : topics) {
-        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(SharedKafka.bootstrapServers(), topic)) {
+        for (ConsumerRecord<byte[], byte[]> r :
+            TopicReader.readAll(SharedKafka.bootstrapServers(), topic)) {
           List<byte[]> parts = new ArrayList<>();
           parts.add(r.key());
           parts.add(r.value());
@@ -70,9 +122,18 @@ class PersonalDataTest {
             parts.add(h.value());
           }
           for (byte[] part : parts) {
-            String text = part == null ? "" : new String(part, StandardCharsets.ISO_8859_1).toLowerCase();
-            for (String secret : List.of(PHONE.substring(1), PHONE_2.substring(1), "personal.data", "example.org",
-                CLIENT_IP, END_USER_IP, IPV6, "2001:db8:abcd:12:0:0:0:77")) {
+            String text =
+                part == null ? "" : new String(part, StandardCharsets.ISO_8859_1).toLowerCase();
+            for (String secret :
+                List.of(
+                    PHONE.substring(1),
+                    PHONE_2.substring(1),
+                    "personal.data",
+                    "example.org",
+                    CLIENT_IP,
+                    END_USER_IP,
+                    IPV6,
+                    "2001:db8:abcd:12:0:0:0:77")) {
               if (text.contains(secret)) {
                 leaks.add(topic + " holds " + secret);
               }
@@ -80,7 +141,9 @@ class PersonalDataTest {
           }
         }
       }
-      assertTrue(topics.stream().anyMatch(t -> t.endsWith("otp.commands")) && topics.stream().anyMatch(t -> t.endsWith("-changelog")),
+      assertTrue(
+          topics.stream().anyMatch(t -> t.endsWith("otp.commands"))
+              && topics.stream().anyMatch(t -> t.endsWith("-changelog")),
           "scanned " + topics);
       assertEquals(Set.of(), leaks);
     }
@@ -90,9 +153,13 @@ class PersonalDataTest {
   private static List<String> topicsOf(TestPipeline pipeline) throws Exception {
     try (Admin admin = Admin.create(pipeline.kafka.clientProperties())) {
       return admin.listTopics().names().get().stream()
-          .filter(t -> t.startsWith(pipeline.kafka.topics().prefix()) || t.startsWith(pipeline.applicationId))
+          .filter(
+              t ->
+                  t.startsWith(pipeline.kafka.topics().prefix())
+                      || t.startsWith(pipeline.applicationId))
           .filter(t -> !t.equals(pipeline.kafka.topics().apps.name()))
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 }

@@ -8,6 +8,7 @@ import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
@@ -47,9 +48,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The delivery worker's retries on the real cluster, with its clock in the test's hand: a retry is
- * due only when the test moves the clock, so "while a retry waits" and "after the expiry" are exact,
- * not races. The provider is scripted per delivery (down, refusing, then up) and records each attempt.
- * The decisions themselves are unit-tested in dispatcher-core's RetryPolicyTest.
+ * due only when the test moves the clock, so "while a retry waits" and "after the expiry" are
+ * exact, not races. The provider is scripted per delivery (down, refusing, then up) and records
+ * each attempt. The decisions themselves are unit-tested in dispatcher-core's RetryPolicyTest.
  */
 class DeliveryWorkerRetryTest {
   private static final Duration BACKOFF = Duration.ofSeconds(1);
@@ -65,7 +66,9 @@ class DeliveryWorkerRetryTest {
 
   @BeforeEach
   void topics() {
-    kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix("worker-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+    kafka =
+        KafkaSettings.of(SharedKafka.bootstrapServers())
+            .withPrefix("worker-" + UUID.randomUUID().toString().substring(0, 8) + ".");
     topics = kafka.topics();
     secrets = Secrets.fromBase64(Secrets.generate());
     try (Admin admin = Admin.create(kafka.clientProperties())) {
@@ -81,11 +84,28 @@ class DeliveryWorkerRetryTest {
   }
 
   private void startWorker(int ratePerSecond) {
-    worker = new DeliveryWorker(new DeliveryWorker.Config(kafka, "sms", groupId(),
-        new DeliveryWorker.Tuning(BACKOFF, MAX_ATTEMPTS, 8, ratePerSecond)), topics.deliverySms, topics.deliverySmsRetry,
-        new OtpCodes(secrets), new SealedDestinations(secrets),
-        (d, code, now) -> new OutgoingMessage(d.getDeliveryId(), d.getSessionId(), d.getDestination(), null, null, "Code " + code, null),
-        provider, clock);
+    worker =
+        new DeliveryWorker(
+            new DeliveryWorker.Config(
+                kafka,
+                "sms",
+                groupId(),
+                new DeliveryTuning(BACKOFF, MAX_ATTEMPTS, 8, ratePerSecond)),
+            topics.deliverySms,
+            topics.deliverySmsRetry,
+            new OtpCodes(secrets),
+            new SealedDestinations(secrets),
+            (d, code, now) ->
+                new OutgoingMessage(
+                    d.getDeliveryId(),
+                    d.getSessionId(),
+                    d.getDestination(),
+                    null,
+                    null,
+                    "Code " + code,
+                    null),
+            provider,
+            clock);
     worker.start();
   }
 
@@ -96,12 +116,21 @@ class DeliveryWorkerRetryTest {
     produce(delivery("ses_a", clock.instant().plus(Duration.ofMinutes(10))));
     assertEquals(List.of(DeliveryState.RETRYING), states(awaitStatuses("ses_a:0:sms", 1)));
 
-    produce(delivery("ses_b", clock.instant().plus(Duration.ofMinutes(10)))); // same partition as a and its retry
-    assertEquals(List.of(DeliveryState.SENT), states(awaitStatuses("ses_b:0:sms", 1)), "b went out while a's retry waited");
-    assertEquals(1, provider.attempts("ses_a:0:sms"), "a's retry is not due: the clock has not moved");
+    produce(
+        delivery(
+            "ses_b",
+            clock.instant().plus(Duration.ofMinutes(10)))); // same partition as a and its retry
+    assertEquals(
+        List.of(DeliveryState.SENT),
+        states(awaitStatuses("ses_b:0:sms", 1)),
+        "b went out while a's retry waited");
+    assertEquals(
+        1, provider.attempts("ses_a:0:sms"), "a's retry is not due: the clock has not moved");
 
     clock.advance(BACKOFF);
-    assertEquals(List.of(DeliveryState.RETRYING, DeliveryState.SENT), states(awaitStatuses("ses_a:0:sms", 2)));
+    assertEquals(
+        List.of(DeliveryState.RETRYING, DeliveryState.SENT),
+        states(awaitStatuses("ses_a:0:sms", 2)));
     assertEquals(2, provider.attempts("ses_a:0:sms"));
   }
 
@@ -116,7 +145,9 @@ class DeliveryWorkerRetryTest {
     clock.advance(BACKOFF.multipliedBy(2));
     List<DeliveryStatus> seen = awaitStatuses("ses_c:0:sms", 3);
 
-    assertEquals(List.of(DeliveryState.RETRYING, DeliveryState.RETRYING, DeliveryState.DEAD_LETTERED), states(seen));
+    assertEquals(
+        List.of(DeliveryState.RETRYING, DeliveryState.RETRYING, DeliveryState.DEAD_LETTERED),
+        states(seen));
     assertEquals(MAX_ATTEMPTS, seen.get(2).getAttempt());
     assertTrue(deadLettered().contains("ses_c:0:sms"), "on the dead-letter topic");
     clock.advance(Duration.ofHours(1));
@@ -145,9 +176,13 @@ class DeliveryWorkerRetryTest {
     Instant expiresAt = clock.instant().plusSeconds(10);
     provider.script("ses_e:0:sms", Outcome.DOWN); // then up
     produce(delivery("ses_e", expiresAt));
-    assertEquals(List.of(DeliveryState.RETRYING), states(awaitStatuses("ses_e:0:sms", 1)), "its retry is due before the expiry");
+    assertEquals(
+        List.of(DeliveryState.RETRYING),
+        states(awaitStatuses("ses_e:0:sms", 1)),
+        "its retry is due before the expiry");
 
-    clock.set(expiresAt.plusSeconds(1)); // but the dispatcher gets to it late (stalled, restarted, busy)
+    clock.set(
+        expiresAt.plusSeconds(1)); // but the dispatcher gets to it late (stalled, restarted, busy)
     List<DeliveryStatus> seen = awaitStatuses("ses_e:0:sms", 2);
     assertEquals(List.of(DeliveryState.RETRYING, DeliveryState.EXPIRED), states(seen));
     assertEquals(1, provider.attempts("ses_e:0:sms"), "no attempt after the expiry");
@@ -157,23 +192,33 @@ class DeliveryWorkerRetryTest {
   void the_providers_rate_holds_under_a_burst() {
     int rate = 2;
     startWorker(rate);
-    produce(delivery("ses_warm", clock.instant().plus(Duration.ofMinutes(10)))); // the first send's set-up is not in the burst
+    produce(
+        delivery(
+            "ses_warm",
+            clock
+                .instant()
+                .plus(Duration.ofMinutes(10)))); // the first send's set-up is not in the burst
     awaitStatuses("ses_warm:0:sms", 1);
     int burst = 3 * rate + 1;
     List<DeliveryRequested> all = new ArrayList<>();
     for (int i = 0; i < burst; i++) {
       all.add(delivery("ses_r" + i, clock.instant().plus(Duration.ofMinutes(10))));
     }
-    produce(all.toArray(DeliveryRequested[]::new)); // at once: any spread of the sends is the worker's
+    produce(
+        all.toArray(DeliveryRequested[]::new)); // at once: any spread of the sends is the worker's
     for (int i = 0; i < burst; i++) {
       assertEquals(List.of(DeliveryState.SENT), states(awaitStatuses("ses_r" + i + ":0:sms", 1)));
     }
     List<Long> sends = provider.sendNanos().stream().skip(1).sorted().toList();
-    // The rate hands out `rate` permits per one-second cycle: 3 × rate + 1 sends take at least four cycles,
-    // so the first and the last are at least 2 s apart. Half of that is asserted (a busy machine only
+    // The rate hands out `rate` permits per one-second cycle: 3 × rate + 1 sends take at least four
+    // cycles,
+    // so the first and the last are at least 2 s apart. Half of that is asserted (a busy machine
+    // only
     // spreads them further; it cannot bring them closer).
     Duration spread = Duration.ofNanos(sends.get(sends.size() - 1) - sends.get(0));
-    assertTrue(spread.compareTo(Duration.ofSeconds(1)) >= 0, burst + " sends at " + rate + "/s within " + spread.toMillis() + " ms");
+    assertTrue(
+        spread.compareTo(Duration.ofSeconds(1)) >= 0,
+        burst + " sends at " + rate + "/s within " + spread.toMillis() + " ms");
   }
 
   private String groupId() {
@@ -181,15 +226,27 @@ class DeliveryWorkerRetryTest {
   }
 
   private DeliveryRequested delivery(String sessionId, Instant expiresAt) {
-    return DeliveryRequested.newBuilder().setDeliveryId(sessionId + ":0:sms").setSessionId(sessionId).setSubjectId("sub_" + sessionId)
-        .setAppId(APP).setChannel(Channel.SMS).setDestination(new SealedDestinations(secrets).seal(APP, "+33612349999"))
-        .setGeneration(0).setOtpLength(6).setRequestedAt(clock.instant()).setExpiresAt(expiresAt).build();
+    return DeliveryRequested.newBuilder()
+        .setDeliveryId(sessionId + ":0:sms")
+        .setSessionId(sessionId)
+        .setSubjectId("sub_" + sessionId)
+        .setAppId(APP)
+        .setChannel(Channel.SMS)
+        .setDestination(new SealedDestinations(secrets).seal(APP, "+33612349999"))
+        .setGeneration(0)
+        .setOtpLength(6)
+        .setRequestedAt(clock.instant())
+        .setExpiresAt(expiresAt)
+        .build();
   }
 
   /** On partition 0, so every delivery of a test and every retry share one partition number. */
   private void produce(DeliveryRequested... deliveries) {
-    try (KafkaProducer<String, DeliveryRequested> producer = new KafkaProducer<>(kafka.clientProperties(), new StringSerializer(),
-        topics.deliverySms.valueSerde().serializer())) {
+    try (KafkaProducer<String, DeliveryRequested> producer =
+        new KafkaProducer<>(
+            kafka.clientProperties(),
+            new StringSerializer(),
+            topics.deliverySms.valueSerde().serializer())) {
       for (DeliveryRequested d : deliveries) {
         producer.send(new ProducerRecord<>(topics.deliverySms.name(), 0, d.getSubjectId(), d));
       }
@@ -198,12 +255,19 @@ class DeliveryWorkerRetryTest {
   }
 
   private List<DeliveryStatus> statuses(String deliveryId) {
-    return read(topics.deliveryStatus).stream().filter(s -> s.getDeliveryId().equals(deliveryId)).toList();
+    return read(topics.deliveryStatus).stream()
+        .filter(s -> s.getDeliveryId().equals(deliveryId))
+        .toList();
   }
 
-  /** Waits until the delivery has at least {@code n} statuses (the first one includes the group's start). */
+  /**
+   * Waits until the delivery has at least {@code n} statuses (the first one includes the group's
+   * start).
+   */
   private List<DeliveryStatus> awaitStatuses(String deliveryId, int n) {
-    return await().atMost(Duration.ofSeconds(60)).until(() -> statuses(deliveryId), l -> l.size() >= n);
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> statuses(deliveryId), l -> l.size() >= n);
   }
 
   private List<String> deadLettered() {
@@ -213,27 +277,40 @@ class DeliveryWorkerRetryTest {
   private <V> List<V> read(TopicSpec<String, V> topic) {
     var deserializer = topic.valueSerde().deserializer();
     return TopicReader.readAll(SharedKafka.bootstrapServers(), topic.name()).stream()
-        .map(r -> deserializer.deserialize(r.topic(), r.value())).toList();
+        .map(r -> deserializer.deserialize(r.topic(), r.value()))
+        .toList();
   }
 
   private static List<DeliveryState> states(List<DeliveryStatus> statuses) {
     return statuses.stream().map(DeliveryStatus::getState).toList();
   }
 
-  /** Until the worker's group has committed every delivery and every retry written so far: nothing is left to come. */
+  /**
+   * Until the worker's group has committed every delivery and every retry written so far: nothing
+   * is left to come.
+   */
   private void awaitEverythingConsumed() {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> ConsumerGroups.caughtUp(admin, groupId(),
-          List.of(topics.deliverySms, topics.deliverySmsRetry)));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  ConsumerGroups.caughtUp(
+                      admin, groupId(), List.of(topics.deliverySms, topics.deliverySmsRetry)));
     }
   }
 
-  enum Outcome { DOWN, REFUSED }
+  enum Outcome {
+    DOWN,
+    REFUSED
+  }
 
-  /** A provider in the test's hand: per delivery, the failures of its first attempts (then it sends); it records every attempt. */
+  /**
+   * A provider in the test's hand: per delivery, the failures of its first attempts (then it
+   * sends); it records every attempt.
+   */
   static final class ScriptedProvider implements DeliveryProvider {
-    record Attempt(String deliveryId, Instant at, long nanos) {
-    }
+    record Attempt(String deliveryId, Instant at, long nanos) {}
 
     private final Clock clock;
     private final Map<String, Queue<Outcome>> failures = new ConcurrentHashMap<>();

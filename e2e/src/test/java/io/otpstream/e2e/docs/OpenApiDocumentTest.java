@@ -22,30 +22,43 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
-/** {@code /openapi.json} is an OpenAPI 3.1 document of routes the server really has, and {@code /docs} renders it. */
+/**
+ * {@code /openapi.json} is an OpenAPI 3.1 document of routes the server really has, and {@code
+ * /docs} renders it.
+ */
 class OpenApiDocumentTest {
-  private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete", "options");
+  private static final Set<String> METHODS =
+      Set.of("get", "post", "put", "patch", "delete", "options");
 
   @Test
   void every_documented_operation_is_served_and_the_reference_page_loads() throws Exception {
-    KafkaSettings kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix("openapi-" + UUID.randomUUID() + ".");
+    KafkaSettings kafka =
+        KafkaSettings.of(SharedKafka.bootstrapServers())
+            .withPrefix("openapi-" + UUID.randomUUID() + ".");
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       TopicBootstrap.ensure(admin, kafka.topics(), (short) 1);
     }
     try (AppCatalog catalog = new AppCatalog(kafka)) {
       catalog.putApp("app-docs", "Docs");
     }
-    try (ApiServer api = new ApiServer(new ApiServer.Config(kafka, "127.0.0.1", 0, 0, Duration.ofMillis(500), false, List.of()),
-        new Secrets(Secrets.randomBytes(32)), () -> true).start()) {
+    try (ApiServer api =
+        new ApiServer(
+                new ApiServer.Config(
+                    kafka, "127.0.0.1", 0, 0, Duration.ofMillis(500), false, List.of()),
+                new Secrets(Secrets.randomBytes(32)),
+                () -> true)
+            .start()) {
       Http http = new Http("http://localhost:" + api.port());
       Http.Response doc = http.get("/openapi.json");
       assertEquals(200, doc.status());
       assertTrue(doc.header("Content-Type").startsWith("application/json"));
-      assertTrue(doc.json().get("openapi").asText().startsWith("3.1"), doc.json().get("openapi").asText());
+      assertTrue(
+          doc.json().get("openapi").asText().startsWith("3.1"), doc.json().get("openapi").asText());
 
       List<String> missing = new ArrayList<>();
       int operations = 0;
-      for (Iterator<Map.Entry<String, JsonNode>> paths = doc.json().get("paths").fields(); paths.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> paths = doc.json().get("paths").fields();
+          paths.hasNext(); ) {
         Map.Entry<String, JsonNode> path = paths.next();
         String concrete = path.getKey().replaceAll("\\{[^}]+}", "app-docs");
         for (Iterator<String> methods = path.getValue().fieldNames(); methods.hasNext(); ) {
@@ -54,13 +67,19 @@ class OpenApiDocumentTest {
             continue;
           }
           operations++;
-          Http.Response r = http.exchange(method.toUpperCase(Locale.ROOT), concrete,
-              Map.of("Host", "app-docs.localhost", "Content-Type", "application/json"), method.equals("get") ? null : "{}");
-          boolean routed = r.status() != 405 && !(r.status() == 404 && r.raw().contains("No route"));
+          Http.Response r =
+              http.exchange(
+                  method.toUpperCase(Locale.ROOT),
+                  concrete,
+                  Map.of("Host", "app-docs.localhost", "Content-Type", "application/json"),
+                  method.equals("get") ? null : "{}");
+          boolean routed =
+              r.status() != 405 && !(r.status() == 404 && r.raw().contains("No route"));
           if (!routed) {
             missing.add(method + " " + path.getKey() + " -> " + r.status() + " " + r.raw());
           }
-          assertTrue(r.status() < 500 || concrete.startsWith("/v1/") || concrete.startsWith("/api/"),
+          assertTrue(
+              r.status() < 500 || concrete.startsWith("/v1/") || concrete.startsWith("/api/"),
               method + " " + concrete + " answered " + r.status() + ": " + r.raw());
         }
       }

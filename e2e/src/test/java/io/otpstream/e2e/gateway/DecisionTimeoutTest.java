@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.api.ApiServer;
 import io.otpstream.api.apps.AppCatalog;
-import io.otpstream.common.kafka.KafkaSettings;
-import io.otpstream.common.secret.Secrets;
 import io.otpstream.api.token.Verification;
 import io.otpstream.api.token.VerificationTokens;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SeedSchemas;
 import io.otpstream.e2e.support.SharedKafka;
@@ -41,7 +41,9 @@ class DecisionTimeoutTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix("timeout-" + UUID.randomUUID() + ".");
+    kafka =
+        KafkaSettings.of(SharedKafka.bootstrapServers())
+            .withPrefix("timeout-" + UUID.randomUUID() + ".");
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       TopicBootstrap.ensure(admin, kafka.topics(), (short) 1);
     }
@@ -51,8 +53,13 @@ class DecisionTimeoutTest {
       management = catalog.createManagementKey();
     }
     secrets = new Secrets(Secrets.randomBytes(32));
-    api = new ApiServer(new ApiServer.Config(kafka, "127.0.0.1", 0, 0, Duration.ofMillis(700), false, List.of()), secrets,
-        () -> true).start();
+    api =
+        new ApiServer(
+                new ApiServer.Config(
+                    kafka, "127.0.0.1", 0, 0, Duration.ofMillis(700), false, List.of()),
+                secrets,
+                () -> true)
+            .start();
     http = new Http("http://localhost:" + api.port());
   }
 
@@ -63,35 +70,80 @@ class DecisionTimeoutTest {
 
   @Test
   void a_sendmator_request_nobody_decides_gets_503_with_retry_after_and_the_command_is_kept() {
-    int before = TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().requests.name()).size();
-    Http.Response r = http.postJson("/api/v1/otp/send", key,
-        Map.of("channels", List.of("email"), "recipients", Map.of("email", "late@example.com")));
+    int before =
+        TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().requests.name()).size();
+    Http.Response r =
+        http.postJson(
+            "/api/v1/otp/send",
+            key,
+            Map.of(
+                "channels", List.of("email"), "recipients", Map.of("email", "late@example.com")));
     assertEquals(503, r.status(), r.raw());
     assertEquals("1", r.header("Retry-After"));
     assertEquals(503, r.json().get("statusCode").asInt());
     assertEquals("Service Unavailable", r.json().get("error").asText());
-    assertEquals(before + 1, TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().requests.name()).size(),
+    assertEquals(
+        before + 1,
+        TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().requests.name()).size(),
         "the accepted request stays on otp.requests, to be decided when the processor runs");
   }
 
   @Test
   void the_session_api_answers_the_seeds_500_internal() {
-    Map<String, String> headers = Map.of("Host", APP + ".localhost", "Content-Type", "application/json");
-    Http.Response created = http.exchange("POST", "/v1/session/otp", headers,
-        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"late@example.com\"}}");
+    Map<String, String> headers =
+        Map.of("Host", APP + ".localhost", "Content-Type", "application/json");
+    Http.Response created =
+        http.exchange(
+            "POST",
+            "/v1/session/otp",
+            headers,
+            "{\"identifier\": {\"type\": \"email_address\", \"value\": \"late@example.com\"}}");
     assertInternal(SeedSchemas.load("seeds/prelude-otp-create.yaml"), "/v1/session/otp", created);
 
-    String cookie = new VerificationTokens(secrets).sign(new Verification(APP, "sub_late", "ses_late", "email", Verification.OTP,
-        "email_address", null, null, null, Instant.now().plusSeconds(600)));
-    Http.Response retried = http.exchange("POST", "/v1/session/otp/retry", Map.of("Host", APP + ".localhost",
-        "Content-Type", "application/json", "Cookie", "__Host-verification-login_" + APP + "=" + cookie), "");
-    assertInternal(SeedSchemas.load("seeds/prelude-otp-retry.yaml"), "/v1/session/otp/retry", retried);
+    String cookie =
+        new VerificationTokens(secrets)
+            .sign(
+                new Verification(
+                    APP,
+                    "sub_late",
+                    "ses_late",
+                    "email",
+                    Verification.OTP,
+                    "email_address",
+                    null,
+                    null,
+                    null,
+                    Instant.now().plusSeconds(600)));
+    Http.Response retried =
+        http.exchange(
+            "POST",
+            "/v1/session/otp/retry",
+            Map.of(
+                "Host",
+                APP + ".localhost",
+                "Content-Type",
+                "application/json",
+                "Cookie",
+                "__Host-verification-login_" + APP + "=" + cookie),
+            "");
+    assertInternal(
+        SeedSchemas.load("seeds/prelude-otp-retry.yaml"), "/v1/session/otp/retry", retried);
   }
 
   @Test
   void the_admin_resend_answers_500_only_for_this_internal_failure() {
-    Http.Response r = http.exchange("POST", "/v1/otp/resend", Map.of("Host", APP + ".localhost", "Content-Type", "application/json",
-        "Authorization", "Bearer " + management), "{\"email\": \"late@example.com\"}");
+    Http.Response r =
+        http.exchange(
+            "POST",
+            "/v1/otp/resend",
+            Map.of(
+                "Host",
+                APP + ".localhost",
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                "Bearer " + management),
+            "{\"email\": \"late@example.com\"}");
     assertEquals(500, r.status(), r.raw());
     assertEquals(false, r.json().get("success").asBoolean());
     assertEquals("1", r.header("Retry-After"));

@@ -56,7 +56,8 @@ class HttpHygieneTest {
   }
 
   private static Map<String, String> management() {
-    return Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    return Map.of(
+        "Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
   }
 
   /** {@link Http#post} adds the Content-Type. */
@@ -65,8 +66,12 @@ class HttpHygieneTest {
   }
 
   private static String codeFor(String to) {
-    List<OutboxMessage> messages = await().atMost(Duration.ofSeconds(30))
-        .until(() -> outbox.list().stream().filter(m -> m.to().equals(to)).toList(), l -> !l.isEmpty());
+    List<OutboxMessage> messages =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> outbox.list().stream().filter(m -> m.to().equals(to)).toList(),
+                l -> !l.isEmpty());
     Matcher m = CODE.matcher(messages.get(0).body());
     assertTrue(m.find(), messages.get(0).body());
     return m.group(1);
@@ -77,15 +82,19 @@ class HttpHygieneTest {
   }
 
   private static void assertNoStore(String what, Http.Response r) {
-    assertEquals("no-store", r.header("Cache-Control"), what + " (" + r.status() + ") " + r.headers().map());
+    assertEquals(
+        "no-store", r.header("Cache-Control"), what + " (" + r.status() + ") " + r.headers().map());
   }
 
   // ---- duplicate keys ---------------------------------------------------------------------------
 
   @Test
   void a_sendmator_body_with_a_field_given_twice_is_400_naming_the_field() {
-    Http.Response r = http.post("/api/v1/otp/send", sendmator(pipeline.testKey),
-        "{\"channels\": [\"sms\"], \"channels\": [\"email\"], \"recipients\": {\"email\": \"twice@example.com\"}}");
+    Http.Response r =
+        http.post(
+            "/api/v1/otp/send",
+            sendmator(pipeline.testKey),
+            "{\"channels\": [\"sms\"], \"channels\": [\"email\"], \"recipients\": {\"email\": \"twice@example.com\"}}");
     assertEquals(400, r.status(), r.raw());
     assertEquals(400, r.json().get("statusCode").asInt(), r.raw());
     assertEquals("Bad Request", r.json().get("error").asText(), r.raw());
@@ -94,8 +103,12 @@ class HttpHygieneTest {
 
   @Test
   void a_session_api_body_with_a_nested_field_given_twice_is_400_bad_request_naming_the_field() {
-    Http.Response r = http.exchange("POST", "/v1/session/login/otp", session(null),
-        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"one@example.com\", \"value\": \"two@example.com\"}}");
+    Http.Response r =
+        http.exchange(
+            "POST",
+            "/v1/session/login/otp",
+            session(null),
+            "{\"identifier\": {\"type\": \"email_address\", \"value\": \"one@example.com\", \"value\": \"two@example.com\"}}");
     assertEquals(400, r.status(), r.raw());
     assertEquals("bad_request", r.json().get("code").asText(), r.raw());
     assertEquals("bad_request", r.json().get("type").asText(), r.raw());
@@ -106,7 +119,12 @@ class HttpHygieneTest {
   void an_admin_resend_body_with_a_field_given_twice_is_400_in_the_zap_format() {
     Map<String, String> h = new LinkedHashMap<>(session(null));
     h.put("Authorization", "Bearer " + pipeline.managementKey);
-    Http.Response r = http.exchange("POST", "/v1/otp/resend", h, "{\"email\": \"one@example.com\", \"email\": \"two@example.com\"}");
+    Http.Response r =
+        http.exchange(
+            "POST",
+            "/v1/otp/resend",
+            h,
+            "{\"email\": \"one@example.com\", \"email\": \"two@example.com\"}");
     assertEquals(400, r.status(), r.raw());
     assertFalse(r.json().get("success").asBoolean(), r.raw());
     assertTrue(r.json().get("message").asText().contains("email"), r.raw());
@@ -116,7 +134,8 @@ class HttpHygieneTest {
   void a_settings_body_with_a_field_given_twice_is_400_naming_the_field_and_writes_nothing() {
     String path = "/v2/apps/" + pipeline.appId + "/settings";
     long before = http.get(path, management()).json().get("version").asLong();
-    Http.Response r = http.exchange("PUT", path, management(), "{\"otp_length\": 6, \"otp_length\": 8}");
+    Http.Response r =
+        http.exchange("PUT", path, management(), "{\"otp_length\": 6, \"otp_length\": 8}");
     assertEquals(400, r.status(), r.raw());
     assertEquals("bad_request", r.json().get("code").asText(), r.raw());
     assertTrue(r.json().get("message").asText().contains("otp_length"), r.raw());
@@ -127,12 +146,19 @@ class HttpHygieneTest {
 
   @Test
   void sendmator_answers_with_session_tokens_and_sandbox_codes_are_not_stored_by_caches() {
-    Http.Response sent = http.post("/api/v1/otp/send", sendmator(pipeline.testKey),
-        "{\"channels\": [\"email\"], \"recipients\": {\"email\": \"nostore@example.com\"}}");
+    Http.Response sent =
+        http.post(
+            "/api/v1/otp/send",
+            sendmator(pipeline.testKey),
+            "{\"channels\": [\"email\"], \"recipients\": {\"email\": \"nostore@example.com\"}}");
     assertEquals(200, sent.status(), sent.raw());
     assertNoStore("send", sent);
     String token = sent.json().get("data").get("session_token").asText();
-    Http.Response resent = http.post("/api/v1/otp/resend", sendmator(pipeline.testKey), "{\"session_token\": \"" + token + "\"}");
+    Http.Response resent =
+        http.post(
+            "/api/v1/otp/resend",
+            sendmator(pipeline.testKey),
+            "{\"session_token\": \"" + token + "\"}");
     assertEquals(200, resent.status(), resent.raw());
     assertNoStore("resend", resent);
     assertNoStore("a Sendmator error", http.post("/api/v1/otp/send", Map.of(), "{}"));
@@ -141,39 +167,67 @@ class HttpHygieneTest {
   @Test
   void session_api_cookies_access_tokens_and_challenge_tokens_are_not_stored_by_caches() {
     String email = "login-nostore@example.com";
-    Http.Response started = http.exchange("POST", "/v1/session/login/otp", session(null),
-        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}}");
+    Http.Response started =
+        http.exchange(
+            "POST",
+            "/v1/session/login/otp",
+            session(null),
+            "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}}");
     assertEquals(204, started.status(), started.raw());
     assertNoStore("login 204 with its cookie", started);
     String cookie = cookie(started);
     String code = codeFor(email);
-    Http.Response wrong = http.exchange("POST", "/v1/session/login/otp/check", session(cookie),
-        "{\"code\": \"" + (code.equals("000000") ? "111111" : "000000") + "\"}");
+    Http.Response wrong =
+        http.exchange(
+            "POST",
+            "/v1/session/login/otp/check",
+            session(cookie),
+            "{\"code\": \"" + (code.equals("000000") ? "111111" : "000000") + "\"}");
     assertEquals(400, wrong.status(), wrong.raw());
     assertNoStore("a session API error", wrong);
-    Http.Response checked = http.exchange("POST", "/v1/session/login/otp/check", session(cookie), "{\"code\": \"" + code + "\"}");
+    Http.Response checked =
+        http.exchange(
+            "POST", "/v1/session/login/otp/check", session(cookie), "{\"code\": \"" + code + "\"}");
     assertEquals(200, checked.status(), checked.raw());
     assertTrue(checked.json().has("access_token"));
     assertNoStore("the access token", checked);
 
-    Http.Response challenge = http.exchange("POST", "/v2/session/apps/" + pipeline.appId + "/challenge-tokens", management(),
-        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"stepup-nostore@example.com\"}}");
+    Http.Response challenge =
+        http.exchange(
+            "POST",
+            "/v2/session/apps/" + pipeline.appId + "/challenge-tokens",
+            management(),
+            "{\"identifier\": {\"type\": \"email_address\", \"value\": \"stepup-nostore@example.com\"}}");
     assertEquals(201, challenge.status(), challenge.raw());
     assertNoStore("challenge-token creation", challenge);
-    Http.Response stepUp = http.exchange("POST", "/v1/session/otp", session(null),
-        "{\"challenge_token\": \"" + challenge.json().get("challenge_token").asText() + "\"}");
+    Http.Response stepUp =
+        http.exchange(
+            "POST",
+            "/v1/session/otp",
+            session(null),
+            "{\"challenge_token\": \"" + challenge.json().get("challenge_token").asText() + "\"}");
     assertEquals(204, stepUp.status(), stepUp.raw());
     assertNoStore("step-up 204 with its cookie", stepUp);
-    Http.Response verified = http.exchange("POST", "/v1/session/otp/check", session(cookie(stepUp)),
-        "{\"code\": \"" + codeFor("stepup-nostore@example.com") + "\"}");
+    Http.Response verified =
+        http.exchange(
+            "POST",
+            "/v1/session/otp/check",
+            session(cookie(stepUp)),
+            "{\"code\": \"" + codeFor("stepup-nostore@example.com") + "\"}");
     assertEquals(200, verified.status(), verified.raw());
     assertTrue(verified.json().has("challenge_token"));
     assertNoStore("the verified challenge token", verified);
   }
 
   @Test
-  void management_answers_with_keys_and_errors_are_not_stored_by_caches_but_public_documents_are_cacheable() {
-    Http.Response key = http.exchange("POST", "/v2/session/apps/" + pipeline.appId + "/keys", management(), "{\"mode\": \"test\"}");
+  void
+      management_answers_with_keys_and_errors_are_not_stored_by_caches_but_public_documents_are_cacheable() {
+    Http.Response key =
+        http.exchange(
+            "POST",
+            "/v2/session/apps/" + pipeline.appId + "/keys",
+            management(),
+            "{\"mode\": \"test\"}");
     assertEquals(201, key.status(), key.raw());
     assertTrue(key.json().get("key").asText().startsWith("sk_test_"));
     assertNoStore("API key creation", key);

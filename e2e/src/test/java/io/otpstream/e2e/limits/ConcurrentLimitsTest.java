@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.api.ApiServer;
-import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.address.ClientAddresses;
+import io.otpstream.api.apps.AppCatalog;
+import io.otpstream.api.subject.Subjects;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
-import io.otpstream.api.subject.Subjects;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.KeyPartitions;
 import io.otpstream.e2e.support.ProcessorProcess;
@@ -90,7 +90,9 @@ class ConcurrentLimitsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix("concurrency-" + UUID.randomUUID() + ".");
+    kafka =
+        KafkaSettings.of(SharedKafka.bootstrapServers())
+            .withPrefix("concurrency-" + UUID.randomUUID() + ".");
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       TopicBootstrap.ensure(admin, kafka.topics(), (short) 1);
     }
@@ -99,34 +101,56 @@ class ConcurrentLimitsTest {
     try (AppCatalog catalog = new AppCatalog(kafka)) {
       catalog.putApp(limitsApp, "Concurrency");
       testKey = catalog.createApiKey(limitsApp, KeyMode.TEST);
-      catalog.putSettings(AppSettings.newBuilder(DefaultSettings.of(limitsApp)).setVersion(1).setUpdatedAt(Instant.now())
-          .setResendCooldownSeconds(0).setMaxResendsPerSession(5).setMaxCheckAttempts(10)
-          .setSendsPerSubject(new Limit(8, 3600)).setSendsPerIp(new Limit(3, 3600))
-          .setResendsPerSubject(new Limit(5, 3600)).setResendsPerIp(new Limit(3, 3600))
-          .setFailedChecksPerSubject(new Limit(6, 3600)).build());
+      catalog.putSettings(
+          AppSettings.newBuilder(DefaultSettings.of(limitsApp))
+              .setVersion(1)
+              .setUpdatedAt(Instant.now())
+              .setResendCooldownSeconds(0)
+              .setMaxResendsPerSession(5)
+              .setMaxCheckAttempts(10)
+              .setSendsPerSubject(new Limit(8, 3600))
+              .setSendsPerIp(new Limit(3, 3600))
+              .setResendsPerSubject(new Limit(5, 3600))
+              .setResendsPerIp(new Limit(3, 3600))
+              .setFailedChecksPerSubject(new Limit(6, 3600))
+              .build());
       catalog.putApp(quotaApp, "Concurrency with a quota");
       liveKey = catalog.createApiKey(quotaApp, KeyMode.LIVE);
-      catalog.putSettings(AppSettings.newBuilder(DefaultSettings.of(quotaApp)).setVersion(1).setUpdatedAt(Instant.now())
-          .setQuota(10L).build());
+      catalog.putSettings(
+          AppSettings.newBuilder(DefaultSettings.of(quotaApp))
+              .setVersion(1)
+              .setUpdatedAt(Instant.now())
+              .setQuota(10L)
+              .build());
     }
     String secret = Secrets.generate();
     Secrets secrets = Secrets.fromBase64(secret);
     addresses = new ClientAddresses(secrets, ClientAddresses.DEFAULT_IPV6_PREFIX);
     subjects = new Subjects(secrets);
     applicationId = "otp-processor-" + UUID.randomUUID();
-    local = new ProcessorService(ProcessorService.Config.of(kafka, applicationId, Files.createTempDirectory("otp-concurrency")),
-        secrets);
+    local =
+        new ProcessorService(
+            ProcessorService.Config.of(
+                kafka, applicationId, Files.createTempDirectory("otp-concurrency")),
+            secrets);
     local.start();
     running.add(local);
     remote = ProcessorProcess.start(kafka, applicationId, secret);
     running.add(remote);
     for (int i = 0; i < 2; i++) {
-      ApiServer api = new ApiServer(new ApiServer.Config(kafka, "127.0.0.1", 0, i, Duration.ofSeconds(25), true, List.of()), secrets,
-          () -> true).start();
+      ApiServer api =
+          new ApiServer(
+                  new ApiServer.Config(
+                      kafka, "127.0.0.1", 0, i, Duration.ofSeconds(25), true, List.of()),
+                  secrets,
+                  () -> true)
+              .start();
       running.add(api);
       apis.add(new Http("http://localhost:" + api.port()));
     }
-    await().atMost(Duration.ofSeconds(120)).until(() -> local.ready() && remotePartitions() != null);
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> local.ready() && remotePartitions() != null);
     clients = Executors.newFixedThreadPool(CLIENTS);
   }
 
@@ -144,52 +168,104 @@ class ConcurrentLimitsTest {
   @Order(1)
   void each_processor_runs_part_of_every_stage() throws Exception {
     Set<TopicPartition> theirs = remotePartitions();
-    for (TopicSpec<?, ?> stage : List.of(kafka.topics().quota, kafka.topics().requests, kafka.topics().commands)) {
-      assertTrue(local.activePartitions().stream().anyMatch(p -> p.topic().equals(stage.name())),
+    for (TopicSpec<?, ?> stage :
+        List.of(kafka.topics().quota, kafka.topics().requests, kafka.topics().commands)) {
+      assertTrue(
+          local.activePartitions().stream().anyMatch(p -> p.topic().equals(stage.name())),
           "this JVM's processor runs no task of " + stage.name() + ": " + local.activePartitions());
-      assertTrue(theirs.stream().anyMatch(p -> p.topic().equals(stage.name())),
+      assertTrue(
+          theirs.stream().anyMatch(p -> p.topic().equals(stage.name())),
           "the other processor runs no task of " + stage.name() + ": " + theirs);
     }
   }
 
   @Test
   @Order(2)
-  void fifty_clients_on_two_apis_and_two_processors_never_exceed_a_limit_by_even_one() throws Exception {
+  void fifty_clients_on_two_apis_and_two_processors_never_exceed_a_limit_by_even_one()
+      throws Exception {
     String subject = subjects.subjectId(limitsApp, PHONE);
 
-    // A. one subject from 10 IPs over every partition, 5 sends each: sends_per_ip (3) passes 30, sends_per_subject (8) 8 of them
+    // A. one subject from 10 IPs over every partition, 5 sends each: sends_per_ip (3) passes 30,
+    // sends_per_subject (8) 8 of them
     List<String> aIps = ipsOverEveryPartition(limitsApp, 10);
     String sendBody = json(Map.of("channels", List.of("sms"), "recipients", Map.of("sms", PHONE)));
-    List<Http.Response> sends = burst(CLIENTS, i -> apis.get(i % 2).post("/api/v1/otp/send", from(aIps.get(i / 5)), sendBody));
-    assertEquals(Map.of("200", 8L, "429 sends_per_ip", 20L, "429 sends_per_subject", 22L), outcomes(sends));
+    List<Http.Response> sends =
+        burst(
+            CLIENTS,
+            i -> apis.get(i % 2).post("/api/v1/otp/send", from(aIps.get(i / 5)), sendBody));
+    assertEquals(
+        Map.of("200", 8L, "429 sends_per_ip", 20L, "429 sends_per_subject", 22L), outcomes(sends));
     assertSpreadOverEveryPartition(aIps);
     List<String> tokens = tokens(sends);
 
     // B. fifty subjects from 10 other IPs, 5 each: exactly sends_per_ip (3) per IP
     List<String> bIps = ipsOverEveryPartition(limitsApp, 10);
-    List<Http.Response> perIp = burst(CLIENTS, i -> apis.get(i % 2).post("/api/v1/otp/send", from(bIps.get(i / 5)),
-        json(Map.of("channels", List.of("email"), "recipients", Map.of("email", "c" + i + "@example.com")))));
+    List<Http.Response> perIp =
+        burst(
+            CLIENTS,
+            i ->
+                apis.get(i % 2)
+                    .post(
+                        "/api/v1/otp/send",
+                        from(bIps.get(i / 5)),
+                        json(
+                            Map.of(
+                                "channels",
+                                List.of("email"),
+                                "recipients",
+                                Map.of("email", "c" + i + "@example.com")))));
     assertEquals(Map.of("200", 30L, "429 sends_per_ip", 20L), outcomes(perIp));
     assertSpreadOverEveryPartition(bIps);
     List<String> bTokens = tokens(perIp);
 
     // C. resends of the subject's 8 sessions from 50 IPs, one each: exactly resends_per_subject (5)
     List<String> cIps = ipsOverEveryPartition(limitsApp, CLIENTS);
-    List<Http.Response> resends = burst(CLIENTS, i -> apis.get(i % 2).post("/api/v1/otp/resend", from(cIps.get(i)),
-        json(Map.of("session_token", tokens.get(i % tokens.size())))));
+    List<Http.Response> resends =
+        burst(
+            CLIENTS,
+            i ->
+                apis.get(i % 2)
+                    .post(
+                        "/api/v1/otp/resend",
+                        from(cIps.get(i)),
+                        json(Map.of("session_token", tokens.get(i % tokens.size())))));
     assertEquals(Map.of("200", 5L, "429 resends_per_subject", 45L), outcomes(resends));
 
-    // C'. resends of B's 30 sessions (30 subjects, at most 2 each) from 10 IPs, 5 each: exactly resends_per_ip (3) per IP
+    // C'. resends of B's 30 sessions (30 subjects, at most 2 each) from 10 IPs, 5 each: exactly
+    // resends_per_ip (3) per IP
     List<String> c2Ips = ipsOverEveryPartition(limitsApp, 10);
-    List<Http.Response> resendsPerIp = burst(CLIENTS, i -> apis.get(i % 2).post("/api/v1/otp/resend", from(c2Ips.get(i / 5)),
-        json(Map.of("session_token", bTokens.get(i % bTokens.size())))));
+    List<Http.Response> resendsPerIp =
+        burst(
+            CLIENTS,
+            i ->
+                apis.get(i % 2)
+                    .post(
+                        "/api/v1/otp/resend",
+                        from(c2Ips.get(i / 5)),
+                        json(Map.of("session_token", bTokens.get(i % bTokens.size())))));
     assertEquals(Map.of("200", 30L, "429 resends_per_ip", 20L), outcomes(resendsPerIp));
 
-    // D. wrong codes on the subject's sessions from one IP: failed_checks_per_subject (6) lets exactly 6 be evaluated
-    List<Http.Response> checks = burst(CLIENTS, i -> apis.get(i % 2).post("/api/v1/otp/verify", from("192.0.2.4"),
-        json(Map.of("session_token", tokens.get(i % tokens.size()), "otps", Map.of("sms", "not-it")))));
+    // D. wrong codes on the subject's sessions from one IP: failed_checks_per_subject (6) lets
+    // exactly 6 be evaluated
+    List<Http.Response> checks =
+        burst(
+            CLIENTS,
+            i ->
+                apis.get(i % 2)
+                    .post(
+                        "/api/v1/otp/verify",
+                        from("192.0.2.4"),
+                        json(
+                            Map.of(
+                                "session_token",
+                                tokens.get(i % tokens.size()),
+                                "otps",
+                                Map.of("sms", "not-it")))));
     assertEquals(Map.of("200", 6L, "429 failed_checks_per_subject", 44L), outcomes(checks));
-    assertTrue(checks.stream().filter(r -> r.status() == 200).noneMatch(r -> r.json().get("data").get("verified").asBoolean()));
+    assertTrue(
+        checks.stream()
+            .filter(r -> r.status() == 200)
+            .noneMatch(r -> r.json().get("data").get("verified").asBoolean()));
 
     // The audit log agrees: the decisions the limits let through, exactly.
     List<AuditEvent> events = auditOf(limitsApp);
@@ -198,31 +274,57 @@ class ConcurrentLimitsTest {
     assertEquals(5, count(events, AuditType.RESENT, subject));
     assertEquals(5 + 30, count(events, AuditType.RESENT, null));
     assertEquals(6, count(events, AuditType.CHECK_FAILED, subject));
-    Map<String, Long> resentPerSession = events.stream().filter(e -> e.getType() == AuditType.RESENT)
-        .collect(Collectors.groupingBy(AuditEvent::getSessionId, Collectors.counting()));
-    assertTrue(resentPerSession.values().stream().allMatch(n -> n <= 5), resentPerSession.toString());
+    Map<String, Long> resentPerSession =
+        events.stream()
+            .filter(e -> e.getType() == AuditType.RESENT)
+            .collect(Collectors.groupingBy(AuditEvent::getSessionId, Collectors.counting()));
+    assertTrue(
+        resentPerSession.values().stream().allMatch(n -> n <= 5), resentPerSession.toString());
   }
 
   @Test
   @Order(3)
-  void a_quota_of_10_admits_exactly_10_of_50_concurrent_live_sends_and_spends_exactly_10() throws Exception {
+  void a_quota_of_10_admits_exactly_10_of_50_concurrent_live_sends_and_spends_exactly_10()
+      throws Exception {
     List<String> ips = ipsOverEveryPartition(quotaApp, 10);
-    List<Http.Response> sends = burst(CLIENTS, i -> apis.get(i % 2).post("/api/v1/otp/send",
-        Map.of("X-API-Key", liveKey, "X-Forwarded-For", ips.get(i / 5)),
-        json(Map.of("channels", List.of("sms"), "recipients", Map.of("sms", "+1415555" + (1000 + i))))));
+    List<Http.Response> sends =
+        burst(
+            CLIENTS,
+            i ->
+                apis.get(i % 2)
+                    .post(
+                        "/api/v1/otp/send",
+                        Map.of("X-API-Key", liveKey, "X-Forwarded-For", ips.get(i / 5)),
+                        json(
+                            Map.of(
+                                "channels",
+                                List.of("sms"),
+                                "recipients",
+                                Map.of("sms", "+1415555" + (1000 + i))))));
     assertEquals(Map.of("200", 10L, "402 quota", 40L), outcomes(sends));
 
     List<AuditEvent> events = auditOf(quotaApp);
     assertEquals(10, count(events, AuditType.SESSION_STARTED, null));
-    List<AuditEvent> refused = events.stream().filter(e -> e.getType() == AuditType.LIMIT_EXCEEDED).toList();
+    List<AuditEvent> refused =
+        events.stream().filter(e -> e.getType() == AuditType.LIMIT_EXCEEDED).toList();
     assertEquals(40, refused.size());
-    assertTrue(refused.stream().allMatch(e -> "quota".equals(e.getRule()) && e.getCount() == 10 && e.getLimit() == 10),
-        "every refusal found exactly 10 of 10 spent: " + refused.stream().map(e -> e.getRule() + " " + e.getCount()).toList());
+    assertTrue(
+        refused.stream()
+            .allMatch(e -> "quota".equals(e.getRule()) && e.getCount() == 10 && e.getLimit() == 10),
+        "every refusal found exactly 10 of 10 spent: "
+            + refused.stream().map(e -> e.getRule() + " " + e.getCount()).toList());
     String changelog = applicationId + "-" + Names.QUOTA_STORE + "-changelog";
     AvroSerde<QuotaState> serde = AvroSerde.of(QuotaState.class);
-    List<ConsumerRecord<byte[], byte[]>> spent = TopicReader.readAll(SharedKafka.bootstrapServers(), changelog).stream()
-        .filter(r -> r.key() != null && quotaApp.equals(new String(r.key(), StandardCharsets.UTF_8))).toList();
-    assertEquals(10, serde.decode(spent.get(spent.size() - 1).value()).getSpent(), "the quota store's last word");
+    List<ConsumerRecord<byte[], byte[]>> spent =
+        TopicReader.readAll(SharedKafka.bootstrapServers(), changelog).stream()
+            .filter(
+                r ->
+                    r.key() != null && quotaApp.equals(new String(r.key(), StandardCharsets.UTF_8)))
+            .toList();
+    assertEquals(
+        10,
+        serde.decode(spent.get(spent.size() - 1).value()).getSpent(),
+        "the quota store's last word");
   }
 
   @Test
@@ -231,15 +333,24 @@ class ConcurrentLimitsTest {
     // the subject's session task runs in the processor that is killed; the per-IP tasks in both
     Set<TopicPartition> victims = remotePartitions();
     int commandPartitions = kafka.topics().commands.partitions();
-    String phone = IntStream.range(0, 1000).mapToObj(n -> "+1415555" + (3000 + n))
-        .filter(p -> victims.contains(new TopicPartition(kafka.topics().commands.name(),
-            KeyPartitions.of(subjects.subjectId(limitsApp, p), commandPartitions))))
-        .findFirst().orElseThrow();
+    String phone =
+        IntStream.range(0, 1000)
+            .mapToObj(n -> "+1415555" + (3000 + n))
+            .filter(
+                p ->
+                    victims.contains(
+                        new TopicPartition(
+                            kafka.topics().commands.name(),
+                            KeyPartitions.of(subjects.subjectId(limitsApp, p), commandPartitions))))
+            .findFirst()
+            .orElseThrow();
     String subject = subjects.subjectId(limitsApp, phone);
-    // 10 IPs over every partition, 10 sends each: sends_per_ip (3) passes 30, sends_per_subject (8) 8 of them
+    // 10 IPs over every partition, 10 sends each: sends_per_ip (3) passes 30, sends_per_subject (8)
+    // 8 of them
     List<String> ips = ipsOverEveryPartition(limitsApp, 10);
     String body = json(Map.of("channels", List.of("sms"), "recipients", Map.of("sms", phone)));
-    IntFunction<Http.Response> send = n -> apis.get(n % 2).post("/api/v1/otp/send", from(ips.get(n / 10)), body);
+    IntFunction<Http.Response> send =
+        n -> apis.get(n % 2).post("/api/v1/otp/send", from(ips.get(n / 10)), body);
 
     // before the kill: 2 IPs, answered in full, so the victim has committed 6 of the subject's 8
     List<Http.Response> before = burst(20, send);
@@ -247,11 +358,17 @@ class ConcurrentLimitsTest {
 
     // the next 5 IPs at once, and the kill after their first 10 answers; then the last 3 IPs
     CountDownLatch answered = new CountDownLatch(10);
-    List<Future<Http.Response>> during = IntStream.range(20, 70).mapToObj(n -> clients.submit(() -> {
-      Http.Response r = send.apply(n);
-      answered.countDown();
-      return r;
-    })).toList();
+    List<Future<Http.Response>> during =
+        IntStream.range(20, 70)
+            .mapToObj(
+                n ->
+                    clients.submit(
+                        () -> {
+                          Http.Response r = send.apply(n);
+                          answered.countDown();
+                          return r;
+                        }))
+            .toList();
     assertTrue(answered.await(60, TimeUnit.SECONDS), "the burst got no answers");
     remote.kill();
     assertFalse(remote.alive());
@@ -262,24 +379,34 @@ class ConcurrentLimitsTest {
     }
     all.addAll(after);
 
-    assertEquals(Map.of("200", 8L, "429 sends_per_ip", 70L, "429 sends_per_subject", 22L), outcomes(all));
-    // sent after the kill: 3 of each IP's 10 passed the per-IP stage, and the survivor decided them on the subject's task
+    assertEquals(
+        Map.of("200", 8L, "429 sends_per_ip", 70L, "429 sends_per_subject", 22L), outcomes(all));
+    // sent after the kill: 3 of each IP's 10 passed the per-IP stage, and the survivor decided them
+    // on the subject's task
     assertEquals(21L, outcomes(after).get("429 sends_per_ip"), outcomes(after).toString());
-    assertTrue(local.activePartitions().contains(new TopicPartition(kafka.topics().commands.name(),
-        KeyPartitions.of(subject, commandPartitions))), "the survivor took the subject's task over");
+    assertTrue(
+        local
+            .activePartitions()
+            .contains(
+                new TopicPartition(
+                    kafka.topics().commands.name(), KeyPartitions.of(subject, commandPartitions))),
+        "the survivor took the subject's task over");
     assertEquals(8, count(auditOf(limitsApp), AuditType.SESSION_STARTED, subject));
   }
 
   /** Fires {@code n} requests at once from the client pool. */
-  private static List<Http.Response> burst(int n, IntFunction<Http.Response> request) throws Exception {
+  private static List<Http.Response> burst(int n, IntFunction<Http.Response> request)
+      throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     List<Future<Http.Response>> futures = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int k = i;
-      futures.add(clients.submit(() -> {
-        gate.await();
-        return request.apply(k);
-      }));
+      futures.add(
+          clients.submit(
+              () -> {
+                gate.await();
+                return request.apply(k);
+              }));
     }
     gate.countDown();
     List<Http.Response> out = new ArrayList<>();
@@ -299,20 +426,33 @@ class ConcurrentLimitsTest {
     while (out.size() < n) {
       int k = nextIp.getAndIncrement();
       String ip = "10." + (k >> 16 & 0xff) + "." + (k >> 8 & 0xff) + "." + (k & 0xff);
-      if (KeyPartitions.of(addresses.source(appId, ip).limitKey(), partitions) == out.size() % partitions) {
+      if (KeyPartitions.of(addresses.source(appId, ip).limitKey(), partitions)
+          == out.size() % partitions) {
         out.add(ip);
       }
     }
     return out;
   }
 
-  /** The requests of {@code ips} are on every partition of otp.requests, as the broker holds them. */
+  /**
+   * The requests of {@code ips} are on every partition of otp.requests, as the broker holds them.
+   */
   private static void assertSpreadOverEveryPartition(List<String> ips) {
-    Set<String> keys = ips.stream().map(ip -> addresses.source(limitsApp, ip).limitKey()).collect(Collectors.toSet());
-    Set<Integer> used = TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().requests.name()).stream()
-        .filter(r -> r.key() != null && keys.contains(new String(r.key(), StandardCharsets.UTF_8))).map(ConsumerRecord::partition)
-        .collect(Collectors.toSet());
-    assertEquals(IntStream.range(0, kafka.topics().requests.partitions()).boxed().collect(Collectors.toSet()), used);
+    Set<String> keys =
+        ips.stream()
+            .map(ip -> addresses.source(limitsApp, ip).limitKey())
+            .collect(Collectors.toSet());
+    Set<Integer> used =
+        TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().requests.name()).stream()
+            .filter(
+                r -> r.key() != null && keys.contains(new String(r.key(), StandardCharsets.UTF_8)))
+            .map(ConsumerRecord::partition)
+            .collect(Collectors.toSet());
+    assertEquals(
+        IntStream.range(0, kafka.topics().requests.partitions())
+            .boxed()
+            .collect(Collectors.toSet()),
+        used);
   }
 
   /**
@@ -322,22 +462,41 @@ class ConcurrentLimitsTest {
   private static Set<TopicPartition> remotePartitions() throws Exception {
     Map<String, Set<TopicPartition>> members;
     try (Admin admin = Admin.create(kafka.clientProperties())) {
-      members = admin.describeConsumerGroups(List.of(applicationId)).all().get(10, TimeUnit.SECONDS).get(applicationId)
-          .members().stream().collect(Collectors.toMap(MemberDescription::consumerId, m -> m.assignment().topicPartitions()));
+      members =
+          admin
+              .describeConsumerGroups(List.of(applicationId))
+              .all()
+              .get(10, TimeUnit.SECONDS)
+              .get(applicationId)
+              .members()
+              .stream()
+              .collect(
+                  Collectors.toMap(
+                      MemberDescription::consumerId, m -> m.assignment().topicPartitions()));
     }
     Set<TopicPartition> ours = local.activePartitions();
-    List<Set<TopicPartition>> others = members.values().stream().filter(p -> !p.equals(ours)).toList();
+    List<Set<TopicPartition>> others =
+        members.values().stream().filter(p -> !p.equals(ours)).toList();
     Set<TopicPartition> all = new HashSet<>(ours);
     others.forEach(all::addAll);
-    boolean settled = members.size() == 2 && others.size() == 1 && !ours.isEmpty() && !others.get(0).isEmpty()
-        && all.size() == ours.size() + others.get(0).size() && all.containsAll(inputPartitions());
+    boolean settled =
+        members.size() == 2
+            && others.size() == 1
+            && !ours.isEmpty()
+            && !others.get(0).isEmpty()
+            && all.size() == ours.size() + others.get(0).size()
+            && all.containsAll(inputPartitions());
     return settled ? others.get(0) : null;
   }
 
   private static Set<TopicPartition> inputPartitions() {
     Set<TopicPartition> all = new HashSet<>();
-    for (TopicSpec<?, ?> t : List.of(kafka.topics().quota, kafka.topics().requests, kafka.topics().commands,
-        kafka.topics().deliveryStatus)) {
+    for (TopicSpec<?, ?> t :
+        List.of(
+            kafka.topics().quota,
+            kafka.topics().requests,
+            kafka.topics().commands,
+            kafka.topics().deliveryStatus)) {
       for (int p = 0; p < t.partitions(); p++) {
         all.add(new TopicPartition(t.name(), p));
       }
@@ -346,18 +505,26 @@ class ConcurrentLimitsTest {
   }
 
   private static List<String> tokens(List<Http.Response> rs) {
-    return rs.stream().filter(r -> r.status() == 200).map(r -> r.json().get("data").get("session_token").asText()).toList();
+    return rs.stream()
+        .filter(r -> r.status() == 200)
+        .map(r -> r.json().get("data").get("session_token").asText())
+        .toList();
   }
 
   private static List<AuditEvent> auditOf(String appId) {
     AvroSerde<AuditEvent> serde = AvroSerde.of(AuditEvent.class);
-    return TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().events.name()).stream()
-        .map(r -> serde.decode(r.value())).filter(e -> appId.equals(e.getAppId())).toList();
+    return TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().events.name())
+        .stream()
+        .map(r -> serde.decode(r.value()))
+        .filter(e -> appId.equals(e.getAppId()))
+        .toList();
   }
 
   /** Events of {@code type}, of {@code subject} (any subject when null). */
   private static long count(List<AuditEvent> events, AuditType type, String subject) {
-    return events.stream().filter(e -> e.getType() == type && (subject == null || subject.equals(e.getSubjectId()))).count();
+    return events.stream()
+        .filter(e -> e.getType() == type && (subject == null || subject.equals(e.getSubjectId())))
+        .count();
   }
 
   private static Map<String, String> from(String ip) {
@@ -372,9 +539,18 @@ class ConcurrentLimitsTest {
     }
   }
 
-  /** Each answer as its status and, when a rule refused it, that rule ({@code X-Otp-Rule}): "200", "429 sends_per_ip". */
+  /**
+   * Each answer as its status and, when a rule refused it, that rule ({@code X-Otp-Rule}): "200",
+   * "429 sends_per_ip".
+   */
   private static Map<String, Long> outcomes(List<Http.Response> rs) {
-    return new TreeMap<>(rs.stream().collect(Collectors.groupingBy(
-        r -> r.status() + (r.header("X-Otp-Rule") == null ? "" : " " + r.header("X-Otp-Rule")), Collectors.counting())));
+    return new TreeMap<>(
+        rs.stream()
+            .collect(
+                Collectors.groupingBy(
+                    r ->
+                        r.status()
+                            + (r.header("X-Otp-Rule") == null ? "" : " " + r.header("X-Otp-Rule")),
+                    Collectors.counting())));
   }
 }

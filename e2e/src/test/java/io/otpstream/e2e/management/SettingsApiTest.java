@@ -35,9 +35,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * GET/PUT /v2/apps/{appId}/settings: validation, versions, optimistic concurrency (a PUT based on
- * a stale version is 409, concurrent PUTs never write one version twice), and a change that
- * applies to the next decision.
+ * GET/PUT /v2/apps/{appId}/settings: validation, versions, optimistic concurrency (a PUT based on a
+ * stale version is 409, concurrent PUTs never write one version twice), and a change that applies
+ * to the next decision.
  */
 class SettingsApiTest {
   private static TestPipeline pipeline;
@@ -74,39 +74,77 @@ class SettingsApiTest {
     assertTrue(initial.json().get("quota").isNull());
 
     // a refused cooldown under the current settings
-    Http.Response sent = http.postJson("/api/v1/otp/send", pipeline.liveKey,
-        Map.of("channels", List.of("email"), "recipients", Map.of("email", "settings@example.com")));
+    Http.Response sent =
+        http.postJson(
+            "/api/v1/otp/send",
+            pipeline.liveKey,
+            Map.of(
+                "channels",
+                List.of("email"),
+                "recipients",
+                Map.of("email", "settings@example.com")));
     String token = sent.json().get("data").get("session_token").asText();
-    Http.Response cooled = http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token));
+    Http.Response cooled =
+        http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token));
     assertEquals(429, cooled.status(), cooled.raw());
     assertEquals("resend_cooldown_seconds", cooled.header("X-Otp-Rule"));
-    assertEquals(java.util.Set.of("statusCode", "message", "error"), fieldNames(cooled.json()), "exactly seed 003's body");
+    assertEquals(
+        java.util.Set.of("statusCode", "message", "error"),
+        fieldNames(cooled.json()),
+        "exactly seed 003's body");
     int retryAfter = Integer.parseInt(cooled.header("Retry-After"));
     assertTrue(retryAfter >= 1 && retryAfter <= 30, "Retry-After " + retryAfter);
 
-    Http.Response put = http.put(path(), auth, "{\"resend_cooldown_seconds\": 0, \"max_resends_per_session\": 1,"
-        + " \"sends_per_ip\": {\"limit\": 50, \"window_seconds\": 60}, \"allowed_countries\": [\"fr\", \"US\"]}");
+    Http.Response put =
+        http.put(
+            path(),
+            auth,
+            "{\"resend_cooldown_seconds\": 0, \"max_resends_per_session\": 1,"
+                + " \"sends_per_ip\": {\"limit\": 50, \"window_seconds\": 60}, \"allowed_countries\": [\"fr\", \"US\"]}");
     assertEquals(200, put.status(), put.raw());
     JsonNode v = put.json();
     assertEquals(v0 + 1, v.get("version").asLong());
     assertEquals(0, v.get("resend_cooldown_seconds").asInt());
-    assertEquals(List.of("FR", "US"), List.of(v.get("allowed_countries").get(0).asText(), v.get("allowed_countries").get(1).asText()));
+    assertEquals(
+        List.of("FR", "US"),
+        List.of(
+            v.get("allowed_countries").get(0).asText(),
+            v.get("allowed_countries").get(1).asText()));
     assertEquals(6, v.get("otp_length").asInt(), "fields left out take their defaults");
     assertEquals(v0 + 1, http.get(path(), auth).json().get("version").asLong());
 
     // the next decision uses the new version, with no restart
-    assertEquals(200, http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token)).status());
-    Http.Response second = http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token));
+    assertEquals(
+        200,
+        http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token))
+            .status());
+    Http.Response second =
+        http.postJson("/api/v1/otp/resend", pipeline.liveKey, Map.of("session_token", token));
     assertEquals(429, second.status(), second.raw());
     assertEquals("max_resends_per_session", second.header("X-Otp-Rule"));
 
     AvroSerde<AuditEvent> serde = AvroSerde.of(AuditEvent.class);
-    List<AuditEvent> events = TopicReader.readUntil(SharedKafka.bootstrapServers(), pipeline.kafka.topics().events.name(),
-        all -> all.stream().map(r -> serde.decode(r.value())).filter(e -> e.getType() == AuditType.RESENT).count() == 1)
-        .stream().map(r -> serde.decode(r.value())).toList();
-    AuditEvent resent = events.stream().filter(e -> e.getType() == AuditType.RESENT).findFirst().orElseThrow();
-    assertEquals(v0 + 1, resent.getSettingsVersion(), "the decision records the settings version it used");
-    assertTrue(events.stream().filter(e -> e.getType() == AuditType.SESSION_STARTED).allMatch(e -> e.getSettingsVersion() == v0));
+    List<AuditEvent> events =
+        TopicReader.readUntil(
+                SharedKafka.bootstrapServers(),
+                pipeline.kafka.topics().events.name(),
+                all ->
+                    all.stream()
+                            .map(r -> serde.decode(r.value()))
+                            .filter(e -> e.getType() == AuditType.RESENT)
+                            .count()
+                        == 1)
+            .stream()
+            .map(r -> serde.decode(r.value()))
+            .toList();
+    AuditEvent resent =
+        events.stream().filter(e -> e.getType() == AuditType.RESENT).findFirst().orElseThrow();
+    assertEquals(
+        v0 + 1, resent.getSettingsVersion(), "the decision records the settings version it used");
+    assertTrue(
+        events.stream()
+            .filter(e -> e.getType() == AuditType.SESSION_STARTED)
+            .allMatch(e -> e.getSettingsVersion() == v0));
   }
 
   private static java.util.Set<String> fieldNames(JsonNode n) {
@@ -117,21 +155,23 @@ class SettingsApiTest {
 
   @Test
   void a_value_out_of_range_is_refused_with_400_naming_the_field() {
-    Map<String, String> cases = Map.of(
-        "{\"otp_length\": 3}", "otp_length",
-        "{\"expiry_seconds\": 999999}", "expiry_seconds",
-        "{\"sends_per_ip\": {\"limit\": 0, \"window_seconds\": 60}}", "sends_per_ip.limit",
-        "{\"failed_checks_per_subject\": {\"limit\": 5}}", "failed_checks_per_subject",
-        "{\"allowed_countries\": [\"XX\"]}", "allowed_countries",
-        "{\"quota\": -1}", "quota",
-        "{\"otp_lenght\": 6}", "otp_lenght",
-        "{\"otp_length\": \"six\"}", "otp_length");
-    cases.forEach((body, field) -> {
-      Http.Response r = http.put(path(), auth, body);
-      assertEquals(400, r.status(), body + " -> " + r.raw());
-      assertEquals("bad_request", r.json().get("code").asText());
-      assertTrue(r.json().get("message").asText().contains(field), body + " -> " + r.raw());
-    });
+    Map<String, String> cases =
+        Map.of(
+            "{\"otp_length\": 3}", "otp_length",
+            "{\"expiry_seconds\": 999999}", "expiry_seconds",
+            "{\"sends_per_ip\": {\"limit\": 0, \"window_seconds\": 60}}", "sends_per_ip.limit",
+            "{\"failed_checks_per_subject\": {\"limit\": 5}}", "failed_checks_per_subject",
+            "{\"allowed_countries\": [\"XX\"]}", "allowed_countries",
+            "{\"quota\": -1}", "quota",
+            "{\"otp_lenght\": 6}", "otp_lenght",
+            "{\"otp_length\": \"six\"}", "otp_length");
+    cases.forEach(
+        (body, field) -> {
+          Http.Response r = http.put(path(), auth, body);
+          assertEquals(400, r.status(), body + " -> " + r.raw());
+          assertEquals("bad_request", r.json().get("code").asText());
+          assertTrue(r.json().get("message").asText().contains(field), body + " -> " + r.raw());
+        });
     Http.Response notJson = http.put(path(), auth, "{");
     assertEquals(400, notJson.status(), notJson.raw());
   }
@@ -142,7 +182,10 @@ class SettingsApiTest {
     Http.Response wrong = http.get(path(), Map.of("Authorization", "Bearer mk_nope"));
     assertEquals(401, wrong.status());
     assertEquals("unauthorized", wrong.json().get("code").asText());
-    assertEquals(401, http.get(path(), Map.of("Authorization", "Bearer " + pipeline.liveKey)).status(), "an API key is not a management key");
+    assertEquals(
+        401,
+        http.get(path(), Map.of("Authorization", "Bearer " + pipeline.liveKey)).status(),
+        "an API key is not a management key");
     Http.Response missing = http.get("/v2/apps/nope/settings", auth);
     assertEquals(404, missing.status(), missing.raw());
     assertEquals("not_found", missing.json().get("code").asText());
@@ -185,16 +228,25 @@ class SettingsApiTest {
   @Test
   void an_app_id_in_the_body_other_than_the_paths_is_400_naming_app_id_and_updated_at_is_ignored() {
     String app = newApp("app id");
-    Http.Response other = http.put(settingsPath(app), auth, "{\"app_id\": \"app-someone-else\", \"otp_length\": 8}");
+    Http.Response other =
+        http.put(settingsPath(app), auth, "{\"app_id\": \"app-someone-else\", \"otp_length\": 8}");
     assertEquals(400, other.status(), other.raw());
     assertEquals("bad_request", other.json().get("code").asText());
     assertTrue(other.json().get("message").asText().contains("app_id"), other.raw());
-    assertEquals(0, http.get(settingsPath(app), auth).json().get("version").asLong(), "nothing written");
+    assertEquals(
+        0, http.get(settingsPath(app), auth).json().get("version").asLong(), "nothing written");
 
-    Http.Response same = http.put(settingsPath(app), auth,
-        "{\"app_id\": \"" + app + "\", \"updated_at\": \"1999-01-01T00:00:00Z\", \"otp_length\": 8}");
+    Http.Response same =
+        http.put(
+            settingsPath(app),
+            auth,
+            "{\"app_id\": \""
+                + app
+                + "\", \"updated_at\": \"1999-01-01T00:00:00Z\", \"otp_length\": 8}");
     assertEquals(200, same.status(), same.raw());
-    assertFalse(same.json().get("updated_at").asText().startsWith("1999"), "updated_at is set by the server: " + same.raw());
+    assertFalse(
+        same.json().get("updated_at").asText().startsWith("1999"),
+        "updated_at is set by the server: " + same.raw());
   }
 
   @Test
@@ -202,15 +254,19 @@ class SettingsApiTest {
     String app = newApp("stale");
     Http.Response base = http.get(settingsPath(app), auth);
     long v = base.json().get("version").asLong();
-    Http.Response first = http.put(settingsPath(app), auth, "{\"version\": " + v + ", \"otp_length\": 8}");
+    Http.Response first =
+        http.put(settingsPath(app), auth, "{\"version\": " + v + ", \"otp_length\": 8}");
     assertEquals(200, first.status(), first.raw());
     assertEquals(v + 1, first.json().get("version").asLong());
 
-    Http.Response stale = http.put(settingsPath(app), auth, "{\"version\": " + v + ", \"otp_length\": 4}");
+    Http.Response stale =
+        http.put(settingsPath(app), auth, "{\"version\": " + v + ", \"otp_length\": 4}");
     assertEquals(409, stale.status(), stale.raw());
     assertEquals("conflict", stale.json().get("code").asText(), stale.raw());
     assertEquals("conflict", stale.json().get("type").asText(), stale.raw());
-    assertTrue(stale.json().get("message").asText().contains(Long.toString(v + 1)), "names the current version: " + stale.raw());
+    assertTrue(
+        stale.json().get("message").asText().contains(Long.toString(v + 1)),
+        "names the current version: " + stale.raw());
 
     Http.Response now = http.get(settingsPath(app), auth);
     assertEquals(v + 1, now.json().get("version").asLong());
@@ -228,27 +284,37 @@ class SettingsApiTest {
     long v = base.json().get("version").asLong();
     assertEquals("\"" + v + "\"", base.header("ETag"), base.headers().map().toString());
 
-    Http.Response put = http.put(settingsPath(app), ifMatch("\"" + v + "\""), "{\"otp_length\": 8}");
+    Http.Response put =
+        http.put(settingsPath(app), ifMatch("\"" + v + "\""), "{\"otp_length\": 8}");
     assertEquals(200, put.status(), put.raw());
     assertEquals("\"" + (v + 1) + "\"", put.header("ETag"));
 
-    Http.Response stale = http.put(settingsPath(app), ifMatch("\"" + v + "\""), "{\"otp_length\": 4}");
+    Http.Response stale =
+        http.put(settingsPath(app), ifMatch("\"" + v + "\""), "{\"otp_length\": 4}");
     assertEquals(409, stale.status(), stale.raw());
     assertEquals("conflict", stale.json().get("code").asText());
     assertEquals(8, http.get(settingsPath(app), auth).json().get("otp_length").asInt());
 
-    Http.Response malformed = http.put(settingsPath(app), ifMatch("yesterday"), "{\"otp_length\": 4}");
+    Http.Response malformed =
+        http.put(settingsPath(app), ifMatch("yesterday"), "{\"otp_length\": 4}");
     assertEquals(400, malformed.status(), malformed.raw());
     assertTrue(malformed.json().get("message").asText().contains("If-Match"), malformed.raw());
   }
 
   @Test
-  void ten_concurrent_puts_from_one_version_through_two_api_instances_write_it_once_and_the_rest_get_409() throws Exception {
+  void
+      ten_concurrent_puts_from_one_version_through_two_api_instances_write_it_once_and_the_rest_get_409()
+          throws Exception {
     String app = newApp("concurrent");
     long v = http.get(settingsPath(app), auth).json().get("version").asLong();
     // a second api on the same cluster and topics: the race is between processes' worth of state
-    try (ApiServer second = new ApiServer(new ApiServer.Config(pipeline.kafka, "127.0.0.1", 0, 1, Duration.ofSeconds(5), false,
-        List.of()), pipeline.secrets, () -> true).start()) {
+    try (ApiServer second =
+        new ApiServer(
+                new ApiServer.Config(
+                    pipeline.kafka, "127.0.0.1", 0, 1, Duration.ofSeconds(5), false, List.of()),
+                pipeline.secrets,
+                () -> true)
+            .start()) {
       List<Http> apis = List.of(http, new Http("http://localhost:" + second.port()));
       int writers = 10;
       CountDownLatch go = new CountDownLatch(1);
@@ -258,10 +324,11 @@ class SettingsApiTest {
         for (int i = 0; i < writers; i++) {
           Http api = apis.get(i % 2);
           String body = "{\"version\": " + v + ", \"max_check_attempts\": " + (i + 1) + "}";
-          Callable<Http.Response> put = () -> {
-            go.await();
-            return api.put(settingsPath(app), auth, body);
-          };
+          Callable<Http.Response> put =
+              () -> {
+                go.await();
+                return api.put(settingsPath(app), auth, body);
+              };
           answers.add(pool.submit(put));
         }
         go.countDown();
@@ -300,10 +367,12 @@ class SettingsApiTest {
       List<Future<Http.Response>> answers = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
         String body = "{\"max_check_attempts\": " + (i + 1) + "}";
-        answers.add(pool.submit(() -> {
-          go.await();
-          return http.put(settingsPath(app), auth, body);
-        }));
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return http.put(settingsPath(app), auth, body);
+                }));
       }
       go.countDown();
       for (Future<Http.Response> f : answers) {
@@ -315,29 +384,55 @@ class SettingsApiTest {
       pool.shutdownNow();
     }
     List<Long> written = settingsVersionsWritten(app);
-    assertEquals(written.stream().distinct().toList(), written, "no version written twice: " + written);
+    assertEquals(
+        written.stream().distinct().toList(), written, "no version written twice: " + written);
     assertEquals(writers, written.size(), "every blind write kept: " + written);
-    assertEquals(writers, answered.stream().distinct().count(), "each PUT answered its own version: " + answered);
+    assertEquals(
+        writers,
+        answered.stream().distinct().count(),
+        "each PUT answered its own version: " + answered);
   }
 
   @Test
   void a_limit_above_10000_per_window_is_refused_with_400_naming_the_field() {
     String app = newApp("cap");
-    Http.Response r = http.put(settingsPath(app), auth, "{\"sends_per_ip\": {\"limit\": 1000000, \"window_seconds\": 3600}}");
+    Http.Response r =
+        http.put(
+            settingsPath(app),
+            auth,
+            "{\"sends_per_ip\": {\"limit\": 1000000, \"window_seconds\": 3600}}");
     assertEquals(400, r.status(), r.raw());
     assertEquals("bad_request", r.json().get("code").asText());
-    assertEquals("sends_per_ip.limit must be between 1 and 10000 (got 1000000)", r.json().get("message").asText());
-    Http.Response atCap = http.put(settingsPath(app), auth, "{\"sends_per_ip\": {\"limit\": 10000, \"window_seconds\": 3600}}");
+    assertEquals(
+        "sends_per_ip.limit must be between 1 and 10000 (got 1000000)",
+        r.json().get("message").asText());
+    Http.Response atCap =
+        http.put(
+            settingsPath(app),
+            auth,
+            "{\"sends_per_ip\": {\"limit\": 10000, \"window_seconds\": 3600}}");
     assertEquals(200, atCap.status(), atCap.raw());
   }
 
   /** The versions of {@code app}'s settings committed to otp.apps, in the order written. */
   private static List<Long> settingsVersionsWritten(String app) {
-    Deserializer<AppCatalogRecord> values = pipeline.kafka.topics().apps.valueSerde().deserializer();
+    Deserializer<AppCatalogRecord> values =
+        pipeline.kafka.topics().apps.valueSerde().deserializer();
     String prefix = "settings/" + app + "/";
-    return TopicReader.readAll(SharedKafka.bootstrapServers(), pipeline.kafka.topics().apps.name()).stream()
-        .filter(r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix) && r.value() != null)
-        .map(r -> ((AppSettings) values.deserialize(pipeline.kafka.topics().apps.name(), r.value()).getEntry()).getVersion())
+    return TopicReader.readAll(SharedKafka.bootstrapServers(), pipeline.kafka.topics().apps.name())
+        .stream()
+        .filter(
+            r ->
+                r.key() != null
+                    && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix)
+                    && r.value() != null)
+        .map(
+            r ->
+                ((AppSettings)
+                        values
+                            .deserialize(pipeline.kafka.topics().apps.name(), r.value())
+                            .getEntry())
+                    .getVersion())
         .toList();
   }
 }

@@ -34,7 +34,8 @@ final class LaterTime implements Time {
   }
 
   @Override
-  public void waitObject(Object obj, Supplier<Boolean> condition, long deadlineMs) throws InterruptedException {
+  public void waitObject(Object obj, Supplier<Boolean> condition, long deadlineMs)
+      throws InterruptedException {
     Time.SYSTEM.waitObject(obj, condition, deadlineMs - shiftMs); // the deadline is on this clock
   }
 }

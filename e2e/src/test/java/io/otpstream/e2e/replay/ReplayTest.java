@@ -53,7 +53,9 @@ class ReplayTest {
   private static final int SHOWN = 5;
 
   @Test
-  void a_replay_three_days_later_under_a_fresh_application_id_reproduces_every_decision_of_a_rich_history() throws Exception {
+  void
+      a_replay_three_days_later_under_a_fresh_application_id_reproduces_every_decision_of_a_rich_history()
+          throws Exception {
     Outbox outbox = TestPipeline.newOutbox();
     KafkaSettings kafka;
     Secrets secrets;
@@ -77,8 +79,12 @@ class ReplayTest {
       TopicBootstrap.ensure(admin, scratch.topics(), (short) 1);
     }
     String replayId = "otp-replay-" + UUID.randomUUID();
-    try (ProcessorService replay = ProcessorService.replay(ProcessorService.Config.of(scratch, replayId,
-        Files.createTempDirectory("otp-replay")), recordedTopics, secrets, new LaterTime(DAYS_LATER))) {
+    try (ProcessorService replay =
+        ProcessorService.replay(
+            ProcessorService.Config.of(scratch, replayId, Files.createTempDirectory("otp-replay")),
+            recordedTopics,
+            secrets,
+            new LaterTime(DAYS_LATER))) {
       replay.start();
       awaitConsumed(replayId, lastOffsets(recordedTopics));
     }
@@ -86,39 +92,100 @@ class ReplayTest {
 
     Map<String, Integer> compared = new TreeMap<>();
     List<Written.Divergence> divergences = recorded.compare(replayed, compared);
-    assertTrue(divergences.isEmpty(), () -> divergences.size() + " divergences, the first " + SHOWN + ":\n"
-        + divergences.stream().limit(SHOWN).map(Written.Divergence::describe).collect(Collectors.joining("\n")));
+    assertTrue(
+        divergences.isEmpty(),
+        () ->
+            divergences.size()
+                + " divergences, the first "
+                + SHOWN
+                + ":\n"
+                + divergences.stream()
+                    .limit(SHOWN)
+                    .map(Written.Divergence::describe)
+                    .collect(Collectors.joining("\n")));
     assertEquals(recorded.counts(), compared, "each recorded record, of each stage, was compared");
   }
 
-  /** The history holds what a replay can get wrong: every stage deciding, repeats, statuses, two settings versions. */
+  /**
+   * The history holds what a replay can get wrong: every stage deciding, repeats, statuses, two
+   * settings versions.
+   */
   private static void assertRich(Written recorded, Topics topics, long secondVersion) {
-    Set<Outcome> outcomes = recorded.decisions.stream().map(OtpDecision::getOutcome).collect(Collectors.toSet());
-    assertTrue(outcomes.containsAll(EnumSet.of(Outcome.STARTED, Outcome.RESENT, Outcome.VERIFIED, Outcome.WRONG_CODE,
-        Outcome.RATE_LIMITED, Outcome.QUOTA_EXHAUSTED, Outcome.REFUSED, Outcome.ALREADY_VERIFIED)), "outcomes " + outcomes);
+    Set<Outcome> outcomes =
+        recorded.decisions.stream().map(OtpDecision::getOutcome).collect(Collectors.toSet());
+    assertTrue(
+        outcomes.containsAll(
+            EnumSet.of(
+                Outcome.STARTED,
+                Outcome.RESENT,
+                Outcome.VERIFIED,
+                Outcome.WRONG_CODE,
+                Outcome.RATE_LIMITED,
+                Outcome.QUOTA_EXHAUSTED,
+                Outcome.REFUSED,
+                Outcome.ALREADY_VERIFIED)),
+        "outcomes " + outcomes);
     for (long version : List.of(1L, secondVersion)) {
-      assertTrue(recorded.decisions.stream().anyMatch(d -> d.getOutcome() == Outcome.QUOTA_EXHAUSTED && d.getSettingsVersion() == version),
+      assertTrue(
+          recorded.decisions.stream()
+              .anyMatch(
+                  d ->
+                      d.getOutcome() == Outcome.QUOTA_EXHAUSTED
+                          && d.getSettingsVersion() == version),
           "a 402 under settings version " + version);
     }
-    Map<String, Long> answers = recorded.decisions.stream().collect(Collectors.groupingBy(OtpDecision::getRequestId, Collectors.counting()));
-    assertTrue(answers.values().stream().anyMatch(n -> n == 4), "an idempotent send answered four times: " + answers.values());
-    assertTrue(count(recorded.events, e -> e.getType() == AuditType.IDEMPOTENT_REPEAT) >= 5, "repeats audited");
-    assertEquals(Set.of(Channel.SMS, Channel.EMAIL), recorded.deliveries.stream().map(DeliveryRequested::getChannel).collect(Collectors.toSet()));
+    Map<String, Long> answers =
+        recorded.decisions.stream()
+            .collect(Collectors.groupingBy(OtpDecision::getRequestId, Collectors.counting()));
+    assertTrue(
+        answers.values().stream().anyMatch(n -> n == 4),
+        "an idempotent send answered four times: " + answers.values());
+    assertTrue(
+        count(recorded.events, e -> e.getType() == AuditType.IDEMPOTENT_REPEAT) >= 5,
+        "repeats audited");
+    assertEquals(
+        Set.of(Channel.SMS, Channel.EMAIL),
+        recorded.deliveries.stream()
+            .map(DeliveryRequested::getChannel)
+            .collect(Collectors.toSet()));
     int statuses = TopicReader.readAll(bootstrap(), topics.deliveryStatus.name()).size();
-    assertTrue(statuses >= recorded.deliveries.size(), statuses + " statuses of " + recorded.deliveries.size() + " deliveries");
-    assertEquals(statuses, count(recorded.events, e -> e.getType() == AuditType.DELIVERY_STATUS), "each status recorded by the session stage");
-    assertTrue(recorded.passedOn.stream().anyMatch(c -> c.getCommand() instanceof OtpRequested r && r.getSecondaryCounted()),
+    assertTrue(
+        statuses >= recorded.deliveries.size(),
+        statuses + " statuses of " + recorded.deliveries.size() + " deliveries");
+    assertEquals(
+        statuses,
+        count(recorded.events, e -> e.getType() == AuditType.DELIVERY_STATUS),
+        "each status recorded by the session stage");
+    assertTrue(
+        recorded.passedOn.stream()
+            .anyMatch(c -> c.getCommand() instanceof OtpRequested r && r.getSecondaryCounted()),
         "a send to two destinations counted at its second subject first");
     assertTrue(!recorded.refunds.isEmpty(), "quota given back");
-    assertTrue(recorded.counts().keySet().containsAll(List.of("decisions of the quota stage", "decisions of the per-IP stage",
-        "decisions of the session stage")), "each stage decided: " + recorded.counts());
+    assertTrue(
+        recorded
+            .counts()
+            .keySet()
+            .containsAll(
+                List.of(
+                    "decisions of the quota stage",
+                    "decisions of the per-IP stage",
+                    "decisions of the session stage")),
+        "each stage decided: " + recorded.counts());
   }
 
-  /** Waits until every delivery has its status and the processor has consumed all its input (twice alike: it writes some of it). */
+  /**
+   * Waits until every delivery has its status and the processor has consumed all its input (twice
+   * alike: it writes some of it).
+   */
   private static void awaitSettled(Topics topics, String applicationId) {
-    await().atMost(Duration.ofSeconds(60)).until(() -> ids(topics.deliveryStatus, DeliveryStatus::getDeliveryId)
-        .containsAll(ids(topics.deliverySms, DeliveryRequested::getDeliveryId)) && ids(topics.deliveryStatus, DeliveryStatus::getDeliveryId)
-        .containsAll(ids(topics.deliveryEmail, DeliveryRequested::getDeliveryId)));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                ids(topics.deliveryStatus, DeliveryStatus::getDeliveryId)
+                        .containsAll(ids(topics.deliverySms, DeliveryRequested::getDeliveryId))
+                    && ids(topics.deliveryStatus, DeliveryStatus::getDeliveryId)
+                        .containsAll(ids(topics.deliveryEmail, DeliveryRequested::getDeliveryId)));
     Map<TopicPartition, Long> before = Map.of();
     Map<TopicPartition, Long> now = lastOffsets(topics);
     while (!now.equals(before)) {
@@ -131,7 +198,12 @@ class ReplayTest {
   /** The offset of the last record of each partition of the processor's four input topics. */
   private static Map<TopicPartition, Long> lastOffsets(Topics topics) {
     Map<TopicPartition, Long> last = new HashMap<>();
-    for (String topic : List.of(topics.quota.name(), topics.requests.name(), topics.commands.name(), topics.deliveryStatus.name())) {
+    for (String topic :
+        List.of(
+            topics.quota.name(),
+            topics.requests.name(),
+            topics.commands.name(),
+            topics.deliveryStatus.name())) {
       for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap(), topic)) {
         last.merge(new TopicPartition(r.topic(), r.partition()), r.offset(), Math::max);
       }
@@ -139,19 +211,32 @@ class ReplayTest {
     return last;
   }
 
-  /** Waits until {@code groupId} has committed past each of those offsets: under exactly-once, its output is then committed too. */
+  /**
+   * Waits until {@code groupId} has committed past each of those offsets: under exactly-once, its
+   * output is then committed too.
+   */
   private static void awaitConsumed(String groupId, Map<TopicPartition, Long> last) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-        return last.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() > e.getValue());
-      });
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                return last.entrySet().stream()
+                    .allMatch(
+                        e ->
+                            committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() > e.getValue());
+              });
     }
   }
 
   private static <V> Set<String> ids(TopicSpec<String, V> topic, Function<V, String> id) {
     return TopicReader.readAll(bootstrap(), topic.name()).stream()
-        .map(r -> id.apply(topic.valueSerde().deserializer().deserialize(r.topic(), r.value()))).collect(Collectors.toSet());
+        .map(r -> id.apply(topic.valueSerde().deserializer().deserialize(r.topic(), r.value())))
+        .collect(Collectors.toSet());
   }
 
   private static long count(List<AuditEvent> events, Predicate<AuditEvent> which) {

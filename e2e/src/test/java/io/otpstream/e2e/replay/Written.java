@@ -1,7 +1,6 @@
 package io.otpstream.e2e.replay;
 
 import io.otpstream.e2e.support.TopicReader;
-import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.command.OtpCommand;
@@ -10,6 +9,7 @@ import io.otpstream.schemas.command.OtpRetried;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.quota.QuotaRefund;
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.schemas.topics.TopicSpec;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -25,18 +25,29 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What the processor wrote on one set of topics (the recorded ones, or a replay's scratch ones),
- * decoded and filed under the request or delivery each record belongs to: decisions, audit
- * events, deliveries, commands a stage passed on to the next (otp.requests, otp.commands) and
- * quota refunds (otp.quota). What the api wrote to those topics is left out, so a recording and
- * its replay compare one to one.
+ * decoded and filed under the request or delivery each record belongs to: decisions, audit events,
+ * deliveries, commands a stage passed on to the next (otp.requests, otp.commands) and quota refunds
+ * (otp.quota). What the api wrote to those topics is left out, so a recording and its replay
+ * compare one to one.
  */
 final class Written {
-  enum Kind { DECISION, AUDIT, DELIVERY, PASSED_ON, REFUND }
+  enum Kind {
+    DECISION,
+    AUDIT,
+    DELIVERY,
+    PASSED_ON,
+    REFUND
+  }
 
-  /** One record, whole (topic, key, timestamp, value), under the id it is compared by; for a decision, the stage that made it. */
+  /**
+   * One record, whole (topic, key, timestamp, value), under the id it is compared by; for a
+   * decision, the stage that made it.
+   */
   record Item(Kind kind, String id, String stage, String record) {
     String what() {
-      return kind == Kind.DECISION ? "decisions of the " + stage : kind.name().toLowerCase().replace('_', ' ') + " records";
+      return kind == Kind.DECISION
+          ? "decisions of the " + stage
+          : kind.name().toLowerCase().replace('_', ' ') + " records";
     }
   }
 
@@ -48,8 +59,17 @@ final class Written {
       got.forEach(onlyRecorded::remove);
       List<String> onlyReplayed = new ArrayList<>(got);
       expected.forEach(onlyReplayed::remove);
-      return kind + " " + id + " (" + expected.size() + " recorded, " + got.size() + " replayed)\n  only recorded: " + onlyRecorded
-          + "\n  only replayed: " + onlyReplayed;
+      return kind
+          + " "
+          + id
+          + " ("
+          + expected.size()
+          + " recorded, "
+          + got.size()
+          + " replayed)\n  only recorded: "
+          + onlyRecorded
+          + "\n  only replayed: "
+          + onlyReplayed;
     }
   }
 
@@ -74,7 +94,13 @@ final class Written {
     for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap, t.events.name())) {
       AuditEvent e = decode(t.events, r);
       w.events.add(e);
-      w.add(Kind.AUDIT, e.getRequestId() != null ? e.getRequestId() : "delivery status of " + e.getSessionId(), null, Topics.EVENTS, r, e);
+      w.add(
+          Kind.AUDIT,
+          e.getRequestId() != null ? e.getRequestId() : "delivery status of " + e.getSessionId(),
+          null,
+          Topics.EVENTS,
+          r,
+          e);
     }
     for (TopicSpec<String, DeliveryRequested> topic : List.of(t.deliverySms, t.deliveryEmail)) {
       for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap, topic.name())) {
@@ -99,9 +125,16 @@ final class Written {
     }
     for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap, t.commands.name())) {
       OtpCommand c = decode(t.commands, r);
-      if (c.getCommand() instanceof OtpRequested || c.getCommand() instanceof OtpRetried) { // the api writes only checks here
+      if (c.getCommand() instanceof OtpRequested
+          || c.getCommand() instanceof OtpRetried) { // the api writes only checks here
         w.passedOn.add(c);
-        w.add(Kind.PASSED_ON, CommandParts.meta(c.getCommand()).getRequestId(), null, Topics.COMMANDS, r, c);
+        w.add(
+            Kind.PASSED_ON,
+            CommandParts.meta(c.getCommand()).getRequestId(),
+            null,
+            Topics.COMMANDS,
+            r,
+            c);
       }
     }
     return w;
@@ -113,11 +146,21 @@ final class Written {
     if (RuleNames.QUOTA.equals(rule)) {
       return "quota stage";
     }
-    return rule != null && Set.of(RuleNames.SENDS_PER_IP, RuleNames.RESENDS_PER_IP, RuleNames.ALLOWED_COUNTRIES, RuleNames.PREMIUM_RATE).contains(rule)
-        ? "per-IP stage" : "session stage";
+    return rule != null
+            && Set.of(
+                    RuleNames.SENDS_PER_IP,
+                    RuleNames.RESENDS_PER_IP,
+                    RuleNames.ALLOWED_COUNTRIES,
+                    RuleNames.PREMIUM_RATE)
+                .contains(rule)
+        ? "per-IP stage"
+        : "session stage";
   }
 
-  /** The request ids the api sent to the quota stage (on otp.quota): what that stage passes on to otp.requests. */
+  /**
+   * The request ids the api sent to the quota stage (on otp.quota): what that stage passes on to
+   * otp.requests.
+   */
   static Set<String> sentToTheQuotaStage(String bootstrap, Topics t) {
     Set<String> ids = new TreeSet<>();
     for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap, t.quota.name())) {
@@ -132,14 +175,24 @@ final class Written {
   /** How many records there are of each {@link Item#what()}, counted from the decoded records. */
   Map<String, Integer> counts() {
     Map<String, Integer> n = new TreeMap<>();
-    decisions.forEach(d -> n.merge(new Item(Kind.DECISION, "", stageOf(d), "").what(), 1, Integer::sum));
-    Map<Kind, Integer> sizes = Map.of(Kind.AUDIT, events.size(), Kind.DELIVERY, deliveries.size(), Kind.PASSED_ON, passedOn.size(),
-        Kind.REFUND, refunds.size());
-    sizes.forEach((kind, size) -> {
-      if (size > 0) {
-        n.put(new Item(kind, "", null, "").what(), size);
-      }
-    });
+    decisions.forEach(
+        d -> n.merge(new Item(Kind.DECISION, "", stageOf(d), "").what(), 1, Integer::sum));
+    Map<Kind, Integer> sizes =
+        Map.of(
+            Kind.AUDIT,
+            events.size(),
+            Kind.DELIVERY,
+            deliveries.size(),
+            Kind.PASSED_ON,
+            passedOn.size(),
+            Kind.REFUND,
+            refunds.size());
+    sizes.forEach(
+        (kind, size) -> {
+          if (size > 0) {
+            n.put(new Item(kind, "", null, "").what(), size);
+          }
+        });
     return n;
   }
 
@@ -169,16 +222,34 @@ final class Written {
   }
 
   private Map<String, List<Item>> byId(Kind kind) {
-    return items.stream().filter(i -> i.kind() == kind).collect(Collectors.groupingBy(Item::id, TreeMap::new, Collectors.toList()));
+    return items.stream()
+        .filter(i -> i.kind() == kind)
+        .collect(Collectors.groupingBy(Item::id, TreeMap::new, Collectors.toList()));
   }
 
   private static List<String> records(List<Item> items) {
     return items.stream().map(Item::record).sorted().toList();
   }
 
-  private void add(Kind kind, String id, String stage, String topic, ConsumerRecord<byte[], byte[]> r, Object value) {
-    items.add(new Item(kind, id, stage, topic + " key=" + new String(r.key(), StandardCharsets.UTF_8)
-        + " timestamp=" + r.timestamp() + " " + value));
+  private void add(
+      Kind kind,
+      String id,
+      String stage,
+      String topic,
+      ConsumerRecord<byte[], byte[]> r,
+      Object value) {
+    items.add(
+        new Item(
+            kind,
+            id,
+            stage,
+            topic
+                + " key="
+                + new String(r.key(), StandardCharsets.UTF_8)
+                + " timestamp="
+                + r.timestamp()
+                + " "
+                + value));
   }
 
   private static <V> V decode(TopicSpec<String, V> topic, ConsumerRecord<byte[], byte[]> r) {

@@ -6,10 +6,11 @@ import io.otpstream.dispatcher.provider.OutgoingMessage;
 import io.otpstream.dispatcher.provider.Sent;
 
 /**
- * Two real mail servers behind the one email provider a pipeline takes: a message to an address
- * of {@code domain} goes through {@code other}, every other message through {@code main}.
+ * Two real mail servers behind the one email provider a pipeline takes: a message to an address of
+ * {@code domain} goes through {@code other}, every other message through {@code main}.
  */
-record ByDomain(DeliveryProvider main, String domain, DeliveryProvider other) implements DeliveryProvider {
+record ByDomain(DeliveryProvider main, String domain, DeliveryProvider other)
+    implements DeliveryProvider {
 
   @Override
   public String name() {

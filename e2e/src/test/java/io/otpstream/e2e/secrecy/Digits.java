@@ -21,10 +21,16 @@ import java.util.regex.Pattern;
  * milliseconds (about one code in ten; its digits are still matched in every text).
  */
 final class Digits {
-  /** The largest count or window (in seconds) the tested settings carry: the failed-checks ceiling's day. */
+  /**
+   * The largest count or window (in seconds) the tested settings carry: the failed-checks ceiling's
+   * day.
+   */
   static final long NUMBER_FLOOR = 86_400;
-  private static final Pattern RANDOM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}"
-      + "|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z?");
+
+  private static final Pattern RANDOM =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}"
+              + "|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?Z?");
 
   private final String code;
   private final Pattern token;
@@ -64,7 +70,8 @@ final class Digits {
   /** How raw bytes hold the code, read as Latin-1, UTF-8, UTF-16LE and UTF-16BE. */
   List<String> inBytes(byte[] bytes) {
     Set<String> found = new LinkedHashSet<>();
-    inText(new String(bytes, StandardCharsets.ISO_8859_1)).forEach(f -> found.add(f + " (latin-1)"));
+    inText(new String(bytes, StandardCharsets.ISO_8859_1))
+        .forEach(f -> found.add(f + " (latin-1)"));
     inText(new String(bytes, StandardCharsets.UTF_8)).forEach(f -> found.add(f + " (utf-8)"));
     if (indexOf(bytes, utf16le) >= 0) {
       found.add("utf-16le");
@@ -87,19 +94,21 @@ final class Digits {
   /** Every decimal digit (Arabic-Indic, full-width, ...) as its ASCII digit. */
   static String asciiDigits(String text) {
     StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(cp -> {
-      if (cp > 0x7f && Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
-        out.append((char) ('0' + Character.digit(cp, 10)));
-      } else {
-        out.appendCodePoint(cp);
-      }
-    });
+    text.codePoints()
+        .forEach(
+            cp -> {
+              if (cp > 0x7f && Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
+                out.append((char) ('0' + Character.digit(cp, 10)));
+              } else {
+                out.appendCodePoint(cp);
+              }
+            });
     return out.toString();
   }
 
   /**
-   * The base64 characters (standard and URL alphabets) that depend on the code's bytes alone,
-   * for the code starting at each of the three offsets of a base64 group.
+   * The base64 characters (standard and URL alphabets) that depend on the code's bytes alone, for
+   * the code starting at each of the three offsets of a base64 group.
    */
   static List<String> base64Forms(byte[] code) {
     List<String> forms = new ArrayList<>();

@@ -32,10 +32,10 @@ import java.util.regex.Pattern;
  * goes to GreenMail, or to {@link RefusingSmtp} for addresses of {@link #REFUSED_DOMAIN}: Sendmator
  * sends, wrong and right checks and resends, an Idempotency-Key send and resend and their repeats,
  * sandbox sends, an SMS API down for a number (retries, then the dead letter) and refusing another
- * (dead letter at once), a refused mailbox, an app with a quota (402), the session API's login check
- * (wrong and right), a step-up challenge and the admin resend. It remembers what must never be in
- * clear: every code the sessions had (as the SMS API and the SMTP server received them, and the
- * sandbox replies), every key and token, every destination.
+ * (dead letter at once), a refused mailbox, an app with a quota (402), the session API's login
+ * check (wrong and right), a step-up challenge and the admin resend. It remembers what must never
+ * be in clear: every code the sessions had (as the SMS API and the SMTP server received them, and
+ * the sandbox replies), every key and token, every destination.
  */
 final class EveryRequest {
   static final String REFUSED_DOMAIN = "refused.example.org";
@@ -56,10 +56,14 @@ final class EveryRequest {
     this.http = new Http(pipeline.baseUrl());
     this.smsApi = smsApi;
     this.smtp = smtp;
-    keysAndTokens.addAll(List.of(pipeline.liveKey, pipeline.testKey, pipeline.managementKey, pipeline.secretBase64));
+    keysAndTokens.addAll(
+        List.of(pipeline.liveKey, pipeline.testKey, pipeline.managementKey, pipeline.secretBase64));
   }
 
-  /** Runs them all and waits for the last message out: the one the SMS API is down for, dead-lettered after its fifth attempt. */
+  /**
+   * Runs them all and waits for the last message out: the one the SMS API is down for,
+   * dead-lettered after its fifth attempt.
+   */
   void run() throws Exception {
     sendmatorSendWrongCheckResendAndRightCheck();
     idempotencyKeySendAndResendAndTheirRepeats();
@@ -70,7 +74,10 @@ final class EveryRequest {
     stepUpChallenge();
     adminResendOnAnOpenSession();
     await().atMost(Duration.ofSeconds(60)).until(() -> smsApi.textsTo(down).size() == 5);
-    TopicReader.readUntil(SharedKafka.bootstrapServers(), pipeline.kafka.topics().deliveryDeadLetter.name(), all -> all.size() == 3);
+    TopicReader.readUntil(
+        SharedKafka.bootstrapServers(),
+        pipeline.kafka.topics().deliveryDeadLetter.name(),
+        all -> all.size() == 3);
     assertFalse(liveCodes.isEmpty() || sandboxCodes.isEmpty());
   }
 
@@ -85,17 +92,22 @@ final class EveryRequest {
     assertEquals(200, resend(pipeline.liveKey, token, Map.of()).status());
     String second = smsCode(phone, 2);
     assertEquals(second, emailCode(email, 2));
-    assertTrue(verify(pipeline.liveKey, token, second).json().get("data").get("verified").asBoolean());
+    assertTrue(
+        verify(pipeline.liveKey, token, second).json().get("data").get("verified").asBoolean());
   }
 
   private void idempotencyKeySendAndResendAndTheirRepeats() {
     String phone = phone();
-    Map<String, String> headers = Map.of("X-API-Key", pipeline.liveKey, "Idempotency-Key", "send-" + UUID.randomUUID());
+    Map<String, String> headers =
+        Map.of("X-API-Key", pipeline.liveKey, "Idempotency-Key", "send-" + UUID.randomUUID());
     String body = "{\"channels\": [\"sms\"], \"recipients\": {\"sms\": \"" + phone + "\"}}";
     Http.Response first = http.post("/api/v1/otp/send", headers, body);
     Http.Response repeat = http.post("/api/v1/otp/send", headers, body);
     String token = sent(first);
-    assertEquals(first.json().get("data").get("session_id"), repeat.json().get("data").get("session_id"), repeat.raw());
+    assertEquals(
+        first.json().get("data").get("session_id"),
+        repeat.json().get("data").get("session_id"),
+        repeat.raw());
     Map<String, String> again = Map.of("Idempotency-Key", "resend-" + UUID.randomUUID());
     Http.Response resent = resend(pipeline.liveKey, token, again);
     assertEquals(200, resent.status(), resent.raw());
@@ -106,18 +118,28 @@ final class EveryRequest {
   private void sandboxSendsAndResend() {
     String phone = phone();
     String email = email();
-    Map<String, String> headers = Map.of("X-API-Key", pipeline.testKey, "Idempotency-Key", "sandbox-" + UUID.randomUUID());
-    String body = "{\"channels\": [\"sms\", \"email\"], \"recipients\": {\"sms\": \"" + phone + "\", \"email\": \"" + email + "\"}}";
+    Map<String, String> headers =
+        Map.of("X-API-Key", pipeline.testKey, "Idempotency-Key", "sandbox-" + UUID.randomUUID());
+    String body =
+        "{\"channels\": [\"sms\", \"email\"], \"recipients\": {\"sms\": \""
+            + phone
+            + "\", \"email\": \""
+            + email
+            + "\"}}";
     Http.Response first = http.post("/api/v1/otp/send", headers, body);
     String token = sent(first);
     Http.Response repeat = http.post("/api/v1/otp/send", headers, body);
-    assertEquals(first.json().get("data").get("otps"), repeat.json().get("data").get("otps"), "a repeat answers the first decision");
+    assertEquals(
+        first.json().get("data").get("otps"),
+        repeat.json().get("data").get("otps"),
+        "a repeat answers the first decision");
     sandboxCodes.add(first.json().get("data").get("otps").get("sms").asText());
     Http.Response resent = resend(pipeline.testKey, token, Map.of());
     assertEquals(200, resent.status(), resent.raw());
     String code = resent.json().get("sandbox_otps").get("sms").asText();
     sandboxCodes.add(code);
-    assertTrue(verify(pipeline.testKey, token, code).json().get("data").get("verified").asBoolean());
+    assertTrue(
+        verify(pipeline.testKey, token, code).json().get("data").get("verified").asBoolean());
   }
 
   /**
@@ -130,7 +152,11 @@ final class EveryRequest {
     smsApi.down.add(down);
     smsApi.refused.add(refused);
     for (String phone : List.of(down, refused)) {
-      sent(http.postJson("/api/v1/otp/send", pipeline.liveKey, Map.of("channels", List.of("sms"), "recipients", Map.of("sms", phone))));
+      sent(
+          http.postJson(
+              "/api/v1/otp/send",
+              pipeline.liveKey,
+              Map.of("channels", List.of("sms"), "recipients", Map.of("sms", phone))));
       smsCode(phone, 1);
     }
     String phone = phone();
@@ -140,15 +166,26 @@ final class EveryRequest {
   }
 
   private void quotaAppGets402() {
-    Apps.App app = Apps.create(http, pipeline.managementKey, "Quota", "{\"resend_cooldown_seconds\": 0, \"quota\": 1}");
+    Apps.App app =
+        Apps.create(
+            http,
+            pipeline.managementKey,
+            "Quota",
+            "{\"resend_cooldown_seconds\": 0, \"quota\": 1}");
     keysAndTokens.addAll(List.of(app.liveKey(), app.testKey()));
     String phone = phone();
-    Http.Response first = http.post("/api/v1/otp/send", Map.of("X-API-Key", app.liveKey(), "Idempotency-Key", "quota-" + UUID.randomUUID()),
-        "{\"channels\": [\"sms\"], \"recipients\": {\"sms\": \"" + phone + "\"}}");
+    Http.Response first =
+        http.post(
+            "/api/v1/otp/send",
+            Map.of("X-API-Key", app.liveKey(), "Idempotency-Key", "quota-" + UUID.randomUUID()),
+            "{\"channels\": [\"sms\"], \"recipients\": {\"sms\": \"" + phone + "\"}}");
     String token = sent(first);
     smsCode(phone, 1);
-    Http.Response second = http.postJson("/api/v1/otp/send", app.liveKey(), Map.of("channels", List.of("sms"), "recipients",
-        Map.of("sms", phone())));
+    Http.Response second =
+        http.postJson(
+            "/api/v1/otp/send",
+            app.liveKey(),
+            Map.of("channels", List.of("sms"), "recipients", Map.of("sms", phone())));
     assertEquals(402, second.status(), second.raw());
     Http.Response resent = resend(app.liveKey(), token, Map.of());
     assertEquals(402, resent.status(), resent.raw());
@@ -156,32 +193,58 @@ final class EveryRequest {
 
   private void sessionApiLoginWithWrongAndRightCode() {
     String phone = phone();
-    Http.Response started = http.exchange("POST", "/v1/session/login/otp", session(null),
-        "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + phone + "\"}}");
+    Http.Response started =
+        http.exchange(
+            "POST",
+            "/v1/session/login/otp",
+            session(null),
+            "{\"identifier\": {\"type\": \"phone_number\", \"value\": \"" + phone + "\"}}");
     assertEquals(204, started.status(), started.raw());
     String cookie = cookie(started);
     String code = smsCode(phone, 1);
-    Http.Response wrong = http.exchange("POST", "/v1/session/login/otp/check", session(cookie), "{\"code\": \"" + wrongFor(code) + "\"}");
+    Http.Response wrong =
+        http.exchange(
+            "POST",
+            "/v1/session/login/otp/check",
+            session(cookie),
+            "{\"code\": \"" + wrongFor(code) + "\"}");
     assertEquals(400, wrong.status(), wrong.raw());
     assertEquals("bad_check_code", wrong.json().get("code").asText());
-    Http.Response right = http.exchange("POST", "/v1/session/login/otp/check", session(cookie), "{\"code\": \"" + code + "\"}");
+    Http.Response right =
+        http.exchange(
+            "POST", "/v1/session/login/otp/check", session(cookie), "{\"code\": \"" + code + "\"}");
     assertEquals(200, right.status(), right.raw());
     keysAndTokens.add(right.json().get("access_token").asText());
   }
 
   private void stepUpChallenge() throws Exception {
     String email = email();
-    Http.Response issued = http.exchange("POST", "/v2/session/apps/" + pipeline.appId + "/challenge-tokens", management(),
-        "{\"identifier\": {\"type\": \"email_address\", \"value\": \"" + email + "\"}, \"user_id\": \"user-7\", \"scope\": \"payout\"}");
+    Http.Response issued =
+        http.exchange(
+            "POST",
+            "/v2/session/apps/" + pipeline.appId + "/challenge-tokens",
+            management(),
+            "{\"identifier\": {\"type\": \"email_address\", \"value\": \""
+                + email
+                + "\"}, \"user_id\": \"user-7\", \"scope\": \"payout\"}");
     assertEquals(201, issued.status(), issued.raw());
     String challenge = issued.json().get("challenge_token").asText();
     keysAndTokens.add(challenge);
-    Http.Response started = http.exchange("POST", "/v1/session/otp", session(null), "{\"challenge_token\": \"" + challenge + "\"}");
+    Http.Response started =
+        http.exchange(
+            "POST",
+            "/v1/session/otp",
+            session(null),
+            "{\"challenge_token\": \"" + challenge + "\"}");
     assertEquals(204, started.status(), started.raw());
     String cookie = cookie(started);
     String code = emailCode(email, 1);
-    Http.Response checked = http.exchange("POST", "/v1/session/otp/check", session(cookie),
-        "{\"code\": \"" + code + "\", \"challenge_token\": \"" + challenge + "\"}");
+    Http.Response checked =
+        http.exchange(
+            "POST",
+            "/v1/session/otp/check",
+            session(cookie),
+            "{\"code\": \"" + code + "\", \"challenge_token\": \"" + challenge + "\"}");
     assertEquals(200, checked.status(), checked.raw());
     keysAndTokens.add(checked.json().get("challenge_token").asText());
   }
@@ -193,10 +256,14 @@ final class EveryRequest {
     smsCode(phone, 1);
     Map<String, String> headers = new LinkedHashMap<>(management());
     headers.put("Host", pipeline.appId + ".localhost");
-    Http.Response resent = http.exchange("POST", "/v1/otp/resend", headers, "{\"phoneNumber\": \"" + phone + "\"}");
+    Http.Response resent =
+        http.exchange("POST", "/v1/otp/resend", headers, "{\"phoneNumber\": \"" + phone + "\"}");
     assertEquals(200, resent.status(), resent.raw());
     assertEquals("{\"success\":true,\"data\":\"OTP ReSent\"}", resent.raw());
-    assertEquals(smsCode(phone, 2), emailCode(email, 2), "the admin resend goes to both channels of the open session");
+    assertEquals(
+        smsCode(phone, 2),
+        emailCode(email, 2),
+        "the admin resend goes to both channels of the open session");
   }
 
   /** A French mobile number of its own; it and its digits must not be logged. */
@@ -221,7 +288,8 @@ final class EveryRequest {
   }
 
   private Map<String, Object> both(String phone, String email) {
-    return Map.of("channels", List.of("sms", "email"), "recipients", Map.of("sms", phone, "email", email));
+    return Map.of(
+        "channels", List.of("sms", "email"), "recipients", Map.of("sms", phone, "email", email));
   }
 
   /** The session token of a 200 send, remembered as a secret. */
@@ -233,7 +301,8 @@ final class EveryRequest {
   }
 
   private Http.Response verify(String key, String token, String code) {
-    return http.postJson("/api/v1/otp/verify", key, Map.of("session_token", token, "otps", Map.of("sms", code)));
+    return http.postJson(
+        "/api/v1/otp/verify", key, Map.of("session_token", token, "otps", Map.of("sms", code)));
   }
 
   private Http.Response resend(String key, String token, Map<String, String> extraHeaders) {
@@ -253,7 +322,8 @@ final class EveryRequest {
   }
 
   private Map<String, String> management() {
-    return Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
+    return Map.of(
+        "Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
   }
 
   /** The cookie a 204 set, its value remembered as a token. */
@@ -267,14 +337,24 @@ final class EveryRequest {
 
   /** The code of the {@code n}th message the SMS API received for {@code phone}, remembered. */
   private String smsCode(String phone, int n) {
-    List<String> texts = await().atMost(Duration.ofSeconds(30)).until(() -> smsApi.textsTo(phone), l -> l.size() >= n);
+    List<String> texts =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> smsApi.textsTo(phone), l -> l.size() >= n);
     return remember(texts.get(n - 1));
   }
 
   /** The code of the {@code n}th email GreenMail received for {@code email}, remembered. */
   private String emailCode(String email, int n) throws Exception {
-    List<MimeMessage> mails = await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.stream(smtp.getReceivedMessages())
-        .filter(m -> to(m).equals(email)).toList(), l -> l.size() >= n);
+    List<MimeMessage> mails =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    Arrays.stream(smtp.getReceivedMessages())
+                        .filter(m -> to(m).equals(email))
+                        .toList(),
+                l -> l.size() >= n);
     MimeMultipart alternative = (MimeMultipart) mails.get(n - 1).getContent();
     return remember((String) alternative.getBodyPart(0).getContent());
   }

@@ -13,16 +13,14 @@ import org.apache.avro.generic.IndexedRecord;
 
 /**
  * The leaves of a decoded value (an Avro record, generated or generic, down through its records,
- * unions, arrays and maps; or a plain string or number): every string, every integer and every
- * byte string, each with its path. A value of a kind it does not know is an error, never skipped.
+ * unions, arrays and maps; or a plain string or number): every string, every integer and every byte
+ * string, each with its path. A value of a kind it does not know is an error, never skipped.
  */
 final class Leaves {
   /** One leaf: {@code value} is a String, a Long or a byte[]. */
-  record Leaf(String path, Object value) {
-  }
+  record Leaf(String path, Object value) {}
 
-  private Leaves() {
-  }
+  private Leaves() {}
 
   static List<Leaf> of(String path, Object value) {
     List<Leaf> out = new ArrayList<>();
@@ -39,18 +37,24 @@ final class Leaves {
         walk(path + "." + f.name(), r.get(f.pos()), out);
       }
     } else if (v instanceof Map<?, ?> m) {
-      m.forEach((k, value) -> {
-        out.add(new Leaf(path + "{key}", k.toString()));
-        walk(path + "[" + k + "]", value, out);
-      });
+      m.forEach(
+          (k, value) -> {
+            out.add(new Leaf(path + "{key}", k.toString()));
+            walk(path + "[" + k + "]", value, out);
+          });
     } else if (v instanceof Collection<?> c) {
       int i = 0;
       for (Object e : c) {
         walk(path + "[" + i++ + "]", e, out);
       }
-    } else if (v instanceof CharSequence || v instanceof Enum<?> || v instanceof GenericEnumSymbol<?>) {
+    } else if (v instanceof CharSequence
+        || v instanceof Enum<?>
+        || v instanceof GenericEnumSymbol<?>) {
       out.add(new Leaf(path, v.toString()));
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte) {
       out.add(new Leaf(path, ((Number) v).longValue()));
     } else if (v instanceof Instant t) {
       out.add(new Leaf(path, t.toEpochMilli())); // timestamp-millis: a long on the wire

@@ -11,10 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every log line the JVM emits while it is open (logback, the binding of the test classpath),
- * with otpstream's own loggers turned down to TRACE so that no statement of ours is left out
- * whatever level an operator sets. A line is its level, thread, logger, message with its
- * arguments, MDC, key-value pairs and the whole stack trace of its throwable, causes included.
+ * Every log line the JVM emits while it is open (logback, the binding of the test classpath), with
+ * otpstream's own loggers turned down to TRACE so that no statement of ours is left out whatever
+ * level an operator sets. A line is its level, thread, logger, message with its arguments, MDC,
+ * key-value pairs and the whole stack trace of its throwable, causes included.
  */
 final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private static final String OURS = "io.otpstream";
@@ -38,9 +38,15 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
 
   @Override
   protected void append(ILoggingEvent e) {
-    StringBuilder line = new StringBuilder()
-        .append(e.getLevel()).append(" [").append(e.getThreadName()).append("] ").append(e.getLoggerName()).append(" - ")
-        .append(e.getFormattedMessage());
+    StringBuilder line =
+        new StringBuilder()
+            .append(e.getLevel())
+            .append(" [")
+            .append(e.getThreadName())
+            .append("] ")
+            .append(e.getLoggerName())
+            .append(" - ")
+            .append(e.getFormattedMessage());
     if (!e.getMDCPropertyMap().isEmpty()) {
       line.append(" mdc=").append(e.getMDCPropertyMap());
     }

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * "No code in clear, anywhere", after {@link EveryRequest} ran every kind of request on one
- * pipeline, failing providers included. Every topic and changelog the broker lists for the
- * pipeline is read; every key, value (decoded with its serde, down to each string, integer and
- * byte string) and header, and its raw bytes, is searched for every code in every way
- * {@link Digits} knows, and for every key, token and destination. Every log line emitted
- * meanwhile is searched for the same. A sandbox code may only be the {@code sandbox_code} of a
- * decision (the reply, and a stage's memory of it).
+ * pipeline, failing providers included. Every topic and changelog the broker lists for the pipeline
+ * is read; every key, value (decoded with its serde, down to each string, integer and byte string)
+ * and header, and its raw bytes, is searched for every code in every way {@link Digits} knows, and
+ * for every key, token and destination. Every log line emitted meanwhile is searched for the same.
+ * A sandbox code may only be the {@code sandbox_code} of a decision (the reply, and a stage's
+ * memory of it).
  */
 class NoCodeInClearTest {
   private static LogCapture logs;
@@ -61,11 +61,24 @@ class NoCodeInClearTest {
     refusingSmtp = new RefusingSmtp();
     String providerKey = "sms-api-key-" + UUID.randomUUID();
     smsApi = new SmsApi(providerKey);
-    HttpSmsProvider sms = new HttpSmsProvider(HttpSmsSettings.fromEnv(Map.of("OTP_SMS_HTTP_URL", smsApi.url(),
-        "OTP_SMS_HTTP_AUTH_HEADER", "Authorization: Bearer " + providerKey), "OTP_SMS_HTTP_"));
-    SmtpProvider mail = new SmtpProvider(new SmtpSettings("localhost", smtp.getSmtp().getPort(), false, null, null, "otp@acme.test"));
-    SmtpProvider refusing = new SmtpProvider(new SmtpSettings("localhost", refusingSmtp.port(), false, null, null, "otp@acme.test"));
-    pipeline = TestPipeline.start("clear", sms, new ByDomain(mail, EveryRequest.REFUSED_DOMAIN, refusing));
+    HttpSmsProvider sms =
+        new HttpSmsProvider(
+            HttpSmsSettings.fromEnv(
+                Map.of(
+                    "OTP_SMS_HTTP_URL",
+                    smsApi.url(),
+                    "OTP_SMS_HTTP_AUTH_HEADER",
+                    "Authorization: Bearer " + providerKey),
+                "OTP_SMS_HTTP_"));
+    SmtpProvider mail =
+        new SmtpProvider(
+            new SmtpSettings(
+                "localhost", smtp.getSmtp().getPort(), false, null, null, "otp@acme.test"));
+    SmtpProvider refusing =
+        new SmtpProvider(
+            new SmtpSettings("localhost", refusingSmtp.port(), false, null, null, "otp@acme.test"));
+    pipeline =
+        TestPipeline.start("clear", sms, new ByDomain(mail, EveryRequest.REFUSED_DOMAIN, refusing));
     flow = new EveryRequest(pipeline, smsApi, smtp);
     flow.keysAndTokens.add(providerKey);
     flow.run();
@@ -91,30 +104,47 @@ class NoCodeInClearTest {
   }
 
   @Test
-  void every_topic_and_changelog_the_broker_lists_for_the_pipeline_is_read_with_its_serde_and_holds_records() throws Exception {
+  void
+      every_topic_and_changelog_the_broker_lists_for_the_pipeline_is_read_with_its_serde_and_holds_records()
+          throws Exception {
     Set<String> expected = new TreeSet<>(PipelineTopics.changelogs(pipeline));
     pipeline.kafka.topics().all().stream().map(TopicSpec::name).forEach(expected::add);
-    assertEquals(expected, PipelineTopics.of(pipeline).stream().map(PipelineTopics.Topic::name).collect(Collectors.toCollection(TreeSet::new)),
+    assertEquals(
+        expected,
+        PipelineTopics.of(pipeline).stream()
+            .map(PipelineTopics.Topic::name)
+            .collect(Collectors.toCollection(TreeSet::new)),
         "the broker lists the catalogue's topics and a changelog per store, nothing else");
 
     Map<String, Long> records = new TreeMap<>();
     expected.forEach(t -> records.put(t, 0L));
     scanned().forEach(s -> records.merge(s.topic(), 1L, Long::sum));
     assertEquals(expected, records.keySet());
-    String emailRetries = pipeline.kafka.topics().deliveryEmailRetry.name(); // no email fails in this flow
-    List<String> empty = records.entrySet().stream().filter(e -> e.getValue() == 0 && !e.getKey().equals(emailRetries))
-        .map(Map.Entry::getKey).toList();
-    assertEquals(List.of(), empty, "the flow writes to every topic and changelog but the email retries: " + records);
+    String emailRetries =
+        pipeline.kafka.topics().deliveryEmailRetry.name(); // no email fails in this flow
+    List<String> empty =
+        records.entrySet().stream()
+            .filter(e -> e.getValue() == 0 && !e.getKey().equals(emailRetries))
+            .map(Map.Entry::getKey)
+            .toList();
+    assertEquals(
+        List.of(),
+        empty,
+        "the flow writes to every topic and changelog but the email retries: " + records);
   }
 
   @Test
   void no_key_value_or_header_of_any_topic_or_changelog_holds_a_live_code() {
     List<Digits> codes = flow.liveCodes.stream().map(Digits::new).toList();
-    assertTrue(codes.stream().anyMatch(Digits::numberTellable), "some code is checked as a number too: " + flow.liveCodes);
+    assertTrue(
+        codes.stream().anyMatch(Digits::numberTellable),
+        "some code is checked as a number too: " + flow.liveCodes);
     List<String> leaks = new ArrayList<>();
     for (Scanned s : scanned()) {
       for (Digits code : codes) {
-        s.parts().whereCode(code).forEach(where -> leaks.add(s.at() + ": " + code.code() + " at " + where));
+        s.parts()
+            .whereCode(code)
+            .forEach(where -> leaks.add(s.at() + ": " + code.code() + " at " + where));
       }
     }
     assertEquals(List.of(), leaks);
@@ -141,7 +171,10 @@ class NoCodeInClearTest {
       }
     }
     assertEquals(List.of(), misplaced);
-    assertEquals(flow.sandboxCodes, onReplies, "the scan finds each sandbox code where the sandbox API returns it from");
+    assertEquals(
+        flow.sandboxCodes,
+        onReplies,
+        "the scan finds each sandbox code where the sandbox API returns it from");
   }
 
   @Test
@@ -149,10 +182,14 @@ class NoCodeInClearTest {
     List<String> leaks = new ArrayList<>();
     for (Scanned s : scanned()) {
       for (String secret : flow.keysAndTokens) {
-        s.parts().whereText(secret).forEach(where -> leaks.add(s.at() + ": " + abbreviated(secret) + " at " + where));
+        s.parts()
+            .whereText(secret)
+            .forEach(where -> leaks.add(s.at() + ": " + abbreviated(secret) + " at " + where));
       }
       for (String destination : flow.destinations) {
-        s.parts().whereText(destination).forEach(where -> leaks.add(s.at() + ": " + destination + " at " + where));
+        s.parts()
+            .whereText(destination)
+            .forEach(where -> leaks.add(s.at() + ": " + destination + " at " + where));
       }
     }
     assertEquals(List.of(), leaks);
@@ -161,7 +198,9 @@ class NoCodeInClearTest {
   @Test
   void no_log_line_holds_a_code_a_key_a_token_or_a_destination() {
     List<String> lines = logs.lines();
-    assertTrue(lines.stream().anyMatch(l -> l.contains("DEAD_LETTERED")) && lines.stream().anyMatch(l -> l.contains(" SENT via ")),
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("DEAD_LETTERED"))
+            && lines.stream().anyMatch(l -> l.contains(" SENT via ")),
         "the capture sees the dispatchers' lines: " + lines.size() + " lines");
     List<Digits> codes = new ArrayList<>();
     flow.liveCodes.forEach(c -> codes.add(new Digits(c)));
@@ -199,8 +238,11 @@ class NoCodeInClearTest {
         Map<String, Deserializer<?>> values = new HashMap<>();
         PipelineTopics.of(pipeline).forEach(t -> values.put(t.name(), t.values()));
         List<Scanned> all = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : PipelineTopics.readAll(SharedKafka.bootstrapServers(), List.copyOf(values.keySet()))) {
-          all.add(new Scanned(r.topic(), r.partition(), r.offset(), RecordParts.of(r, values.get(r.topic()))));
+        for (ConsumerRecord<byte[], byte[]> r :
+            PipelineTopics.readAll(SharedKafka.bootstrapServers(), List.copyOf(values.keySet()))) {
+          all.add(
+              new Scanned(
+                  r.topic(), r.partition(), r.offset(), RecordParts.of(r, values.get(r.topic()))));
         }
         scanned = all;
       } catch (Exception e) {

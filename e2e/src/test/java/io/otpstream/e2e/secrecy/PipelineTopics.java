@@ -36,23 +36,22 @@ import org.apache.kafka.streams.TopologyDescription;
  */
 final class PipelineTopics {
   /** The value serde of each store of the topology, as {@link OtpTopology} builds it. */
-  static final Map<String, Deserializer<?>> STORE_VALUES = Map.of(
-      Names.QUOTA_STORE, AvroSerde.of(QuotaState.class).deserializer(),
-      Names.QUOTA_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
-      Names.IP_WINDOW_STORE, AvroSerde.of(SlidingWindow.class).deserializer(),
-      Names.IP_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
-      Names.SESSION_STORE, AvroSerde.of(SessionState.class).deserializer(),
-      Names.SUBJECT_WINDOW_STORE, AvroSerde.of(SlidingWindow.class).deserializer(),
-      Names.SESSION_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
-      Names.SUBJECT_SESSION_STORE, Serdes.String().deserializer(),
-      Names.USED_CHALLENGE_STORE, Serdes.Long().deserializer());
+  static final Map<String, Deserializer<?>> STORE_VALUES =
+      Map.of(
+          Names.QUOTA_STORE, AvroSerde.of(QuotaState.class).deserializer(),
+          Names.QUOTA_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
+          Names.IP_WINDOW_STORE, AvroSerde.of(SlidingWindow.class).deserializer(),
+          Names.IP_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
+          Names.SESSION_STORE, AvroSerde.of(SessionState.class).deserializer(),
+          Names.SUBJECT_WINDOW_STORE, AvroSerde.of(SlidingWindow.class).deserializer(),
+          Names.SESSION_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
+          Names.SUBJECT_SESSION_STORE, Serdes.String().deserializer(),
+          Names.USED_CHALLENGE_STORE, Serdes.Long().deserializer());
 
   /** A topic and how its values read. */
-  record Topic(String name, Deserializer<?> values) {
-  }
+  record Topic(String name, Deserializer<?> values) {}
 
-  private PipelineTopics() {
-  }
+  private PipelineTopics() {}
 
   /** The pipeline's topics on the broker, sorted, each with its value deserializer. */
   static List<Topic> of(TestPipeline pipeline) throws Exception {
@@ -65,7 +64,10 @@ final class PipelineTopics {
       return admin.listTopics().names().get().stream()
           .filter(t -> t.startsWith(pipeline.kafka.topics().prefix()) || t.startsWith(changelogs))
           .sorted()
-          .map(t -> new Topic(t, catalogue.containsKey(t) ? catalogue.get(t) : storeValues(t, changelogs)))
+          .map(
+              t ->
+                  new Topic(
+                      t, catalogue.containsKey(t) ? catalogue.get(t) : storeValues(t, changelogs)))
           .toList();
     }
   }
@@ -73,11 +75,13 @@ final class PipelineTopics {
   /** The changelog topic of each store of the pipeline's topology. */
   static Set<String> changelogs(TestPipeline pipeline) {
     Set<String> names = new TreeSet<>();
-    TopologyDescription d = OtpTopology.build(pipeline.kafka.topics(), new OtpCodes(pipeline.secrets)).describe();
+    TopologyDescription d =
+        OtpTopology.build(pipeline.kafka.topics(), new OtpCodes(pipeline.secrets)).describe();
     for (TopologyDescription.Subtopology s : d.subtopologies()) {
       for (TopologyDescription.Node n : s.nodes()) {
         if (n instanceof TopologyDescription.Processor p) {
-          p.stores().forEach(store -> names.add(pipeline.applicationId + "-" + store + "-changelog"));
+          p.stores()
+              .forEach(store -> names.add(pipeline.applicationId + "-" + store + "-changelog"));
         }
       }
     }
@@ -91,10 +95,12 @@ final class PipelineTopics {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String topic : topics) {
-        c.partitionsFor(topic, Duration.ofSeconds(10)).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+        c.partitionsFor(topic, Duration.ofSeconds(10))
+            .forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
       }
       c.assign(parts);
       c.seekToBeginning(parts);
@@ -113,12 +119,14 @@ final class PipelineTopics {
 
   private static Deserializer<?> storeValues(String topic, String prefix) {
     if (!topic.endsWith("-changelog")) {
-      throw new AssertionError(topic + " is neither a catalogue topic nor a changelog: say how its values read");
+      throw new AssertionError(
+          topic + " is neither a catalogue topic nor a changelog: say how its values read");
     }
     String store = topic.substring(prefix.length(), topic.length() - "-changelog".length());
     Deserializer<?> d = STORE_VALUES.get(store);
     if (d == null) {
-      throw new AssertionError("store " + store + " has no value serde here: add the one OtpTopology gives it");
+      throw new AssertionError(
+          "store " + store + " has no value serde here: add the one OtpTopology gives it");
     }
     return d;
   }

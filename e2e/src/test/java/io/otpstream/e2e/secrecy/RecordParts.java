@@ -12,16 +12,15 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * One record of a topic taken apart: its key, its value decoded with the topic's deserializer
- * down to its leaves, and its headers (each value also read as a number when it is 4 or 8 bytes
- * long); and the raw bytes of each. {@link #whereCode} and {@link #whereText} say where a secret is.
+ * One record of a topic taken apart: its key, its value decoded with the topic's deserializer down
+ * to its leaves, and its headers (each value also read as a number when it is 4 or 8 bytes long);
+ * and the raw bytes of each. {@link #whereCode} and {@link #whereText} say where a secret is.
  */
 final class RecordParts {
   private final List<Leaf> leaves = new ArrayList<>();
   private final Map<String, byte[]> raw = new LinkedHashMap<>();
 
-  private RecordParts() {
-  }
+  private RecordParts() {}
 
   static RecordParts of(ConsumerRecord<byte[], byte[]> r, Deserializer<?> values) {
     RecordParts p = new RecordParts();
@@ -48,7 +47,9 @@ final class RecordParts {
     return p;
   }
 
-  /** Where this record holds the code: a leaf's path, or a raw part, each with how it is written. */
+  /**
+   * Where this record holds the code: a leaf's path, or a raw part, each with how it is written.
+   */
   List<String> whereCode(Digits code) {
     List<String> where = new ArrayList<>();
     for (Leaf leaf : leaves) {
@@ -64,16 +65,20 @@ final class RecordParts {
         where.add(leaf.path() + " " + how);
       }
     }
-    raw.forEach((part, bytes) -> {
-      List<String> how = code.inBytes(bytes);
-      if (!how.isEmpty()) {
-        where.add("raw " + part + " " + how);
-      }
-    });
+    raw.forEach(
+        (part, bytes) -> {
+          List<String> how = code.inBytes(bytes);
+          if (!how.isEmpty()) {
+            where.add("raw " + part + " " + how);
+          }
+        });
     return where;
   }
 
-  /** Where this record holds {@code secret} (a key or a token): a string leaf or a raw part that contains it. */
+  /**
+   * Where this record holds {@code secret} (a key or a token): a string leaf or a raw part that
+   * contains it.
+   */
   List<String> whereText(String secret) {
     List<String> where = new ArrayList<>();
     for (Leaf leaf : leaves) {
@@ -81,11 +86,12 @@ final class RecordParts {
         where.add(leaf.path());
       }
     }
-    raw.forEach((part, bytes) -> {
-      if (new String(bytes, StandardCharsets.ISO_8859_1).contains(secret)) {
-        where.add("raw " + part);
-      }
-    });
+    raw.forEach(
+        (part, bytes) -> {
+          if (new String(bytes, StandardCharsets.ISO_8859_1).contains(secret)) {
+            where.add("raw " + part);
+          }
+        });
     return where;
   }
 }

@@ -44,7 +44,10 @@ final class RefusingSmtp implements AutoCloseable {
   }
 
   private static void converse(Socket socket) {
-    try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))) {
+    try (socket;
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))) {
       OutputStream out = socket.getOutputStream();
       say(out, "220 refusing.test ESMTP");
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -54,7 +57,11 @@ final class RefusingSmtp implements AutoCloseable {
           case "MAIL", "RSET", "NOOP" -> say(out, "250 2.0.0 Ok");
           case "RCPT" -> {
             String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
-            say(out, "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown in virtual mailbox table");
+            say(
+                out,
+                "550 5.1.1 <"
+                    + address
+                    + ">: Recipient address rejected: User unknown in virtual mailbox table");
           }
           case "DATA" -> say(out, "554 5.5.1 Error: no valid recipients");
           case "QUIT" -> {

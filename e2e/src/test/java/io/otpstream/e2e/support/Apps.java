@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 
-/** Apps made through the management API, each with its own keys and settings, on a running pipeline. */
+/**
+ * Apps made through the management API, each with its own keys and settings, on a running pipeline.
+ */
 public final class Apps {
-  private Apps() {
-  }
+  private Apps() {}
 
   /** An app, its live and sandbox keys, and the Host its session API answers on. */
   public record App(String id, String liveKey, String testKey) {
@@ -16,10 +17,15 @@ public final class Apps {
     }
   }
 
-  /** Creates an app and its keys, then PUTs {@code settingsJson} (a settings object) as its settings. */
+  /**
+   * Creates an app and its keys, then PUTs {@code settingsJson} (a settings object) as its
+   * settings.
+   */
   public static App create(Http http, String managementKey, String name, String settingsJson) {
-    Map<String, String> auth = Map.of("Authorization", "Bearer " + managementKey, "Content-Type", "application/json");
-    Http.Response app = http.exchange("POST", "/v2/session/apps", auth, "{\"name\": \"" + name + "\"}");
+    Map<String, String> auth =
+        Map.of("Authorization", "Bearer " + managementKey, "Content-Type", "application/json");
+    Http.Response app =
+        http.exchange("POST", "/v2/session/apps", auth, "{\"name\": \"" + name + "\"}");
     assertEquals(201, app.status(), app.raw());
     String id = app.json().get("id").asText();
     Http.Response settings = http.put("/v2/apps/" + id + "/settings", auth, settingsJson);
@@ -28,7 +34,9 @@ public final class Apps {
   }
 
   private static String key(Http http, Map<String, String> auth, String appId, String mode) {
-    Http.Response r = http.exchange("POST", "/v2/session/apps/" + appId + "/keys", auth, "{\"mode\": \"" + mode + "\"}");
+    Http.Response r =
+        http.exchange(
+            "POST", "/v2/session/apps/" + appId + "/keys", auth, "{\"mode\": \"" + mode + "\"}");
     assertEquals(201, r.status(), r.raw());
     return r.json().get("key").asText();
   }

@@ -20,21 +20,28 @@ import org.apache.kafka.common.TopicPartition;
  * what: its committed offsets against the topics' ends, and its members' partitions.
  */
 public final class ConsumerGroups {
-  private ConsumerGroups() {
-  }
+  private ConsumerGroups() {}
 
-  /** Has {@code group} committed every record written so far to {@code topics}? An empty partition needs no commit. */
+  /**
+   * Has {@code group} committed every record written so far to {@code topics}? An empty partition
+   * needs no commit.
+   */
   public static boolean caughtUp(Admin admin, String group, List<TopicSpec<?, ?>> topics) {
     try {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (TopicSpec<?, ?> t : topics) {
         for (int p = 0; p < t.partitions(); p++) {
           latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
         }
       }
-      return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-          || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset());
+      return admin.listOffsets(latest).all().get().entrySet().stream()
+          .allMatch(
+              e ->
+                  e.getValue().offset() == 0
+                      || committed.get(e.getKey()) != null
+                          && committed.get(e.getKey()).offset() >= e.getValue().offset());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -44,17 +51,25 @@ public final class ConsumerGroups {
   }
 
   /**
-   * The partitions of {@code topic} each member of {@code group} owns, by member id; empty while the
-   * group is rebalancing.
+   * The partitions of {@code topic} each member of {@code group} owns, by member id; empty while
+   * the group is rebalancing.
    */
   public static Map<String, Set<Integer>> assignments(Admin admin, String group, String topic) {
     try {
-      ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      ConsumerGroupDescription g =
+          admin.describeConsumerGroups(List.of(group)).all().get().get(group);
       if (g.groupState() != GroupState.STABLE) {
         return Map.of();
       }
-      return g.members().stream().collect(Collectors.toMap(MemberDescription::consumerId, m -> m.assignment().topicPartitions()
-          .stream().filter(tp -> tp.topic().equals(topic)).map(TopicPartition::partition).collect(Collectors.toSet())));
+      return g.members().stream()
+          .collect(
+              Collectors.toMap(
+                  MemberDescription::consumerId,
+                  m ->
+                      m.assignment().topicPartitions().stream()
+                          .filter(tp -> tp.topic().equals(topic))
+                          .map(TopicPartition::partition)
+                          .collect(Collectors.toSet())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /** A small JSON-over-HTTP client for black-box tests of the api. */
 public final class Http {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
   public Http(String baseUrl) {
@@ -27,8 +28,10 @@ public final class Http {
   }
 
   public Response post(String path, Map<String, String> headers, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
     b.header("Content-Type", "application/json");
     headers.forEach(b::header);
     return send(b.build());
@@ -36,22 +39,28 @@ public final class Http {
 
   public Response postJson(String path, String apiKey, Object body) {
     try {
-      return post(path, apiKey == null ? Map.of() : Map.of("X-API-Key", apiKey), Json.MAPPER.writeValueAsString(body));
+      return post(
+          path,
+          apiKey == null ? Map.of() : Map.of("X-API-Key", apiKey),
+          Json.MAPPER.writeValueAsString(body));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
   public Response put(String path, Map<String, String> headers, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-        .PUT(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(30))
+            .PUT(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
     b.header("Content-Type", "application/json");
     headers.forEach(b::header);
     return send(b.build());
   }
 
   public Response get(String path, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET();
     headers.forEach(b::header);
     return send(b.build());
   }
@@ -61,22 +70,34 @@ public final class Http {
    * (the test JVM allows it), which is how the session API finds its app.
    */
   public Response exchange(String method, String path, Map<String, String> headers, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(b::header);
     return send(b.build());
   }
 
   /** Like {@link #exchange} with raw bytes as the body. */
   public Response exchange(String method, String path, Map<String, String> headers, byte[] body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
     return send(b.build());
   }
 
   public Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build());
   }
 
   private static Response send(HttpRequest request) {

@@ -5,11 +5,11 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * The partition a record with a String key lands on when no partition is named: what the api's
- * producer and the Streams sinks both do (Kafka's default partitioner, murmur2 over the key's bytes).
+ * producer and the Streams sinks both do (Kafka's default partitioner, murmur2 over the key's
+ * bytes).
  */
 public final class KeyPartitions {
-  private KeyPartitions() {
-  }
+  private KeyPartitions() {}
 
   public static int of(String key, int partitions) {
     return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;

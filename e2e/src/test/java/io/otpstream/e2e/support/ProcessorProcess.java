@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A stream processor in a JVM of its own ({@code otpstream processor}, as in production), so a
- * test can kill it hard (SIGKILL: no commit, no leaving the group, its open transaction left to
- * time out) and watch another instance take its tasks over.
+ * A stream processor in a JVM of its own ({@code otpstream processor}, as in production), so a test
+ * can kill it hard (SIGKILL: no commit, no leaving the group, its open transaction left to time
+ * out) and watch another instance take its tasks over.
  */
 public final class ProcessorProcess implements AutoCloseable {
   private final Process process;
@@ -24,14 +24,25 @@ public final class ProcessorProcess implements AutoCloseable {
     this.state = state;
   }
 
-  /** Starts a processor of {@code applicationId} on {@code kafka}'s topics with the master secret {@code secretBase64}. */
-  public static ProcessorProcess start(KafkaSettings kafka, String applicationId, String secretBase64) throws IOException {
+  /**
+   * Starts a processor of {@code applicationId} on {@code kafka}'s topics with the master secret
+   * {@code secretBase64}.
+   */
+  public static ProcessorProcess start(
+      KafkaSettings kafka, String applicationId, String secretBase64) throws IOException {
     Path log = Files.createTempFile("otp-processor-", ".log");
     Path state = Files.createTempDirectory("otp-processor-state-");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.util,io.otpstream",
-        "-cp", System.getProperty("java.class.path"), "io.otpstream.launcher.Main", "processor")
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.util,io.otpstream",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.otpstream.launcher.Main",
+                "processor")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("OTP_TOPIC_PREFIX", kafka.topics().prefix());

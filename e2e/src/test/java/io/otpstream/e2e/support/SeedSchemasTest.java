@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Proves {@link SeedSchemas} accepts what the vendor documents and, above all, rejects what it does not. */
+/**
+ * Proves {@link SeedSchemas} accepts what the vendor documents and, above all, rejects what it does
+ * not.
+ */
 class SeedSchemasTest {
   private static final String RETRY = "/v1/session/otp/retry";
   private static final String CREATE = "/v1/session/otp";
@@ -21,59 +24,86 @@ class SeedSchemasTest {
 
   @Test
   void retry403WithOurExtraMessageFieldIsValid() {
-    assertEquals(List.of(),
-        retry.validate(RETRY, "POST", 403, "{\"code\":\"auth_blocked\",\"type\":\"forbidden\",\"message\":\"x\"}"));
+    assertEquals(
+        List.of(),
+        retry.validate(
+            RETRY,
+            "POST",
+            403,
+            "{\"code\":\"auth_blocked\",\"type\":\"forbidden\",\"message\":\"x\"}"));
   }
 
   @Test
   void retry403WithAnUndocumentedCodeFails() {
-    List<String> messages = retry.validate(RETRY, "post", 403, "{\"code\":\"nope\",\"type\":\"forbidden\"}");
+    List<String> messages =
+        retry.validate(RETRY, "post", 403, "{\"code\":\"nope\",\"type\":\"forbidden\"}");
     assertFalse(messages.isEmpty());
     assertTrue(messages.stream().anyMatch(m -> m.contains("code")), messages::toString);
   }
 
   @Test
   void retry403WithAWrongTypeFails() {
-    assertFalse(retry.validate(RETRY, "POST", 403, "{\"code\":\"auth_blocked\",\"type\":\"bad_request\"}").isEmpty());
+    assertFalse(
+        retry
+            .validate(RETRY, "POST", 403, "{\"code\":\"auth_blocked\",\"type\":\"bad_request\"}")
+            .isEmpty());
     assertFalse(retry.validate(RETRY, "POST", 403, "{\"code\":42}").isEmpty());
     assertFalse(retry.validate(RETRY, "POST", 403, "[]").isEmpty());
   }
 
   @Test
   void retryOtherDeclaredStatuses() {
-    assertEquals(List.of(), retry.validate(RETRY, "POST", 401, "{\"code\":\"unauthorized\",\"type\":\"unauthorized\"}"));
-    assertEquals(List.of(), retry.validate(RETRY, "POST", 500, "{\"code\":\"internal\",\"type\":\"internal\"}"));
-    assertFalse(retry.validate(RETRY, "POST", 500, "{\"code\":\"unauthorized\",\"type\":\"internal\"}").isEmpty());
+    assertEquals(
+        List.of(),
+        retry.validate(
+            RETRY, "POST", 401, "{\"code\":\"unauthorized\",\"type\":\"unauthorized\"}"));
+    assertEquals(
+        List.of(),
+        retry.validate(RETRY, "POST", 500, "{\"code\":\"internal\",\"type\":\"internal\"}"));
+    assertFalse(
+        retry
+            .validate(RETRY, "POST", 500, "{\"code\":\"unauthorized\",\"type\":\"internal\"}")
+            .isEmpty());
     assertEquals(Set.of(204, 401, 403, 500), retry.statuses(RETRY, "POST"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"code\":\"bad_request\",\"type\":\"bad_request\",\"message\":\"x\"}",
-      "{\"code\":\"expired_challenge_token\",\"type\":\"bad_request\",\"message\":\"x\"}",
-      "{\"code\":\"invalid_challenge_token\",\"type\":\"bad_request\",\"message\":\"x\"}",
-      "{\"code\":\"token_mismatch\",\"type\":\"bad_request\",\"message\":\"x\"}"})
+  @ValueSource(
+      strings = {
+        "{\"code\":\"bad_request\",\"type\":\"bad_request\",\"message\":\"x\"}",
+        "{\"code\":\"expired_challenge_token\",\"type\":\"bad_request\",\"message\":\"x\"}",
+        "{\"code\":\"invalid_challenge_token\",\"type\":\"bad_request\",\"message\":\"x\"}",
+        "{\"code\":\"token_mismatch\",\"type\":\"bad_request\",\"message\":\"x\"}"
+      })
   void create400AcceptsEachOfTheFourOneOfErrors(String body) {
     assertEquals(List.of(), create.validate(CREATE, "POST", 400, body));
   }
 
   @Test
   void create400RejectsAForbiddenError() {
-    List<String> messages = create.validate(CREATE, "POST", 400, "{\"code\":\"auth_blocked\",\"type\":\"forbidden\"}");
+    List<String> messages =
+        create.validate(CREATE, "POST", 400, "{\"code\":\"auth_blocked\",\"type\":\"forbidden\"}");
     assertFalse(messages.isEmpty());
     assertTrue(messages.stream().anyMatch(m -> m.contains("oneOf")), messages::toString);
   }
 
   @Test
   void create403IsAOneOfOfOne() {
-    assertEquals(List.of(), create.validate(CREATE, "POST", 403, "{\"code\":\"auth_blocked\",\"type\":\"forbidden\"}"));
-    assertFalse(create.validate(CREATE, "POST", 403, "{\"code\":\"bad_request\",\"type\":\"bad_request\"}").isEmpty());
+    assertEquals(
+        List.of(),
+        create.validate(CREATE, "POST", 403, "{\"code\":\"auth_blocked\",\"type\":\"forbidden\"}"));
+    assertFalse(
+        create
+            .validate(CREATE, "POST", 403, "{\"code\":\"bad_request\",\"type\":\"bad_request\"}")
+            .isEmpty());
   }
 
   @Test
   void aBodyForAnUndeclaredStatusIsReported() {
     // /v1/session/otp documents no 401 (only the retry endpoint does).
-    List<String> messages = create.validate(CREATE, "POST", 401, "{\"code\":\"unauthorized\",\"type\":\"unauthorized\"}");
+    List<String> messages =
+        create.validate(
+            CREATE, "POST", 401, "{\"code\":\"unauthorized\",\"type\":\"unauthorized\"}");
     assertEquals(1, messages.size(), messages::toString);
     assertTrue(messages.get(0).contains("401 is not declared"), messages::toString);
     assertFalse(create.declares(CREATE, "POST", 401));
@@ -105,14 +135,27 @@ class SeedSchemasTest {
 
   @Test
   void requestBodyIsValidatedIncludingTheAnyOfAndNestedRef() {
-    assertEquals(List.of(), create.validateRequest(CREATE, "POST",
-        "{\"identifier\":{\"type\":\"phone_number\",\"value\":\"+306912345678\"}}"));
-    assertEquals(List.of(), create.validateRequest(CREATE, "POST", "{\"challenge_token\":\"abc\",\"dispatch_id\":\"d\"}"));
+    assertEquals(
+        List.of(),
+        create.validateRequest(
+            CREATE,
+            "POST",
+            "{\"identifier\":{\"type\":\"phone_number\",\"value\":\"+306912345678\"}}"));
+    assertEquals(
+        List.of(),
+        create.validateRequest(
+            CREATE, "POST", "{\"challenge_token\":\"abc\",\"dispatch_id\":\"d\"}"));
     // Neither challenge_token nor identifier: the anyOf fails.
     assertFalse(create.validateRequest(CREATE, "POST", "{\"dispatch_id\":\"d\"}").isEmpty());
     // Identifier is a $ref whose type is an enum and whose value is required.
-    assertFalse(create.validateRequest(CREATE, "POST", "{\"identifier\":{\"type\":\"fax\",\"value\":\"1\"}}").isEmpty());
-    assertFalse(create.validateRequest(CREATE, "POST", "{\"identifier\":{\"type\":\"email_address\"}}").isEmpty());
+    assertFalse(
+        create
+            .validateRequest(CREATE, "POST", "{\"identifier\":{\"type\":\"fax\",\"value\":\"1\"}}")
+            .isEmpty());
+    assertFalse(
+        create
+            .validateRequest(CREATE, "POST", "{\"identifier\":{\"type\":\"email_address\"}}")
+            .isEmpty());
     // requestBody.required: true
     assertFalse(create.validateRequest(CREATE, "POST", "").isEmpty());
     // The retry operation takes no body.
@@ -120,19 +163,23 @@ class SeedSchemasTest {
     assertFalse(retry.validateRequest(RETRY, "POST", "{}").isEmpty());
   }
 
-  /** Quirks of the vendor's schemas, pinned so that nobody mistakes them for bugs of the validator. */
+  /**
+   * Quirks of the vendor's schemas, pinned so that nobody mistakes them for bugs of the validator.
+   */
   @Test
   void seedQuirks() {
     // No error schema lists `required`, so a body lacking code and type is a valid 403 ...
     assertEquals(List.of(), retry.validate(RETRY, "POST", 403, "{\"message\":\"x\"}"));
-    // ... but under the 400 oneOf such a body matches all four alternatives, and oneOf wants exactly one.
+    // ... but under the 400 oneOf such a body matches all four alternatives, and oneOf wants
+    // exactly one.
     assertFalse(create.validate(CREATE, "POST", 400, "{\"message\":\"x\"}").isEmpty());
     assertFalse(create.validate(CREATE, "POST", 400, "{\"type\":\"bad_request\"}").isEmpty());
   }
 
   @Test
   void unknownOperationsAndResourcesAreTestBugs() {
-    assertThrows(IllegalArgumentException.class, () -> create.validate("/v1/nope", "POST", 400, "{}"));
+    assertThrows(
+        IllegalArgumentException.class, () -> create.validate("/v1/nope", "POST", 400, "{}"));
     assertThrows(IllegalArgumentException.class, () -> create.statuses(CREATE, "GET"));
     assertThrows(IllegalArgumentException.class, () -> SeedSchemas.load("seeds/missing.yaml"));
   }

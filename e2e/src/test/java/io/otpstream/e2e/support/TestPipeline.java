@@ -3,28 +3,28 @@ package io.otpstream.e2e.support;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.dispatcher.provider.OutboxProvider;
-import java.time.Clock;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
-import io.otpstream.schemas.apps.AppSettings;
-import java.util.function.UnaryOperator;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.launcher.pipeline.Pipeline;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The whole otpstream pipeline on the shared cluster, on topics and an application id of its
- * own, with one app and its live and sandbox keys, and the api on a random port.
+ * The whole otpstream pipeline on the shared cluster, on topics and an application id of its own,
+ * with one app and its live and sandbox keys, and the api on a random port.
  */
 public final class TestPipeline implements AutoCloseable {
   public final String appId;
@@ -33,14 +33,24 @@ public final class TestPipeline implements AutoCloseable {
   public final String managementKey;
   public final KafkaSettings kafka;
   public final Secrets secrets;
+
   /** The master secret as {@code OTP_SECRET} takes it, for services started in other processes. */
   public final String secretBase64;
+
   public final String applicationId;
   private final Pipeline pipeline;
   private final Path stateDir;
 
-  private TestPipeline(String appId, String liveKey, String testKey, String managementKey, KafkaSettings kafka, String secretBase64,
-                       String applicationId, Pipeline pipeline, Path stateDir) {
+  private TestPipeline(
+      String appId,
+      String liveKey,
+      String testKey,
+      String managementKey,
+      KafkaSettings kafka,
+      String secretBase64,
+      String applicationId,
+      Pipeline pipeline,
+      Path stateDir) {
     this.appId = appId;
     this.liveKey = liveKey;
     this.testKey = testKey;
@@ -55,12 +65,22 @@ public final class TestPipeline implements AutoCloseable {
 
   /** Both channels delivering to {@code outbox}; the default settings but no resend cooldown. */
   public static TestPipeline start(String name, Outbox outbox) throws Exception {
-    return start(name, new OutboxProvider(outbox, "sms", Clock.systemUTC()), new OutboxProvider(outbox, "email", Clock.systemUTC()));
+    return start(
+        name,
+        new OutboxProvider(outbox, "sms", Clock.systemUTC()),
+        new OutboxProvider(outbox, "email", Clock.systemUTC()));
   }
 
-  /** Both channels delivering to {@code outbox}; {@code settings} as in {@link #start(String, DeliveryProvider, DeliveryProvider, UnaryOperator)}. */
-  public static TestPipeline start(String name, Outbox outbox, UnaryOperator<AppSettings> settings) throws Exception {
-    return start(name, new OutboxProvider(outbox, "sms", Clock.systemUTC()), new OutboxProvider(outbox, "email", Clock.systemUTC()),
+  /**
+   * Both channels delivering to {@code outbox}; {@code settings} as in {@link #start(String,
+   * DeliveryProvider, DeliveryProvider, UnaryOperator)}.
+   */
+  public static TestPipeline start(String name, Outbox outbox, UnaryOperator<AppSettings> settings)
+      throws Exception {
+    return start(
+        name,
+        new OutboxProvider(outbox, "sms", Clock.systemUTC()),
+        new OutboxProvider(outbox, "email", Clock.systemUTC()),
         settings);
   }
 
@@ -70,16 +90,25 @@ public final class TestPipeline implements AutoCloseable {
   }
 
   /** With the default settings but no resend cooldown, so flows can resend at once. */
-  public static TestPipeline start(String name, DeliveryProvider sms, DeliveryProvider email) throws Exception {
-    return start(name, sms, email, s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).build());
+  public static TestPipeline start(String name, DeliveryProvider sms, DeliveryProvider email)
+      throws Exception {
+    return start(
+        name,
+        sms,
+        email,
+        s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).build());
   }
 
   /**
-   * {@code settings} turns the defaults into the test app's settings (write a version above 0).
-   * A null provider runs no dispatcher of that channel in this JVM.
+   * {@code settings} turns the defaults into the test app's settings (write a version above 0). A
+   * null provider runs no dispatcher of that channel in this JVM.
    */
-  public static TestPipeline start(String name, DeliveryProvider sms, DeliveryProvider email,
-                                   UnaryOperator<AppSettings> settings) throws Exception {
+  public static TestPipeline start(
+      String name,
+      DeliveryProvider sms,
+      DeliveryProvider email,
+      UnaryOperator<AppSettings> settings)
+      throws Exception {
     String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaSettings kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix(unique + ".");
     String secretBase64 = Secrets.generate();
@@ -100,10 +129,24 @@ public final class TestPipeline implements AutoCloseable {
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;
-    Pipeline pipeline = Pipeline.start(new Pipeline.Options(kafka, secrets, stateDir, applicationId, "127.0.0.1", 0, 0,
-        Duration.ofSeconds(15), true, sms, email, List.of()));
+    Pipeline pipeline =
+        Pipeline.start(
+            new Pipeline.Options(
+                kafka,
+                secrets,
+                stateDir,
+                applicationId,
+                "127.0.0.1",
+                0,
+                0,
+                Duration.ofSeconds(15),
+                true,
+                sms,
+                email,
+                List.of()));
     pipeline.awaitReady(Duration.ofSeconds(60));
-    return new TestPipeline(appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
+    return new TestPipeline(
+        appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
   }
 
   public String baseUrl() {

@@ -12,10 +12,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads a whole topic from the beginning, as raw bytes, for black-box checks of what was written. */
+/**
+ * Reads a whole topic from the beginning, as raw bytes, for black-box checks of what was written.
+ */
 public final class TopicReader {
-  private TopicReader() {
-  }
+  private TopicReader() {}
 
   /** Every committed record of {@code topic} up to its current end. */
   public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
@@ -23,9 +24,12 @@ public final class TopicReader {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -42,8 +46,8 @@ public final class TopicReader {
   }
 
   /** Reads {@code topic} again and again until {@code done} holds for what it holds. */
-  public static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic,
-                                                              Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+  public static List<ConsumerRecord<byte[], byte[]>> readUntil(
+      String bootstrap, String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       List<ConsumerRecord<byte[], byte[]>> all = readAll(bootstrap, topic);
@@ -51,7 +55,8 @@ public final class TopicReader {
         return all;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met on " + topic + " within 30 s (" + all.size() + " records)");
+        throw new AssertionError(
+            "condition not met on " + topic + " within 30 s (" + all.size() + " records)");
       }
       try {
         Thread.sleep(100);

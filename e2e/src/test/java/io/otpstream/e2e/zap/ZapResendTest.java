@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The admin resend of seed 004 ({@code POST /v1/otp/resend}): by email, phone or username, on the open session or a new one. */
+/**
+ * The admin resend of seed 004 ({@code POST /v1/otp/resend}): by email, phone or username, on the
+ * open session or a new one.
+ */
 class ZapResendTest {
   private static TestPipeline pipeline;
   private static Outbox outbox;
@@ -48,8 +51,11 @@ class ZapResendTest {
   }
 
   private static List<OutboxMessage> to(String destination, int atLeast) {
-    return await().atMost(Duration.ofSeconds(30))
-        .until(() -> outbox.list().stream().filter(m -> m.to().equals(destination)).toList(), l -> l.size() >= atLeast);
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> outbox.list().stream().filter(m -> m.to().equals(destination)).toList(),
+            l -> l.size() >= atLeast);
   }
 
   private static void assertOk(Http.Response r) {
@@ -70,7 +76,10 @@ class ZapResendTest {
     List<OutboxMessage> one = to("adminuser@zap.com", 1);
     assertOk(resend("{\"email\": \"adminuser@zap.com\"}"));
     List<OutboxMessage> two = to("adminuser@zap.com", 2);
-    assertEquals(one.get(0).sessionId(), two.get(0).sessionId(), "the second resend reuses the open session");
+    assertEquals(
+        one.get(0).sessionId(),
+        two.get(0).sessionId(),
+        "the second resend reuses the open session");
     assertFalse(two.get(0).deliveryId().equals(two.get(1).deliveryId()), "a new code generation");
   }
 
@@ -81,16 +90,28 @@ class ZapResendTest {
     OutboxMessage email = to("both@zap.com", 1).get(0);
     assertEquals(sms.sessionId(), email.sessionId(), "one session, both channels");
 
-    Map<String, String> auth = Map.of("Authorization", "Bearer " + pipeline.managementKey, "Content-Type", "application/json");
-    assertEquals(200, http.exchange("PUT", "/v2/session/apps/" + pipeline.appId + "/contacts/onlydev", auth,
-        "{\"phone_number\": \"+2348022222222\"}").status());
+    Map<String, String> auth =
+        Map.of(
+            "Authorization",
+            "Bearer " + pipeline.managementKey,
+            "Content-Type",
+            "application/json");
+    assertEquals(
+        200,
+        http.exchange(
+                "PUT",
+                "/v2/session/apps/" + pipeline.appId + "/contacts/onlydev",
+                auth,
+                "{\"phone_number\": \"+2348022222222\"}")
+            .status());
     assertOk(resend("{\"username\": \"onlydev\"}"));
     to("+2348022222222", 1);
   }
 
   @Test
   void malformed_input_is_a_400_in_zaps_shape() {
-    assertBad(resend("{\"email\": \"" + "a".repeat(309) + "@example.com\"}"), 400); // 321 characters
+    assertBad(
+        resend("{\"email\": \"" + "a".repeat(309) + "@example.com\"}"), 400); // 321 characters
     assertBad(resend("{\"email\": \"not an email\"}"), 400);
     assertBad(resend("{\"phoneNumber\": \"2348011111111\"}"), 400);
     assertBad(resend("{\"phoneNumber\": \"+1234567890123456\"}"), 400); // 16 digits
@@ -101,23 +122,27 @@ class ZapResendTest {
     assertBad(resend(""), 400);
     Map<String, String> textPlain = headers();
     textPlain.put("Content-Type", "text/plain");
-    assertBad(http.exchange("POST", "/v1/otp/resend", textPlain, "{\"email\": \"a@zap.com\"}"), 400);
+    assertBad(
+        http.exchange("POST", "/v1/otp/resend", textPlain, "{\"email\": \"a@zap.com\"}"), 400);
     Map<String, String> unknownApp = headers();
     unknownApp.put("Host", "nosuchapp.localhost");
-    assertBad(http.exchange("POST", "/v1/otp/resend", unknownApp, "{\"email\": \"a@zap.com\"}"), 400);
+    assertBad(
+        http.exchange("POST", "/v1/otp/resend", unknownApp, "{\"email\": \"a@zap.com\"}"), 400);
     assertTrue(outbox.list().stream().noneMatch(m -> m.to().equals("a@zap.com")));
   }
 
   @Test
   void the_admin_resend_needs_the_management_key() {
-    for (String authorization : new String[] {null, "Bearer mk_wrong", "Bearer " + pipeline.liveKey, "Basic abc"}) {
+    for (String authorization :
+        new String[] {null, "Bearer mk_wrong", "Bearer " + pipeline.liveKey, "Basic abc"}) {
       Map<String, String> h = headers();
       if (authorization == null) {
         h.remove("Authorization");
       } else {
         h.put("Authorization", authorization);
       }
-      assertBad(http.exchange("POST", "/v1/otp/resend", h, "{\"email\": \"adminuser@zap.com\"}"), 401);
+      assertBad(
+          http.exchange("POST", "/v1/otp/resend", h, "{\"email\": \"adminuser@zap.com\"}"), 401);
     }
   }
 }

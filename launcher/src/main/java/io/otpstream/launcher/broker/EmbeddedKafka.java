@@ -16,9 +16,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real single-node Kafka (combined KRaft broker and controller) running inside this process,
- * with its log under {@code dataDir} (owner-only): formatted on first start, reused afterwards, so
- * a restart keeps every topic.
+ * A real single-node Kafka (combined KRaft broker and controller) running inside this process, with
+ * its log under {@code dataDir} (owner-only): formatted on first start, reused afterwards, so a
+ * restart keeps every topic.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private final Path dir;
@@ -42,7 +42,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    p.put(
+        "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -62,10 +63,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
       ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
-      int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
-          new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
+      int rc =
+          StorageTool.execute(
+              new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()},
+              new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
       if (rc != 0) {
-        throw new IllegalStateException("cannot format Kafka storage in " + dir + ": " + formatOutput.toString(StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "cannot format Kafka storage in "
+                + dir
+                + ": "
+                + formatOutput.toString(StandardCharsets.UTF_8));
       }
     }
     server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);

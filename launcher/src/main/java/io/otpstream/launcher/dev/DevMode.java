@@ -68,7 +68,8 @@ public final class DevMode {
     long t0 = System.nanoTime();
     OwnerOnly.folder(dataDir);
     Secrets secrets = DevSecret.load(dataDir, System.getenv("OTP_SECRET"));
-    EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
+    EmbeddedKafka kafka =
+        new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
     try {
       KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
       try (Admin admin = Admin.create(settings.clientProperties())) {
@@ -76,12 +77,26 @@ public final class DevMode {
       }
       DevCredentials creds;
       try (AppCatalog catalog = new AppCatalog(settings)) {
-        creds = DevCredentials.ensure(dataDir.resolve("dev-credentials.json"), catalog, "http://localhost:" + httpPort);
+        creds =
+            DevCredentials.ensure(
+                dataDir.resolve("dev-credentials.json"), catalog, "http://localhost:" + httpPort);
       }
       Outbox outbox = new Outbox(dataDir.resolve("outbox.jsonl"));
-      Pipeline pipeline = Pipeline.start(new Pipeline.Options(settings, secrets, dataDir.resolve("streams"), "otp-processor",
-          "127.0.0.1", httpPort, 0, Duration.ofSeconds(5), false, new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-          new OutboxProvider(outbox, "email", Clock.systemUTC()), List.of(r -> OutboxRoutes.register(r, outbox))));
+      Pipeline pipeline =
+          Pipeline.start(
+              new Pipeline.Options(
+                  settings,
+                  secrets,
+                  dataDir.resolve("streams"),
+                  "otp-processor",
+                  "127.0.0.1",
+                  httpPort,
+                  0,
+                  Duration.ofSeconds(5),
+                  false,
+                  new OutboxProvider(outbox, "sms", Clock.systemUTC()),
+                  new OutboxProvider(outbox, "email", Clock.systemUTC()),
+                  List.of(r -> OutboxRoutes.register(r, outbox))));
       try {
         pipeline.awaitReady(Duration.ofMinutes(2));
       } catch (RuntimeException | InterruptedException e) {
@@ -99,12 +114,17 @@ public final class DevMode {
   public void run() throws Exception {
     Running running = start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\notpstream: stopping...");
-      running.close();
-      stopped.countDown();
-    }, "otp-dev-shutdown"));
-    System.out.println(banner(running.credentials(), running.bootstrapServers(), running.startMillis));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("\notpstream: stopping...");
+                  running.close();
+                  stopped.countDown();
+                },
+                "otp-dev-shutdown"));
+    System.out.println(
+        banner(running.credentials(), running.bootstrapServers(), running.startMillis));
     stopped.await();
   }
 
@@ -129,7 +149,20 @@ public final class DevMode {
             -d '{"channels":["email"],"recipients":{"email":"ada@example.com"}}'
 
         Ctrl-C stops.
-        """.formatted(startMs, dataDir, c.apiUrl(), c.apiUrl(), c.apiUrl(), bootstrap, c.appId(), c.liveKey(), c.testKey(),
-        c.managementKey(), dataDir.resolve("dev-credentials.json"), c.apiUrl(), c.liveKey());
+        """
+        .formatted(
+            startMs,
+            dataDir,
+            c.apiUrl(),
+            c.apiUrl(),
+            c.apiUrl(),
+            bootstrap,
+            c.appId(),
+            c.liveKey(),
+            c.testKey(),
+            c.managementKey(),
+            dataDir.resolve("dev-credentials.json"),
+            c.apiUrl(),
+            c.liveKey());
   }
 }

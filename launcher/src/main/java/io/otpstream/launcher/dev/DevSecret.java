@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * folder, in a file only its owner may read.
  */
 final class DevSecret {
-  private DevSecret() {
-  }
+  private DevSecret() {}
 
   static Secrets load(Path dataDir, String fromEnv) throws IOException {
     if (fromEnv != null && !fromEnv.isBlank()) {

@@ -24,17 +24,22 @@ public final class OutboxRoutes {
   private static final String PAGE = load();
   private static final PreludeFamily ERRORS = new PreludeFamily();
   private static final Pattern LOOPBACK_HOST =
-      Pattern.compile("(localhost|([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+localhost|127\\.0\\.0\\.1|\\[::1])(:[0-9]{1,5})?");
+      Pattern.compile(
+          "(localhost|([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+localhost|127\\.0\\.0\\.1|\\[::1])(:[0-9]{1,5})?");
 
-  private OutboxRoutes() {
-  }
+  private OutboxRoutes() {}
 
   public static void register(RoutesConfig routes, Outbox outbox) {
     routes.get("/dev/outbox.json", loopbackOnly(ctx -> ctx.json(outbox.list())));
-    routes.get("/dev/outbox", loopbackOnly(ctx -> {
-      ctx.header("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
-      ctx.html(PAGE);
-    }));
+    routes.get(
+        "/dev/outbox",
+        loopbackOnly(
+            ctx -> {
+              ctx.header(
+                  "Content-Security-Policy",
+                  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
+              ctx.html(PAGE);
+            }));
   }
 
   static boolean loopback(String host) {
@@ -46,7 +51,11 @@ public final class OutboxRoutes {
       if (loopback(ctx.header("Host"))) {
         handler.handle(ctx);
       } else {
-        ERRORS.answer(Refusal.of(HttpStatus.FORBIDDEN, "The dev outbox answers only on localhost"), ctx.path()).writeTo(ctx);
+        ERRORS
+            .answer(
+                Refusal.of(HttpStatus.FORBIDDEN, "The dev outbox answers only on localhost"),
+                ctx.path())
+            .writeTo(ctx);
       }
     };
   }

@@ -4,9 +4,9 @@ import io.javalin.config.RoutesConfig;
 import io.otpstream.api.ApiServer;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
-import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.topics.TopicBootstrap;
@@ -20,26 +20,37 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Every otpstream service in one process against one cluster: the topics, the processor, both
- * dispatchers and the api. The local dev mode runs it on the embedded broker; end-to-end tests
- * run it on the in-JVM test cluster. In production each service runs as its own process instead.
+ * dispatchers and the api. The local dev mode runs it on the embedded broker; end-to-end tests run
+ * it on the in-JVM test cluster. In production each service runs as its own process instead.
  */
 public final class Pipeline implements AutoCloseable {
 
   /** What the pipeline runs with. */
-  public record Options(KafkaSettings kafka, Secrets secrets, Path stateDir, String applicationId, String httpHost, int httpPort,
-                        int replyPartition, Duration decisionTimeout, boolean trustForwardedFor, DeliveryProvider smsProvider,
-                        DeliveryProvider emailProvider, List<Consumer<RoutesConfig>> extraRoutes) {
-  }
+  public record Options(
+      KafkaSettings kafka,
+      Secrets secrets,
+      Path stateDir,
+      String applicationId,
+      String httpHost,
+      int httpPort,
+      int replyPartition,
+      Duration decisionTimeout,
+      boolean trustForwardedFor,
+      DeliveryProvider smsProvider,
+      DeliveryProvider emailProvider,
+      List<Consumer<RoutesConfig>> extraRoutes) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private ProcessorService processor;
   private ApiServer api;
 
-  /** In one process the retries come quicker than the production default (the dev mode and tests). */
-  private static final DeliveryWorker.Tuning SMS_TUNING = new DeliveryWorker.Tuning(Duration.ofMillis(500), 5, 8, 50);
+  /**
+   * In one process the retries come quicker than the production default (the dev mode and tests).
+   */
+  private static final DeliveryTuning SMS_TUNING =
+      new DeliveryTuning(Duration.ofMillis(500), 5, 8, 50);
 
-  private Pipeline() {
-  }
+  private Pipeline() {}
 
   public static Pipeline start(Options o) {
     Pipeline p = new Pipeline();
@@ -47,16 +58,36 @@ public final class Pipeline implements AutoCloseable {
       try (Admin admin = Admin.create(o.kafka().clientProperties())) {
         TopicBootstrap.ensure(admin, o.kafka().topics(), o.kafka().replicationFactor());
       }
-      p.processor = p.track(new ProcessorService(ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()), o.secrets()));
+      p.processor =
+          p.track(
+              new ProcessorService(
+                  ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()),
+                  o.secrets()));
       p.processor.start();
-      if (o.smsProvider() != null) { // null: the SMS dispatchers run elsewhere (their own processes)
-        p.track(new SmsDispatcher(o.kafka(), o.secrets(), o.smsProvider(), Clock.systemUTC(), SMS_TUNING)).start();
+      if (o.smsProvider()
+          != null) { // null: the SMS dispatchers run elsewhere (their own processes)
+        p.track(
+                new SmsDispatcher(
+                    o.kafka(), o.secrets(), o.smsProvider(), Clock.systemUTC(), SMS_TUNING))
+            .start();
       }
       if (o.emailProvider() != null) {
-        p.track(new EmailDispatcher(o.kafka(), o.secrets(), o.emailProvider(), Clock.systemUTC())).start();
+        p.track(new EmailDispatcher(o.kafka(), o.secrets(), o.emailProvider(), Clock.systemUTC()))
+            .start();
       }
-      p.api = p.track(new ApiServer(new ApiServer.Config(o.kafka(), o.httpHost(), o.httpPort(), o.replyPartition(), o.decisionTimeout(),
-          o.trustForwardedFor(), o.extraRoutes()), o.secrets(), p.processor::ready));
+      p.api =
+          p.track(
+              new ApiServer(
+                  new ApiServer.Config(
+                      o.kafka(),
+                      o.httpHost(),
+                      o.httpPort(),
+                      o.replyPartition(),
+                      o.decisionTimeout(),
+                      o.trustForwardedFor(),
+                      o.extraRoutes()),
+                  o.secrets(),
+                  p.processor::ready));
       p.api.start();
       return p;
     } catch (RuntimeException e) {
@@ -83,7 +114,8 @@ public final class Pipeline implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!processor.ready()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("processor not RUNNING after " + timeout + " (state " + processor.state() + ")");
+        throw new IllegalStateException(
+            "processor not RUNNING after " + timeout + " (state " + processor.state() + ")");
       }
       Thread.sleep(20);
     }
@@ -96,7 +128,8 @@ public final class Pipeline implements AutoCloseable {
       try {
         started.get(i).close();
       } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(Pipeline.class).warn("error while stopping {}", started.get(i), e);
+        org.slf4j.LoggerFactory.getLogger(Pipeline.class)
+            .warn("error while stopping {}", started.get(i), e);
       }
     }
     started.clear();

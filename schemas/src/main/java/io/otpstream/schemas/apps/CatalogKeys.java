@@ -16,8 +16,7 @@ public final class CatalogKeys {
   public static final String CONTACT = "contact";
   public static final String TEMPLATE = "template";
 
-  private CatalogKeys() {
-  }
+  private CatalogKeys() {}
 
   public static String app(String appId) {
     return APP + "/" + appId;

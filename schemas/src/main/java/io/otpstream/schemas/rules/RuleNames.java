@@ -18,9 +18,9 @@ public final class RuleNames {
   public static final String ALLOWED_COUNTRIES = "allowed_countries";
   public static final String PREMIUM_RATE = "premium_rate";
   public static final String QUOTA = "quota";
+
   /** A step-up challenge token starts one verification only. */
   public static final String CHALLENGE_ONCE = "challenge_token_once";
 
-  private RuleNames() {
-  }
+  private RuleNames() {}
 }

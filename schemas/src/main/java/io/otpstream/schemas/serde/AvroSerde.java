@@ -16,12 +16,13 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Avro single-object encoding (marker, writer-schema fingerprint, binary body) for generated
- * classes. Serializing writes the record's own schema; deserializing finds the writer schema
- * in {@link SchemaHistory} and reads into the current schema of {@code type}.
- * Null in, null out; failures become {@link SerializationException}.
+ * classes. Serializing writes the record's own schema; deserializing finds the writer schema in
+ * {@link SchemaHistory} and reads into the current schema of {@code type}. Null in, null out;
+ * failures become {@link SerializationException}.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
-  private static final Map<Schema, BinaryMessageEncoder<SpecificRecord>> ENCODERS = new ConcurrentHashMap<>();
+  private static final Map<Schema, BinaryMessageEncoder<SpecificRecord>> ENCODERS =
+      new ConcurrentHashMap<>();
 
   private final Class<T> type;
   private final BinaryMessageDecoder<T> decoder;
@@ -38,8 +39,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   /** Encodes any generated record with its own schema. */
   public static byte[] encode(SpecificRecord record) {
-    BinaryMessageEncoder<SpecificRecord> encoder = ENCODERS.computeIfAbsent(record.getSchema(),
-        s -> new BinaryMessageEncoder<>(SpecificData.getForSchema(s), s));
+    BinaryMessageEncoder<SpecificRecord> encoder =
+        ENCODERS.computeIfAbsent(
+            record.getSchema(), s -> new BinaryMessageEncoder<>(SpecificData.getForSchema(s), s));
     try {
       ByteBuffer buffer = encoder.encode(record);
       byte[] bytes = new byte[buffer.remaining()];
@@ -54,8 +56,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     try {
       return decoder.decode(bytes);
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("cannot decode " + type.getSimpleName()
-          + " (unknown writer schema or corrupt single-object encoding)", e);
+      throw new SerializationException(
+          "cannot decode "
+              + type.getSimpleName()
+              + " (unknown writer schema or corrupt single-object encoding)",
+          e);
     }
   }
 

@@ -13,8 +13,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.message.SchemaStore;
 
 /**
- * Every published version of every top-level event schema, shipped in this module under
- * {@code io/otpstream/schemas/history/} and listed in its {@code index.txt}. Readers resolve a
+ * Every published version of every top-level event schema, shipped in this module under {@code
+ * io/otpstream/schemas/history/} and listed in its {@code index.txt}. Readers resolve a
  * single-object-encoded value's writer schema by fingerprint here, so a topic written by any
  * published version still reads into today's classes.
  */
@@ -66,7 +66,8 @@ public final class SchemaHistory {
   }
 
   private static List<String> readLines(String resource) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(open(resource), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(open(resource), StandardCharsets.UTF_8))) {
       return r.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,6 +75,7 @@ public final class SchemaHistory {
   }
 
   private static InputStream open(String resource) {
-    return Objects.requireNonNull(SchemaHistory.class.getResourceAsStream(resource), "missing resource " + resource);
+    return Objects.requireNonNull(
+        SchemaHistory.class.getResourceAsStream(resource), "missing resource " + resource);
   }
 }

@@ -18,40 +18,53 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * The schemas written as whole values to a topic or a changelog: the ones whose every version
- * must stay in {@link SchemaHistory}.
+ * The schemas written as whole values to a topic or a changelog: the ones whose every version must
+ * stay in {@link SchemaHistory}.
  *
- * <p>Run {@code main} with the history folder after changing a schema: it adds the current
- * version of each changed schema as the next {@code Name.vN.avsc} and lists it in the index.
+ * <p>Run {@code main} with the history folder after changing a schema: it adds the current version
+ * of each changed schema as the next {@code Name.vN.avsc} and lists it in the index.
  */
 public final class TopLevelSchemas {
-  public static final List<Schema> CURRENT = List.of(
-      OtpCommand.getClassSchema(), OtpDecision.getClassSchema(), DeliveryRequested.getClassSchema(),
-      DeliveryStatus.getClassSchema(), AuditEvent.getClassSchema(), SessionState.getClassSchema(),
-      AppCatalogRecord.getClassSchema(), SlidingWindow.getClassSchema(), QuotaState.getClassSchema());
+  public static final List<Schema> CURRENT =
+      List.of(
+          OtpCommand.getClassSchema(),
+          OtpDecision.getClassSchema(),
+          DeliveryRequested.getClassSchema(),
+          DeliveryStatus.getClassSchema(),
+          AuditEvent.getClassSchema(),
+          SessionState.getClassSchema(),
+          AppCatalogRecord.getClassSchema(),
+          SlidingWindow.getClassSchema(),
+          QuotaState.getClassSchema());
 
-  private TopLevelSchemas() {
-  }
+  private TopLevelSchemas() {}
 
   public static long fingerprint(Schema schema) {
     return SchemaNormalization.parsingFingerprint64(schema);
   }
 
   public static void main(String[] args) throws IOException {
-    Path dir = Path.of(args.length > 0 ? args[0] : "schemas/src/main/resources/io/otpstream/schemas/history");
+    Path dir =
+        Path.of(
+            args.length > 0 ? args[0] : "schemas/src/main/resources/io/otpstream/schemas/history");
     Files.createDirectories(dir);
     Path index = dir.resolve("index.txt");
     List<String> lines = Files.exists(index) ? Files.readAllLines(index) : List.of();
     for (Schema schema : CURRENT) {
       String name = schema.getName();
       long published = lines.stream().filter(l -> l.startsWith(name + ".v")).count();
-      boolean known = lines.stream().filter(l -> l.startsWith(name + ".v")).anyMatch(l -> {
-        try {
-          return fingerprint(new Schema.Parser().parse(dir.resolve(l).toFile())) == fingerprint(schema);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      boolean known =
+          lines.stream()
+              .filter(l -> l.startsWith(name + ".v"))
+              .anyMatch(
+                  l -> {
+                    try {
+                      return fingerprint(new Schema.Parser().parse(dir.resolve(l).toFile()))
+                          == fingerprint(schema);
+                    } catch (IOException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
       if (!known) {
         String file = name + ".v" + (published + 1) + ".avsc";
         Files.writeString(dir.resolve(file), schema.toString(true) + "\n");

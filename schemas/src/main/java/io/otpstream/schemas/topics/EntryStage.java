@@ -4,23 +4,22 @@ import io.otpstream.schemas.command.CommandMeta;
 
 /**
  * Where a command enters the processor, and under which key: the routing every api instance must
- * agree on for the limits to hold. Live sends and resends of an app with a quota, and every send
- * or resend with an Idempotency-Key, enter at the quota stage ({@code otp.quota}, keyed by app:
- * one partition sees all of an app's spending and repeats); other sends and resends at the per-IP
- * stage ({@code otp.requests}, keyed by the client's limit key); checks at the session stage
- * ({@code otp.commands}, keyed by subject).
+ * agree on for the limits to hold. Live sends and resends of an app with a quota, and every send or
+ * resend with an Idempotency-Key, enter at the quota stage ({@code otp.quota}, keyed by app: one
+ * partition sees all of an app's spending and repeats); other sends and resends at the per-IP stage
+ * ({@code otp.requests}, keyed by the client's limit key); checks at the session stage ({@code
+ * otp.commands}, keyed by subject).
  */
 public final class EntryStage {
-  private EntryStage() {
-  }
+  private EntryStage() {}
 
   /** A topic and a record key. */
-  public record Route(TopicSpec<String, ?> topic, String key) {
-  }
+  public record Route(TopicSpec<String, ?> topic, String key) {}
 
   /** The entry of a send or resend. */
   public static Route ofSendOrResend(Topics topics, CommandMeta meta) {
-    boolean quota = !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
+    boolean quota =
+        !meta.getSandbox() && meta.getSettings() != null && meta.getSettings().getQuota() != null;
     if (quota || meta.getIdempotencyKey() != null) {
       return new Route(topics.quota, meta.getAppId());
     }
@@ -32,7 +31,10 @@ public final class EntryStage {
     return new Route(topics.commands, subjectId);
   }
 
-  /** The per-IP stage's record key of a command: its client's limit key (its address, for older commands). */
+  /**
+   * The per-IP stage's record key of a command: its client's limit key (its address, for older
+   * commands).
+   */
   public static String clientKey(CommandMeta meta) {
     return meta.getIpKey() != null ? meta.getIpKey() : meta.getClientIp();
   }

@@ -13,16 +13,19 @@ import org.slf4j.LoggerFactory;
 public final class TopicBootstrap {
   private static final Logger log = LoggerFactory.getLogger(TopicBootstrap.class);
 
-  private TopicBootstrap() {
-  }
+  private TopicBootstrap() {}
 
   public static void ensure(Admin admin, Topics topics, short replicationFactor) {
     try {
       Set<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = topics.all().stream()
-          .filter(t -> !existing.contains(t.name()))
-          .map(t -> new NewTopic(t.name(), t.partitions(), replicationFactor).configs(t.configs()))
-          .toList();
+      List<NewTopic> missing =
+          topics.all().stream()
+              .filter(t -> !existing.contains(t.name()))
+              .map(
+                  t ->
+                      new NewTopic(t.name(), t.partitions(), replicationFactor)
+                          .configs(t.configs()))
+              .toList();
       if (missing.isEmpty()) {
         return;
       }
@@ -38,7 +41,8 @@ public final class TopicBootstrap {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 }

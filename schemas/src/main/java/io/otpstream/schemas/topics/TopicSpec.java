@@ -12,16 +12,26 @@ import org.apache.kafka.common.serialization.Serde;
  * @param retention null keeps records forever (compacted topics, the audit log); on a compacted
  *     topic, a retention also deletes what is older ({@code compact,delete})
  */
-public record TopicSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions,
-                              Duration retention, boolean compacted) {
+public record TopicSpec<K, V>(
+    String name,
+    Serde<K> keySerde,
+    Serde<V> valueSerde,
+    int partitions,
+    Duration retention,
+    boolean compacted) {
 
   public Map<String, String> configs() {
     Map<String, String> c = new HashMap<>();
-    String policy = !compacted ? TopicConfig.CLEANUP_POLICY_DELETE
-        : retention == null ? TopicConfig.CLEANUP_POLICY_COMPACT
-        : TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE;
+    String policy =
+        !compacted
+            ? TopicConfig.CLEANUP_POLICY_DELETE
+            : retention == null
+                ? TopicConfig.CLEANUP_POLICY_COMPACT
+                : TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE;
     c.put(TopicConfig.CLEANUP_POLICY_CONFIG, policy);
-    c.put(TopicConfig.RETENTION_MS_CONFIG, retention == null ? "-1" : Long.toString(retention.toMillis()));
+    c.put(
+        TopicConfig.RETENTION_MS_CONFIG,
+        retention == null ? "-1" : Long.toString(retention.toMillis()));
     return c;
   }
 }

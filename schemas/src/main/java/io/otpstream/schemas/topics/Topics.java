@@ -13,14 +13,15 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The typed topic catalogue: every topic otpstream reads or writes, declared once.
- * A prefix (empty by default) lets several installations, or test runs, share one cluster.
+ * The typed topic catalogue: every topic otpstream reads or writes, declared once. A prefix (empty
+ * by default) lets several installations, or test runs, share one cluster.
  *
  * <p>Keys: sends and resends of apps with a quota enter on {@code otp.quota} keyed by app (the
  * quota stage, which also reads the refunds of later refusals there); sends and resends go on
- * {@code otp.requests} keyed by client IP (the per-IP limit stage); commands, events, deliveries and delivery statuses are keyed by subject id, so one
- * subject's traffic stays on one partition and in order; replies by request id, routed to the
- * partition the waiting api instance named; the app catalogue by entry key.
+ * {@code otp.requests} keyed by client IP (the per-IP limit stage); commands, events, deliveries
+ * and delivery statuses are keyed by subject id, so one subject's traffic stays on one partition
+ * and in order; replies by request id, routed to the partition the waiting api instance named; the
+ * app catalogue by entry key.
  */
 public final class Topics {
   public static final String QUOTA = "otp.quota";
@@ -39,6 +40,7 @@ public final class Topics {
 
   /** Partitions of the reply topic: the most api instances that can wait for replies at once. */
   public static final int REPLY_PARTITIONS = 8;
+
   private static final int PARTITIONS = 6;
 
   private static final Serde<String> KEY = Serdes.String();
@@ -54,14 +56,20 @@ public final class Topics {
   public final TopicSpec<String, DeliveryRequested> deliveryEmail;
   public final TopicSpec<String, DeliveryStatus> deliveryStatus;
   public final TopicSpec<String, DeliveryRequested> deliveryDeadLetter;
-  /** Deliveries waiting to be tried again after a transient failure (headers: attempt, not-before). */
+
+  /**
+   * Deliveries waiting to be tried again after a transient failure (headers: attempt, not-before).
+   */
   public final TopicSpec<String, DeliveryRequested> deliverySmsRetry;
+
   public final TopicSpec<String, DeliveryRequested> deliveryEmailRetry;
+
   /**
    * What the dispatchers have sent, keyed by delivery id, in the partition of the delivery it
    * answers: a dispatcher taking over a partition reads it so it never sends a delivery twice.
    */
   public final TopicSpec<String, DeliveryStatus> deliverySent;
+
   public final TopicSpec<String, AppCatalogRecord> apps;
 
   public Topics(String prefix) {
@@ -71,12 +79,18 @@ public final class Topics {
     commands = spec(COMMANDS, OtpCommand.class, PARTITIONS, null, false);
     replies = spec(REPLIES, OtpDecision.class, REPLY_PARTITIONS, Duration.ofHours(1), false);
     events = spec(EVENTS, AuditEvent.class, PARTITIONS, null, false);
-    deliverySms = spec(DELIVERY_SMS, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
-    deliveryEmail = spec(DELIVERY_EMAIL, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
-    deliveryStatus = spec(DELIVERY_STATUS, DeliveryStatus.class, PARTITIONS, Duration.ofDays(30), false);
-    deliveryDeadLetter = spec(DELIVERY_DEAD_LETTER, DeliveryRequested.class, 1, Duration.ofDays(30), false);
-    deliverySmsRetry = spec(DELIVERY_SMS_RETRY, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
-    deliveryEmailRetry = spec(DELIVERY_EMAIL_RETRY, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliverySms =
+        spec(DELIVERY_SMS, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliveryEmail =
+        spec(DELIVERY_EMAIL, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliveryStatus =
+        spec(DELIVERY_STATUS, DeliveryStatus.class, PARTITIONS, Duration.ofDays(30), false);
+    deliveryDeadLetter =
+        spec(DELIVERY_DEAD_LETTER, DeliveryRequested.class, 1, Duration.ofDays(30), false);
+    deliverySmsRetry =
+        spec(DELIVERY_SMS_RETRY, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
+    deliveryEmailRetry =
+        spec(DELIVERY_EMAIL_RETRY, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
     deliverySent = spec(DELIVERY_SENT, DeliveryStatus.class, PARTITIONS, Duration.ofDays(2), true);
     apps = spec(APPS, AppCatalogRecord.class, 1, null, true);
   }
@@ -90,12 +104,25 @@ public final class Topics {
   }
 
   public List<TopicSpec<?, ?>> all() {
-    return List.of(quota, requests, commands, replies, events, deliverySms, deliveryEmail, deliveryStatus, deliveryDeadLetter,
-        deliverySmsRetry, deliveryEmailRetry, deliverySent, apps);
+    return List.of(
+        quota,
+        requests,
+        commands,
+        replies,
+        events,
+        deliverySms,
+        deliveryEmail,
+        deliveryStatus,
+        deliveryDeadLetter,
+        deliverySmsRetry,
+        deliveryEmailRetry,
+        deliverySent,
+        apps);
   }
 
   private <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<String, V> spec(
       String name, Class<V> type, int partitions, Duration retention, boolean compacted) {
-    return new TopicSpec<>(prefix + name, KEY, AvroSerde.of(type), partitions, retention, compacted);
+    return new TopicSpec<>(
+        prefix + name, KEY, AvroSerde.of(type), partitions, retention, compacted);
   }
 }

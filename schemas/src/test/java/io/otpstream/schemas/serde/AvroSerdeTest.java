@@ -20,7 +20,9 @@ class AvroSerdeTest {
 
   private static OtpDecision decision() {
     return OtpDecision.newBuilder()
-        .setRequestId("r-1").setSessionId("s-1").setOutcome(Outcome.STARTED)
+        .setRequestId("r-1")
+        .setSessionId("s-1")
+        .setOutcome(Outcome.STARTED)
         .setDecidedAt(Instant.ofEpochMilli(1_700_000_000_000L))
         .setExpiresAt(Instant.ofEpochMilli(1_700_000_600_000L))
         .setChannels(List.of(Channel.SMS, Channel.EMAIL))
@@ -32,8 +34,10 @@ class AvroSerdeTest {
     byte[] bytes = serde.serializer().serialize("t", decision());
     assertEquals((byte) 0xC3, bytes[0]);
     assertEquals((byte) 0x01, bytes[1]);
-    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-    assertEquals(SchemaNormalization.parsingFingerprint64(OtpDecision.getClassSchema()), fingerprint);
+    long fingerprint =
+        ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    assertEquals(
+        SchemaNormalization.parsingFingerprint64(OtpDecision.getClassSchema()), fingerprint);
     assertEquals(decision(), serde.deserializer().deserialize("t", bytes));
   }
 
@@ -48,13 +52,18 @@ class AvroSerdeTest {
     byte[] bytes = serde.serializer().serialize("t", decision());
     bytes[5] ^= 0x5A; // corrupt the fingerprint
     assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", bytes));
-    assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", new byte[] {1, 2, 3}));
+    assertThrows(
+        SerializationException.class,
+        () -> serde.deserializer().deserialize("t", new byte[] {1, 2, 3}));
   }
 
   @Test
   void published_history_parses_into_the_store() {
     for (SchemaHistory.Published p : SchemaHistory.get().versions()) {
-      Schema found = SchemaHistory.get().store().findByFingerprint(SchemaNormalization.parsingFingerprint64(p.schema()));
+      Schema found =
+          SchemaHistory.get()
+              .store()
+              .findByFingerprint(SchemaNormalization.parsingFingerprint64(p.schema()));
       assertEquals(p.schema(), found, p.file());
     }
   }

@@ -17,18 +17,15 @@ public sealed interface Admission permits Admission.Passed, Admission.Refused, A
    * @param key its key on the next stage's topic
    * @param memory what a repeat of an Idempotency-Key request will find here; null: nothing to keep
    */
-  record Passed(OtpCommand command, String key, OtpDecision memory) implements Admission {
-  }
+  record Passed(OtpCommand command, String key, OtpDecision memory) implements Admission {}
 
   /**
    * Refused here: answered, audited and remembered for its repeats.
    *
    * @param refund the quota charged for it before, given back; null when none is owed
    */
-  record Refused(Refusal refusal, QuotaRefund refund) implements Admission {
-  }
+  record Refused(Refusal refusal, QuotaRefund refund) implements Admission {}
 
   /** A repeat of a request refused here: its first reply again, and nothing else. */
-  record Repeated(OtpDecision first) implements Admission {
-  }
+  record Repeated(OtpDecision first) implements Admission {}
 }

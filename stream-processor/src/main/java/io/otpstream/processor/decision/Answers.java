@@ -3,8 +3,8 @@ package io.otpstream.processor.decision;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.command.CommandMeta;
-import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.limits.RuleCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,22 +15,37 @@ import java.util.List;
  * The audit line lists the rule checks the command passed before, then the ones of this stage.
  */
 public final class Answers {
-  private Answers() {
-  }
+  private Answers() {}
 
   public static OtpDecision.Builder reply(CommandMeta m, String sessionId, Outcome outcome) {
-    return OtpDecision.newBuilder().setRequestId(m.getRequestId()).setReplyPartition(m.getReplyPartition())
-        .setSessionId(sessionId).setOutcome(outcome).setDecidedAt(m.getOccurredAt())
+    return OtpDecision.newBuilder()
+        .setRequestId(m.getRequestId())
+        .setReplyPartition(m.getReplyPartition())
+        .setSessionId(sessionId)
+        .setOutcome(outcome)
+        .setDecidedAt(m.getOccurredAt())
         .setSettingsVersion(SettingsInForce.of(m).getVersion());
   }
 
-  public static AuditEvent.Builder audit(CommandMeta m, String subjectId, String sessionId, AuditType type, Outcome outcome,
-                                         RuleCheck... checks) {
+  public static AuditEvent.Builder audit(
+      CommandMeta m,
+      String subjectId,
+      String sessionId,
+      AuditType type,
+      Outcome outcome,
+      RuleCheck... checks) {
     List<RuleCheck> all = new ArrayList<>(m.getChecks());
     all.addAll(List.of(checks));
-    return AuditEvent.newBuilder().setType(type).setOutcome(outcome)
-        .setRequestId(m.getRequestId()).setOccurredAt(m.getOccurredAt()).setAppId(m.getAppId())
-        .setSubjectId(subjectId).setSessionId(sessionId).setClientIp(m.getClientIp())
-        .setSettingsVersion(SettingsInForce.of(m).getVersion()).setChecks(all);
+    return AuditEvent.newBuilder()
+        .setType(type)
+        .setOutcome(outcome)
+        .setRequestId(m.getRequestId())
+        .setOccurredAt(m.getOccurredAt())
+        .setAppId(m.getAppId())
+        .setSubjectId(subjectId)
+        .setSessionId(sessionId)
+        .setClientIp(m.getClientIp())
+        .setSettingsVersion(SettingsInForce.of(m).getVersion())
+        .setChecks(all);
   }
 }

@@ -8,27 +8,47 @@ import io.otpstream.schemas.limits.RuleCheck;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The parts every session command has, whichever of the union it is; and a command with new metadata. */
+/**
+ * The parts every session command has, whichever of the union it is; and a command with new
+ * metadata.
+ */
 public final class CommandParts {
   private static final Parts NONE = new Parts(null, null, null, null, false);
 
-  private CommandParts() {
-  }
+  private CommandParts() {}
 
-  private record Parts(CommandMeta meta, String subject, String session, String secondary, boolean secondaryCounted) {
-  }
+  private record Parts(
+      CommandMeta meta,
+      String subject,
+      String session,
+      String secondary,
+      boolean secondaryCounted) {}
 
   private static Parts of(Object command) {
     if (command instanceof OtpRequested c) {
-      return new Parts(c.getMeta(), c.getSubjectId(), c.getSessionId(), c.getSecondarySubjectId(), c.getSecondaryCounted());
+      return new Parts(
+          c.getMeta(),
+          c.getSubjectId(),
+          c.getSessionId(),
+          c.getSecondarySubjectId(),
+          c.getSecondaryCounted());
     }
     if (command instanceof OtpRetried c) {
-      return new Parts(c.getMeta(), c.getSubjectId(), c.getSessionId(), c.getSecondarySubjectId(), c.getSecondaryCounted());
+      return new Parts(
+          c.getMeta(),
+          c.getSubjectId(),
+          c.getSessionId(),
+          c.getSecondarySubjectId(),
+          c.getSecondaryCounted());
     }
-    return command instanceof OtpCheckRequested c ? new Parts(c.getMeta(), c.getSubjectId(), c.getSessionId(), null, false) : NONE;
+    return command instanceof OtpCheckRequested c
+        ? new Parts(c.getMeta(), c.getSubjectId(), c.getSessionId(), null, false)
+        : NONE;
   }
 
-  /** The command's metadata; null for anything that is not a session command (e.g. a quota refund). */
+  /**
+   * The command's metadata; null for anything that is not a session command (e.g. a quota refund).
+   */
   public static CommandMeta meta(Object command) {
     return of(command).meta();
   }
@@ -44,21 +64,26 @@ public final class CommandParts {
   }
 
   /**
-   * The subject whose partition the command goes to next: the secondary subject of a send or
-   * resend that names one and has not been counted there yet, else its subject.
+   * The subject whose partition the command goes to next: the secondary subject of a send or resend
+   * that names one and has not been counted there yet, else its subject.
    */
   public static String route(Object command) {
     String secondary = secondaryPending(command);
     return secondary != null ? secondary : subject(command);
   }
 
-  /** The secondary subject a send or resend still has to be counted under; null when none or done. */
+  /**
+   * The secondary subject a send or resend still has to be counted under; null when none or done.
+   */
   public static String secondaryPending(Object command) {
     Parts p = of(command);
     return p.secondary() != null && !p.secondaryCounted() ? p.secondary() : null;
   }
 
-  /** A new send or resend like {@code command} with {@code meta}: a stage never changes the record it was given. */
+  /**
+   * A new send or resend like {@code command} with {@code meta}: a stage never changes the record
+   * it was given.
+   */
   public static Object withMeta(Object command, CommandMeta meta) {
     if (command instanceof OtpRequested c) {
       return OtpRequested.newBuilder(c).setMeta(meta).build();

@@ -7,13 +7,16 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What a stage decided for each request that carried an {@code Idempotency-Key}, kept 24 hours
- * (of stream time). The api gives such requests a request id derived from the key, so a repeat
- * finds the first outcome here and changes nothing: no second count, session or message.
+ * What a stage decided for each request that carried an {@code Idempotency-Key}, kept 24 hours (of
+ * stream time). The api gives such requests a request id derived from the key, so a repeat finds
+ * the first outcome here and changes nothing: no second count, session or message.
  */
 public final class Idempotency {
   public static final Duration RETENTION = Duration.ofHours(24);
-  /** The marker a first stage keeps for a request it passed on: "forward the repeat, count nothing". */
+
+  /**
+   * The marker a first stage keeps for a request it passed on: "forward the repeat, count nothing".
+   */
   private static final Outcome FORWARDED = Outcome.UNKNOWN;
 
   private final Entries<OtpDecision> store;
@@ -23,7 +26,10 @@ public final class Idempotency {
     this(store, "");
   }
 
-  /** A memory kept in {@code store} under keys prefixed with {@code scope}, apart from the store's other memories. */
+  /**
+   * A memory kept in {@code store} under keys prefixed with {@code scope}, apart from the store's
+   * other memories.
+   */
   public Idempotency(Entries<OtpDecision> store, String scope) {
     this.store = store;
     this.scope = scope;
@@ -65,13 +71,23 @@ public final class Idempotency {
     remember(m, forwardedMark(m, routeKey));
   }
 
-  /** What a stage keeps for a request it passed on under {@code routeKey} (null: its repeats need no route). */
+  /**
+   * What a stage keeps for a request it passed on under {@code routeKey} (null: its repeats need no
+   * route).
+   */
   public static OtpDecision forwardedMark(CommandMeta m, String routeKey) {
-    return OtpDecision.newBuilder().setRequestId(m.getRequestId()).setOutcome(FORWARDED)
-        .setDecidedAt(m.getOccurredAt()).setRouteKey(routeKey).build();
+    return OtpDecision.newBuilder()
+        .setRequestId(m.getRequestId())
+        .setOutcome(FORWARDED)
+        .setDecidedAt(m.getOccurredAt())
+        .setRouteKey(routeKey)
+        .build();
   }
 
-  /** True once a memory is older than 24 h of stream time: housekeeping forgets it (every scope of the store). */
+  /**
+   * True once a memory is older than 24 h of stream time: housekeeping forgets it (every scope of
+   * the store).
+   */
   public static boolean expired(OtpDecision d, long streamTime) {
     return streamTime - d.getDecidedAt().toEpochMilli() >= RETENTION.toMillis();
   }

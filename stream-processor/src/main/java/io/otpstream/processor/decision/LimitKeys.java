@@ -3,15 +3,14 @@ package io.otpstream.processor.decision;
 import io.otpstream.schemas.command.CommandMeta;
 
 /**
- * What each limit counts by. Sandbox traffic has windows of its own, so a test key can never use
- * up a real user's limits. A client is its limit key (a keyed hash of app and address group, see
- * the api's ClientAddresses), or its recorded address for commands written before there was one.
+ * What each limit counts by. Sandbox traffic has windows of its own, so a test key can never use up
+ * a real user's limits. A client is its limit key (a keyed hash of app and address group, see the
+ * api's ClientAddresses), or its recorded address for commands written before there was one.
  */
 public final class LimitKeys {
   private static final String SANDBOX = "sandbox:";
 
-  private LimitKeys() {
-  }
+  private LimitKeys() {}
 
   /** The per-IP windows' key of a command's client. */
   public static String client(CommandMeta m) {
@@ -23,7 +22,10 @@ public final class LimitKeys {
     return mode(m, subjectId);
   }
 
-  /** Wrong codes are counted per subject and source: one source reaching its limit does not stop the others. */
+  /**
+   * Wrong codes are counted per subject and source: one source reaching its limit does not stop the
+   * others.
+   */
   public static String subjectFromSource(String subjectId, CommandMeta m) {
     return mode(m, subjectId + "|" + source(m));
   }

@@ -9,13 +9,16 @@ import java.util.Optional;
  * request ({@code quota_charged}) that were not sent, written to the quota stage's input topic.
  */
 public final class Refunds {
-  private Refunds() {
-  }
+  private Refunds() {}
 
-  /** The refund owed when {@code delivered} of the charged messages were sent; empty when none is owed. */
+  /**
+   * The refund owed when {@code delivered} of the charged messages were sent; empty when none is
+   * owed.
+   */
   public static Optional<QuotaRefund> owed(CommandMeta m, int delivered) {
     int owed = m.getQuotaCharged() - delivered;
-    return owed <= 0 ? Optional.empty()
+    return owed <= 0
+        ? Optional.empty()
         : Optional.of(new QuotaRefund(m.getAppId(), m.getRequestId(), owed, m.getOccurredAt()));
   }
 }

@@ -13,13 +13,29 @@ import io.otpstream.schemas.limits.RuleCheck;
  */
 public record Refusal(OtpDecision reply, AuditEvent event) {
 
-  /** The refusal by {@code check}'s rule; {@code retryAfterSeconds} 0 when waiting would not help. */
-  public static Refusal of(CommandMeta m, String subjectId, String sessionId, Outcome outcome, AuditType type, RuleCheck check,
-                           int retryAfterSeconds) {
-    OtpDecision reply = Answers.reply(m, sessionId, outcome).setRule(check.getRule())
-        .setRetryAfterSeconds(retryAfterSeconds > 0 ? retryAfterSeconds : null).build();
-    AuditEvent event = Answers.audit(m, subjectId, sessionId, type, outcome, check).setRule(check.getRule())
-        .setLimitKey(check.getKey()).setCount(check.getCount()).setLimit(check.getLimit()).build();
+  /**
+   * The refusal by {@code check}'s rule; {@code retryAfterSeconds} 0 when waiting would not help.
+   */
+  public static Refusal of(
+      CommandMeta m,
+      String subjectId,
+      String sessionId,
+      Outcome outcome,
+      AuditType type,
+      RuleCheck check,
+      int retryAfterSeconds) {
+    OtpDecision reply =
+        Answers.reply(m, sessionId, outcome)
+            .setRule(check.getRule())
+            .setRetryAfterSeconds(retryAfterSeconds > 0 ? retryAfterSeconds : null)
+            .build();
+    AuditEvent event =
+        Answers.audit(m, subjectId, sessionId, type, outcome, check)
+            .setRule(check.getRule())
+            .setLimitKey(check.getKey())
+            .setCount(check.getCount())
+            .setLimit(check.getLimit())
+            .build();
     return new Refusal(reply, event);
   }
 }

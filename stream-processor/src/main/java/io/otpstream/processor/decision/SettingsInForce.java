@@ -9,8 +9,7 @@ import io.otpstream.schemas.command.CommandMeta;
  * replay decides with the settings in force then; the built-in defaults when it carries none.
  */
 public final class SettingsInForce {
-  private SettingsInForce() {
-  }
+  private SettingsInForce() {}
 
   public static AppSettings of(CommandMeta m) {
     return m.getSettings() != null ? m.getSettings() : DefaultSettings.of(m.getAppId());

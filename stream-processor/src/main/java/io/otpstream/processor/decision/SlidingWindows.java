@@ -9,10 +9,10 @@ import java.util.List;
 
 /**
  * Sliding-window limits on a stage's keyed state: for each (rule, key) the store keeps the times of
- * the admitted events still inside the window, never more than the limit (itself at most
- * {@link DefaultSettings#MAX_LIMIT}). An event at time
- * {@code e} counts at time {@code t} while {@code t - e < window}; so the first refused event
- * is admitted again exactly when the oldest one slides out. Time is the command's event time.
+ * the admitted events still inside the window, never more than the limit (itself at most {@link
+ * DefaultSettings#MAX_LIMIT}). An event at time {@code e} counts at time {@code t} while {@code t -
+ * e < window}; so the first refused event is admitted again exactly when the oldest one slides out.
+ * Time is the command's event time.
  */
 public final class SlidingWindows {
   /** The longest window a setting may have (7 days; the management API refuses longer). */
@@ -25,7 +25,13 @@ public final class SlidingWindows {
   }
 
   /** The outcome of asking one rule. */
-  public record Verdict(String rule, String key, boolean allowed, int countInWindow, int limit, int retryAfterSeconds) {
+  public record Verdict(
+      String rule,
+      String key,
+      boolean allowed,
+      int countInWindow,
+      int limit,
+      int retryAfterSeconds) {
     /** The count as audited: after admitting, or the full window at refusal. */
     public RuleCheck check() {
       return ruleCheck(rule, key, allowed ? countInWindow + 1 : countInWindow, limit);
@@ -52,7 +58,8 @@ public final class SlidingWindows {
     }
     long oldestRelevant = kept.get(kept.size() - max);
     long waitMs = oldestRelevant + limit.getWindowSeconds() * 1000L - nowMs;
-    return new Verdict(rule, key, false, kept.size(), max, (int) Math.max(1, (waitMs + 999) / 1000));
+    return new Verdict(
+        rule, key, false, kept.size(), max, (int) Math.max(1, (waitMs + 999) / 1000));
   }
 
   /**
@@ -78,20 +85,22 @@ public final class SlidingWindows {
   }
 
   /**
-   * The limit enforced: at most {@link DefaultSettings#MAX_LIMIT}, which the management API
-   * refuses to exceed, so that a window's store value stays small (a settings version written
-   * before the cap is enforced as the cap).
+   * The limit enforced: at most {@link DefaultSettings#MAX_LIMIT}, which the management API refuses
+   * to exceed, so that a window's store value stays small (a settings version written before the
+   * cap is enforced as the cap).
    */
   private static int capped(Limit limit) {
     return Math.min(limit.getLimit(), DefaultSettings.MAX_LIMIT);
   }
 
   /**
-   * True once the newest event of {@code w} is older than the longest window any setting may
-   * give: dropping it then cannot change a decision, whatever settings come later.
+   * True once the newest event of {@code w} is older than the longest window any setting may give:
+   * dropping it then cannot change a decision, whatever settings come later.
    */
   public static boolean expired(SlidingWindow w, long nowMs) {
-    return w.getEvents().isEmpty() || nowMs - w.getEvents().stream().mapToLong(Long::longValue).max().orElseThrow() >= MAX_WINDOW_MS;
+    return w.getEvents().isEmpty()
+        || nowMs - w.getEvents().stream().mapToLong(Long::longValue).max().orElseThrow()
+            >= MAX_WINDOW_MS;
   }
 
   private static List<Long> inWindow(SlidingWindow w, Limit limit, long nowMs) {

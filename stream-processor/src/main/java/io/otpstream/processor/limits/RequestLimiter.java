@@ -21,11 +21,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The per-IP stage, keyed by the client's limit key (app and address group): adapts
- * {@link RequestRules} to the topology. Because every request of one client passes through one
- * task, the per-IP limits hold exactly whatever the number of api and processor instances.
- * Admitted commands go on to {@code otp.commands}; refused ones are answered and audited here, and
- * remembered for their repeats.
+ * The per-IP stage, keyed by the client's limit key (app and address group): adapts {@link
+ * RequestRules} to the topology. Because every request of one client passes through one task, the
+ * per-IP limits hold exactly whatever the number of api and processor instances. Admitted commands
+ * go on to {@code otp.commands}; refused ones are answered and audited here, and remembered for
+ * their repeats.
  */
 public final class RequestLimiter implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
@@ -42,8 +42,15 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
     this.idempotencyStore = context.getStateStore(Names.IP_IDEMPOTENCY_STORE);
     this.windows = new SlidingWindows(StoreEntries.of(store));
     this.idempotency = new Idempotency(StoreEntries.of(idempotencyStore));
-    this.sinks = new AdmissionSinks(context, idempotency, new AdmissionSinks.Sinks(Names.ADMITTED_SINK,
-        Names.LIMITER_REPLIES_SINK, Names.LIMITER_EVENTS_SINK, Names.LIMITER_REFUNDS_SINK));
+    this.sinks =
+        new AdmissionSinks(
+            context,
+            idempotency,
+            new AdmissionSinks.Sinks(
+                Names.ADMITTED_SINK,
+                Names.LIMITER_REPLIES_SINK,
+                Names.LIMITER_EVENTS_SINK,
+                Names.LIMITER_REFUNDS_SINK));
     context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
   }
 

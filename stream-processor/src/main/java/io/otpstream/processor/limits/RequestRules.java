@@ -30,16 +30,19 @@ import java.util.Optional;
  * carrying the rule checks they passed; refused ones give back any quota they were charged.
  */
 public final class RequestRules {
-  private RequestRules() {
-  }
+  private RequestRules() {}
 
-  /** @param prior what this stage decided for the request before (an Idempotency-Key repeat) */
-  public static Admission decide(OtpCommand value, Optional<OtpDecision> prior, SlidingWindows windows) {
+  /**
+   * @param prior what this stage decided for the request before (an Idempotency-Key repeat)
+   */
+  public static Admission decide(
+      OtpCommand value, Optional<OtpDecision> prior, SlidingWindows windows) {
     Object command = value.getCommand();
     // A repeat of a request this stage decided gets that decision again. One it has not seen (the
     // quota stage sends a repeat after its first, to the same key) is checked like any request.
     if ((command instanceof OtpRequested || command instanceof OtpRetried) && prior.isPresent()) {
-      return Idempotency.forwarded(prior.get()) ? new Admission.Passed(value, CommandParts.route(command), null)
+      return Idempotency.forwarded(prior.get())
+          ? new Admission.Passed(value, CommandParts.route(command), null)
           : new Admission.Repeated(prior.get());
     }
     if (command instanceof OtpRequested c) {
@@ -52,7 +55,11 @@ public final class RequestRules {
       return admit(command, RuleNames.SENDS_PER_IP, cfg.getSendsPerIp(), windows);
     }
     if (command instanceof OtpRetried c) {
-      return admit(command, RuleNames.RESENDS_PER_IP, SettingsInForce.of(c.getMeta()).getResendsPerIp(), windows);
+      return admit(
+          command,
+          RuleNames.RESENDS_PER_IP,
+          SettingsInForce.of(c.getMeta()).getResendsPerIp(),
+          windows);
     }
     // checks are not limited per IP; pass them on in order
     return new Admission.Passed(value, CommandParts.route(command), null);
@@ -64,17 +71,33 @@ public final class RequestRules {
     long now = m.getOccurredAt().toEpochMilli();
     Verdict v = windows.ask(rule, client, limit, now);
     if (!v.allowed()) {
-      return refused(command, Outcome.RATE_LIMITED, AuditType.LIMIT_EXCEEDED, v.check(), v.retryAfterSeconds());
+      return refused(
+          command,
+          Outcome.RATE_LIMITED,
+          AuditType.LIMIT_EXCEEDED,
+          v.check(),
+          v.retryAfterSeconds());
     }
     windows.record(rule, client, limit, now);
-    OtpCommand next = new OtpCommand(CommandParts.withMeta(command, CommandParts.passed(m, List.of(v.check())).build()));
-    return new Admission.Passed(next, CommandParts.route(command), Idempotency.forwardedMark(m, null));
+    OtpCommand next =
+        new OtpCommand(
+            CommandParts.withMeta(command, CommandParts.passed(m, List.of(v.check())).build()));
+    return new Admission.Passed(
+        next, CommandParts.route(command), Idempotency.forwardedMark(m, null));
   }
 
-  private static Admission refused(Object command, Outcome outcome, AuditType type, RuleCheck check, int retryAfterSeconds) {
+  private static Admission refused(
+      Object command, Outcome outcome, AuditType type, RuleCheck check, int retryAfterSeconds) {
     CommandMeta m = CommandParts.meta(command);
-    Refusal refusal = Refusal.of(m, CommandParts.subject(command), CommandParts.sessionId(command), outcome, type, check,
-        retryAfterSeconds);
+    Refusal refusal =
+        Refusal.of(
+            m,
+            CommandParts.subject(command),
+            CommandParts.sessionId(command),
+            outcome,
+            type,
+            check,
+            retryAfterSeconds);
     return new Admission.Refused(refusal, Refunds.owed(m, 0).orElse(null));
   }
 }

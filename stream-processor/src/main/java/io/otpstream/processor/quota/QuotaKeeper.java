@@ -25,9 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The first stage, keyed by app: adapts {@link QuotaRules} to the topology. Every live send and
  * resend of an app with a quota passes here and spends its messages; every request with an
  * Idempotency-Key passes here too, so one partition sees all of an app's repeats, whatever their
- * client IP. A later stage that refuses the request, or sends fewer messages, writes a
- * {@link QuotaRefund} back to this stage's own input topic, so the quota is never exceeded, spent
- * quota is given back, and the stage still reads one recorded topic (replay decides alike).
+ * client IP. A later stage that refuses the request, or sends fewer messages, writes a {@link
+ * QuotaRefund} back to this stage's own input topic, so the quota is never exceeded, spent quota is
+ * given back, and the stage still reads one recorded topic (replay decides alike).
  */
 public final class QuotaKeeper implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
@@ -39,12 +39,23 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.store = context.getStateStore(Names.QUOTA_STORE);
-    KeyValueStore<String, OtpDecision> idempotencyStore = context.getStateStore(Names.QUOTA_IDEMPOTENCY_STORE);
+    KeyValueStore<String, OtpDecision> idempotencyStore =
+        context.getStateStore(Names.QUOTA_IDEMPOTENCY_STORE);
     this.idempotency = new Idempotency(StoreEntries.of(idempotencyStore));
-    this.sinks = new AdmissionSinks(context, idempotency,
-        new AdmissionSinks.Sinks(Names.QUOTA_ADMITTED_SINK, Names.QUOTA_REPLIES_SINK, Names.QUOTA_EVENTS_SINK, null));
-    context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME,
-        streamTime -> Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime)));
+    this.sinks =
+        new AdmissionSinks(
+            context,
+            idempotency,
+            new AdmissionSinks.Sinks(
+                Names.QUOTA_ADMITTED_SINK,
+                Names.QUOTA_REPLIES_SINK,
+                Names.QUOTA_EVENTS_SINK,
+                null));
+    context.schedule(
+        HOUSEKEEPING,
+        PunctuationType.STREAM_TIME,
+        streamTime ->
+            Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime)));
   }
 
   @Override
@@ -61,7 +72,8 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
       return; // only sends and resends come here
     }
     CommandMeta m = CommandParts.meta(command);
-    QuotaRules.Charged charged = QuotaRules.decide(command, idempotency.prior(m), store.get(m.getAppId()));
+    QuotaRules.Charged charged =
+        QuotaRules.decide(command, idempotency.prior(m), store.get(m.getAppId()));
     if (charged.balance() != null) {
       store.put(m.getAppId(), charged.balance());
     }

@@ -22,28 +22,30 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The quota stage's rules: a function of (send or resend, what the stage decided for it before,
- * the app's balance). A send spends one message per channel; when the balance is short it is
- * refused with QUOTA_EXHAUSTED. An Idempotency-Key repeat is passed on uncharged, to the per-IP
- * stage that decided its first (whatever its own address), or gets its refusal again.
+ * The quota stage's rules: a function of (send or resend, what the stage decided for it before, the
+ * app's balance). A send spends one message per channel; when the balance is short it is refused
+ * with QUOTA_EXHAUSTED. An Idempotency-Key repeat is passed on uncharged, to the per-IP stage that
+ * decided its first (whatever its own address), or gets its refusal again.
  */
 public final class QuotaRules {
   /** The most channels a session has (SMS and email): what resuming one may send. */
   private static final int RESUMED_CHANNELS = 2;
 
-  private QuotaRules() {
-  }
+  private QuotaRules() {}
 
   /** What a send or resend leads to, and the app's balance after it (null when unchanged). */
-  public record Charged(Admission admission, QuotaState balance) {
-  }
+  public record Charged(Admission admission, QuotaState balance) {}
 
   /** The balance after a later stage gave back what it did not send; null when the app has none. */
   public static QuotaState refunded(QuotaState balance, QuotaRefund refund) {
-    return balance == null ? null : new QuotaState(refund.getAppId(), Math.max(0, balance.getSpent() - refund.getMessages()));
+    return balance == null
+        ? null
+        : new QuotaState(refund.getAppId(), Math.max(0, balance.getSpent() - refund.getMessages()));
   }
 
-  /** @param command a send or resend */
+  /**
+   * @param command a send or resend
+   */
   public static Charged decide(Object command, Optional<OtpDecision> prior, QuotaState balance) {
     CommandMeta m = CommandParts.meta(command);
     if (prior.isPresent()) {
@@ -52,22 +54,34 @@ public final class QuotaRules {
     AppSettings cfg = SettingsInForce.of(m);
     OtpDecision passedMark = Idempotency.forwardedMark(m, EntryStage.clientKey(m));
     if (cfg.getQuota() == null || m.getSandbox()) { // here for idempotency only
-      return new Charged(passed(command, CommandMeta.newBuilder(m).setQuotaCharged(0).build(), passedMark), null);
+      return new Charged(
+          passed(command, CommandMeta.newBuilder(m).setQuotaCharged(0).build(), passedMark), null);
     }
     int messages = messages(command);
     long spent = balance == null ? 0 : balance.getSpent();
     long quota = cfg.getQuota();
     if (spent + messages > quota) {
-      Refusal refusal = Refusal.of(m, CommandParts.subject(command), CommandParts.sessionId(command), Outcome.QUOTA_EXHAUSTED,
-          AuditType.LIMIT_EXCEEDED, new RuleCheck(RuleNames.QUOTA, m.getAppId(), spent, quota), 0);
+      Refusal refusal =
+          Refusal.of(
+              m,
+              CommandParts.subject(command),
+              CommandParts.sessionId(command),
+              Outcome.QUOTA_EXHAUSTED,
+              AuditType.LIMIT_EXCEEDED,
+              new RuleCheck(RuleNames.QUOTA, m.getAppId(), spent, quota),
+              0);
       return new Charged(new Admission.Refused(refusal, null), null);
     }
     RuleCheck check = new RuleCheck(RuleNames.QUOTA, m.getAppId(), spent + messages, quota);
     CommandMeta charged = CommandParts.passed(m, List.of(check)).setQuotaCharged(messages).build();
-    return new Charged(passed(command, charged, passedMark), new QuotaState(m.getAppId(), spent + messages));
+    return new Charged(
+        passed(command, charged, passedMark), new QuotaState(m.getAppId(), spent + messages));
   }
 
-  /** A repeat: passed on uncharged and uncounted, after its first, to the per-IP stage that decided that one. */
+  /**
+   * A repeat: passed on uncharged and uncounted, after its first, to the per-IP stage that decided
+   * that one.
+   */
   private static Admission repeat(Object command, CommandMeta m, OtpDecision first) {
     if (!Idempotency.forwarded(first)) {
       return new Admission.Repeated(first);
@@ -81,14 +95,20 @@ public final class QuotaRules {
 
   /** On to the per-IP stage, keyed as every api instance keys it there. */
   private static Admission passed(Object command, CommandMeta meta, OtpDecision memory) {
-    return new Admission.Passed(new OtpCommand(CommandParts.withMeta(command, meta)), EntryStage.clientKey(meta), memory);
+    return new Admission.Passed(
+        new OtpCommand(CommandParts.withMeta(command, meta)), EntryStage.clientKey(meta), memory);
   }
 
-  /** One message per channel; an admin resend may resume an open session with more channels than it names. */
+  /**
+   * One message per channel; an admin resend may resume an open session with more channels than it
+   * names.
+   */
   private static int messages(Object command) {
     if (command instanceof OtpRequested c) {
       // charge them all: the session stage gives back what it did not send
-      return c.getResumeOpen() ? Math.max(c.getChannels().size(), RESUMED_CHANNELS) : c.getChannels().size();
+      return c.getResumeOpen()
+          ? Math.max(c.getChannels().size(), RESUMED_CHANNELS)
+          : c.getChannels().size();
     }
     return Math.max(1, ((OtpRetried) command).getChannels().size());
   }

@@ -31,7 +31,10 @@ final class CheckRules {
     this.codes = codes;
   }
 
-  /** @param s the session, open (a closed one is refused before: {@link SessionAnswers#refuseIfClosed}) */
+  /**
+   * @param s the session, open (a closed one is refused before: {@link
+   *     SessionAnswers#refuseIfClosed})
+   */
   Decided onCheck(OtpCheckRequested cmd, SessionState s, SlidingWindows windows) {
     CommandMeta m = cmd.getMeta();
     AppSettings cfg = SettingsInForce.of(m);
@@ -41,11 +44,17 @@ final class CheckRules {
     // that distributed guessing meets (NIST 800-63B: at most 100 in a row).
     String fromSource = LimitKeys.subjectFromSource(s.getSubjectId(), m);
     String fromAll = LimitKeys.subject(s.getSubjectId(), m);
-    Verdict failedChecks = windows.ask(RuleNames.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
+    Verdict failedChecks =
+        windows.ask(
+            RuleNames.FAILED_CHECKS_PER_SUBJECT,
+            fromSource,
+            cfg.getFailedChecksPerSubject(),
+            nowMs);
     if (!failedChecks.allowed()) {
       return SessionAnswers.limited(m, s.getSubjectId(), s.getSessionId(), s, failedChecks);
     }
-    Verdict ceiling = windows.ask(RuleNames.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
+    Verdict ceiling =
+        windows.ask(RuleNames.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
     if (!ceiling.allowed()) {
       return SessionAnswers.limited(m, s.getSubjectId(), s.getSessionId(), s, ceiling);
     }
@@ -54,23 +63,45 @@ final class CheckRules {
       windows.clear(RuleNames.FAILED_CHECKS_CEILING, fromAll);
       windows.clear(RuleNames.FAILED_CHECKS_PER_SUBJECT, fromSource);
       SessionState verified = SessionState.newBuilder(s).setStatus(SessionStatus.VERIFIED).build();
-      return new Decided(verified, SessionAnswers.reply(m, verified, Outcome.VERIFIED).setAttemptsRemaining(SessionAnswers.remaining(s))
-          .build(), List.of(), List.of(SessionAnswers.audit(m, verified, AuditType.VERIFIED, Outcome.VERIFIED).build()));
+      return new Decided(
+          verified,
+          SessionAnswers.reply(m, verified, Outcome.VERIFIED)
+              .setAttemptsRemaining(SessionAnswers.remaining(s))
+              .build(),
+          List.of(),
+          List.of(SessionAnswers.audit(m, verified, AuditType.VERIFIED, Outcome.VERIFIED).build()));
     }
-    windows.record(RuleNames.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
+    windows.record(
+        RuleNames.FAILED_CHECKS_PER_SUBJECT, fromSource, cfg.getFailedChecksPerSubject(), nowMs);
     windows.record(RuleNames.FAILED_CHECKS_CEILING, fromAll, cfg.getFailedChecksCeiling(), nowMs);
     int failed = s.getFailedAttempts() + 1;
     boolean lock = failed >= s.getMaxAttempts();
-    SessionState next = SessionState.newBuilder(s).setFailedAttempts(failed)
-        .setStatus(lock ? SessionStatus.LOCKED : SessionStatus.OPEN).build();
-    RuleCheck attempts = SlidingWindows.ruleCheck(RuleNames.CHECK_ATTEMPTS, s.getSessionId(), failed, s.getMaxAttempts());
+    SessionState next =
+        SessionState.newBuilder(s)
+            .setFailedAttempts(failed)
+            .setStatus(lock ? SessionStatus.LOCKED : SessionStatus.OPEN)
+            .build();
+    RuleCheck attempts =
+        SlidingWindows.ruleCheck(
+            RuleNames.CHECK_ATTEMPTS, s.getSessionId(), failed, s.getMaxAttempts());
     List<AuditEvent> events = new ArrayList<>();
-    events.add(SessionAnswers.audit(m, next, AuditType.CHECK_FAILED, Outcome.WRONG_CODE, attempts, failedChecks.check(), ceiling.check())
-        .build());
+    events.add(
+        SessionAnswers.audit(
+                m,
+                next,
+                AuditType.CHECK_FAILED,
+                Outcome.WRONG_CODE,
+                attempts,
+                failedChecks.check(),
+                ceiling.check())
+            .build());
     if (lock) {
       events.add(SessionAnswers.audit(m, next, AuditType.LOCKED, Outcome.LOCKED, attempts).build());
     }
-    OtpDecision reply = SessionAnswers.reply(m, next, Outcome.WRONG_CODE).setAttemptsRemaining(SessionAnswers.remaining(next)).build();
+    OtpDecision reply =
+        SessionAnswers.reply(m, next, Outcome.WRONG_CODE)
+            .setAttemptsRemaining(SessionAnswers.remaining(next))
+            .build();
     return new Decided(next, reply, List.of(), events);
   }
 
@@ -78,7 +109,13 @@ final class CheckRules {
   private boolean allMatch(OtpCheckRequested cmd, SessionState s) {
     boolean allMatch = !cmd.getCodes().isEmpty();
     for (SubmittedCode c : cmd.getCodes()) {
-      boolean match = codes.matches(s.getAppId(), s.getSessionId(), s.getGeneration(), s.getOtpLength(), c.getMac().array());
+      boolean match =
+          codes.matches(
+              s.getAppId(),
+              s.getSessionId(),
+              s.getGeneration(),
+              s.getOtpLength(),
+              c.getMac().array());
       allMatch &= match && s.getChannels().contains(c.getChannel());
     }
     return allMatch;

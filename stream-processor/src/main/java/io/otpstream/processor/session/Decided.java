@@ -11,5 +11,8 @@ import java.util.List;
  *
  * @param newState the session's state after the command, or null when it did not change
  */
-public record Decided(SessionState newState, OtpDecision reply, List<DeliveryRequested> deliveries, List<AuditEvent> events) {
-}
+public record Decided(
+    SessionState newState,
+    OtpDecision reply,
+    List<DeliveryRequested> deliveries,
+    List<AuditEvent> events) {}

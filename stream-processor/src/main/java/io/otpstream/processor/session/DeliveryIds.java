@@ -1,9 +1,11 @@
 package io.otpstream.processor.session;
 
-/** Delivery ids are {@code session:generation:channel}; the generation says which code a status is about. */
+/**
+ * Delivery ids are {@code session:generation:channel}; the generation says which code a status is
+ * about.
+ */
 final class DeliveryIds {
-  private DeliveryIds() {
-  }
+  private DeliveryIds() {}
 
   static String of(String sessionId, int generation, String channel) {
     return sessionId + ":" + generation + ":" + channel;

@@ -28,7 +28,10 @@ final class ResendRules {
     this.answers = answers;
   }
 
-  /** @param s the session, open (a closed one is refused before: {@link SessionAnswers#refuseIfClosed}) */
+  /**
+   * @param s the session, open (a closed one is refused before: {@link
+   *     SessionAnswers#refuseIfClosed})
+   */
   Decided onRetried(OtpRetried cmd, SessionState s, SlidingWindows windows) {
     CommandMeta m = cmd.getMeta();
     Instant now = m.getOccurredAt();
@@ -36,44 +39,85 @@ final class ResendRules {
     AppSettings cfg = SettingsInForce.of(m);
     int maxResends = cfg.getMaxResendsPerSession();
     if (s.getResends() >= maxResends) {
-      RuleCheck check = SlidingWindows.ruleCheck(RuleNames.RESENDS_PER_SESSION, s.getSessionId(), s.getResends(), maxResends);
-      return SessionAnswers.limited(m, s.getSubjectId(), s.getSessionId(), s,
-          new Verdict(check.getRule(), check.getKey(), false, s.getResends(), maxResends, secondsUntil(now, s.getExpiresAt())));
+      RuleCheck check =
+          SlidingWindows.ruleCheck(
+              RuleNames.RESENDS_PER_SESSION, s.getSessionId(), s.getResends(), maxResends);
+      return SessionAnswers.limited(
+          m,
+          s.getSubjectId(),
+          s.getSessionId(),
+          s,
+          new Verdict(
+              check.getRule(),
+              check.getKey(),
+              false,
+              s.getResends(),
+              maxResends,
+              secondsUntil(now, s.getExpiresAt())));
     }
     long sinceLastMs = nowMs - s.getLastSentAt().toEpochMilli();
     long cooldownMs = cfg.getResendCooldownSeconds() * 1000L;
-    // A resend stamped before the last send (another api instance stamped it a moment earlier, and it
+    // A resend stamped before the last send (another api instance stamped it a moment earlier, and
+    // it
     // was decided later) is within any cooldown; without a cooldown nothing waits.
     if (cooldownMs > 0 && sinceLastMs < cooldownMs) {
       int wait = (int) Math.max(1, (cooldownMs - sinceLastMs + 999) / 1000);
-      return SessionAnswers.limited(m, s.getSubjectId(), s.getSessionId(), s,
+      return SessionAnswers.limited(
+          m,
+          s.getSubjectId(),
+          s.getSessionId(),
+          s,
           new Verdict(RuleNames.RESEND_COOLDOWN, s.getSessionId(), false, 1, 1, wait));
     }
     String subjectKey = LimitKeys.subject(s.getSubjectId(), m);
-    Verdict perSubject = windows.ask(RuleNames.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
+    Verdict perSubject =
+        windows.ask(RuleNames.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
     if (!perSubject.allowed()) {
       return SessionAnswers.limited(m, s.getSubjectId(), s.getSessionId(), s, perSubject);
     }
     windows.record(RuleNames.RESENDS_PER_SUBJECT, subjectKey, cfg.getResendsPerSubject(), nowMs);
-    SessionState next = SessionState.newBuilder(s)
-        .setGeneration(s.getGeneration() + 1)
-        .setFailedAttempts(0)
-        .setResends(s.getResends() + 1)
-        .setLastSentAt(now)
-        .setExpiresAt(now.plusSeconds(s.getExpirySeconds()))
-        .build();
-    OtpDecision reply = answers.withCode(SessionAnswers.reply(m, next, Outcome.RESENT).setAttemptsRemaining(next.getMaxAttempts()), next)
-        .build();
-    AuditEvent event = SessionAnswers.audit(m, next, AuditType.RESENT, Outcome.RESENT,
-        SlidingWindows.ruleCheck(RuleNames.RESENDS_PER_SESSION, s.getSessionId(), next.getResends(), maxResends), perSubject.check())
-        .build();
+    SessionState next =
+        SessionState.newBuilder(s)
+            .setGeneration(s.getGeneration() + 1)
+            .setFailedAttempts(0)
+            .setResends(s.getResends() + 1)
+            .setLastSentAt(now)
+            .setExpiresAt(now.plusSeconds(s.getExpirySeconds()))
+            .build();
+    OtpDecision reply =
+        answers
+            .withCode(
+                SessionAnswers.reply(m, next, Outcome.RESENT)
+                    .setAttemptsRemaining(next.getMaxAttempts()),
+                next)
+            .build();
+    AuditEvent event =
+        SessionAnswers.audit(
+                m,
+                next,
+                AuditType.RESENT,
+                Outcome.RESENT,
+                SlidingWindows.ruleCheck(
+                    RuleNames.RESENDS_PER_SESSION, s.getSessionId(), next.getResends(), maxResends),
+                perSubject.check())
+            .build();
     return new Decided(next, reply, Deliveries.of(next, now), List.of(event));
   }
 
-  /** An admin resend that found its subject's open session ({@link SessionLife#openFor}): a resend of it. */
+  /**
+   * An admin resend that found its subject's open session ({@link SessionLife#openFor}): a resend
+   * of it.
+   */
   Decided resume(CommandMeta m, SessionState open, SlidingWindows windows) {
-    return onRetried(OtpRetried.newBuilder().setMeta(m).setSessionId(open.getSessionId()).setSubjectId(open.getSubjectId())
-        .setChannels(open.getChannels()).build(), open, windows);
+    return onRetried(
+        OtpRetried.newBuilder()
+            .setMeta(m)
+            .setSessionId(open.getSessionId())
+            .setSubjectId(open.getSubjectId())
+            .setChannels(open.getChannels())
+            .build(),
+        open,
+        windows);
   }
 
   private static int secondsUntil(Instant now, Instant then) {

@@ -34,49 +34,98 @@ final class SendRules {
 
   /**
    * What a started session leaves in its subject's indexes: it is the subject's newest session (an
-   * admin resend resumes it), and the step-up challenge it answered, if any, is used from {@code at}.
+   * admin resend resumes it), and the step-up challenge it answered, if any, is used from {@code
+   * at}.
    */
-  record Started(String subjectId, String sessionId, String challengeId, long at) {
-  }
+  record Started(String subjectId, String sessionId, String challengeId, long at) {}
 
-  /** The marks of a send answered STARTED (its repeat under the same session id too); empty for anything else. */
+  /**
+   * The marks of a send answered STARTED (its repeat under the same session id too); empty for
+   * anything else.
+   */
   static Optional<Started> started(Object command, Decided decided) {
     if (command instanceof OtpRequested c && decided.reply().getOutcome() == Outcome.STARTED) {
-      return Optional.of(new Started(c.getSubjectId(), c.getSessionId(), c.getChallengeId(), c.getMeta().getOccurredAt().toEpochMilli()));
+      return Optional.of(
+          new Started(
+              c.getSubjectId(),
+              c.getSessionId(),
+              c.getChallengeId(),
+              c.getMeta().getOccurredAt().toEpochMilli()));
     }
     return Optional.empty();
   }
 
-  /** @param challengeUsed whether the step-up challenge the send answers has started a verification before */
-  Decided onRequested(OtpRequested cmd, SessionState existing, SlidingWindows windows, boolean challengeUsed) {
+  /**
+   * @param challengeUsed whether the step-up challenge the send answers has started a verification
+   *     before
+   */
+  Decided onRequested(
+      OtpRequested cmd, SessionState existing, SlidingWindows windows, boolean challengeUsed) {
     CommandMeta m = cmd.getMeta();
     AppSettings cfg = SettingsInForce.of(m);
-    if (existing != null && SessionLife.retained(existing, m.getOccurredAt())) { // the same session id again: answer as before
-      return new Decided(null, SessionAnswers.reply(m, existing, Outcome.STARTED).setAttemptsRemaining(SessionAnswers.remaining(existing))
-          .build(), List.of(), List.of());
+    if (existing != null
+        && SessionLife.retained(
+            existing, m.getOccurredAt())) { // the same session id again: answer as before
+      return new Decided(
+          null,
+          SessionAnswers.reply(m, existing, Outcome.STARTED)
+              .setAttemptsRemaining(SessionAnswers.remaining(existing))
+              .build(),
+          List.of(),
+          List.of());
     }
     if (challengeUsed) {
-      return new Decided(null, Answers.reply(m, cmd.getSessionId(), Outcome.CHALLENGE_USED).setRule(RuleNames.CHALLENGE_ONCE).build(),
-          List.of(), List.of(Answers.audit(m, cmd.getSubjectId(), cmd.getSessionId(), AuditType.REFUSED, Outcome.CHALLENGE_USED)
-          .setRule(RuleNames.CHALLENGE_ONCE).setDetail("challenge " + cmd.getChallengeId() + " has already started a verification").build()));
+      return new Decided(
+          null,
+          Answers.reply(m, cmd.getSessionId(), Outcome.CHALLENGE_USED)
+              .setRule(RuleNames.CHALLENGE_ONCE)
+              .build(),
+          List.of(),
+          List.of(
+              Answers.audit(
+                      m,
+                      cmd.getSubjectId(),
+                      cmd.getSessionId(),
+                      AuditType.REFUSED,
+                      Outcome.CHALLENGE_USED)
+                  .setRule(RuleNames.CHALLENGE_ONCE)
+                  .setDetail(
+                      "challenge " + cmd.getChallengeId() + " has already started a verification")
+                  .build()));
     }
     Instant now = m.getOccurredAt();
     String subjectKey = LimitKeys.subject(cmd.getSubjectId(), m);
-    Verdict sends = windows.ask(RuleNames.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
+    Verdict sends =
+        windows.ask(
+            RuleNames.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
     if (!sends.allowed()) {
       return SessionAnswers.limited(m, cmd.getSubjectId(), cmd.getSessionId(), null, sends);
     }
-    windows.record(RuleNames.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
+    windows.record(
+        RuleNames.SENDS_PER_SUBJECT, subjectKey, cfg.getSendsPerSubject(), now.toEpochMilli());
     SessionState s = opened(cmd, cfg, now);
-    OtpDecision reply = answers.withCode(SessionAnswers.reply(m, s, Outcome.STARTED).setAttemptsRemaining(s.getMaxAttempts()), s).build();
-    AuditEvent event = SessionAnswers.audit(m, s, AuditType.SESSION_STARTED, Outcome.STARTED, sends.check()).build();
+    OtpDecision reply =
+        answers
+            .withCode(
+                SessionAnswers.reply(m, s, Outcome.STARTED)
+                    .setAttemptsRemaining(s.getMaxAttempts()),
+                s)
+            .build();
+    AuditEvent event =
+        SessionAnswers.audit(m, s, AuditType.SESSION_STARTED, Outcome.STARTED, sends.check())
+            .build();
     return new Decided(s, reply, Deliveries.of(s, now), List.of(event));
   }
 
-  /** The new session: generation 0, the send's overrides clamped to fixed bounds, the settings' version. */
+  /**
+   * The new session: generation 0, the send's overrides clamped to fixed bounds, the settings'
+   * version.
+   */
   private static SessionState opened(OtpRequested cmd, AppSettings cfg, Instant now) {
     CommandMeta m = cmd.getMeta();
-    int expiry = pick(cmd.getExpirySeconds(), cfg.getExpirySeconds(), MIN_EXPIRY_SECONDS, MAX_EXPIRY_SECONDS);
+    int expiry =
+        pick(
+            cmd.getExpirySeconds(), cfg.getExpirySeconds(), MIN_EXPIRY_SECONDS, MAX_EXPIRY_SECONDS);
     return SessionState.newBuilder()
         .setSessionId(cmd.getSessionId())
         .setAppId(m.getAppId())
@@ -87,7 +136,8 @@ final class SendRules {
         .setEmailTo(cmd.getEmailTo())
         .setSandbox(m.getSandbox())
         .setGeneration(0)
-        .setOtpLength(pick(cmd.getOtpLength(), cfg.getOtpLength(), OtpCodes.MIN_LENGTH, OtpCodes.MAX_LENGTH))
+        .setOtpLength(
+            pick(cmd.getOtpLength(), cfg.getOtpLength(), OtpCodes.MIN_LENGTH, OtpCodes.MAX_LENGTH))
         .setExpirySeconds(expiry)
         .setMaxAttempts(pick(cmd.getMaxAttempts(), cfg.getMaxCheckAttempts(), 1, MAX_ATTEMPTS))
         .setFailedAttempts(0)

@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * The session stage, keyed by subject: adapts {@link SessionRules} to the topology. Reads the
  * session and the subject's windows, decides, writes the new state, and forwards the reply, the
  * deliveries and the audit events, all in one transaction. A request to two destinations passes
- * twice: first at its second subject's partition, which counts it there (and forwards it to
- * {@code otp.commands} under its own subject), then at its own, which decides. Sessions long past expiry and windows
- * that slid empty are purged on stream time, so a replay purges at the same points.
+ * twice: first at its second subject's partition, which counts it there (and forwards it to {@code
+ * otp.commands} under its own subject), then at its own, which decides. Sessions long past expiry
+ * and windows that slid empty are purged on stream time, so a replay purges at the same points.
  */
-public final class SessionProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class SessionProcessor
+    implements Processor<String, SpecificRecord, String, SpecificRecord> {
   private static final Logger log = LoggerFactory.getLogger(SessionProcessor.class);
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
 
@@ -51,6 +52,7 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
   private KeyValueStore<String, OtpDecision> idempotencyStore;
   private SlidingWindows windows;
   private Idempotency idempotency;
+
   /** What the secondary-subject step did with each idempotent request, apart from the decisions. */
   private Idempotency secondaryIdempotency;
 
@@ -76,11 +78,14 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
   public void process(Record<String, SpecificRecord> record) {
     long ts = record.timestamp();
     if (record.value() instanceof DeliveryStatus status) {
-      DeliveryStatusRules.Noted noted = rules.onDeliveryStatus(status, sessions.get(status.getSessionId()));
+      DeliveryStatusRules.Noted noted =
+          rules.onDeliveryStatus(status, sessions.get(status.getSessionId()));
       if (noted.session() != null) {
         sessions.put(noted.session().getSessionId(), noted.session());
       }
-      context.forward(new Record<String, SpecificRecord>(status.getSubjectId(), noted.event(), ts), Names.EVENTS_SINK);
+      context.forward(
+          new Record<String, SpecificRecord>(status.getSubjectId(), noted.event(), ts),
+          Names.EVENTS_SINK);
       return;
     }
     Object command = record.value() instanceof OtpCommand c ? c.getCommand() : null;
@@ -99,23 +104,41 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
       return;
     }
     OtpRequested send = command instanceof OtpRequested c ? c : null;
-    boolean challengeUsed = send != null && send.getChallengeId() != null && usedChallenges.get(send.getChallengeId()) != null;
-    Decided decided = rules.decide(command, sessions.get(CommandParts.sessionId(command)),
-        send != null && send.getResumeOpen() ? newest(send.getSubjectId()) : null, challengeUsed, windows);
-    rules.started(command, decided).ifPresent(started -> {
-      newestSession.put(started.subjectId(), started.sessionId());
-      if (started.challengeId() != null) {
-        usedChallenges.put(started.challengeId(), started.at());
-      }
-    });
+    boolean challengeUsed =
+        send != null
+            && send.getChallengeId() != null
+            && usedChallenges.get(send.getChallengeId()) != null;
+    Decided decided =
+        rules.decide(
+            command,
+            sessions.get(CommandParts.sessionId(command)),
+            send != null && send.getResumeOpen() ? newest(send.getSubjectId()) : null,
+            challengeUsed,
+            windows);
+    rules
+        .started(command, decided)
+        .ifPresent(
+            started -> {
+              newestSession.put(started.subjectId(), started.sessionId());
+              if (started.challengeId() != null) {
+                usedChallenges.put(started.challengeId(), started.at());
+              }
+            });
     idempotency.remember(meta, decided.reply());
     emit(meta, decided, ts);
   }
 
-  /** The step at the partition of a two-destination request's second subject (see {@link SecondaryRules}). */
+  /**
+   * The step at the partition of a two-destination request's second subject (see {@link
+   * SecondaryRules}).
+   */
   private void onSecondary(Object command, CommandMeta meta, long ts) {
-    SessionState newest = command instanceof OtpRequested c && c.getResumeOpen() ? newest(c.getSecondarySubjectId()) : null;
-    SecondaryStep step = rules.onSecondary(command, secondaryIdempotency.prior(meta), newest, windows);
+    SessionState newest =
+        command instanceof OtpRequested c && c.getResumeOpen()
+            ? newest(c.getSecondarySubjectId())
+            : null;
+    SecondaryStep step =
+        rules.onSecondary(command, secondaryIdempotency.prior(meta), newest, windows);
     if (step instanceof SecondaryStep.Repeat r) {
       repeat(meta, CommandParts.route(command), r.first(), ts);
     } else if (step instanceof SecondaryStep.Decide d) {
@@ -125,36 +148,60 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
       if (p.memory() != null) {
         secondaryIdempotency.remember(meta, p.memory());
       }
-      context.forward(new Record<String, SpecificRecord>(p.key(), p.command(), ts), Names.SECONDARY_COUNTED_SINK);
+      context.forward(
+          new Record<String, SpecificRecord>(p.key(), p.command(), ts),
+          Names.SECONDARY_COUNTED_SINK);
     }
   }
 
-  /** Writes what a decision leads to: the session, a quota refund, the reply, the deliveries and the audit. */
+  /**
+   * Writes what a decision leads to: the session, a quota refund, the reply, the deliveries and the
+   * audit.
+   */
   private void emit(CommandMeta meta, Decided decided, long ts) {
     if (decided.newState() != null) {
       sessions.put(decided.newState().getSessionId(), decided.newState());
     }
-    Refunds.owed(meta, decided.deliveries().size()).ifPresent(r ->
-        context.forward(new Record<String, SpecificRecord>(meta.getAppId(), new OtpCommand(r), ts), Names.REFUNDS_SINK));
+    Refunds.owed(meta, decided.deliveries().size())
+        .ifPresent(
+            r ->
+                context.forward(
+                    new Record<String, SpecificRecord>(meta.getAppId(), new OtpCommand(r), ts),
+                    Names.REFUNDS_SINK));
     if (meta.getReplyTopic() != null) {
-      context.forward(new Record<String, SpecificRecord>(decided.reply().getRequestId(), decided.reply(), ts), Names.REPLIES_SINK);
+      context.forward(
+          new Record<String, SpecificRecord>(decided.reply().getRequestId(), decided.reply(), ts),
+          Names.REPLIES_SINK);
     }
     for (DeliveryRequested d : decided.deliveries()) {
-      String sink = d.getChannel() == Channel.SMS ? Names.DELIVERY_SMS_SINK : Names.DELIVERY_EMAIL_SINK;
+      String sink =
+          d.getChannel() == Channel.SMS ? Names.DELIVERY_SMS_SINK : Names.DELIVERY_EMAIL_SINK;
       context.forward(new Record<String, SpecificRecord>(d.getSubjectId(), d, ts), sink);
     }
     for (AuditEvent e : decided.events()) {
-      context.forward(new Record<String, SpecificRecord>(e.getSubjectId(), e, ts), Names.EVENTS_SINK);
+      context.forward(
+          new Record<String, SpecificRecord>(e.getSubjectId(), e, ts), Names.EVENTS_SINK);
     }
   }
 
-  /** A repeat of an idempotent request: the first decision again, and an audit line saying so; nothing else. */
+  /**
+   * A repeat of an idempotent request: the first decision again, and an audit line saying so;
+   * nothing else.
+   */
   private void repeat(CommandMeta meta, String subjectId, OtpDecision first, long ts) {
     if (meta.getReplyTopic() != null) {
-      context.forward(new Record<String, SpecificRecord>(first.getRequestId(), first, ts), Names.REPLIES_SINK);
+      context.forward(
+          new Record<String, SpecificRecord>(first.getRequestId(), first, ts), Names.REPLIES_SINK);
     }
-    AuditEvent event = Answers.audit(meta, subjectId, first.getSessionId(), AuditType.IDEMPOTENT_REPEAT,
-        first.getOutcome()).setDetail("repeat of an Idempotency-Key request; first decision returned").build();
+    AuditEvent event =
+        Answers.audit(
+                meta,
+                subjectId,
+                first.getSessionId(),
+                AuditType.IDEMPOTENT_REPEAT,
+                first.getOutcome())
+            .setDetail("repeat of an Idempotency-Key request; first decision returned")
+            .build();
     context.forward(new Record<String, SpecificRecord>(subjectId, event, ts), Names.EVENTS_SINK);
   }
 
@@ -170,6 +217,7 @@ public final class SessionProcessor implements Processor<String, SpecificRecord,
     Sweep.deleteWhere(windowStore, (k, w) -> SlidingWindows.expired(w, streamTime));
     Sweep.deleteWhere(newestSession, (subject, sid) -> sessions.get(sid) == null);
     // a challenge token lives minutes; a day later its id can go
-    Sweep.deleteWhere(usedChallenges, (id, usedAt) -> streamTime - usedAt >= Idempotency.RETENTION.toMillis());
+    Sweep.deleteWhere(
+        usedChallenges, (id, usedAt) -> streamTime - usedAt >= Idempotency.RETENTION.toMillis());
   }
 }

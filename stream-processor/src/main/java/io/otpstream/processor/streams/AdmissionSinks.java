@@ -17,14 +17,14 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class AdmissionSinks {
   /** The sink nodes of one stage; {@code refunds} null for a stage that never owes one. */
-  public record Sinks(String passed, String replies, String events, String refunds) {
-  }
+  public record Sinks(String passed, String replies, String events, String refunds) {}
 
   private final ProcessorContext<String, SpecificRecord> context;
   private final Idempotency idempotency;
   private final Sinks sinks;
 
-  public AdmissionSinks(ProcessorContext<String, SpecificRecord> context, Idempotency idempotency, Sinks sinks) {
+  public AdmissionSinks(
+      ProcessorContext<String, SpecificRecord> context, Idempotency idempotency, Sinks sinks) {
     this.context = context;
     this.idempotency = idempotency;
     this.sinks = sinks;
@@ -40,11 +40,14 @@ public final class AdmissionSinks {
       OtpDecision reply = r.refusal().reply();
       idempotency.remember(m, reply);
       if (r.refund() != null) {
-        context.forward(new Record<String, SpecificRecord>(m.getAppId(), new OtpCommand(r.refund()), ts), sinks.refunds());
+        context.forward(
+            new Record<String, SpecificRecord>(m.getAppId(), new OtpCommand(r.refund()), ts),
+            sinks.refunds());
       }
       reply(m, reply, ts);
       AuditEvent event = r.refusal().event();
-      context.forward(new Record<String, SpecificRecord>(event.getSubjectId(), event, ts), sinks.events());
+      context.forward(
+          new Record<String, SpecificRecord>(event.getSubjectId(), event, ts), sinks.events());
     } else if (admission instanceof Admission.Repeated r) {
       reply(m, r.first(), ts);
     }
@@ -52,7 +55,8 @@ public final class AdmissionSinks {
 
   private void reply(CommandMeta m, OtpDecision reply, long ts) {
     if (m.getReplyTopic() != null) {
-      context.forward(new Record<String, SpecificRecord>(m.getRequestId(), reply, ts), sinks.replies());
+      context.forward(
+          new Record<String, SpecificRecord>(m.getRequestId(), reply, ts), sinks.replies());
     }
   }
 }

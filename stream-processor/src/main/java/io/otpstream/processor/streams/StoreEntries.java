@@ -5,8 +5,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /** A stage's state store as the rules see it: {@link Entries}, nothing of Kafka Streams. */
 public final class StoreEntries {
-  private StoreEntries() {
-  }
+  private StoreEntries() {}
 
   public static <V> Entries<V> of(KeyValueStore<String, V> store) {
     return new Entries<>() {

@@ -23,22 +23,28 @@ public final class Names {
   public static final String SESSION_STORE = "session-store";
   public static final String SUBJECT_WINDOW_STORE = "subject-window-store";
   public static final String SESSION_IDEMPOTENCY_STORE = "session-idempotency-store";
+
   /** Subject to its newest session, for the admin resend that resumes an open session. */
   public static final String SUBJECT_SESSION_STORE = "subject-session-store";
+
   /** Step-up challenge ids that have started a verification (each may start one), with when. */
   public static final String USED_CHALLENGE_STORE = "used-challenge-store";
-  /** A two-destination request counted at its second subject, on its way to its own (otp.commands). */
+
+  /**
+   * A two-destination request counted at its second subject, on its way to its own (otp.commands).
+   */
   public static final String SECONDARY_COUNTED_SINK = "secondary-counted-sink";
+
   public static final String LIMITER_REPLIES_SINK = "limiter-replies-sink";
   public static final String LIMITER_EVENTS_SINK = "limiter-events-sink";
   public static final String LIMITER_REFUNDS_SINK = "limiter-refunds-sink";
-  // stage 2 sinks: each stage has its own, so the stages stay separate sub-topologies (own tasks, own stream time)
+  // stage 2 sinks: each stage has its own, so the stages stay separate sub-topologies (own tasks,
+  // own stream time)
   public static final String REPLIES_SINK = "replies-sink";
   public static final String EVENTS_SINK = "events-sink";
   public static final String DELIVERY_SMS_SINK = "delivery-sms-sink";
   public static final String DELIVERY_EMAIL_SINK = "delivery-email-sink";
   public static final String REFUNDS_SINK = "refunds-sink";
 
-  private Names() {
-  }
+  private Names() {}
 }

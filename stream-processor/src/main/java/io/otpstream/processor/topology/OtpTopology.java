@@ -24,23 +24,24 @@ import org.apache.kafka.streams.state.Stores;
  * The processor's topology, a pure function of its configuration so tests build it without a
  * broker. Three stages, each reading one recorded topic, so that re-running a stage over its
  * recorded input reproduces its decisions one by one:
+ *
  * <ol>
  *   <li>{@code otp.quota} (live sends and resends of apps with a quota, and refunds, keyed by app)
- *       through the quota keeper to {@code otp.requests};</li>
+ *       through the quota keeper to {@code otp.requests};
  *   <li>{@code otp.requests} (sends and resends, keyed by client IP) through the request limiter
- *       (destination rules, per-IP windows) to {@code otp.commands};</li>
- *   <li>{@code otp.commands} (keyed by subject; checks come here directly from the api) through
- *       the session decider, which owns sessions and the per-subject windows. A request to two
+ *       (destination rules, per-IP windows) to {@code otp.commands};
+ *   <li>{@code otp.commands} (keyed by subject; checks come here directly from the api) through the
+ *       session decider, which owns sessions and the per-subject windows. A request to two
  *       destinations comes first under its second subject, is counted there and written back to
- *       {@code otp.commands} under its own.</li>
+ *       {@code otp.commands} under its own.
  * </ol>
- * Both answer on {@code otp.replies} and audit on {@code otp.events}; the decider also writes
- * the delivery topics. {@code read} and {@code write} differ only when a replay reads recorded
- * topics and writes scratch ones.
+ *
+ * Both answer on {@code otp.replies} and audit on {@code otp.events}; the decider also writes the
+ * delivery topics. {@code read} and {@code write} differ only when a replay reads recorded topics
+ * and writes scratch ones.
  */
 public final class OtpTopology {
-  private OtpTopology() {
-  }
+  private OtpTopology() {}
 
   public static Topology build(Topics topics, OtpCodes codes) {
     return build(topics, topics, codes);
@@ -51,52 +52,126 @@ public final class OtpTopology {
     Serializer<String> keys = Serdes.String().serializer();
     Topology t = new Topology();
 
-    t.addSource(Names.QUOTA_SOURCE, Serdes.String().deserializer(), read.quota.valueSerde().deserializer(), read.quota.name());
+    t.addSource(
+        Names.QUOTA_SOURCE,
+        Serdes.String().deserializer(),
+        read.quota.valueSerde().deserializer(),
+        read.quota.name());
     t.addProcessor(Names.QUOTA_KEEPER, QuotaKeeper::new, Names.QUOTA_SOURCE);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.QUOTA_STORE),
-        Serdes.String(), AvroSerde.of(QuotaState.class)), Names.QUOTA_KEEPER);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.QUOTA_IDEMPOTENCY_STORE),
-        Serdes.String(), AvroSerde.of(OtpDecision.class)), Names.QUOTA_KEEPER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.QUOTA_STORE),
+            Serdes.String(),
+            AvroSerde.of(QuotaState.class)),
+        Names.QUOTA_KEEPER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.QUOTA_IDEMPOTENCY_STORE),
+            Serdes.String(),
+            AvroSerde.of(OtpDecision.class)),
+        Names.QUOTA_KEEPER);
     t.addSink(Names.QUOTA_ADMITTED_SINK, write.requests.name(), keys, any, Names.QUOTA_KEEPER);
-    t.addSink(Names.QUOTA_REPLIES_SINK, write.replies.name(), keys, any, replyPartitioner(), Names.QUOTA_KEEPER);
+    t.addSink(
+        Names.QUOTA_REPLIES_SINK,
+        write.replies.name(),
+        keys,
+        any,
+        replyPartitioner(),
+        Names.QUOTA_KEEPER);
     t.addSink(Names.QUOTA_EVENTS_SINK, write.events.name(), keys, any, Names.QUOTA_KEEPER);
 
-    t.addSource(Names.REQUESTS_SOURCE, Serdes.String().deserializer(), read.requests.valueSerde().deserializer(),
+    t.addSource(
+        Names.REQUESTS_SOURCE,
+        Serdes.String().deserializer(),
+        read.requests.valueSerde().deserializer(),
         read.requests.name());
     t.addProcessor(Names.REQUEST_LIMITER, RequestLimiter::new, Names.REQUESTS_SOURCE);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.IP_WINDOW_STORE),
-        Serdes.String(), AvroSerde.of(SlidingWindow.class)), Names.REQUEST_LIMITER);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.IP_IDEMPOTENCY_STORE),
-        Serdes.String(), AvroSerde.of(OtpDecision.class)), Names.REQUEST_LIMITER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.IP_WINDOW_STORE),
+            Serdes.String(),
+            AvroSerde.of(SlidingWindow.class)),
+        Names.REQUEST_LIMITER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.IP_IDEMPOTENCY_STORE),
+            Serdes.String(),
+            AvroSerde.of(OtpDecision.class)),
+        Names.REQUEST_LIMITER);
     t.addSink(Names.ADMITTED_SINK, write.commands.name(), keys, any, Names.REQUEST_LIMITER);
-    t.addSink(Names.LIMITER_REPLIES_SINK, write.replies.name(), keys, any, replyPartitioner(), Names.REQUEST_LIMITER);
+    t.addSink(
+        Names.LIMITER_REPLIES_SINK,
+        write.replies.name(),
+        keys,
+        any,
+        replyPartitioner(),
+        Names.REQUEST_LIMITER);
     t.addSink(Names.LIMITER_EVENTS_SINK, write.events.name(), keys, any, Names.REQUEST_LIMITER);
     t.addSink(Names.LIMITER_REFUNDS_SINK, write.quota.name(), keys, any, Names.REQUEST_LIMITER);
 
-    t.addSource(Names.COMMANDS_SOURCE, Serdes.String().deserializer(), read.commands.valueSerde().deserializer(),
+    t.addSource(
+        Names.COMMANDS_SOURCE,
+        Serdes.String().deserializer(),
+        read.commands.valueSerde().deserializer(),
         read.commands.name());
     SessionRules rules = new SessionRules(codes);
-    // the dispatchers' reports, keyed by subject like the commands (co-partitioned): the session records them
-    t.addSource(Names.DELIVERY_STATUS_SOURCE, Serdes.String().deserializer(), read.deliveryStatus.valueSerde().deserializer(),
+    // the dispatchers' reports, keyed by subject like the commands (co-partitioned): the session
+    // records them
+    t.addSource(
+        Names.DELIVERY_STATUS_SOURCE,
+        Serdes.String().deserializer(),
+        read.deliveryStatus.valueSerde().deserializer(),
         read.deliveryStatus.name());
-    t.addProcessor(Names.SESSION_DECIDER, () -> new SessionProcessor(rules), Names.COMMANDS_SOURCE, Names.DELIVERY_STATUS_SOURCE);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SESSION_STORE),
-        Serdes.String(), AvroSerde.of(SessionState.class)), Names.SESSION_DECIDER);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SUBJECT_WINDOW_STORE),
-        Serdes.String(), AvroSerde.of(SlidingWindow.class)), Names.SESSION_DECIDER);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SESSION_IDEMPOTENCY_STORE),
-        Serdes.String(), AvroSerde.of(OtpDecision.class)), Names.SESSION_DECIDER);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SUBJECT_SESSION_STORE),
-        Serdes.String(), Serdes.String()), Names.SESSION_DECIDER);
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USED_CHALLENGE_STORE),
-        Serdes.String(), Serdes.Long()), Names.SESSION_DECIDER);
+    t.addProcessor(
+        Names.SESSION_DECIDER,
+        () -> new SessionProcessor(rules),
+        Names.COMMANDS_SOURCE,
+        Names.DELIVERY_STATUS_SOURCE);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.SESSION_STORE),
+            Serdes.String(),
+            AvroSerde.of(SessionState.class)),
+        Names.SESSION_DECIDER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.SUBJECT_WINDOW_STORE),
+            Serdes.String(),
+            AvroSerde.of(SlidingWindow.class)),
+        Names.SESSION_DECIDER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.SESSION_IDEMPOTENCY_STORE),
+            Serdes.String(),
+            AvroSerde.of(OtpDecision.class)),
+        Names.SESSION_DECIDER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.SUBJECT_SESSION_STORE),
+            Serdes.String(),
+            Serdes.String()),
+        Names.SESSION_DECIDER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.USED_CHALLENGE_STORE),
+            Serdes.String(),
+            Serdes.Long()),
+        Names.SESSION_DECIDER);
 
-    t.addSink(Names.REPLIES_SINK, write.replies.name(), keys, any, replyPartitioner(), Names.SESSION_DECIDER);
+    t.addSink(
+        Names.REPLIES_SINK,
+        write.replies.name(),
+        keys,
+        any,
+        replyPartitioner(),
+        Names.SESSION_DECIDER);
     t.addSink(Names.EVENTS_SINK, write.events.name(), keys, any, Names.SESSION_DECIDER);
     t.addSink(Names.DELIVERY_SMS_SINK, write.deliverySms.name(), keys, any, Names.SESSION_DECIDER);
-    t.addSink(Names.DELIVERY_EMAIL_SINK, write.deliveryEmail.name(), keys, any, Names.SESSION_DECIDER);
+    t.addSink(
+        Names.DELIVERY_EMAIL_SINK, write.deliveryEmail.name(), keys, any, Names.SESSION_DECIDER);
     t.addSink(Names.REFUNDS_SINK, write.quota.name(), keys, any, Names.SESSION_DECIDER);
-    t.addSink(Names.SECONDARY_COUNTED_SINK, write.commands.name(), keys, any, Names.SESSION_DECIDER);
+    t.addSink(
+        Names.SECONDARY_COUNTED_SINK, write.commands.name(), keys, any, Names.SESSION_DECIDER);
     return t;
   }
 
@@ -104,7 +179,8 @@ public final class OtpTopology {
   private static StreamPartitioner<String, SpecificRecord> replyPartitioner() {
     return new StreamPartitioner<>() {
       @Override
-      public Optional<Set<Integer>> partitions(String topic, String key, SpecificRecord value, int numPartitions) {
+      public Optional<Set<Integer>> partitions(
+          String topic, String key, SpecificRecord value, int numPartitions) {
         int p = ((OtpDecision) value).getReplyPartition();
         return Optional.of(Set.of(Math.floorMod(p, numPartitions)));
       }

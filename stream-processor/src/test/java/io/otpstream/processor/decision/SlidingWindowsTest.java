@@ -45,8 +45,14 @@ class SlidingWindowsTest {
   }
 
   private static KeyValueStore<String, SlidingWindow> store(String name) {
-    KeyValueStore<String, SlidingWindow> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
-        AvroSerde.of(SlidingWindow.class)).withLoggingDisabled().withCachingDisabled().build();
+    KeyValueStore<String, SlidingWindow> s =
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(name),
+                Serdes.String(),
+                AvroSerde.of(SlidingWindow.class))
+            .withLoggingDisabled()
+            .withCachingDisabled()
+            .build();
     s.init(new MockProcessorContext<>().getStateStoreContext(), s);
     return s;
   }
@@ -82,7 +88,8 @@ class SlidingWindowsTest {
     assertFalse(refused.allowed(), "the 10,001st event in the window is refused");
     assertEquals(10_000, refused.limit(), "the audit names the limit enforced");
     assertEquals(3_300, refused.retryAfterSeconds(), "until the oldest event slides out");
-    assertEquals(10_000, huge.get(SlidingWindows.storeKey(RULE, "198.51.100.1")).getEvents().size());
+    assertEquals(
+        10_000, huge.get(SlidingWindows.storeKey(RULE, "198.51.100.1")).getEvents().size());
   }
 
   @Test
@@ -100,7 +107,8 @@ class SlidingWindowsTest {
   }
 
   @Test
-  void a_limit_under_the_cap_still_admits_up_to_the_limit_and_refuses_the_next_until_the_oldest_slides_out() {
+  void
+      a_limit_under_the_cap_still_admits_up_to_the_limit_and_refuses_the_next_until_the_oldest_slides_out() {
     SlidingWindows windows = new SlidingWindows(StoreEntries.of(capped));
     Limit three = new Limit(3, 60);
     for (int i = 0; i < 3; i++) {

@@ -1,6 +1,5 @@
 package io.otpstream.processor.quota;
 
-import io.otpstream.schemas.rules.RuleNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -17,6 +16,7 @@ import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.quota.QuotaState;
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,15 +32,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The quota stage: messages per app, 402 when short, and quota given back when a later stage refuses. */
+/**
+ * The quota stage: messages per app, 402 when short, and quota given back when a later stage
+ * refuses.
+ */
 class QuotaStageTest {
   private static final Instant T0 = Instant.parse("2026-02-01T09:00:00Z");
   private static final Topics TOPICS = Topics.defaults();
   private static final String IP = "198.51.100.7";
   private static final String FR = "+33612345678";
 
-  @TempDir
-  Path state;
+  @TempDir Path state;
   private TopologyTestDriver driver;
   private TestInputTopic<String, OtpCommand> quota;
   private TestOutputTopic<String, OtpDecision> replies;
@@ -53,9 +55,21 @@ class QuotaStageTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "quota-test");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     driver = new TopologyTestDriver(OtpTopology.build(TOPICS, Cmd.CODES), p);
-    quota = driver.createInputTopic(TOPICS.quota.name(), Serdes.String().serializer(), TOPICS.quota.valueSerde().serializer());
-    replies = driver.createOutputTopic(TOPICS.replies.name(), Serdes.String().deserializer(), TOPICS.replies.valueSerde().deserializer());
-    events = driver.createOutputTopic(TOPICS.events.name(), Serdes.String().deserializer(), TOPICS.events.valueSerde().deserializer());
+    quota =
+        driver.createInputTopic(
+            TOPICS.quota.name(),
+            Serdes.String().serializer(),
+            TOPICS.quota.valueSerde().serializer());
+    replies =
+        driver.createOutputTopic(
+            TOPICS.replies.name(),
+            Serdes.String().deserializer(),
+            TOPICS.replies.valueSerde().deserializer());
+    events =
+        driver.createOutputTopic(
+            TOPICS.events.name(),
+            Serdes.String().deserializer(),
+            TOPICS.events.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -129,8 +143,12 @@ class QuotaStageTest {
     assertEquals(0, spent());
     assertEquals(Outcome.STARTED, send(one, "sub-1", FR).getOutcome());
     assertEquals(Outcome.QUOTA_EXHAUSTED, send(one, "sub-2", FR).getOutcome());
-    assertEquals(Outcome.STARTED, send(withQuota(2, 5L), "sub-3", FR).getOutcome(), "a raised quota applies to the next decision");
-    assertEquals(Outcome.STARTED, send(withQuota(3, null), "sub-4", FR).getOutcome(), "no quota: unlimited");
+    assertEquals(
+        Outcome.STARTED,
+        send(withQuota(2, 5L), "sub-3", FR).getOutcome(),
+        "a raised quota applies to the next decision");
+    assertEquals(
+        Outcome.STARTED, send(withQuota(3, null), "sub-4", FR).getOutcome(), "no quota: unlimited");
     assertEquals(2, spent());
   }
 
@@ -160,11 +178,13 @@ class QuotaStageTest {
   @Test
   void a_repeat_of_an_idempotent_send_from_another_ip_is_not_counted_again() {
     AppSettings cfg = Cmd.settings(2, b -> b.setSendsPerIp(new Limit(1, 3600)));
-    OtpCommand first = Cmd.send("idem_k1", T0.plusSeconds(1), "203.0.113.1", cfg, "sub-i", "s-i", FR);
+    OtpCommand first =
+        Cmd.send("idem_k1", T0.plusSeconds(1), "203.0.113.1", cfg, "sub-i", "s-i", FR);
     Cmd.metaOf(first).setIdempotencyKey("k1");
     OtpDecision a = viaFirstStage(first);
     assertEquals(Outcome.STARTED, a.getOutcome());
-    OtpCommand repeat = Cmd.send("idem_k1", T0.plusSeconds(2), "203.0.113.2", cfg, "sub-i", "s-other", FR);
+    OtpCommand repeat =
+        Cmd.send("idem_k1", T0.plusSeconds(2), "203.0.113.2", cfg, "sub-i", "s-other", FR);
     Cmd.metaOf(repeat).setIdempotencyKey("k1");
     OtpDecision b = viaFirstStage(repeat);
     assertEquals(Outcome.STARTED, b.getOutcome());
@@ -176,6 +196,7 @@ class QuotaStageTest {
 
   private OtpDecision send(AppSettings cfg, String subject, String phone, String ip) {
     seq++;
-    return viaFirstStage(Cmd.send("r" + seq, T0.plusSeconds(10 + seq), ip, cfg, subject, "s" + seq, phone));
+    return viaFirstStage(
+        Cmd.send("r" + seq, T0.plusSeconds(10 + seq), ip, cfg, subject, "s" + seq, phone));
   }
 }

@@ -1,6 +1,5 @@
 package io.otpstream.processor.session;
 
-import io.otpstream.schemas.rules.RuleNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.code.OtpCodes;
-import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.processor.topology.Names;
 import io.otpstream.processor.topology.OtpTopology;
@@ -29,6 +28,7 @@ import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.limits.RuleCheck;
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.schemas.session.SessionState;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.ByteBuffer;
@@ -52,9 +52,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The session rules end to end through the processor topology: commands in on otp.commands
- * (stage 2, keyed by subject), replies, deliveries and audit events out, with event times set on
- * every command. Commands carry {@link #SETTINGS}: the defaults without a resend cooldown and with
+ * The session rules end to end through the processor topology: commands in on otp.commands (stage
+ * 2, keyed by subject), replies, deliveries and audit events out, with event times set on every
+ * command. Commands carry {@link #SETTINGS}: the defaults without a resend cooldown and with
  * generous per-subject windows, so these tests exercise the session rules themselves; the limits
  * have their own boundary tests ({@code RuleBoundaryTest}).
  */
@@ -68,20 +68,24 @@ class SessionTopologyTest {
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final Duration EXPIRY = Duration.ofSeconds(600);
   private static final Duration RETENTION = Duration.ofHours(1);
-  /** The built-in settings, minus the resend cooldown, with per-subject windows that never bind here. */
-  private static final AppSettings SETTINGS = AppSettings.newBuilder(DefaultSettings.of(APP))
-      .setResendCooldownSeconds(0)
-      .setSendsPerSubject(new Limit(1_000, 3600))
-      .setResendsPerSubject(new Limit(1_000, 600))
-      .setFailedChecksPerSubject(new Limit(1_000, 3600))
-      .build();
+
+  /**
+   * The built-in settings, minus the resend cooldown, with per-subject windows that never bind
+   * here.
+   */
+  private static final AppSettings SETTINGS =
+      AppSettings.newBuilder(DefaultSettings.of(APP))
+          .setResendCooldownSeconds(0)
+          .setSendsPerSubject(new Limit(1_000, 3600))
+          .setResendsPerSubject(new Limit(1_000, 600))
+          .setFailedChecksPerSubject(new Limit(1_000, 3600))
+          .build();
 
   private final OtpCodes codes = new OtpCodes(new Secrets(new byte[32]));
   private final Topics topics = Topics.defaults();
   private final List<Harness> harnesses = new ArrayList<>();
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   private Harness h;
 
@@ -213,10 +217,17 @@ class SessionTopologyTest {
     assertEquals(Outcome.WRONG_CODE, fifth.reply().getOutcome());
     assertEquals(0, fifth.reply().getAttemptsRemaining());
     assertEquals(List.of(AuditType.CHECK_FAILED, AuditType.LOCKED), types(fifth.events()));
-    // the attempts rule now travels in `checks` (rule, key = session, count after this check, limit)
+    // the attempts rule now travels in `checks` (rule, key = session, count after this check,
+    // limit)
     final AuditEvent locked = fifth.events().get(1);
-    assertEquals(List.of(new RuleCheck(RuleNames.CHECK_ATTEMPTS, SESSION, 5L, 5L)), locked.getChecks());
-    assertTrue(fifth.events().get(0).getChecks().contains(new RuleCheck(RuleNames.CHECK_ATTEMPTS, SESSION, 5L, 5L)));
+    assertEquals(
+        List.of(new RuleCheck(RuleNames.CHECK_ATTEMPTS, SESSION, 5L, 5L)), locked.getChecks());
+    assertTrue(
+        fifth
+            .events()
+            .get(0)
+            .getChecks()
+            .contains(new RuleCheck(RuleNames.CHECK_ATTEMPTS, SESSION, 5L, 5L)));
   }
 
   @Test
@@ -321,7 +332,8 @@ class SessionTopologyTest {
     assertEquals(RuleNames.RESENDS_PER_SESSION, reply.getRule());
     assertEquals("max_resends_per_session", reply.getRule());
     assertNotNull(reply.getRetryAfterSeconds());
-    assertTrue(reply.getRetryAfterSeconds() > 0, "retry_after_seconds " + reply.getRetryAfterSeconds());
+    assertTrue(
+        reply.getRetryAfterSeconds() > 0, "retry_after_seconds " + reply.getRetryAfterSeconds());
     assertTrue(fourth.sms().isEmpty());
     assertTrue(fourth.email().isEmpty());
     assertEquals(List.of(AuditType.LIMIT_EXCEEDED), types(fourth.events()));
@@ -451,13 +463,19 @@ class SessionTopologyTest {
 
   @Test
   void sandbox_code_from_the_reply_verifies() {
-    final String sandboxCode = h.pipe(T0, requested(h.nextRequestId(), T0, true, UnaryOperator.identity()))
-        .reply().getSandboxCode();
+    final String sandboxCode =
+        h.pipe(T0, requested(h.nextRequestId(), T0, true, UnaryOperator.identity()))
+            .reply()
+            .getSandboxCode();
     final Instant t = T0.plusSeconds(5);
 
     final OtpCommand liveCheck = checkCommand(h.nextRequestId(), t, SESSION, sandboxCode);
-    assertEquals(Outcome.NOT_FOUND, h.pipe(t, liveCheck).reply().getOutcome(), "a live key cannot reach a sandbox session");
-    final OtpCommand sandboxCheck = checkCommand(h.nextRequestId(), t.plusSeconds(1), SESSION, sandboxCode);
+    assertEquals(
+        Outcome.NOT_FOUND,
+        h.pipe(t, liveCheck).reply().getOutcome(),
+        "a live key cannot reach a sandbox session");
+    final OtpCommand sandboxCheck =
+        checkCommand(h.nextRequestId(), t.plusSeconds(1), SESSION, sandboxCode);
     metaOf(sandboxCheck).setSandbox(true); // a sk_test_ key's command, as the api sends it
     final Out out = h.pipe(t.plusSeconds(1), sandboxCheck);
 
@@ -483,8 +501,14 @@ class SessionTopologyTest {
 
   @Test
   void per_request_overrides_set_otp_length_8_and_expiry_120_seconds() {
-    final Out out = h.pipe(T0, requested(h.nextRequestId(), T0, false,
-        r -> r.setOtpLength(8).setExpirySeconds(120).setMaxAttempts(2)));
+    final Out out =
+        h.pipe(
+            T0,
+            requested(
+                h.nextRequestId(),
+                T0,
+                false,
+                r -> r.setOtpLength(8).setExpirySeconds(120).setMaxAttempts(2)));
 
     assertEquals(T0.plusSeconds(120), out.reply().getExpiresAt());
     assertEquals(2, out.reply().getAttemptsRemaining());
@@ -494,9 +518,11 @@ class SessionTopologyTest {
 
   @Test
   void per_request_expiry_of_120_seconds_expires_the_session_at_120_seconds() {
-    h.pipe(T0, requested(h.nextRequestId(), T0, false, r -> r.setOtpLength(8).setExpirySeconds(120)));
+    h.pipe(
+        T0, requested(h.nextRequestId(), T0, false, r -> r.setOtpLength(8).setExpirySeconds(120)));
 
-    final Out before = h.check(T0.plusSeconds(120).minusMillis(1), wrongCode(codes.code(APP, SESSION, 0, 8)));
+    final Out before =
+        h.check(T0.plusSeconds(120).minusMillis(1), wrongCode(codes.code(APP, SESSION, 0, 8)));
     final Out at = h.check(T0.plusSeconds(120), codes.code(APP, SESSION, 0, 8));
 
     assertEquals(Outcome.WRONG_CODE, before.reply().getOutcome());
@@ -534,8 +560,14 @@ class SessionTopologyTest {
 
   @Test
   void out_of_range_overrides_are_clamped_instead_of_failing_the_processor() {
-    final Out out = h.pipe(T0, requested(h.nextRequestId(), T0, false,
-        r -> r.setOtpLength(20).setExpirySeconds(5).setMaxAttempts(0)));
+    final Out out =
+        h.pipe(
+            T0,
+            requested(
+                h.nextRequestId(),
+                T0,
+                false,
+                r -> r.setOtpLength(20).setExpirySeconds(5).setMaxAttempts(0)));
 
     assertEquals(Outcome.STARTED, out.reply().getOutcome());
     assertEquals(T0.plusSeconds(60), out.reply().getExpiresAt());
@@ -546,18 +578,22 @@ class SessionTopologyTest {
   // ---- 11. settings carried by the command -------------------------------------------------
 
   @Test
-  void without_settings_on_the_command_the_defaults_apply_including_the_30_second_resend_cooldown() {
-    final UnaryOperator<OtpCommand> noSettings = c -> {
-      final OtpCommand copy = OtpCommand.newBuilder(c).build();
-      metaOf(copy).setSettings(null);
-      return copy;
-    };
+  void
+      without_settings_on_the_command_the_defaults_apply_including_the_30_second_resend_cooldown() {
+    final UnaryOperator<OtpCommand> noSettings =
+        c -> {
+          final OtpCommand copy = OtpCommand.newBuilder(c).build();
+          metaOf(copy).setSettings(null);
+          return copy;
+        };
     h.pipe(T0, noSettings.apply(requested(h.nextRequestId(), T0, false, UnaryOperator.identity())));
     final Instant early = T0.plusSeconds(30).minusMillis(1);
     final Instant due = T0.plusSeconds(30);
 
-    final Out refused = h.pipe(early, noSettings.apply(retried(h.nextRequestId(), early, SESSION, false)));
-    final Out resent = h.pipe(due, noSettings.apply(retried(h.nextRequestId(), due, SESSION, false)));
+    final Out refused =
+        h.pipe(early, noSettings.apply(retried(h.nextRequestId(), early, SESSION, false)));
+    final Out resent =
+        h.pipe(due, noSettings.apply(retried(h.nextRequestId(), due, SESSION, false)));
 
     assertEquals(Outcome.RATE_LIMITED, refused.reply().getOutcome());
     assertEquals(RuleNames.RESEND_COOLDOWN, refused.reply().getRule());
@@ -620,9 +656,14 @@ class SessionTopologyTest {
     return events.stream().map(AuditEvent::getType).toList();
   }
 
-  private static void assertDelivery(final DeliveryRequested d, final Channel channel, final String destination,
-                                     final int generation, final int otpLength, final Instant requestedAt,
-                                     final Instant expiresAt) {
+  private static void assertDelivery(
+      final DeliveryRequested d,
+      final Channel channel,
+      final String destination,
+      final int generation,
+      final int otpLength,
+      final Instant requestedAt,
+      final Instant expiresAt) {
     assertEquals(channel, d.getChannel());
     assertEquals(destination, d.getDestination());
     assertEquals(generation, d.getGeneration());
@@ -652,55 +693,72 @@ class SessionTopologyTest {
     return CommandParts.meta(command.getCommand());
   }
 
-  private static OtpCommand requested(final String requestId, final Instant at, final boolean sandbox,
-                                      final UnaryOperator<OtpRequested.Builder> overrides) {
-    final OtpRequested.Builder b = OtpRequested.newBuilder()
-        .setMeta(meta(requestId, at, sandbox))
-        .setSessionId(SESSION)
-        .setSubjectId(SUBJECT)
-        .setChannels(List.of(Channel.SMS, Channel.EMAIL))
-        .setSmsTo(PHONE)
-        .setEmailTo(EMAIL);
+  private static OtpCommand requested(
+      final String requestId,
+      final Instant at,
+      final boolean sandbox,
+      final UnaryOperator<OtpRequested.Builder> overrides) {
+    final OtpRequested.Builder b =
+        OtpRequested.newBuilder()
+            .setMeta(meta(requestId, at, sandbox))
+            .setSessionId(SESSION)
+            .setSubjectId(SUBJECT)
+            .setChannels(List.of(Channel.SMS, Channel.EMAIL))
+            .setSmsTo(PHONE)
+            .setEmailTo(EMAIL);
     return OtpCommand.newBuilder().setCommand(overrides.apply(b).build()).build();
   }
 
-  private static OtpCommand retried(final String requestId, final Instant at, final String sessionId,
-                                    final boolean sandbox) {
-    return OtpCommand.newBuilder().setCommand(OtpRetried.newBuilder()
-        .setMeta(meta(requestId, at, sandbox))
-        .setSessionId(sessionId)
-        .setSubjectId(SUBJECT)
-        .build()).build();
+  private static OtpCommand retried(
+      final String requestId, final Instant at, final String sessionId, final boolean sandbox) {
+    return OtpCommand.newBuilder()
+        .setCommand(
+            OtpRetried.newBuilder()
+                .setMeta(meta(requestId, at, sandbox))
+                .setSessionId(sessionId)
+                .setSubjectId(SUBJECT)
+                .build())
+        .build();
   }
 
-  private OtpCommand checkCommand(final String requestId, final Instant at, final String sessionId, final String code) {
-    final SubmittedCode submitted = SubmittedCode.newBuilder()
-        .setChannel(Channel.SMS)
-        .setMac(ByteBuffer.wrap(codes.checkMac(APP, sessionId, code)))
+  private OtpCommand checkCommand(
+      final String requestId, final Instant at, final String sessionId, final String code) {
+    final SubmittedCode submitted =
+        SubmittedCode.newBuilder()
+            .setChannel(Channel.SMS)
+            .setMac(ByteBuffer.wrap(codes.checkMac(APP, sessionId, code)))
+            .build();
+    return OtpCommand.newBuilder()
+        .setCommand(
+            OtpCheckRequested.newBuilder()
+                .setMeta(meta(requestId, at, false))
+                .setSessionId(sessionId)
+                .setSubjectId(SUBJECT)
+                .setCodes(List.of(submitted))
+                .build())
         .build();
-    return OtpCommand.newBuilder().setCommand(OtpCheckRequested.newBuilder()
-        .setMeta(meta(requestId, at, false))
-        .setSessionId(sessionId)
-        .setSubjectId(SUBJECT)
-        .setCodes(List.of(submitted))
-        .build()).build();
   }
 
   private Harness newHarness() {
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "session-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("driver-" + harnesses.size()).toString());
-    final TopologyTestDriver driver = new TopologyTestDriver(
-        OtpTopology.build(topics, codes), props);
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("driver-" + harnesses.size()).toString());
+    final TopologyTestDriver driver =
+        new TopologyTestDriver(OtpTopology.build(topics, codes), props);
     final Harness harness = new Harness(driver);
     harnesses.add(harness);
     return harness;
   }
 
   /** What one command led to: its reply and everything else it emitted. */
-  private record Out(String replyKey, OtpDecision reply, List<DeliveryRequested> sms, List<DeliveryRequested> email,
-                     List<AuditEvent> events) {
+  private record Out(
+      String replyKey,
+      OtpDecision reply,
+      List<DeliveryRequested> sms,
+      List<DeliveryRequested> email,
+      List<AuditEvent> events) {
 
     Stream<Object> all() {
       return Stream.of(Stream.<Object>of(reply), sms.stream(), email.stream(), events.stream())
@@ -720,16 +778,31 @@ class SessionTopologyTest {
 
     Harness(final TopologyTestDriver driver) {
       this.driver = driver;
-      this.commands = driver.createInputTopic(topics.commands.name(), Serdes.String().serializer(),
-          topics.commands.valueSerde().serializer());
-      this.replies = driver.createOutputTopic(topics.replies.name(), Serdes.String().deserializer(),
-          topics.replies.valueSerde().deserializer());
-      this.sms = driver.createOutputTopic(topics.deliverySms.name(), Serdes.String().deserializer(),
-          topics.deliverySms.valueSerde().deserializer());
-      this.email = driver.createOutputTopic(topics.deliveryEmail.name(), Serdes.String().deserializer(),
-          topics.deliveryEmail.valueSerde().deserializer());
-      this.events = driver.createOutputTopic(topics.events.name(), Serdes.String().deserializer(),
-          topics.events.valueSerde().deserializer());
+      this.commands =
+          driver.createInputTopic(
+              topics.commands.name(),
+              Serdes.String().serializer(),
+              topics.commands.valueSerde().serializer());
+      this.replies =
+          driver.createOutputTopic(
+              topics.replies.name(),
+              Serdes.String().deserializer(),
+              topics.replies.valueSerde().deserializer());
+      this.sms =
+          driver.createOutputTopic(
+              topics.deliverySms.name(),
+              Serdes.String().deserializer(),
+              topics.deliverySms.valueSerde().deserializer());
+      this.email =
+          driver.createOutputTopic(
+              topics.deliveryEmail.name(),
+              Serdes.String().deserializer(),
+              topics.deliveryEmail.valueSerde().deserializer());
+      this.events =
+          driver.createOutputTopic(
+              topics.events.name(),
+              Serdes.String().deserializer(),
+              topics.events.valueSerde().deserializer());
     }
 
     String nextRequestId() {

@@ -24,8 +24,7 @@ public final class Cmd {
   public static final String APP = "app-1";
   public static final OtpCodes CODES = new OtpCodes(new Secrets(new byte[32]));
 
-  private Cmd() {
-  }
+  private Cmd() {}
 
   /**
    * The built-in settings at {@code version}, with every limit generous and no resend cooldown, so
@@ -45,11 +44,13 @@ public final class Cmd {
         .setFailedChecksCeiling(new Limit(1_000, 3600));
   }
 
-  public static AppSettings settings(final long version, final UnaryOperator<AppSettings.Builder> change) {
+  public static AppSettings settings(
+      final long version, final UnaryOperator<AppSettings.Builder> change) {
     return change.apply(settings(version)).build();
   }
 
-  public static CommandMeta meta(final String requestId, final Instant at, final String ip, final AppSettings settings) {
+  public static CommandMeta meta(
+      final String requestId, final Instant at, final String ip, final AppSettings settings) {
     return CommandMeta.newBuilder()
         .setRequestId(requestId)
         .setOccurredAt(at)
@@ -63,34 +64,57 @@ public final class Cmd {
   }
 
   /** A send of a new session on SMS to {@code phone}. */
-  public static OtpCommand send(final String requestId, final Instant at, final String ip, final AppSettings settings,
-                                final String subject, final String session, final String phone) {
-    return new OtpCommand(OtpRequested.newBuilder()
-        .setMeta(meta(requestId, at, ip, settings))
-        .setSessionId(session)
-        .setSubjectId(subject)
-        .setChannels(List.of(Channel.SMS))
-        .setSmsTo(phone)
-        .build());
+  public static OtpCommand send(
+      final String requestId,
+      final Instant at,
+      final String ip,
+      final AppSettings settings,
+      final String subject,
+      final String session,
+      final String phone) {
+    return new OtpCommand(
+        OtpRequested.newBuilder()
+            .setMeta(meta(requestId, at, ip, settings))
+            .setSessionId(session)
+            .setSubjectId(subject)
+            .setChannels(List.of(Channel.SMS))
+            .setSmsTo(phone)
+            .build());
   }
 
-  public static OtpCommand resend(final String requestId, final Instant at, final String ip, final AppSettings settings,
-                                  final String subject, final String session) {
-    return new OtpCommand(OtpRetried.newBuilder()
-        .setMeta(meta(requestId, at, ip, settings))
-        .setSessionId(session)
-        .setSubjectId(subject)
-        .build());
+  public static OtpCommand resend(
+      final String requestId,
+      final Instant at,
+      final String ip,
+      final AppSettings settings,
+      final String subject,
+      final String session) {
+    return new OtpCommand(
+        OtpRetried.newBuilder()
+            .setMeta(meta(requestId, at, ip, settings))
+            .setSessionId(session)
+            .setSubjectId(subject)
+            .build());
   }
 
-  public static OtpCommand check(final String requestId, final Instant at, final String ip, final AppSettings settings,
-                                 final String subject, final String session, final String code) {
-    return new OtpCommand(OtpCheckRequested.newBuilder()
-        .setMeta(meta(requestId, at, ip, settings))
-        .setSessionId(session)
-        .setSubjectId(subject)
-        .setCodes(List.of(new SubmittedCode(Channel.SMS, ByteBuffer.wrap(CODES.checkMac(APP, session, code)))))
-        .build());
+  public static OtpCommand check(
+      final String requestId,
+      final Instant at,
+      final String ip,
+      final AppSettings settings,
+      final String subject,
+      final String session,
+      final String code) {
+    return new OtpCommand(
+        OtpCheckRequested.newBuilder()
+            .setMeta(meta(requestId, at, ip, settings))
+            .setSessionId(session)
+            .setSubjectId(subject)
+            .setCodes(
+                List.of(
+                    new SubmittedCode(
+                        Channel.SMS, ByteBuffer.wrap(CODES.checkMac(APP, session, code)))))
+            .build());
   }
 
   /** The code of (session, generation) at {@code length} digits. */

@@ -25,10 +25,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The whole topology in a {@link TopologyTestDriver}, fed as the api feeds it: sends and resends
- * on otp.requests keyed by client IP, checks on otp.commands keyed by subject. With the same read
- * and write topics, what stage 1 admits to otp.commands flows on into stage 2 within one pipe.
- * Record timestamps are the commands' event times.
+ * The whole topology in a {@link TopologyTestDriver}, fed as the api feeds it: sends and resends on
+ * otp.requests keyed by client IP, checks on otp.commands keyed by subject. With the same read and
+ * write topics, what stage 1 admits to otp.commands flows on into stage 2 within one pipe. Record
+ * timestamps are the commands' event times.
  */
 public final class Rig implements AutoCloseable {
   public final TopologyTestDriver driver;
@@ -39,31 +39,64 @@ public final class Rig implements AutoCloseable {
   private final TestOutputTopic<String, AuditEvent> events;
   private final TestOutputTopic<String, DeliveryRequested> sms;
   private final TestOutputTopic<String, DeliveryRequested> email;
-  private final org.apache.kafka.streams.TestInputTopic<String, io.otpstream.schemas.delivery.DeliveryStatus> statuses;
+  private final org.apache.kafka.streams.TestInputTopic<
+          String, io.otpstream.schemas.delivery.DeliveryStatus>
+      statuses;
 
   public Rig(final Path stateDir) {
     this(stateDir, Topics.defaults(), Topics.defaults());
   }
 
-  /** {@code read} names the input topics, {@code write} the output ones (a replay writes scratch topics). */
+  /**
+   * {@code read} names the input topics, {@code write} the output ones (a replay writes scratch
+   * topics).
+   */
   public Rig(final Path stateDir, final Topics read, final Topics write) {
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(OtpTopology.build(read, write, Cmd.CODES), props);
-    requests = driver.createInputTopic(read.requests.name(), Serdes.String().serializer(), read.requests.valueSerde().serializer());
-    commands = driver.createInputTopic(read.commands.name(), Serdes.String().serializer(), read.commands.valueSerde().serializer());
-    statuses = driver.createInputTopic(read.deliveryStatus.name(), Serdes.String().serializer(),
-        read.deliveryStatus.valueSerde().serializer());
-    admitted = driver.createOutputTopic(write.commands.name(), Serdes.String().deserializer(),
-        write.commands.valueSerde().deserializer());
-    replies = driver.createOutputTopic(write.replies.name(), Serdes.String().deserializer(), write.replies.valueSerde().deserializer());
-    events = driver.createOutputTopic(write.events.name(), Serdes.String().deserializer(), write.events.valueSerde().deserializer());
-    sms = driver.createOutputTopic(write.deliverySms.name(), Serdes.String().deserializer(),
-        write.deliverySms.valueSerde().deserializer());
-    email = driver.createOutputTopic(write.deliveryEmail.name(), Serdes.String().deserializer(),
-        write.deliveryEmail.valueSerde().deserializer());
+    requests =
+        driver.createInputTopic(
+            read.requests.name(),
+            Serdes.String().serializer(),
+            read.requests.valueSerde().serializer());
+    commands =
+        driver.createInputTopic(
+            read.commands.name(),
+            Serdes.String().serializer(),
+            read.commands.valueSerde().serializer());
+    statuses =
+        driver.createInputTopic(
+            read.deliveryStatus.name(),
+            Serdes.String().serializer(),
+            read.deliveryStatus.valueSerde().serializer());
+    admitted =
+        driver.createOutputTopic(
+            write.commands.name(),
+            Serdes.String().deserializer(),
+            write.commands.valueSerde().deserializer());
+    replies =
+        driver.createOutputTopic(
+            write.replies.name(),
+            Serdes.String().deserializer(),
+            write.replies.valueSerde().deserializer());
+    events =
+        driver.createOutputTopic(
+            write.events.name(),
+            Serdes.String().deserializer(),
+            write.events.valueSerde().deserializer());
+    sms =
+        driver.createOutputTopic(
+            write.deliverySms.name(),
+            Serdes.String().deserializer(),
+            write.deliverySms.valueSerde().deserializer());
+    email =
+        driver.createOutputTopic(
+            write.deliveryEmail.name(),
+            Serdes.String().deserializer(),
+            write.deliveryEmail.valueSerde().deserializer());
   }
 
   /** Pipes a send or resend into otp.requests, keyed by its client IP, as the api does. */
@@ -81,9 +114,13 @@ public final class Rig implements AutoCloseable {
     return drain();
   }
 
-  /** Pipes a command into otp.commands keyed by its subject (checks, as the api does; or stage-2 tests). */
+  /**
+   * Pipes a command into otp.commands keyed by its subject (checks, as the api does; or stage-2
+   * tests).
+   */
   public Out command(final OtpCommand command) {
-    return command(new TestRecord<>(Cmd.subjectOf(command), command, Cmd.metaOf(command).getOccurredAt()));
+    return command(
+        new TestRecord<>(Cmd.subjectOf(command), command, Cmd.metaOf(command).getOccurredAt()));
   }
 
   public Out command(final TestRecord<String, OtpCommand> record) {
@@ -99,8 +136,12 @@ public final class Rig implements AutoCloseable {
 
   /** Everything emitted since the last drain. */
   public Out drain() {
-    return new Out(admitted.readRecordsToList(), replies.readRecordsToList(), events.readRecordsToList(),
-        sms.readRecordsToList(), email.readRecordsToList());
+    return new Out(
+        admitted.readRecordsToList(),
+        replies.readRecordsToList(),
+        events.readRecordsToList(),
+        sms.readRecordsToList(),
+        email.readRecordsToList());
   }
 
   public KeyValueStore<String, SessionState> sessions() {
@@ -129,9 +170,12 @@ public final class Rig implements AutoCloseable {
   }
 
   /** What one pipe emitted, topic by topic. */
-  public record Out(List<TestRecord<String, OtpCommand>> admitted, List<TestRecord<String, OtpDecision>> replies,
-                    List<TestRecord<String, AuditEvent>> events, List<TestRecord<String, DeliveryRequested>> sms,
-                    List<TestRecord<String, DeliveryRequested>> email) {
+  public record Out(
+      List<TestRecord<String, OtpCommand>> admitted,
+      List<TestRecord<String, OtpDecision>> replies,
+      List<TestRecord<String, AuditEvent>> events,
+      List<TestRecord<String, DeliveryRequested>> sms,
+      List<TestRecord<String, DeliveryRequested>> email) {
 
     /** The one reply. */
     public OtpDecision reply() {

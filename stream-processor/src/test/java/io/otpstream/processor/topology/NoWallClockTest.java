@@ -26,11 +26,11 @@ import org.junit.jupiter.api.Test;
  * A replay runs days or years after the original, so a decision that read the wall clock would
  * decide differently, and a replay that starts seconds later would not show it. So no code the
  * processor runs may read the wall clock: this reads the bytecode of every class of the processor
- * and of every method of ours (common, schemas) that it calls, transitively, and lists each call
- * to a clock ({@code System.currentTimeMillis}, {@code Instant.now}, {@code Clock}, Kafka's
- * {@code Time}, {@code ProcessorContext.currentSystemTimeMs}, a wall-clock punctuator...). Time is
- * the command's {@code occurred_at}; housekeeping runs on stream time. Nor may it draw a random
- * number: codes are derived, never drawn.
+ * and of every method of ours (common, schemas) that it calls, transitively, and lists each call to
+ * a clock ({@code System.currentTimeMillis}, {@code Instant.now}, {@code Clock}, Kafka's {@code
+ * Time}, {@code ProcessorContext.currentSystemTimeMs}, a wall-clock punctuator...). Time is the
+ * command's {@code occurred_at}; housekeeping runs on stream time. Nor may it draw a random number:
+ * codes are derived, never drawn.
  */
 class NoWallClockTest {
   /**
@@ -38,18 +38,30 @@ class NoWallClockTest {
    * that no decision reads. None today: every punctuator runs on STREAM_TIME.
    */
   private static final Map<String, String> ALLOWED = Map.of();
+
   private static final String CONSTRUCTOR = "<init>";
-  private static final Set<String> CLOCK_TYPES = Set.of("java.time.Clock", "java.time.InstantSource",
-      "org.apache.kafka.common.utils.Time", "org.apache.kafka.common.utils.SystemTime");
-  private static final Set<String> RANDOM_TYPES = Set.of("java.util.Random", "java.security.SecureRandom",
-      "java.util.SplittableRandom", "java.util.concurrent.ThreadLocalRandom");
+  private static final Set<String> CLOCK_TYPES =
+      Set.of(
+          "java.time.Clock",
+          "java.time.InstantSource",
+          "org.apache.kafka.common.utils.Time",
+          "org.apache.kafka.common.utils.SystemTime");
+  private static final Set<String> RANDOM_TYPES =
+      Set.of(
+          "java.util.Random",
+          "java.security.SecureRandom",
+          "java.util.SplittableRandom",
+          "java.util.concurrent.ThreadLocalRandom");
 
   private static JavaClasses classes;
   private static Set<JavaCodeUnit> reached;
 
   @BeforeAll
   static void importBytecode() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.otpstream");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.otpstream");
     reached = reachedFromTheProcessor();
   }
 
@@ -57,10 +69,15 @@ class NoWallClockTest {
   void the_scan_reads_every_class_of_the_processor_and_what_it_calls_in_common() {
     Set<String> names = new TreeSet<>();
     reached.forEach(u -> names.add(u.getOwner().getName() + "." + u.getName()));
-    for (String expected : List.of("io.otpstream.processor.ProcessorService.replay",
-        "io.otpstream.processor.session.SessionRules.onCheck", "io.otpstream.processor.quota.QuotaKeeper.process",
-        "io.otpstream.processor.limits.RequestLimiter.process", "io.otpstream.processor.streams.Sweep.deleteWhere",
-        "io.otpstream.common.code.OtpCodes.matches", "io.otpstream.common.settings.DefaultSettings.of")) {
+    for (String expected :
+        List.of(
+            "io.otpstream.processor.ProcessorService.replay",
+            "io.otpstream.processor.session.SessionRules.onCheck",
+            "io.otpstream.processor.quota.QuotaKeeper.process",
+            "io.otpstream.processor.limits.RequestLimiter.process",
+            "io.otpstream.processor.streams.Sweep.deleteWhere",
+            "io.otpstream.common.code.OtpCodes.matches",
+            "io.otpstream.common.settings.DefaultSettings.of")) {
       assertTrue(names.contains(expected), expected + " is not in the scan");
     }
   }
@@ -83,8 +100,14 @@ class NoWallClockTest {
       }
       for (JavaAccess<?> access : unit.getAccessesFromSelf()) {
         if (forbidden.test(access.getTarget())) {
-          found.add(unit.getFullName() + " (" + unit.getOwner().getSimpleName() + ".java:" + access.getLineNumber() + ") uses "
-              + access.getTarget().getFullName());
+          found.add(
+              unit.getFullName()
+                  + " ("
+                  + unit.getOwner().getSimpleName()
+                  + ".java:"
+                  + access.getLineNumber()
+                  + ") uses "
+                  + access.getTarget().getFullName());
         }
       }
     }
@@ -94,26 +117,34 @@ class NoWallClockTest {
   private static boolean readsTheClock(AccessTarget t) {
     String owner = t.getOwner().getName();
     String name = t.getName();
-    return owner.equals("java.lang.System") && (name.equals("currentTimeMillis") || name.equals("nanoTime"))
+    return owner.equals("java.lang.System")
+            && (name.equals("currentTimeMillis") || name.equals("nanoTime"))
         || owner.startsWith("java.time.") && (name.equals("now") || name.equals("dateNow"))
         || CLOCK_TYPES.contains(owner) && !name.equals("SYSTEM")
-        || (owner.equals("java.util.Date") || owner.equals("java.util.GregorianCalendar")) && noArgConstructor(t)
+        || (owner.equals("java.util.Date") || owner.equals("java.util.GregorianCalendar"))
+            && noArgConstructor(t)
         || owner.equals("java.util.Calendar") && name.equals("getInstance")
         || owner.startsWith("org.apache.kafka.streams.") && name.equals("currentSystemTimeMs")
-        || owner.equals("org.apache.kafka.streams.processor.PunctuationType") && name.equals("WALL_CLOCK_TIME");
+        || owner.equals("org.apache.kafka.streams.processor.PunctuationType")
+            && name.equals("WALL_CLOCK_TIME");
   }
 
   private static boolean drawsAtRandom(AccessTarget t) {
     String owner = t.getOwner().getName();
     String name = t.getName();
     // making a generator is not drawing from it (Secrets holds one for new master secrets)
-    return RANDOM_TYPES.contains(owner) && (name.startsWith("next") || Set.of("ints", "longs", "doubles", "generateSeed").contains(name))
-        || (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath")) && name.equals("random")
+    return RANDOM_TYPES.contains(owner)
+            && (name.startsWith("next")
+                || Set.of("ints", "longs", "doubles", "generateSeed").contains(name))
+        || (owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath"))
+            && name.equals("random")
         || owner.equals("java.util.UUID") && name.equals("randomUUID");
   }
 
   private static boolean noArgConstructor(AccessTarget t) {
-    return t.getName().equals(CONSTRUCTOR) && t instanceof CodeUnitAccessTarget c && c.getRawParameterTypes().isEmpty();
+    return t.getName().equals(CONSTRUCTOR)
+        && t instanceof CodeUnitAccessTarget c
+        && c.getRawParameterTypes().isEmpty();
   }
 
   /**
@@ -129,7 +160,9 @@ class NoWallClockTest {
         todo.addAll(c.getCodeUnits());
       }
     }
-    assertTrue(todo.size() > 50, "the processor's classes are on the classpath: " + todo.size() + " code units");
+    assertTrue(
+        todo.size() > 50,
+        "the processor's classes are on the classpath: " + todo.size() + " code units");
     while (!todo.isEmpty()) {
       JavaCodeUnit unit = todo.pop();
       if (!seen.add(unit)) {
@@ -139,9 +172,11 @@ class NoWallClockTest {
       for (JavaAccess<?> access : unit.getAccessesFromSelf()) {
         if (access.getTarget() instanceof CodeUnitAccessTarget target && ours(target.getOwner())) {
           target.resolveMember().ifPresent(todo::add);
-          List<String> parameters = target.getRawParameterTypes().stream().map(JavaClass::getName).toList();
+          List<String> parameters =
+              target.getRawParameterTypes().stream().map(JavaClass::getName).toList();
           for (JavaClass sub : target.getOwner().getAllSubclasses()) {
-            sub.tryGetCodeUnitWithParameterTypeNames(target.getName(), parameters).ifPresent(todo::add);
+            sub.tryGetCodeUnitWithParameterTypeNames(target.getName(), parameters)
+                .ifPresent(todo::add);
           }
         }
       }

@@ -1,6 +1,5 @@
 package io.otpstream.processor.topology;
 
-import io.otpstream.schemas.rules.RuleNames;
 import static io.otpstream.processor.support.Cmd.check;
 import static io.otpstream.processor.support.Cmd.code;
 import static io.otpstream.processor.support.Cmd.resend;
@@ -22,6 +21,7 @@ import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,38 +39,72 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each stage is a function of its recorded input topic: a mixed run of ~200 commands fed as the
- * api feeds them, then replayed in a fresh driver from what was recorded (otp.requests as piped,
- * otp.commands as stage 2 consumed it: stage 1's output and the api's checks, in order), gives
- * the same decisions one by one. The replay writes scratch topics, as a real replay would, so
- * stage 1's replayed output does not flow into stage 2 a second time.
+ * Each stage is a function of its recorded input topic: a mixed run of ~200 commands fed as the api
+ * feeds them, then replayed in a fresh driver from what was recorded (otp.requests as piped,
+ * otp.commands as stage 2 consumed it: stage 1's output and the api's checks, in order), gives the
+ * same decisions one by one. The replay writes scratch topics, as a real replay would, so stage 1's
+ * replayed output does not flow into stage 2 a second time.
  */
 class ReplayDeterminismTest {
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final int STEPS = 200;
-  private static final List<String> IPS = List.of("203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4");
-  private static final List<String> SUBJECTS = List.of("sub-0", "sub-1", "sub-2", "sub-3", "sub-us", "sub-premium");
-  private static final Map<String, String> PHONES = Map.of(
-      "sub-0", "+33612345670", "sub-1", "+33612345671", "sub-2", "+33612345672", "sub-3", "+33612345673",
-      "sub-us", "+14155550123", "sub-premium", "+449012345678");
+  private static final List<String> IPS =
+      List.of("203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4");
+  private static final List<String> SUBJECTS =
+      List.of("sub-0", "sub-1", "sub-2", "sub-3", "sub-us", "sub-premium");
+  private static final Map<String, String> PHONES =
+      Map.of(
+          "sub-0",
+          "+33612345670",
+          "sub-1",
+          "+33612345671",
+          "sub-2",
+          "+33612345672",
+          "sub-3",
+          "+33612345673",
+          "sub-us",
+          "+14155550123",
+          "sub-premium",
+          "+449012345678");
+
   /**
    * Three settings versions in turn, tight enough that every rule refuses somewhere in the run.
-   * Between versions only counts change, never a window's length: a lengthened window makes decisions
-   * depend on housekeeping (see the disabled test below).
+   * Between versions only counts change, never a window's length: a lengthened window makes
+   * decisions depend on housekeeping (see the disabled test below).
    */
-  private static final AppSettings V3 = settings(3, b -> b.setExpirySeconds(120).setMaxCheckAttempts(2)
-      .setMaxResendsPerSession(1).setResendCooldownSeconds(5)
-      .setSendsPerIp(new Limit(4, 120)).setResendsPerIp(new Limit(3, 120))
-      .setSendsPerSubject(new Limit(3, 300)).setResendsPerSubject(new Limit(4, 300))
-      .setFailedChecksPerSubject(new Limit(2, 300)).setFailedChecksCeiling(new Limit(50, 300)));
-  private static final AppSettings V4 = AppSettings.newBuilder(V3).setVersion(4).setMaxResendsPerSession(3)
-      .setResendCooldownSeconds(10).setResendsPerIp(new Limit(8, 120)).setResendsPerSubject(new Limit(2, 300))
-      .setFailedChecksCeiling(new Limit(1, 300)).build();
-  private static final AppSettings V5 = AppSettings.newBuilder(V4).setVersion(5).setOtpLength(8).setMaxCheckAttempts(3)
-      .setAllowedCountries(List.of("FR", "GB")).build();
+  private static final AppSettings V3 =
+      settings(
+          3,
+          b ->
+              b.setExpirySeconds(120)
+                  .setMaxCheckAttempts(2)
+                  .setMaxResendsPerSession(1)
+                  .setResendCooldownSeconds(5)
+                  .setSendsPerIp(new Limit(4, 120))
+                  .setResendsPerIp(new Limit(3, 120))
+                  .setSendsPerSubject(new Limit(3, 300))
+                  .setResendsPerSubject(new Limit(4, 300))
+                  .setFailedChecksPerSubject(new Limit(2, 300))
+                  .setFailedChecksCeiling(new Limit(50, 300)));
 
-  @TempDir
-  Path stateDir;
+  private static final AppSettings V4 =
+      AppSettings.newBuilder(V3)
+          .setVersion(4)
+          .setMaxResendsPerSession(3)
+          .setResendCooldownSeconds(10)
+          .setResendsPerIp(new Limit(8, 120))
+          .setResendsPerSubject(new Limit(2, 300))
+          .setFailedChecksCeiling(new Limit(1, 300))
+          .build();
+  private static final AppSettings V5 =
+      AppSettings.newBuilder(V4)
+          .setVersion(5)
+          .setOtpLength(8)
+          .setMaxCheckAttempts(3)
+          .setAllowedCountries(List.of("FR", "GB"))
+          .build();
+
+  @TempDir Path stateDir;
 
   private Recorded run;
 
@@ -90,20 +124,44 @@ class ReplayDeterminismTest {
       }
     }
     assertEquals(STEPS, run.allReplies.size(), "one reply per command");
-    assertTrue(outcomes.containsAll(EnumSet.of(Outcome.STARTED, Outcome.RESENT, Outcome.VERIFIED, Outcome.WRONG_CODE,
-        Outcome.LOCKED, Outcome.EXPIRED, Outcome.NOT_FOUND, Outcome.ALREADY_VERIFIED, Outcome.RATE_LIMITED, Outcome.REFUSED)),
+    assertTrue(
+        outcomes.containsAll(
+            EnumSet.of(
+                Outcome.STARTED,
+                Outcome.RESENT,
+                Outcome.VERIFIED,
+                Outcome.WRONG_CODE,
+                Outcome.LOCKED,
+                Outcome.EXPIRED,
+                Outcome.NOT_FOUND,
+                Outcome.ALREADY_VERIFIED,
+                Outcome.RATE_LIMITED,
+                Outcome.REFUSED)),
         "outcomes " + outcomes);
-    assertTrue(rules.containsAll(List.of(RuleNames.SENDS_PER_IP, RuleNames.RESENDS_PER_IP, RuleNames.SENDS_PER_SUBJECT,
-        RuleNames.RESENDS_PER_SUBJECT, RuleNames.RESENDS_PER_SESSION, RuleNames.RESEND_COOLDOWN, RuleNames.FAILED_CHECKS_PER_SUBJECT,
-        RuleNames.FAILED_CHECKS_CEILING,
-        RuleNames.ALLOWED_COUNTRIES, RuleNames.PREMIUM_RATE)), "rules " + rules);
-    assertTrue(run.stage1Replies.size() > 5 && run.stage2Replies.size() > 100,
+    assertTrue(
+        rules.containsAll(
+            List.of(
+                RuleNames.SENDS_PER_IP,
+                RuleNames.RESENDS_PER_IP,
+                RuleNames.SENDS_PER_SUBJECT,
+                RuleNames.RESENDS_PER_SUBJECT,
+                RuleNames.RESENDS_PER_SESSION,
+                RuleNames.RESEND_COOLDOWN,
+                RuleNames.FAILED_CHECKS_PER_SUBJECT,
+                RuleNames.FAILED_CHECKS_CEILING,
+                RuleNames.ALLOWED_COUNTRIES,
+                RuleNames.PREMIUM_RATE)),
+        "rules " + rules);
+    assertTrue(
+        run.stage1Replies.size() > 5 && run.stage2Replies.size() > 100,
         run.stage1Replies.size() + " stage-1 and " + run.stage2Replies.size() + " stage-2 replies");
   }
 
   @Test
-  void replaying_each_stage_over_its_recorded_topic_gives_the_same_replies_events_and_deliveries_one_by_one() {
-    try (Rig replay = new Rig(stateDir.resolve("replay"), Topics.defaults(), new Topics("replay."))) {
+  void
+      replaying_each_stage_over_its_recorded_topic_gives_the_same_replies_events_and_deliveries_one_by_one() {
+    try (Rig replay =
+        new Rig(stateDir.resolve("replay"), Topics.defaults(), new Topics("replay."))) {
       final Out stage1 = collect(replay, run.requestsLog, true);
       final Out stage2 = collect(replay, run.commandsLog, false);
 
@@ -119,8 +177,10 @@ class ReplayDeterminismTest {
   }
 
   @Test
-  void replaying_both_recorded_topics_in_the_recorded_interleaving_gives_the_same_replies_in_the_same_order() {
-    try (Rig replay = new Rig(stateDir.resolve("replay"), Topics.defaults(), new Topics("replay."))) {
+  void
+      replaying_both_recorded_topics_in_the_recorded_interleaving_gives_the_same_replies_in_the_same_order() {
+    try (Rig replay =
+        new Rig(stateDir.resolve("replay"), Topics.defaults(), new Topics("replay."))) {
       final List<TestRecord<String, OtpDecision>> replies = new ArrayList<>();
       final List<TestRecord<String, AuditEvent>> events = new ArrayList<>();
       int request = 0;
@@ -133,10 +193,11 @@ class ReplayDeterminismTest {
         for (int i = 0; i < step.commands(); i++) {
           outs.add(replay.command(run.commandsLog.get(command++)));
         }
-        outs.forEach(o -> {
-          replies.addAll(o.replies());
-          events.addAll(o.events());
-        });
+        outs.forEach(
+            o -> {
+              replies.addAll(o.replies());
+              events.addAll(o.events());
+            });
       }
 
       assertSameRecords("replies", run.allReplies, replies);
@@ -150,14 +211,21 @@ class ReplayDeterminismTest {
   void a_stage_by_stage_replay_decides_alike_after_a_settings_change_that_lengthens_a_window() {
     final AppSettings minute = settings(7, b -> b.setSendsPerSubject(new Limit(1, 60)));
     final AppSettings hour = settings(8, b -> b.setSendsPerSubject(new Limit(1, 3600)));
-    final TestRecord<String, OtpCommand> first = new TestRecord<>(IPS.get(0),
-        send("req-1", T0, IPS.get(0), minute, "sub-x", "s1", PHONES.get("sub-0")), T0);
+    final TestRecord<String, OtpCommand> first =
+        new TestRecord<>(
+            IPS.get(0),
+            send("req-1", T0, IPS.get(0), minute, "sub-x", "s1", PHONES.get("sub-0")),
+            T0);
     final Instant later = T0.plusSeconds(600);
-    final TestRecord<String, OtpCommand> other = new TestRecord<>("sub-y",
-        check("req-2", later, IPS.get(1), minute, "sub-y", "nobody", "000000"), later);
+    final TestRecord<String, OtpCommand> other =
+        new TestRecord<>(
+            "sub-y", check("req-2", later, IPS.get(1), minute, "sub-y", "nobody", "000000"), later);
     final Instant second = T0.plusSeconds(660);
-    final TestRecord<String, OtpCommand> again = new TestRecord<>(IPS.get(0),
-        send("req-3", second, IPS.get(0), hour, "sub-x", "s2", PHONES.get("sub-0")), second);
+    final TestRecord<String, OtpCommand> again =
+        new TestRecord<>(
+            IPS.get(0),
+            send("req-3", second, IPS.get(0), hour, "sub-x", "s2", PHONES.get("sub-0")),
+            second);
 
     final List<TestRecord<String, OtpCommand>> commandsLog = new ArrayList<>();
     final List<TestRecord<String, OtpDecision>> original = new ArrayList<>();
@@ -173,7 +241,8 @@ class ReplayDeterminismTest {
       commandsLog.addAll(rig.request(again).admitted());
     }
     final List<TestRecord<String, OtpDecision>> replayed = new ArrayList<>();
-    try (Rig replay = new Rig(stateDir.resolve("lengthen-replay"), Topics.defaults(), new Topics("replay."))) {
+    try (Rig replay =
+        new Rig(stateDir.resolve("lengthen-replay"), Topics.defaults(), new Topics("replay."))) {
       replayed.addAll(collect(replay, List.of(first, again), true).replies());
       replayed.addAll(collect(replay, commandsLog, false).replies());
     }
@@ -181,7 +250,8 @@ class ReplayDeterminismTest {
     assertEquals(3, original.size());
     assertEquals(3, replayed.size());
     for (TestRecord<String, OtpDecision> o : original) {
-      final TestRecord<String, OtpDecision> r = replayed.stream().filter(x -> x.key().equals(o.key())).findFirst().orElseThrow();
+      final TestRecord<String, OtpDecision> r =
+          replayed.stream().filter(x -> x.key().equals(o.key())).findFirst().orElseThrow();
       assertEquals(o.value(), r.value(), () -> "replayed decision for " + o.key());
     }
   }
@@ -189,8 +259,12 @@ class ReplayDeterminismTest {
   // ---- requests to two destinations ---------------------------------------------------------
 
   @Test
-  void sends_and_resends_to_two_destinations_replay_alike_from_otp_commands_with_what_the_session_stage_wrote_back() {
-    final AppSettings cfg = settings(9, b -> b.setSendsPerSubject(new Limit(2, 600)).setResendsPerSubject(new Limit(3, 600)));
+  void
+      sends_and_resends_to_two_destinations_replay_alike_from_otp_commands_with_what_the_session_stage_wrote_back() {
+    final AppSettings cfg =
+        settings(
+            9,
+            b -> b.setSendsPerSubject(new Limit(2, 600)).setResendsPerSubject(new Limit(3, 600)));
     final List<TestRecord<String, OtpCommand>> commandsLog = new ArrayList<>();
     final List<TestRecord<String, OtpDecision>> original = new ArrayList<>();
     final List<TestRecord<String, AuditEvent>> originalEvents = new ArrayList<>();
@@ -198,8 +272,17 @@ class ReplayDeterminismTest {
       for (int i = 0; i < 6; i++) {
         final Instant at = T0.plusSeconds(i);
         final String session = "two-" + (i % 3);
-        final OtpCommand c = i < 3 ? send("two-req-" + i, at, IPS.get(i % 2), cfg, "sub-" + i, session, PHONES.get("sub-" + i))
-            : resend("two-req-" + i, at, IPS.get(i % 2), cfg, "sub-" + (i % 3), session);
+        final OtpCommand c =
+            i < 3
+                ? send(
+                    "two-req-" + i,
+                    at,
+                    IPS.get(i % 2),
+                    cfg,
+                    "sub-" + i,
+                    session,
+                    PHONES.get("sub-" + i))
+                : resend("two-req-" + i, at, IPS.get(i % 2), cfg, "sub-" + (i % 3), session);
         if (c.getCommand() instanceof OtpRequested r) {
           r.setChannels(List.of(Channel.SMS, Channel.EMAIL));
           r.setEmailTo("shared@example.com");
@@ -213,11 +296,16 @@ class ReplayDeterminismTest {
         originalEvents.addAll(out.events());
       }
     }
-    try (Rig replay = new Rig(stateDir.resolve("two-replay"), Topics.defaults(), new Topics("replay."))) {
+    try (Rig replay =
+        new Rig(stateDir.resolve("two-replay"), Topics.defaults(), new Topics("replay."))) {
       final Out replayed = collect(replay, commandsLog, false);
 
-      assertTrue(original.stream().anyMatch(r -> r.value().getOutcome() == Outcome.RATE_LIMITED), "the mailbox's window fills");
-      assertTrue(commandsLog.stream().anyMatch(r -> r.key().equals("sub-mailbox")), "counted under the mailbox first");
+      assertTrue(
+          original.stream().anyMatch(r -> r.value().getOutcome() == Outcome.RATE_LIMITED),
+          "the mailbox's window fills");
+      assertTrue(
+          commandsLog.stream().anyMatch(r -> r.key().equals("sub-mailbox")),
+          "counted under the mailbox first");
       assertSameRecords("replies", original, replayed.replies());
       assertSameRecords("audit events", originalEvents, replayed.events());
     }
@@ -226,8 +314,7 @@ class ReplayDeterminismTest {
   // ---- the recorded run ---------------------------------------------------------------------
 
   /** How many records of each input topic one step of the run consumed. */
-  private record Step(int requests, int commands) {
-  }
+  private record Step(int requests, int commands) {}
 
   /** Everything the original run consumed and emitted, split by the stage that emitted it. */
   private static final class Recorded {
@@ -257,7 +344,9 @@ class ReplayDeterminismTest {
       for (int step = 0; step < STEPS; step++) {
         now = now.plusMillis(random.nextInt(6_000));
         if (step > 0 && step % 35 == 0) {
-          now = now.plusSeconds(600 + random.nextInt(3_600)); // expiries, retention, slid windows, housekeeping
+          now =
+              now.plusSeconds(
+                  600 + random.nextInt(3_600)); // expiries, retention, slid windows, housekeeping
         }
         final AppSettings cfg = step < STEPS / 3 ? V3 : step < 2 * STEPS / 3 ? V4 : V5;
         // one busy IP and one busy subject, so the per-IP and per-subject windows fill up
@@ -265,29 +354,50 @@ class ReplayDeterminismTest {
         final String id = "req-" + step;
         final int kind = random.nextInt(100);
         if (kind < 30 || sessions.isEmpty()) {
-          final String subject = random.nextInt(100) < 40 ? SUBJECTS.get(0) : SUBJECTS.get(random.nextInt(SUBJECTS.size()));
+          final String subject =
+              random.nextInt(100) < 40
+                  ? SUBJECTS.get(0)
+                  : SUBJECTS.get(random.nextInt(SUBJECTS.size()));
           final String session = "s-" + step;
           sessions.add(session);
           subjectOf.put(session, subject);
           lengthOf.put(session, cfg.getOtpLength());
           generationOf.put(session, 0);
-          request(rig, rec, new TestRecord<>(ip, send(id, now, ip, cfg, subject, session, PHONES.get(subject)), now));
+          request(
+              rig,
+              rec,
+              new TestRecord<>(
+                  ip, send(id, now, ip, cfg, subject, session, PHONES.get(subject)), now));
         } else {
-          // mostly one of the latest sessions; sometimes any, now long expired; sometimes none at all
+          // mostly one of the latest sessions; sometimes any, now long expired; sometimes none at
+          // all
           final int latest = Math.max(0, sessions.size() - 4);
-          final String session = kind >= 95 ? "s-unknown-" + step
-              : random.nextInt(100) < 80 ? sessions.get(latest + random.nextInt(sessions.size() - latest))
-              : sessions.get(random.nextInt(sessions.size()));
+          final String session =
+              kind >= 95
+                  ? "s-unknown-" + step
+                  : random.nextInt(100) < 80
+                      ? sessions.get(latest + random.nextInt(sessions.size() - latest))
+                      : sessions.get(random.nextInt(sessions.size()));
           final String subject = subjectOf.getOrDefault(session, "sub-0");
           if (kind < 50) {
-            final Out out = request(rig, rec, new TestRecord<>(ip, resend(id, now, ip, cfg, subject, session), now));
+            final Out out =
+                request(
+                    rig,
+                    rec,
+                    new TestRecord<>(ip, resend(id, now, ip, cfg, subject, session), now));
             if (out.reply().getOutcome() == Outcome.RESENT) {
               generationOf.merge(session, 1, Integer::sum);
             }
           } else {
-            final String right = code(session, generationOf.getOrDefault(session, 0), lengthOf.getOrDefault(session, 6));
+            final String right =
+                code(
+                    session,
+                    generationOf.getOrDefault(session, 0),
+                    lengthOf.getOrDefault(session, 6));
             final String submitted = kind < 75 || kind >= 95 ? right : wrong(right);
-            final TestRecord<String, OtpCommand> c = new TestRecord<>(subject, check(id, now, ip, cfg, subject, session, submitted), now);
+            final TestRecord<String, OtpCommand> c =
+                new TestRecord<>(
+                    subject, check(id, now, ip, cfg, subject, session, submitted), now);
             rec.commandsLog.add(c);
             final Out out = rig.command(c);
             rec.steps.add(new Step(0, 1));
@@ -301,8 +411,12 @@ class ReplayDeterminismTest {
     return rec;
   }
 
-  /** Pipes a send or resend into otp.requests and files what it led to under the stage that emitted it. */
-  private static Out request(final Rig rig, final Recorded rec, final TestRecord<String, OtpCommand> r) {
+  /**
+   * Pipes a send or resend into otp.requests and files what it led to under the stage that emitted
+   * it.
+   */
+  private static Out request(
+      final Rig rig, final Recorded rec, final TestRecord<String, OtpCommand> r) {
     rec.requestsLog.add(r);
     final Out out = rig.request(r);
     assertEquals(1, out.replies().size());
@@ -328,12 +442,19 @@ class ReplayDeterminismTest {
   }
 
   /** Pipes recorded records into one input topic and collects everything emitted. */
-  private static Out collect(final Rig rig, final List<TestRecord<String, OtpCommand>> log, final boolean requests) {
+  private static Out collect(
+      final Rig rig, final List<TestRecord<String, OtpCommand>> log, final boolean requests) {
     final List<Out> outs = new ArrayList<>();
     for (TestRecord<String, OtpCommand> r : log) {
       outs.add(requests ? rig.request(copy(r)) : rig.command(copy(r)));
     }
-    final Out all = new Out(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    final Out all =
+        new Out(
+            new ArrayList<>(),
+            new ArrayList<>(),
+            new ArrayList<>(),
+            new ArrayList<>(),
+            new ArrayList<>());
     for (Out o : outs) {
       all.admitted().addAll(o.admitted());
       all.replies().addAll(o.replies());
@@ -346,11 +467,14 @@ class ReplayDeterminismTest {
 
   /** A deep copy, so nothing the first run holds can be shared with the replay. */
   private static TestRecord<String, OtpCommand> copy(final TestRecord<String, OtpCommand> r) {
-    return new TestRecord<>(r.key(), OtpCommand.newBuilder(r.value()).build(), r.headers(), r.getRecordTime());
+    return new TestRecord<>(
+        r.key(), OtpCommand.newBuilder(r.value()).build(), r.headers(), r.getRecordTime());
   }
 
-  private static <V> void assertSameRecords(final String what, final List<TestRecord<String, V>> expected,
-                                            final List<TestRecord<String, V>> actual) {
+  private static <V> void assertSameRecords(
+      final String what,
+      final List<TestRecord<String, V>> expected,
+      final List<TestRecord<String, V>> actual) {
     assertTrue(!expected.isEmpty(), what + ": nothing recorded");
     for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
       final TestRecord<String, V> e = expected.get(i);

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code deliver_sm} the SMSC sends: final delivery receipts go to the provider's current
- * {@link ReceiptListener}; intermediate ones and mobile-originated messages are acknowledged and dropped.
- * jSMPP answers {@code deliver_sm_resp} when a call returns; when there is no listener yet, or it fails,
- * the answer is {@code ESME_RX_T_APPN} and the SMSC sends the receipt again later.
+ * {@link ReceiptListener}; intermediate ones and mobile-originated messages are acknowledged and
+ * dropped. jSMPP answers {@code deliver_sm_resp} when a call returns; when there is no listener
+ * yet, or it fails, the answer is {@code ESME_RX_T_APPN} and the SMSC sends the receipt again
+ * later.
  */
 final class ReceiptReceiver implements MessageReceiverListener {
   private static final Logger log = LoggerFactory.getLogger(ReceiptReceiver.class);
@@ -36,7 +37,9 @@ final class ReceiptReceiver implements MessageReceiverListener {
   @Override
   public void onAcceptDeliverSm(DeliverSm d) throws ProcessRequestException {
     if (!MessageType.SMSC_DEL_RECEIPT.containedIn(d.getEsmClass())) {
-      log.debug("ignoring a mobile-originated deliver_sm"); // acknowledged; never shown (it is someone's text)
+      log.debug(
+          "ignoring a mobile-originated deliver_sm"); // acknowledged; never shown (it is someone's
+      // text)
       return;
     }
     Receipt r = receipt(d);
@@ -44,25 +47,33 @@ final class ReceiptReceiver implements MessageReceiverListener {
       log.warn("unreadable delivery receipt; acknowledged and dropped");
       return;
     }
-    Boolean delivered = switch (r.stat()) {
-      case "DELIVRD" -> Boolean.TRUE;
-      case "UNDELIV", "REJECTD", "EXPIRED", "DELETED", "UNKNOWN" -> Boolean.FALSE;
-      default -> null; // ENROUTE, ACCEPTD: not final
-    };
+    Boolean delivered =
+        switch (r.stat()) {
+          case "DELIVRD" -> Boolean.TRUE;
+          case "UNDELIV", "REJECTD", "EXPIRED", "DELETED", "UNKNOWN" -> Boolean.FALSE;
+          default -> null; // ENROUTE, ACCEPTD: not final
+        };
     if (delivered == null) {
       log.debug("intermediate receipt {} for message {}", r.stat(), r.id());
       return;
     }
     ReceiptListener to = listener.get();
     if (to == null) {
-      log.warn("no dispatcher takes receipts yet; the SMSC is asked to send the receipt for message {} again", r.id());
-      throw new ProcessRequestException("no receipt listener yet", SMPPConstant.STAT_ESME_RX_T_APPN);
+      log.warn(
+          "no dispatcher takes receipts yet; the SMSC is asked to send the receipt for message {} again",
+          r.id());
+      throw new ProcessRequestException(
+          "no receipt listener yet", SMPPConstant.STAT_ESME_RX_T_APPN);
     }
     try {
       to.onReceipt(r.id(), delivered, r.stat(), r.err());
     } catch (RuntimeException e) {
-      log.warn("receipt listener failed for message {}; the SMSC is asked to send the receipt again", r.id(), e);
-      throw new ProcessRequestException("receipt listener failed", SMPPConstant.STAT_ESME_RX_T_APPN);
+      log.warn(
+          "receipt listener failed for message {}; the SMSC is asked to send the receipt again",
+          r.id(),
+          e);
+      throw new ProcessRequestException(
+          "receipt listener failed", SMPPConstant.STAT_ESME_RX_T_APPN);
     }
   }
 
@@ -77,12 +88,11 @@ final class ReceiptReceiver implements MessageReceiverListener {
   }
 
   /** A final receipt's fields; null from {@link #receipt} when the deliver_sm is not one. */
-  private record Receipt(String id, String stat, String err) {
-  }
+  private record Receipt(String id, String stat, String err) {}
 
   /**
-   * The receipt a deliver_sm carries: the SMPP 3.4 TLVs {@code receipted_message_id} and
-   * {@code message_state} when present, else the text form ({@code id:... stat:DELIVRD err:000 ...}).
+   * The receipt a deliver_sm carries: the SMPP 3.4 TLVs {@code receipted_message_id} and {@code
+   * message_state} when present, else the text form ({@code id:... stat:DELIVRD err:000 ...}).
    */
   private static Receipt receipt(DeliverSm d) {
     DeliveryReceipt text = null;
@@ -93,7 +103,10 @@ final class ReceiptReceiver implements MessageReceiverListener {
     }
     OptionalParameter idTlv = d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
     OptionalParameter stateTlv = d.getOptionalParameter(OptionalParameter.Tag.MESSAGE_STATE);
-    String id = idTlv instanceof OptionalParameter.OctetString o ? o.getValueAsString() : text != null ? text.getId() : null;
+    String id =
+        idTlv instanceof OptionalParameter.OctetString o
+            ? o.getValueAsString()
+            : text != null ? text.getId() : null;
     String stat = null;
     if (stateTlv instanceof OptionalParameter.Byte b) {
       try {

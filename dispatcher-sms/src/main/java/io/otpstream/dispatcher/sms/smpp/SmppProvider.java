@@ -10,17 +10,18 @@ import org.jsmpp.session.SMPPSession;
 
 /**
  * Sends SMS to an SMSC over SMPP 3.4 with jSMPP: one TRANSCEIVER session ({@link SmscSession}),
- * {@code submit_sm} with an SMSC delivery receipt requested on success and failure ({@link Submitter}), the
- * receipts ({@code deliver_sm}, read by {@link ReceiptReceiver}) handed to the {@link ReceiptListener} it
- * is given ({@link #receiptsTo}); until it has one, the SMSC is asked to send them again later.
+ * {@code submit_sm} with an SMSC delivery receipt requested on success and failure ({@link
+ * Submitter}), the receipts ({@code deliver_sm}, read by {@link ReceiptReceiver}) handed to the
+ * {@link ReceiptListener} it is given ({@link #receiptsTo}); until it has one, the SMSC is asked to
+ * send them again later.
  *
  * <p>The session is bound in the background from construction on, and bound again, with exponential
- * backoff, whenever it is lost (the SMSC closes it, unbinds, or stops answering enquire_link). While it is
- * not bound, {@link #send} fails at once with a transient "SMSC not bound". {@link #awaitBound} lets a
- * service wait for the first bind before it starts consuming.
+ * backoff, whenever it is lost (the SMSC closes it, unbinds, or stops answering enquire_link).
+ * While it is not bound, {@link #send} fails at once with a transient "SMSC not bound". {@link
+ * #awaitBound} lets a service wait for the first bind before it starts consuming.
  *
- * <p>The text holds the code: it never appears in a log line or an exception message, and jSMPP's own PDU
- * dumps are at DEBUG/TRACE only ({@code org.jsmpp} must stay at INFO or above).
+ * <p>The text holds the code: it never appears in a log line or an exception message, and jSMPP's
+ * own PDU dumps are at DEBUG/TRACE only ({@code org.jsmpp} must stay at INFO or above).
  */
 public final class SmppProvider implements DeliveryProvider {
   private final Submitter submitter;
@@ -53,7 +54,10 @@ public final class SmppProvider implements DeliveryProvider {
     return session.isBound();
   }
 
-  /** Waits until a session is bound; false if none was within the timeout (or the provider is closed). */
+  /**
+   * Waits until a session is bound; false if none was within the timeout (or the provider is
+   * closed).
+   */
   public boolean awaitBound(Duration timeout) throws InterruptedException {
     return session.awaitState(true, timeout);
   }

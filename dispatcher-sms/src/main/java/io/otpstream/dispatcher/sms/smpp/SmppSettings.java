@@ -4,15 +4,25 @@ import io.otpstream.common.settings.Env;
 import java.util.Map;
 
 /**
- * How to reach the SMSC over SMPP 3.4. From the environment: {@code OTP_SMPP_HOST} and
- * {@code OTP_SMPP_SYSTEM_ID} (both required), {@code OTP_SMPP_PORT} (2775), {@code OTP_SMPP_PASSWORD} (""),
- * {@code OTP_SMPP_SYSTEM_TYPE} (""), {@code OTP_SMPP_SOURCE_ADDR} (the sender when a message names none;
- * unset leaves it to the SMSC), {@code OTP_SMPP_ENQUIRE_LINK_MS} (30000), {@code OTP_SMPP_TIMEOUT_MS} (5000:
- * connect, bind and every response), {@code OTP_SMPP_RECONNECT_MIN_MS} (1000) and
- * {@code OTP_SMPP_RECONNECT_MAX_MS} (30000), the backoff between bind attempts after the session is lost.
+ * How to reach the SMSC over SMPP 3.4. From the environment: {@code OTP_SMPP_HOST} and {@code
+ * OTP_SMPP_SYSTEM_ID} (both required), {@code OTP_SMPP_PORT} (2775), {@code OTP_SMPP_PASSWORD}
+ * (""), {@code OTP_SMPP_SYSTEM_TYPE} (""), {@code OTP_SMPP_SOURCE_ADDR} (the sender when a message
+ * names none; unset leaves it to the SMSC), {@code OTP_SMPP_ENQUIRE_LINK_MS} (30000), {@code
+ * OTP_SMPP_TIMEOUT_MS} (5000: connect, bind and every response), {@code OTP_SMPP_RECONNECT_MIN_MS}
+ * (1000) and {@code OTP_SMPP_RECONNECT_MAX_MS} (30000), the backoff between bind attempts after the
+ * session is lost.
  */
-public record SmppSettings(String host, int port, String systemId, String password, String systemType, String sourceAddr,
-                           int enquireLinkMs, int timeoutMs, int reconnectMinMs, int reconnectMaxMs) {
+public record SmppSettings(
+    String host,
+    int port,
+    String systemId,
+    String password,
+    String systemType,
+    String sourceAddr,
+    int enquireLinkMs,
+    int timeoutMs,
+    int reconnectMinMs,
+    int reconnectMaxMs) {
 
   public SmppSettings {
     if (host == null || host.isBlank()) {
@@ -24,15 +34,30 @@ public record SmppSettings(String host, int port, String systemId, String passwo
     password = password == null ? "" : password;
     systemType = systemType == null ? "" : systemType;
     sourceAddr = sourceAddr == null || sourceAddr.isBlank() ? null : sourceAddr.strip();
-    if (port <= 0 || port > 65535 || enquireLinkMs <= 0 || timeoutMs <= 0 || reconnectMinMs <= 0
+    if (port <= 0
+        || port > 65535
+        || enquireLinkMs <= 0
+        || timeoutMs <= 0
+        || reconnectMinMs <= 0
         || reconnectMaxMs < reconnectMinMs) {
-      throw new IllegalArgumentException("invalid SMPP settings: port " + port + ", enquire link " + enquireLinkMs
-          + " ms, timeout " + timeoutMs + " ms, reconnect " + reconnectMinMs + ".." + reconnectMaxMs + " ms");
+      throw new IllegalArgumentException(
+          "invalid SMPP settings: port "
+              + port
+              + ", enquire link "
+              + enquireLinkMs
+              + " ms, timeout "
+              + timeoutMs
+              + " ms, reconnect "
+              + reconnectMinMs
+              + ".."
+              + reconnectMaxMs
+              + " ms");
     }
   }
 
   public static SmppSettings fromEnv(Map<String, String> env) {
-    return new SmppSettings(env.get("OTP_SMPP_HOST"),
+    return new SmppSettings(
+        env.get("OTP_SMPP_HOST"),
         Env.integer(env, "OTP_SMPP_PORT", 2775),
         env.get("OTP_SMPP_SYSTEM_ID"),
         env.getOrDefault("OTP_SMPP_PASSWORD", ""),
@@ -44,11 +69,26 @@ public record SmppSettings(String host, int port, String systemId, String passwo
         Env.integer(env, "OTP_SMPP_RECONNECT_MAX_MS", 30_000));
   }
 
-
   @Override
   public String toString() {
-    return "SmppSettings[" + host + ":" + port + ", systemId=" + systemId + ", systemType=" + systemType
-        + ", sourceAddr=" + sourceAddr + ", enquireLinkMs=" + enquireLinkMs + ", timeoutMs=" + timeoutMs
-        + ", reconnect=" + reconnectMinMs + ".." + reconnectMaxMs + "ms]";
+    return "SmppSettings["
+        + host
+        + ":"
+        + port
+        + ", systemId="
+        + systemId
+        + ", systemType="
+        + systemType
+        + ", sourceAddr="
+        + sourceAddr
+        + ", enquireLinkMs="
+        + enquireLinkMs
+        + ", timeoutMs="
+        + timeoutMs
+        + ", reconnect="
+        + reconnectMinMs
+        + ".."
+        + reconnectMaxMs
+        + "ms]";
   }
 }

@@ -23,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one TRANSCEIVER session bound to the SMSC: bound in the background from construction on, and
- * bound again, with exponential backoff and jitter, whenever it is lost (the SMSC closes it, unbinds, or
- * stops answering enquire_link). {@link #bound()} is the session to use now, or null while there is none.
+ * Keeps one TRANSCEIVER session bound to the SMSC: bound in the background from construction on,
+ * and bound again, with exponential backoff and jitter, whenever it is lost (the SMSC closes it,
+ * unbinds, or stops answering enquire_link). {@link #bound()} is the session to use now, or null
+ * while there is none.
  */
 final class SmscSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SmscSession.class);
@@ -35,9 +36,12 @@ final class SmscSession implements AutoCloseable {
   private final BindParameter bindParameter;
   private final ScheduledThreadPoolExecutor rebinder;
   private final Object lock = new Object();
+
   /** The bound session; null while there is none. Guarded by {@link #lock}. */
   private SMPPSession session;
+
   private boolean closed;
+
   /** Bind attempts failed in a row; touched on the rebinder thread only. */
   private int failures;
 
@@ -45,13 +49,23 @@ final class SmscSession implements AutoCloseable {
   SmscSession(SmppSettings settings, MessageReceiverListener receiver) {
     this.settings = settings;
     this.receiver = receiver;
-    this.bindParameter = new BindParameter(BindType.BIND_TRX, settings.systemId(), settings.password(),
-        settings.systemType(), TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null);
-    this.rebinder = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "smpp-bind-" + settings.host() + ":" + settings.port());
-      t.setDaemon(true);
-      return t;
-    });
+    this.bindParameter =
+        new BindParameter(
+            BindType.BIND_TRX,
+            settings.systemId(),
+            settings.password(),
+            settings.systemType(),
+            TypeOfNumber.UNKNOWN,
+            NumberingPlanIndicator.UNKNOWN,
+            null);
+    this.rebinder =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "smpp-bind-" + settings.host() + ":" + settings.port());
+              t.setDaemon(true);
+              return t;
+            });
     rebinder.execute(this::bind);
   }
 
@@ -112,21 +126,24 @@ final class SmscSession implements AutoCloseable {
   }
 
   /**
-   * Unbinds and closes, waiting at most the timeout. jSMPP's own unbindAndClose waits the whole transaction
-   * timer when the SMSC closes the connection instead of answering unbind_resp (pending responses are not
-   * released on close), so it runs on a helper thread and this returns once the session is closed.
+   * Unbinds and closes, waiting at most the timeout. jSMPP's own unbindAndClose waits the whole
+   * transaction timer when the SMSC closes the connection instead of answering unbind_resp (pending
+   * responses are not released on close), so it runs on a helper thread and this returns once the
+   * session is closed.
    */
   private void unbindAndClose(SMPPSession s) {
     CountDownLatch gone = new CountDownLatch(1);
-    s.addSessionStateListener((newState, oldState, source) -> {
-      if (newState == SessionState.CLOSED) {
-        gone.countDown();
-      }
-    });
+    s.addSessionStateListener(
+        (newState, oldState, source) -> {
+          if (newState == SessionState.CLOSED) {
+            gone.countDown();
+          }
+        });
     if (s.getSessionState() == SessionState.CLOSED) {
       return;
     }
-    Thread unbinder = new Thread(s::unbindAndClose, "smpp-unbind-" + settings.host() + ":" + settings.port());
+    Thread unbinder =
+        new Thread(s::unbindAndClose, "smpp-unbind-" + settings.host() + ":" + settings.port());
     unbinder.setDaemon(true);
     unbinder.start();
     try {
@@ -157,8 +174,14 @@ final class SmscSession implements AutoCloseable {
       s.close();
       failures++;
       long delay = backoff(failures);
-      log.warn("cannot bind to SMSC {}:{} as {} (attempt {}): {}; next attempt in {} ms", settings.host(), settings.port(),
-          settings.systemId(), failures, e.getMessage(), delay);
+      log.warn(
+          "cannot bind to SMSC {}:{} as {} (attempt {}): {}; next attempt in {} ms",
+          settings.host(),
+          settings.port(),
+          settings.systemId(),
+          failures,
+          e.getMessage(),
+          delay);
       schedule(delay);
       return;
     }
@@ -175,13 +198,20 @@ final class SmscSession implements AutoCloseable {
       return;
     }
     failures = 0;
-    log.info("bound to SMSC {}:{} as {} (transceiver)", settings.host(), settings.port(), settings.systemId());
+    log.info(
+        "bound to SMSC {}:{} as {} (transceiver)",
+        settings.host(),
+        settings.port(),
+        settings.systemId());
     if (!s.getSessionState().isBound()) {
       lost(s); // lost between the bind and its publication: the state listener ignored it
     }
   }
 
-  /** jSMPP's session state listener: called on its reader thread, or on whichever thread closes the session. */
+  /**
+   * jSMPP's session state listener: called on its reader thread, or on whichever thread closes the
+   * session.
+   */
   private void onStateChange(SessionState newState, SessionState oldState, Session source) {
     if (newState == SessionState.UNBOUND || newState == SessionState.CLOSED) {
       lost(source);
@@ -215,7 +245,10 @@ final class SmscSession implements AutoCloseable {
 
   /** reconnectMin doubled per failed attempt, capped at reconnectMax, with up to 20% jitter. */
   private long backoff(int failed) {
-    long base = Math.min((long) settings.reconnectMaxMs(), (long) settings.reconnectMinMs() << Math.min(failed, 20));
+    long base =
+        Math.min(
+            (long) settings.reconnectMaxMs(),
+            (long) settings.reconnectMinMs() << Math.min(failed, 20));
     return base + ThreadLocalRandom.current().nextLong(base / 5 + 1);
   }
 

@@ -37,7 +37,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FallbackProviderTest {
   private static final String CODE = "720514";
   private static final String TEXT = "Your \"Acme\" code: " + CODE + "\nIt expires in 5 minutes.";
-  /** The circuit breaker lets a trial through once its open time has passed: this much after its end. */
+
+  /**
+   * The circuit breaker lets a trial through once its open time has passed: this much after its
+   * end.
+   */
   private static final Duration PAST = Duration.ofMillis(1);
 
   private StubSmsServer primaryServer;
@@ -51,8 +55,13 @@ class FallbackProviderTest {
     fallbackServer = StubSmsServer.start();
     primaryServer.reply(200, "{\"id\":\"p-1\"}");
     fallbackServer.reply(200, "{\"id\":\"f-1\"}");
-    provider = new FallbackProvider(http("primary-http", primaryServer.url("/sms")), http("fallback-http", fallbackServer.url("/sms")),
-        3, Duration.ofSeconds(30), clock);
+    provider =
+        new FallbackProvider(
+            http("primary-http", primaryServer.url("/sms")),
+            http("fallback-http", fallbackServer.url("/sms")),
+            3,
+            Duration.ofSeconds(30),
+            clock);
   }
 
   @AfterEach
@@ -63,11 +72,13 @@ class FallbackProviderTest {
   }
 
   private static HttpSmsProvider http(String name, String url) {
-    return new HttpSmsProvider(new HttpSmsSettings(URI.create(url), null, null, null, null, Duration.ofSeconds(5)), name);
+    return new HttpSmsProvider(
+        new HttpSmsSettings(URI.create(url), null, null, null, null, Duration.ofSeconds(5)), name);
   }
 
   private static OutgoingMessage message(int n) {
-    return new OutgoingMessage("delivery-" + n, "session-" + n, "+15550100", "Acme", null, TEXT, null);
+    return new OutgoingMessage(
+        "delivery-" + n, "session-" + n, "+15550100", "Acme", null, TEXT, null);
   }
 
   private Sent send(int n) throws DeliveryException {
@@ -88,7 +99,9 @@ class FallbackProviderTest {
     primaryServer.reply(400, "{\"error\":\"unsupported destination\"}");
     for (int i = 1; i <= 5; i++) {
       assertEquals(new Sent("fallback-http", "f-1"), send(i));
-      Map<String, Object> body = Json.MAPPER.readValue(fallbackServer.take().body(), new TypeReference<Map<String, Object>>() { });
+      Map<String, Object> body =
+          Json.MAPPER.readValue(
+              fallbackServer.take().body(), new TypeReference<Map<String, Object>>() {});
       assertEquals(Map.of("to", "+15550100", "from", "Acme", "text", TEXT), body);
     }
     assertEquals(5, primaryServer.requests()); // permanent failures do not open the circuit
@@ -164,21 +177,34 @@ class FallbackProviderTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    try (FallbackProvider p = new FallbackProvider(http("dead", "http://127.0.0.1:" + port + "/sms"),
-        http("fallback-http", fallbackServer.url("/sms")), clock)) {
+    try (FallbackProvider p =
+        new FallbackProvider(
+            http("dead", "http://127.0.0.1:" + port + "/sms"),
+            http("fallback-http", fallbackServer.url("/sms")),
+            clock)) {
       assertEquals(new Sent("fallback-http", "f-1"), p.send(message(1)));
       assertEquals(1, fallbackServer.requests());
     }
   }
 
   @ParameterizedTest(name = "primary {0}, fallback {1} -> permanent {2}")
-  @CsvSource({"400, 400, true", "503, 400, false", "400, 503, false", "429, 500, false", "404, 422, true"})
-  void whenBothFailTheFailureIsPermanentOnlyIfBothWere(int primaryStatus, int fallbackStatus, boolean permanent) {
+  @CsvSource({
+    "400, 400, true",
+    "503, 400, false",
+    "400, 503, false",
+    "429, 500, false",
+    "404, 422, true"
+  })
+  void whenBothFailTheFailureIsPermanentOnlyIfBothWere(
+      int primaryStatus, int fallbackStatus, boolean permanent) {
     primaryServer.reply(primaryStatus, "{\"echo\":\"" + CODE + "\"}");
     fallbackServer.reply(fallbackStatus, "{\"echo\":\"" + CODE + "\"}");
     DeliveryException e = assertThrows(DeliveryException.class, () -> send(1));
     assertEquals(permanent, e.permanent());
-    assertTrue(e.getMessage().contains("status " + primaryStatus) && e.getMessage().contains("status " + fallbackStatus), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("status " + primaryStatus)
+            && e.getMessage().contains("status " + fallbackStatus),
+        e.getMessage());
     assertFalse(e.getMessage().contains(CODE), e.getMessage());
     assertEquals(1, primaryServer.requests());
     assertEquals(1, fallbackServer.requests());

@@ -38,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 public class HttpSmsProviderTest {
   static final String CODE = "493817";
+
   /** A quote and a newline, which must survive as JSON string content. */
   static final String TEXT = "Your \"Acme\" code is " + CODE + "\nDo not share it \\ ever.";
 
@@ -67,7 +68,7 @@ public class HttpSmsProviderTest {
   }
 
   private static Map<String, Object> json(String body) throws IOException {
-    return Json.MAPPER.readValue(body, new TypeReference<Map<String, Object>>() { });
+    return Json.MAPPER.readValue(body, new TypeReference<Map<String, Object>>() {});
   }
 
   @Test
@@ -90,24 +91,40 @@ public class HttpSmsProviderTest {
   @Test
   void customTemplateCarriesTheDeliveryIdAndReadsTheIdByPointer() throws Exception {
     server.reply(202, "{\"messages\":[{\"id\":\"m-77\"}]}");
-    HttpSmsProvider p = provider(
-        "BODY_TEMPLATE", "{\"messages\":[{\"destination\":\"{{to}}\",\"sender\":\"{{ from }}\","
-            + "\"content\":{\"body\":\"Code: {{text}}\"},\"reference\":\"{{message_id}}\"}]}",
-        "MESSAGE_ID_FIELD", "/messages/0/id");
+    HttpSmsProvider p =
+        provider(
+            "BODY_TEMPLATE",
+            "{\"messages\":[{\"destination\":\"{{to}}\",\"sender\":\"{{ from }}\","
+                + "\"content\":{\"body\":\"Code: {{text}}\"},\"reference\":\"{{message_id}}\"}]}",
+            "MESSAGE_ID_FIELD",
+            "/messages/0/id");
 
     assertEquals("m-77", p.send(message("delivery-42")).messageId());
 
     Map<String, Object> sent = json(server.take().body());
-    assertEquals(Map.of("messages", java.util.List.of(Map.of(
-        "destination", "+15550100", "sender", "Acme",
-        "content", Map.of("body", "Code: " + TEXT), "reference", "delivery-42"))), sent);
+    assertEquals(
+        Map.of(
+            "messages",
+            java.util.List.of(
+                Map.of(
+                    "destination",
+                    "+15550100",
+                    "sender",
+                    "Acme",
+                    "content",
+                    Map.of("body", "Code: " + TEXT),
+                    "reference",
+                    "delivery-42"))),
+        sent);
   }
 
   @Test
   void aValueIsNotExpandedAgainAndANullSenderIsEmpty() throws Exception {
     HttpSmsProvider p = provider();
     p.send(new OutgoingMessage("d-2", "s", "+15550101", null, null, "{{to}} {{message_id}}", null));
-    assertEquals(Map.of("to", "+15550101", "from", "", "text", "{{to}} {{message_id}}"), json(server.take().body()));
+    assertEquals(
+        Map.of("to", "+15550101", "from", "", "text", "{{to}} {{message_id}}"),
+        json(server.take().body()));
   }
 
   @Test
@@ -128,7 +145,8 @@ public class HttpSmsProviderTest {
   @ValueSource(ints = {408, 429, 500, 502, 503})
   void retryableStatusesAreTransient(int status) {
     server.reply(status, "{\"error\":\"echo: " + TEXT + "\"}");
-    DeliveryException e = assertThrows(DeliveryException.class, () -> provider().send(message("d-7")));
+    DeliveryException e =
+        assertThrows(DeliveryException.class, () -> provider().send(message("d-7")));
     assertFalse(e.permanent());
     assertTrue(e.getMessage().contains("status " + status), e.getMessage());
     assertNoSecret(e);
@@ -139,8 +157,10 @@ public class HttpSmsProviderTest {
   @ValueSource(ints = {400, 401, 403, 404, 422, 301})
   void otherStatusesArePermanent(int status) {
     server.reply(status, "{\"error\":\"bad number\"}");
-    DeliveryException e = assertThrows(DeliveryException.class,
-        () -> provider("AUTH_HEADER", "X-Api-Key: s3cret-token").send(message("d-8")));
+    DeliveryException e =
+        assertThrows(
+            DeliveryException.class,
+            () -> provider("AUTH_HEADER", "X-Api-Key: s3cret-token").send(message("d-8")));
     assertTrue(e.permanent());
     assertTrue(e.getMessage().contains("status " + status), e.getMessage());
     assertNoSecret(e);
@@ -153,8 +173,11 @@ public class HttpSmsProviderTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    HttpSmsProvider p = new HttpSmsProvider(HttpSmsSettings.fromEnv(
-        Map.of("SMS_URL", "http://127.0.0.1:" + port + "/sms", "SMS_TIMEOUT_MS", "2000"), "SMS_"));
+    HttpSmsProvider p =
+        new HttpSmsProvider(
+            HttpSmsSettings.fromEnv(
+                Map.of("SMS_URL", "http://127.0.0.1:" + port + "/sms", "SMS_TIMEOUT_MS", "2000"),
+                "SMS_"));
     DeliveryException e = assertThrows(DeliveryException.class, () -> p.send(message("d-9")));
     assertFalse(e.permanent());
     assertNoSecret(e);
@@ -166,8 +189,14 @@ public class HttpSmsProviderTest {
     HttpSmsProvider p = provider("TIMEOUT_MS", "300");
     DeliveryException e = assertThrows(DeliveryException.class, () -> p.send(message("d-10")));
     assertFalse(e.permanent(), "a timeout is transient: the dispatcher retries");
-    assertEquals("http: no response within 300 ms", e.getMessage(), "it gave up after the configured timeout");
-    assertEquals(0, server.answered(), "the server had not answered: the provider stopped waiting on its own");
+    assertEquals(
+        "http: no response within 300 ms",
+        e.getMessage(),
+        "it gave up after the configured timeout");
+    assertEquals(
+        0,
+        server.answered(),
+        "the server had not answered: the provider stopped waiting on its own");
     assertNoSecret(e);
     assertEquals(TEXT, json(server.take().body()).get("text")); // it did reach the server
     assertEquals(1, server.requests());
@@ -175,12 +204,15 @@ public class HttpSmsProviderTest {
 
   @Test
   void aTemplateThatIsNotJsonOnceFilledInIsRefused() {
-    for (String t : new String[] {
-        "{\"text\": {{text}}}",                 // placeholder outside a string
-        "{\"to\":\"{{to}}\",\"text\":\"{{text}}\"",  // unbalanced
-        "{\"to\":\"{{to}}\"} trailing",          // more than one value
-        "{\"to\":\"{{phone}}\"}"}) {              // unknown placeholder
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> provider("BODY_TEMPLATE", t), t);
+    for (String t :
+        new String[] {
+          "{\"text\": {{text}}}", // placeholder outside a string
+          "{\"to\":\"{{to}}\",\"text\":\"{{text}}\"", // unbalanced
+          "{\"to\":\"{{to}}\"} trailing", // more than one value
+          "{\"to\":\"{{phone}}\"}"
+        }) { // unknown placeholder
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> provider("BODY_TEMPLATE", t), t);
       assertTrue(e.getMessage().startsWith("HTTP SMS body template"), e.getMessage());
     }
     assertEquals(0, server.requests());
@@ -188,9 +220,12 @@ public class HttpSmsProviderTest {
 
   @Test
   void settingsFromTheEnvironment() {
-    HttpSmsSettings s = HttpSmsSettings.fromEnv(Map.of(
-        "OTP_SMS_HTTP_URL", "https://sms.example.com/send?api_key=k3y",
-        "OTP_SMS_HTTP_AUTH_HEADER", "Authorization:  Bearer s3cret-token "), "OTP_SMS_HTTP_");
+    HttpSmsSettings s =
+        HttpSmsSettings.fromEnv(
+            Map.of(
+                "OTP_SMS_HTTP_URL", "https://sms.example.com/send?api_key=k3y",
+                "OTP_SMS_HTTP_AUTH_HEADER", "Authorization:  Bearer s3cret-token "),
+            "OTP_SMS_HTTP_");
     assertEquals("Authorization", s.authHeaderName());
     assertEquals("Bearer s3cret-token", s.authHeaderValue());
     assertEquals(HttpSmsSettings.DEFAULT_BODY_TEMPLATE, s.bodyTemplate());
@@ -200,19 +235,41 @@ public class HttpSmsProviderTest {
     assertFalse(s.toString().contains("k3y"), s.toString());
     assertTrue(s.toString().contains("Authorization: ****"), s.toString());
 
-    assertNull(HttpSmsSettings.fromEnv(Map.of("X_URL", "http://localhost/"), "X_").authHeaderName());
+    assertNull(
+        HttpSmsSettings.fromEnv(Map.of("X_URL", "http://localhost/"), "X_").authHeaderName());
     assertThrows(IllegalArgumentException.class, () -> HttpSmsSettings.fromEnv(Map.of(), "X_"));
-    assertThrows(IllegalArgumentException.class, () -> HttpSmsSettings.fromEnv(Map.of("X_URL", "ftp://host/x"), "X_"));
-    assertThrows(IllegalArgumentException.class,
-        () -> HttpSmsSettings.fromEnv(Map.of("X_URL", "http://localhost/", "X_TIMEOUT_MS", "0"), "X_"));
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> HttpSmsSettings.fromEnv(Map.of("X_URL", "http://localhost/", "X_AUTH_HEADER", "Bearer s3cret-token"), "X_"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> HttpSmsSettings.fromEnv(Map.of("X_URL", "ftp://host/x"), "X_"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            HttpSmsSettings.fromEnv(
+                Map.of("X_URL", "http://localhost/", "X_TIMEOUT_MS", "0"), "X_"));
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                HttpSmsSettings.fromEnv(
+                    Map.of("X_URL", "http://localhost/", "X_AUTH_HEADER", "Bearer s3cret-token"),
+                    "X_"));
     assertFalse(bad.getMessage().contains("s3cret"), bad.getMessage());
-    IllegalArgumentException bad2 = assertThrows(IllegalArgumentException.class,
-        () -> HttpSmsSettings.fromEnv(Map.of("X_URL", "http://localhost/", "X_AUTH_HEADER", "Bearer s3cret:token"), "X_"));
+    IllegalArgumentException bad2 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                HttpSmsSettings.fromEnv(
+                    Map.of("X_URL", "http://localhost/", "X_AUTH_HEADER", "Bearer s3cret:token"),
+                    "X_"));
     assertFalse(bad2.getMessage().contains("s3cret"), bad2.getMessage());
-    IllegalArgumentException restricted = assertThrows(IllegalArgumentException.class, () -> new HttpSmsProvider(
-        HttpSmsSettings.fromEnv(Map.of("X_URL", "http://localhost/", "X_AUTH_HEADER", "Content-Length: 12"), "X_")));
+    IllegalArgumentException restricted =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new HttpSmsProvider(
+                    HttpSmsSettings.fromEnv(
+                        Map.of("X_URL", "http://localhost/", "X_AUTH_HEADER", "Content-Length: 12"),
+                        "X_")));
     assertFalse(restricted.getMessage().contains("12"), restricted.getMessage());
   }
 
@@ -226,15 +283,14 @@ public class HttpSmsProviderTest {
   }
 
   /**
-   * A real HTTP server on a free loopback port that records every request (the body as received) and
-   * answers with the reply set by the test; it can also hold its replies until released or closed.
+   * A real HTTP server on a free loopback port that records every request (the body as received)
+   * and answers with the reply set by the test; it can also hold its replies until released or
+   * closed.
    */
   public static final class StubSmsServer implements AutoCloseable {
-    public record Received(String method, String path, Headers headers, String body) {
-    }
+    public record Received(String method, String path, Headers headers, String body) {}
 
-    private record Reply(int status, String body) {
-    }
+    private record Reply(int status, String body) {}
 
     private final HttpServer server;
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -259,7 +315,9 @@ public class HttpSmsProviderTest {
       try (x) {
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.incrementAndGet();
-        received.add(new Received(x.getRequestMethod(), x.getRequestURI().getPath(), x.getRequestHeaders(), body));
+        received.add(
+            new Received(
+                x.getRequestMethod(), x.getRequestURI().getPath(), x.getRequestHeaders(), body));
         try {
           if (!hold.await(30, TimeUnit.SECONDS)) {
             return;
@@ -289,7 +347,9 @@ public class HttpSmsProviderTest {
       reply = new Reply(status, body);
     }
 
-    /** Requests from now on wait for {@link #releaseReplies()} (or close) before they are answered. */
+    /**
+     * Requests from now on wait for {@link #releaseReplies()} (or close) before they are answered.
+     */
     public void holdReplies() {
       hold = new CountDownLatch(1);
     }

@@ -1,21 +1,8 @@
 package io.otpstream.dispatcher.sms.smpp;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.otpstream.dispatcher.provider.DeliveryException;
-import io.otpstream.dispatcher.provider.OutgoingMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jsmpp.PDUStringException;
@@ -69,44 +55,49 @@ import org.jsmpp.session.SubmitMultiResult;
 import org.jsmpp.session.SubmitSmResult;
 import org.jsmpp.util.DeliveryReceiptState;
 import org.jsmpp.util.MessageId;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
- * An SMSC on jSMPP's server side: accepts binds, answers submit_sm with a fresh message id (or a refusal
- * configured per destination), then sends a deliver_sm delivery receipt for that id back to the ESME.
+ * An SMSC on jSMPP's server side: accepts binds, answers submit_sm with a fresh message id (or a
+ * refusal configured per destination), then sends a deliver_sm delivery receipt for that id back to
+ * the ESME.
  */
 public final class FakeSmsc implements ServerMessageReceiverListener, AutoCloseable {
-  public record BindSeen(BindType type, String systemId, String password, String systemType) {
-  }
+  public record BindSeen(BindType type, String systemId, String password, String systemType) {}
 
-  /** A submit_sm as it reached the SMSC ({@code at}: when it arrived), with the id it was given (null: refused). */
-  public record Submitted(SubmitSm sm, String id, Instant at) {
-  }
+  /**
+   * A submit_sm as it reached the SMSC ({@code at}: when it arrived), with the id it was given
+   * (null: refused).
+   */
+  public record Submitted(SubmitSm sm, String id, Instant at) {}
 
   public final int port;
   public final BlockingQueue<BindSeen> binds = new LinkedBlockingQueue<>();
   public final AtomicInteger bindCount = new AtomicInteger();
   public final BlockingQueue<Submitted> submits = new LinkedBlockingQueue<>();
+
   /** "id:command_status" of each deliver_sm_resp the ESME sent for a receipt. */
   public final BlockingQueue<String> receiptAcks = new LinkedBlockingQueue<>();
+
   public final AtomicInteger enquireLinks = new AtomicInteger();
   public final CountDownLatch firstEnquireLink = new CountDownLatch(1);
   public final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+
   /** destination → {stat, err} of its receipt; DELIVRD/000 otherwise. */
   public final Map<String, String[]> receiptStates = new ConcurrentHashMap<>();
+
   /** destination → a latch its submit_sm waits for before it is answered. */
   public final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+
   private final Map<String, SubmitSm> byId = new ConcurrentHashMap<>();
   private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
   private final AtomicLong nextId = new AtomicLong(0x5000);
-  private final ExecutorService receiptSender = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-smsc-receipts");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService receiptSender =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fake-smsc-receipts");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile SMPPServerSessionListener listener;
   private volatile Thread acceptor;
 
@@ -117,15 +108,16 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
   public void listen() throws IOException {
     SMPPServerSessionListener l = new SMPPServerSessionListener(port);
     l.setMessageReceiverListener(this);
-    l.setResponseDeliveryListener(new ServerResponseDeliveryAdapter() {
-      @Override
-      public void onSubmitSmRespSent(SubmitSmResult result, SMPPServerSession source) {
-        SubmitSm sm = byId.get(result.getMessageId());
-        if (sm != null) {
-          receiptSender.execute(() -> sendReceipt(source, result.getMessageId(), sm));
-        }
-      }
-    });
+    l.setResponseDeliveryListener(
+        new ServerResponseDeliveryAdapter() {
+          @Override
+          public void onSubmitSmRespSent(SubmitSmResult result, SMPPServerSession source) {
+            SubmitSm sm = byId.get(result.getMessageId());
+            if (sm != null) {
+              receiptSender.execute(() -> sendReceipt(source, result.getMessageId(), sm));
+            }
+          }
+        });
     listener = l;
     Thread t = new Thread(() -> acceptLoop(l), "fake-smsc-accept");
     t.setDaemon(true);
@@ -143,12 +135,15 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
       }
       try {
         BindRequest bind = session.waitForBind(5_000);
-        binds.add(new BindSeen(bind.getBindType(), bind.getSystemId(), bind.getPassword(), bind.getSystemType()));
+        binds.add(
+            new BindSeen(
+                bind.getBindType(), bind.getSystemId(), bind.getPassword(), bind.getSystemType()));
         if (!"s3cret".equals(bind.getPassword())) {
           bind.reject(SMPPConstant.STAT_ESME_RINVPASWD);
           continue;
         }
-        // counted before the bind_resp goes out: the ESME may see itself bound before accept() returns
+        // counted before the bind_resp goes out: the ESME may see itself bound before accept()
+        // returns
         bindCount.incrementAndGet();
         sessions.add(session);
         bind.accept("fake-smsc");
@@ -159,15 +154,35 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
   }
 
   private void sendReceipt(SMPPServerSession session, String id, SubmitSm sm) {
-    String[] state = receiptStates.getOrDefault(sm.getDestAddress(), new String[] {"DELIVRD", "000"});
+    String[] state =
+        receiptStates.getOrDefault(sm.getDestAddress(), new String[] {"DELIVRD", "000"});
     String text = new String(sm.getShortMessage(), StandardCharsets.ISO_8859_1);
-    DeliveryReceipt receipt = new DeliveryReceipt(id, 1, "DELIVRD".equals(state[0]) ? 1 : 0, new Date(), new Date(),
-        DeliveryReceiptState.valueOf(state[0]), state[1], text.substring(0, Math.min(20, text.length())));
+    DeliveryReceipt receipt =
+        new DeliveryReceipt(
+            id,
+            1,
+            "DELIVRD".equals(state[0]) ? 1 : 0,
+            new Date(),
+            new Date(),
+            DeliveryReceiptState.valueOf(state[0]),
+            state[1],
+            text.substring(0, Math.min(20, text.length())));
     try {
-      session.deliverShortMessage("", TypeOfNumber.valueOf(sm.getDestAddrTon()), NumberingPlanIndicator.valueOf(sm.getDestAddrNpi()),
-          sm.getDestAddress(), TypeOfNumber.valueOf(sm.getSourceAddrTon()), NumberingPlanIndicator.valueOf(sm.getSourceAddrNpi()),
-          sm.getSourceAddr(), new ESMClass(MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
-          (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, receipt.toString().getBytes(StandardCharsets.US_ASCII));
+      session.deliverShortMessage(
+          "",
+          TypeOfNumber.valueOf(sm.getDestAddrTon()),
+          NumberingPlanIndicator.valueOf(sm.getDestAddrNpi()),
+          sm.getDestAddress(),
+          TypeOfNumber.valueOf(sm.getSourceAddrTon()),
+          NumberingPlanIndicator.valueOf(sm.getSourceAddrNpi()),
+          sm.getSourceAddr(),
+          new ESMClass(
+              MessageMode.DEFAULT, MessageType.SMSC_DEL_RECEIPT, GSMSpecificFeature.DEFAULT),
+          (byte) 0,
+          (byte) 0,
+          new RegisteredDelivery(0),
+          DataCodings.ZERO,
+          receipt.toString().getBytes(StandardCharsets.US_ASCII));
       receiptAcks.add(id + ":0");
     } catch (NegativeResponseException e) {
       receiptAcks.add(id + ":" + e.getCommandStatus());
@@ -200,7 +215,8 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
   }
 
   @Override
-  public SubmitSmResult onAcceptSubmitSm(SubmitSm sm, SMPPServerSession source) throws ProcessRequestException {
+  public SubmitSmResult onAcceptSubmitSm(SubmitSm sm, SMPPServerSession source)
+      throws ProcessRequestException {
     Instant at = Instant.now();
     CountDownLatch hold = holds.get(sm.getDestAddress());
     if (hold != null) {
@@ -232,39 +248,45 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
   }
 
   @Override
-  public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source) throws ProcessRequestException {
-    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
-  }
-
-  @Override
-  public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
-    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
-  }
-
-  @Override
-  public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
-    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
-  }
-
-  @Override
-  public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
-    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
-  }
-
-  @Override
-  public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source) throws ProcessRequestException {
-    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
-  }
-
-  @Override
-  public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source)
+  public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source)
       throws ProcessRequestException {
     throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
   }
 
   @Override
-  public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source)
+  public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source)
       throws ProcessRequestException {
+    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+  }
+
+  @Override
+  public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source)
+      throws ProcessRequestException {
+    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+  }
+
+  @Override
+  public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source)
+      throws ProcessRequestException {
+    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+  }
+
+  @Override
+  public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source)
+      throws ProcessRequestException {
+    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+  }
+
+  @Override
+  public void onAcceptCancelBroadcastSm(
+      CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source)
+      throws ProcessRequestException {
+    throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+  }
+
+  @Override
+  public QueryBroadcastSmResult onAcceptQueryBroadcastSm(
+      QueryBroadcastSm queryBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
     throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
   }
 

@@ -17,65 +17,27 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.jsmpp.PDUStringException;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.BroadcastSm;
-import org.jsmpp.bean.CancelBroadcastSm;
-import org.jsmpp.bean.CancelSm;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.DataSm;
-import org.jsmpp.bean.DeliveryReceipt;
-import org.jsmpp.bean.ESMClass;
-import org.jsmpp.bean.EnquireLink;
-import org.jsmpp.bean.GSMSpecificFeature;
-import org.jsmpp.bean.MessageMode;
-import org.jsmpp.bean.MessageType;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.QueryBroadcastSm;
-import org.jsmpp.bean.QuerySm;
-import org.jsmpp.bean.RegisteredDelivery;
-import org.jsmpp.bean.ReplaceSm;
-import org.jsmpp.bean.SubmitMulti;
 import org.jsmpp.bean.SubmitSm;
 import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
-import org.jsmpp.extra.ProcessRequestException;
-import org.jsmpp.session.BindRequest;
-import org.jsmpp.session.BroadcastSmResult;
-import org.jsmpp.session.DataSmResult;
-import org.jsmpp.session.QueryBroadcastSmResult;
-import org.jsmpp.session.QuerySmResult;
-import org.jsmpp.session.SMPPServerSession;
-import org.jsmpp.session.SMPPServerSessionListener;
-import org.jsmpp.session.ServerMessageReceiverListener;
-import org.jsmpp.session.ServerResponseDeliveryAdapter;
-import org.jsmpp.session.Session;
-import org.jsmpp.session.SubmitMultiResult;
-import org.jsmpp.session.SubmitSmResult;
-import org.jsmpp.util.DeliveryReceiptState;
-import org.jsmpp.util.MessageId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link SmppProvider} against a real SMPP peer: jSMPP's server side, in this JVM, on a free port. */
+/**
+ * {@link SmppProvider} against a real SMPP peer: jSMPP's server side, in this JVM, on a free port.
+ */
 @Timeout(30)
 class SmppProviderTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -85,8 +47,7 @@ class SmppProviderTest {
   private final List<SmppProvider> providers = new ArrayList<>();
   private final BlockingQueue<Got> receipts = new LinkedBlockingQueue<>();
 
-  record Got(String id, boolean delivered, String stat, String err) {
-  }
+  record Got(String id, boolean delivered, String stat, String err) {}
 
   @BeforeEach
   void startSmsc() throws IOException {
@@ -126,7 +87,8 @@ class SmppProviderTest {
     assertEquals(got.id(), id, "send returns the SMSC's message id");
 
     // a numeric sender is an international number; an alphanumeric one keeps its TON
-    String second = provider.send(message("+33612345678", "+15550001234", "code " + CODE)).messageId();
+    String second =
+        provider.send(message("+33612345678", "+15550001234", "code " + CODE)).messageId();
     SubmitSm numeric = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
     assertEquals("15550001234", numeric.getSourceAddr());
     assertEquals(TypeOfNumber.INTERNATIONAL.value(), numeric.getSourceAddrTon());
@@ -149,8 +111,10 @@ class SmppProviderTest {
     provider.send(message("+4915112345678", null, "Code " + CODE + " @\u00a3$_\u20ac{}"));
     SubmitSm gsm = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
     assertEquals(0x00, gsm.getDataCoding());
-    byte[] expected = concat(("Code " + CODE + " ").getBytes(StandardCharsets.US_ASCII),
-        new byte[] {0x00, 0x01, 0x02, 0x11, 0x1B, 0x65, 0x1B, 0x28, 0x1B, 0x29});
+    byte[] expected =
+        concat(
+            ("Code " + CODE + " ").getBytes(StandardCharsets.US_ASCII),
+            new byte[] {0x00, 0x01, 0x02, 0x11, 0x1B, 0x65, 0x1B, 0x28, 0x1B, 0x29});
     assertArrayEquals(expected, gsm.getShortMessage());
 
     String cyrillic = "\u041a\u043e\u0434 " + CODE;
@@ -162,8 +126,11 @@ class SmppProviderTest {
     String longText = "a".repeat(200) + CODE;
     provider.send(message("+4915112345678", null, longText));
     SubmitSm payload = smsc.submits.poll(5, TimeUnit.SECONDS).sm();
-    assertEquals(0, payload.getShortMessage().length, "longer than one SMS: message_payload instead");
-    OptionalParameter.OctetString tlv = (OptionalParameter.OctetString) payload.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD);
+    assertEquals(
+        0, payload.getShortMessage().length, "longer than one SMS: message_payload instead");
+    OptionalParameter.OctetString tlv =
+        (OptionalParameter.OctetString)
+            payload.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD);
     assertNotNull(tlv);
     assertEquals(longText, new String(tlv.getValue(), StandardCharsets.US_ASCII));
   }
@@ -189,25 +156,42 @@ class SmppProviderTest {
   @Test
   void aFailingListenerMakesTheSmscResendTheReceiptLater() throws Exception {
     AtomicBoolean fail = new AtomicBoolean(true);
-    SmppProvider provider = provider(30_000, 2_000, (id, ok, stat, err) -> {
-      if (fail.get()) {
-        throw new IllegalStateException("dispatcher not ready");
-      }
-      receipts.add(new Got(id, ok, stat, err));
-    });
+    SmppProvider provider =
+        provider(
+            30_000,
+            2_000,
+            (id, ok, stat, err) -> {
+              if (fail.get()) {
+                throw new IllegalStateException("dispatcher not ready");
+              }
+              receipts.add(new Got(id, ok, stat, err));
+            });
     String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
-    assertEquals(id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
+    assertEquals(
+        id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
     assertNull(receipts.poll());
   }
 
   @Test
   void aReceiptBeforeAnyListenerIsGivenIsAskedAgainLater() throws Exception {
-    SmppProvider provider = new SmppProvider(new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
-        30_000, 2_000, 50, 200));
+    SmppProvider provider =
+        new SmppProvider(
+            new SmppSettings(
+                "127.0.0.1",
+                smsc.port,
+                "otp-esme",
+                "s3cret",
+                "OTP",
+                "OTPSTREAM",
+                30_000,
+                2_000,
+                50,
+                200));
     providers.add(provider);
     assertTrue(provider.awaitBound(WAIT), "the provider did not bind");
     String id = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
-    assertEquals(id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
+    assertEquals(
+        id + ":" + SMPPConstant.STAT_ESME_RX_T_APPN, smsc.receiptAcks.poll(5, TimeUnit.SECONDS));
   }
 
   // (c) refusals: permanent ones are not retried, throttling and system errors are
@@ -219,21 +203,38 @@ class SmppProviderTest {
     smsc.refusals.put("4917000000013", SMPPConstant.STAT_ESME_RSYSERR);
     smsc.refusals.put("4917000000014", SMPPConstant.STAT_ESME_RINVMSGLEN);
 
-    DeliveryException bad = assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000011", null, "code " + CODE)));
+    DeliveryException bad =
+        assertThrows(
+            DeliveryException.class,
+            () -> provider.send(message("+4917000000011", null, "code " + CODE)));
     assertTrue(bad.permanent());
     assertTrue(bad.getMessage().contains("ESME_RINVDSTADR"), bad.getMessage());
     assertNoCode(bad);
 
-    DeliveryException throttled = assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000012", null, "code " + CODE)));
+    DeliveryException throttled =
+        assertThrows(
+            DeliveryException.class,
+            () -> provider.send(message("+4917000000012", null, "code " + CODE)));
     assertFalse(throttled.permanent());
     assertTrue(throttled.getMessage().contains("ESME_RTHROTTLED"), throttled.getMessage());
     assertNoCode(throttled);
 
-    assertFalse(assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000013", null, "code " + CODE))).permanent());
-    assertTrue(assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000014", null, "code " + CODE))).permanent());
+    assertFalse(
+        assertThrows(
+                DeliveryException.class,
+                () -> provider.send(message("+4917000000013", null, "code " + CODE)))
+            .permanent());
+    assertTrue(
+        assertThrows(
+                DeliveryException.class,
+                () -> provider.send(message("+4917000000014", null, "code " + CODE)))
+            .permanent());
     assertEquals(4, smsc.submits.size(), "every refusal came from the SMSC");
 
-    DeliveryException notE164 = assertThrows(DeliveryException.class, () -> provider.send(message("0171 1234", null, "code " + CODE)));
+    DeliveryException notE164 =
+        assertThrows(
+            DeliveryException.class,
+            () -> provider.send(message("0171 1234", null, "code " + CODE)));
     assertTrue(notE164.permanent());
     assertEquals(4, smsc.submits.size(), "an invalid destination is refused before the SMSC");
   }
@@ -244,7 +245,10 @@ class SmppProviderTest {
     CountDownLatch release = new CountDownLatch(1);
     smsc.holds.put("4917000000020", release);
     try {
-      DeliveryException slow = assertThrows(DeliveryException.class, () -> provider.send(message("+4917000000020", null, "code " + CODE)));
+      DeliveryException slow =
+          assertThrows(
+              DeliveryException.class,
+              () -> provider.send(message("+4917000000020", null, "code " + CODE)));
       assertFalse(slow.permanent());
       assertTrue(slow.getMessage().contains("no submit_sm_resp"), slow.getMessage());
       assertNoCode(slow);
@@ -253,7 +257,8 @@ class SmppProviderTest {
     }
   }
 
-  // (d) the SMSC drops the session: sends fail fast and transient, and the provider binds again by itself
+  // (d) the SMSC drops the session: sends fail fast and transient, and the provider binds again by
+  // itself
   @Test
   void rebindsAfterTheSmscDropsTheSession() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
@@ -265,7 +270,10 @@ class SmppProviderTest {
     smsc.dropSessions();
     assertTrue(provider.awaitUnbound(WAIT), "the provider did not notice the lost session");
     assertFalse(provider.isBound());
-    DeliveryException unbound = assertThrows(DeliveryException.class, () -> provider.send(message("+4915112345678", null, "code " + CODE)));
+    DeliveryException unbound =
+        assertThrows(
+            DeliveryException.class,
+            () -> provider.send(message("+4915112345678", null, "code " + CODE)));
     assertFalse(unbound.permanent());
     assertEquals("SMSC not bound", unbound.getMessage());
 
@@ -283,12 +291,26 @@ class SmppProviderTest {
   @Test
   void keepsTryingUntilTheSmscIsUp() throws Exception {
     smsc.stopListening();
-    SmppProvider provider = new SmppProvider(new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
-        30_000, 2_000, 50, 200));
+    SmppProvider provider =
+        new SmppProvider(
+            new SmppSettings(
+                "127.0.0.1",
+                smsc.port,
+                "otp-esme",
+                "s3cret",
+                "OTP",
+                "OTPSTREAM",
+                30_000,
+                2_000,
+                50,
+                200));
     provider.receiptsTo((id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
     providers.add(provider);
     assertFalse(provider.awaitBound(Duration.ofMillis(300)), "bound with nothing listening");
-    DeliveryException down = assertThrows(DeliveryException.class, () -> provider.send(message("+4915112345678", null, "code " + CODE)));
+    DeliveryException down =
+        assertThrows(
+            DeliveryException.class,
+            () -> provider.send(message("+4915112345678", null, "code " + CODE)));
     assertFalse(down.permanent());
     assertEquals(0, smsc.bindCount.get());
 
@@ -307,24 +329,63 @@ class SmppProviderTest {
 
   @Test
   void settingsFromEnvironment() {
-    SmppSettings s = SmppSettings.fromEnv(Map.of("OTP_SMPP_HOST", "smsc.example", "OTP_SMPP_SYSTEM_ID", "esme",
-        "OTP_SMPP_PASSWORD", "hunter2"));
-    assertEquals(new SmppSettings("smsc.example", 2775, "esme", "hunter2", "", null, 30_000, 5_000, 1_000, 30_000), s);
+    SmppSettings s =
+        SmppSettings.fromEnv(
+            Map.of(
+                "OTP_SMPP_HOST",
+                "smsc.example",
+                "OTP_SMPP_SYSTEM_ID",
+                "esme",
+                "OTP_SMPP_PASSWORD",
+                "hunter2"));
+    assertEquals(
+        new SmppSettings(
+            "smsc.example", 2775, "esme", "hunter2", "", null, 30_000, 5_000, 1_000, 30_000),
+        s);
     assertFalse(s.toString().contains("hunter2"), s.toString());
-    SmppSettings all = SmppSettings.fromEnv(Map.of("OTP_SMPP_HOST", "h", "OTP_SMPP_SYSTEM_ID", "id", "OTP_SMPP_PORT", "2776",
-        "OTP_SMPP_SYSTEM_TYPE", "OTP", "OTP_SMPP_SOURCE_ADDR", "ACME", "OTP_SMPP_ENQUIRE_LINK_MS", "10000",
-        "OTP_SMPP_TIMEOUT_MS", "2000"));
-    assertEquals(new SmppSettings("h", 2776, "id", "", "OTP", "ACME", 10_000, 2_000, 1_000, 30_000), all);
-    assertThrows(IllegalArgumentException.class, () -> SmppSettings.fromEnv(Map.of("OTP_SMPP_SYSTEM_ID", "id")));
+    SmppSettings all =
+        SmppSettings.fromEnv(
+            Map.of(
+                "OTP_SMPP_HOST",
+                "h",
+                "OTP_SMPP_SYSTEM_ID",
+                "id",
+                "OTP_SMPP_PORT",
+                "2776",
+                "OTP_SMPP_SYSTEM_TYPE",
+                "OTP",
+                "OTP_SMPP_SOURCE_ADDR",
+                "ACME",
+                "OTP_SMPP_ENQUIRE_LINK_MS",
+                "10000",
+                "OTP_SMPP_TIMEOUT_MS",
+                "2000"));
+    assertEquals(
+        new SmppSettings("h", 2776, "id", "", "OTP", "ACME", 10_000, 2_000, 1_000, 30_000), all);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SmppSettings.fromEnv(Map.of("OTP_SMPP_SYSTEM_ID", "id")));
   }
 
   private SmppProvider provider(int enquireLinkMs, int timeoutMs) throws InterruptedException {
-    return provider(enquireLinkMs, timeoutMs, (id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
+    return provider(
+        enquireLinkMs, timeoutMs, (id, ok, stat, err) -> receipts.add(new Got(id, ok, stat, err)));
   }
 
-  private SmppProvider provider(int enquireLinkMs, int timeoutMs, ReceiptListener listener) throws InterruptedException {
-    SmppSettings settings = new SmppSettings("127.0.0.1", smsc.port, "otp-esme", "s3cret", "OTP", "OTPSTREAM",
-        enquireLinkMs, timeoutMs, 50, 200);
+  private SmppProvider provider(int enquireLinkMs, int timeoutMs, ReceiptListener listener)
+      throws InterruptedException {
+    SmppSettings settings =
+        new SmppSettings(
+            "127.0.0.1",
+            smsc.port,
+            "otp-esme",
+            "s3cret",
+            "OTP",
+            "OTPSTREAM",
+            enquireLinkMs,
+            timeoutMs,
+            50,
+            200);
     SmppProvider provider = new SmppProvider(settings);
     provider.receiptsTo(listener);
     providers.add(provider);
@@ -354,5 +415,4 @@ class SmppProviderTest {
       return s.getLocalPort();
     }
   }
-
 }

@@ -1,0 +1,42 @@
+package io.otpstream.dispatcher.delivery;
+
+import io.otpstream.common.settings.Env;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a worker retries and throttles.
+ *
+ * @param retryBackoff the wait before the second attempt; it doubles for each further one
+ * @param maxAttempts attempts before a delivery is dead-lettered
+ * @param maxInFlight messages being sent at once by this instance
+ * @param ratePerSecond messages per second this instance hands to its provider
+ */
+public record DeliveryTuning(
+    Duration retryBackoff, int maxAttempts, int maxInFlight, int ratePerSecond) {
+  public static DeliveryTuning defaults() {
+    return new DeliveryTuning(Duration.ofSeconds(2), 5, 8, 50);
+  }
+
+  /**
+   * From {@code <prefix>RETRY_BACKOFF_MS}, {@code <prefix>MAX_ATTEMPTS}, {@code
+   * <prefix>MAX_IN_FLIGHT} and {@code <prefix>RATE_PER_SECOND} (e.g. prefix {@code OTP_SMS_}), each
+   * defaulting.
+   */
+  public static DeliveryTuning fromEnv(Map<String, String> env, String prefix) {
+    DeliveryTuning d = defaults();
+    return new DeliveryTuning(
+        Duration.ofMillis(number(env, prefix + "RETRY_BACKOFF_MS", d.retryBackoff().toMillis())),
+        (int) number(env, prefix + "MAX_ATTEMPTS", d.maxAttempts()),
+        (int) number(env, prefix + "MAX_IN_FLIGHT", d.maxInFlight()),
+        (int) number(env, prefix + "RATE_PER_SECOND", d.ratePerSecond()));
+  }
+
+  private static long number(Map<String, String> env, String name, long dflt) {
+    int n = Env.integer(env, name, (int) dflt);
+    if (n < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, not " + n);
+    }
+    return n;
+  }
+}
