@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.auth.ManagementAuth;
 import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.errors.Refusal;

@@ -6,6 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.apps.Usernames;
+import io.otpstream.api.auth.ManagementAuth;
 import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.Refusal;
@@ -13,7 +15,6 @@ import io.otpstream.schemas.apps.App;
 import io.otpstream.schemas.apps.Contact;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.regex.Pattern;
 
 /**
  * Contacts: where an app's user, named by username, receives codes ({@code PUT/GET/DELETE
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class ContactRoutes {
   static final String PATH = AppRoutes.APP + "/contacts/{username}";
-  public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   record Body(String email, @JsonProperty("phone_number") String phoneNumber) {}
 
@@ -102,7 +102,7 @@ public final class ContactRoutes {
 
   private static String username(Context ctx) {
     String u = ctx.pathParam("username");
-    if (!USERNAME.matcher(u).matches()) {
+    if (!Usernames.valid(u)) {
       throw Refusal.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
     }
     return u;

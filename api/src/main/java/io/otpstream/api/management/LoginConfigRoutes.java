@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
+import io.otpstream.api.auth.ManagementAuth;
 import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.Refusal;

@@ -5,6 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
+import io.otpstream.api.auth.ManagementAuth;
 import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.errors.Echo;
 import io.otpstream.api.errors.Refusal;

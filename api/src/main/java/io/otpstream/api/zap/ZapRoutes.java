@@ -5,13 +5,13 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.AppHost;
+import io.otpstream.api.apps.Usernames;
+import io.otpstream.api.auth.ManagementAuth;
 import io.otpstream.api.body.JsonBodies;
 import io.otpstream.api.destination.Destinations;
 import io.otpstream.api.errors.ErrorFamily;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Step;
-import io.otpstream.api.management.ContactRoutes;
-import io.otpstream.api.management.ManagementAuth;
 import io.otpstream.api.otp.Caller;
 import io.otpstream.api.otp.OtpFlows;
 import io.otpstream.api.otp.Start;
@@ -68,7 +68,7 @@ public final class ZapRoutes {
     String email = body.email();
     String phone = body.phoneNumber();
     if (body.username() != null) {
-      if (!ContactRoutes.USERNAME.matcher(body.username()).matches()) {
+      if (!Usernames.valid(body.username())) {
         throw Refusal.badRequest("username must be 1 to 64 of letters, digits and . _ @ -");
       }
       Contact c =

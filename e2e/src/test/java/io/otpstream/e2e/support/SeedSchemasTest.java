@@ -23,7 +23,7 @@ class SeedSchemasTest {
   private final SeedSchemas create = SeedSchemas.load("/seeds/prelude-otp-create.yaml");
 
   @Test
-  void retry403WithOurExtraMessageFieldIsValid() {
+  void retry_403_with_our_extra_message_field_is_valid() {
     assertEquals(
         List.of(),
         retry.validate(
@@ -34,7 +34,7 @@ class SeedSchemasTest {
   }
 
   @Test
-  void retry403WithAnUndocumentedCodeFails() {
+  void retry_403_with_an_undocumented_code_fails() {
     List<String> messages =
         retry.validate(RETRY, "post", 403, "{\"code\":\"nope\",\"type\":\"forbidden\"}");
     assertFalse(messages.isEmpty());
@@ -42,7 +42,7 @@ class SeedSchemasTest {
   }
 
   @Test
-  void retry403WithAWrongTypeFails() {
+  void retry_403_with_a_wrong_type_fails() {
     assertFalse(
         retry
             .validate(RETRY, "POST", 403, "{\"code\":\"auth_blocked\",\"type\":\"bad_request\"}")
@@ -52,7 +52,7 @@ class SeedSchemasTest {
   }
 
   @Test
-  void retryOtherDeclaredStatuses() {
+  void retry_other_declared_statuses() {
     assertEquals(
         List.of(),
         retry.validate(
@@ -75,12 +75,12 @@ class SeedSchemasTest {
         "{\"code\":\"invalid_challenge_token\",\"type\":\"bad_request\",\"message\":\"x\"}",
         "{\"code\":\"token_mismatch\",\"type\":\"bad_request\",\"message\":\"x\"}"
       })
-  void create400AcceptsEachOfTheFourOneOfErrors(String body) {
+  void create_400_accepts_each_of_the_four_one_of_errors(String body) {
     assertEquals(List.of(), create.validate(CREATE, "POST", 400, body));
   }
 
   @Test
-  void create400RejectsAForbiddenError() {
+  void create_400_rejects_a_forbidden_error() {
     List<String> messages =
         create.validate(CREATE, "POST", 400, "{\"code\":\"auth_blocked\",\"type\":\"forbidden\"}");
     assertFalse(messages.isEmpty());
@@ -88,7 +88,7 @@ class SeedSchemasTest {
   }
 
   @Test
-  void create403IsAOneOfOfOne() {
+  void create_403_is_a_one_of_of_one() {
     assertEquals(
         List.of(),
         create.validate(CREATE, "POST", 403, "{\"code\":\"auth_blocked\",\"type\":\"forbidden\"}"));
@@ -99,7 +99,7 @@ class SeedSchemasTest {
   }
 
   @Test
-  void aBodyForAnUndeclaredStatusIsReported() {
+  void a_body_for_an_undeclared_status_is_reported() {
     // /v1/session/otp documents no 401 (only the retry endpoint does).
     List<String> messages =
         create.validate(
@@ -114,19 +114,19 @@ class SeedSchemasTest {
   }
 
   @Test
-  void createStatuses() {
+  void create_declares_exactly_204_400_403_and_500() {
     assertEquals(Set.of(204, 400, 403, 500), create.statuses(CREATE, "POST"));
   }
 
   @Test
-  void noContentStatusRequiresAnEmptyBody() {
+  void no_content_status_requires_an_empty_body() {
     assertEquals(List.of(), create.validate(CREATE, "POST", 204, ""));
     assertEquals(List.of(), create.validate(CREATE, "POST", 204, null));
     assertFalse(create.validate(CREATE, "POST", 204, "{}").isEmpty());
   }
 
   @Test
-  void jsonStatusRequiresAJsonBody() {
+  void json_status_requires_a_json_body() {
     assertFalse(retry.validate(RETRY, "POST", 403, "").isEmpty());
     List<String> messages = retry.validate(RETRY, "POST", 403, "{\"code\":");
     assertEquals(1, messages.size(), messages::toString);
@@ -134,7 +134,7 @@ class SeedSchemasTest {
   }
 
   @Test
-  void requestBodyIsValidatedIncludingTheAnyOfAndNestedRef() {
+  void request_body_is_validated_including_the_any_of_and_nested_ref() {
     assertEquals(
         List.of(),
         create.validateRequest(
@@ -167,7 +167,7 @@ class SeedSchemasTest {
    * Quirks of the vendor's schemas, pinned so that nobody mistakes them for bugs of the validator.
    */
   @Test
-  void seedQuirks() {
+  void the_seed_schema_quirks_are_pinned() {
     // No error schema lists `required`, so a body lacking code and type is a valid 403 ...
     assertEquals(List.of(), retry.validate(RETRY, "POST", 403, "{\"message\":\"x\"}"));
     // ... but under the 400 oneOf such a body matches all four alternatives, and oneOf wants
@@ -177,7 +177,7 @@ class SeedSchemasTest {
   }
 
   @Test
-  void unknownOperationsAndResourcesAreTestBugs() {
+  void unknown_operations_and_resources_are_test_bugs() {
     assertThrows(
         IllegalArgumentException.class, () -> create.validate("/v1/nope", "POST", 400, "{}"));
     assertThrows(IllegalArgumentException.class, () -> create.statuses(CREATE, "GET"));

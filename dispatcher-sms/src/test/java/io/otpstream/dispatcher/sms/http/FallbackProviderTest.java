@@ -86,7 +86,7 @@ class FallbackProviderTest {
   }
 
   @Test
-  void aHealthyPrimarySendsAlone() throws Exception {
+  void a_healthy_primary_sends_alone() throws Exception {
     assertEquals(new Sent("primary-http", "p-1"), send(1));
     assertEquals("p-1", provider.send(message(2)).messageId());
     assertEquals(2, primaryServer.requests());
@@ -95,7 +95,8 @@ class FallbackProviderTest {
   }
 
   @Test
-  void aPermanentRefusalByThePrimaryGoesToTheFallbackWithoutOpeningTheCircuit() throws Exception {
+  void a_permanent_refusal_by_the_primary_goes_to_the_fallback_without_opening_the_circuit()
+      throws Exception {
     primaryServer.reply(400, "{\"error\":\"unsupported destination\"}");
     for (int i = 1; i <= 5; i++) {
       assertEquals(new Sent("fallback-http", "f-1"), send(i));
@@ -110,7 +111,8 @@ class FallbackProviderTest {
   }
 
   @Test
-  void threeTransientFailuresOpenTheCircuitUntilTheCoolDownThenOneTrial() throws Exception {
+  void three_transient_failures_open_the_circuit_until_the_cool_down_then_one_trial()
+      throws Exception {
     primaryServer.reply(503, "{}");
     for (int i = 1; i <= 3; i++) {
       // closed circuit, transient failure: the fallback takes this very message
@@ -145,7 +147,7 @@ class FallbackProviderTest {
   }
 
   @Test
-  void onlyOneTrialAtATimeWhileTheOthersGoToTheFallback() throws Exception {
+  void only_one_trial_at_a_time_while_the_others_go_to_the_fallback() throws Exception {
     primaryServer.reply(503, "{}");
     for (int i = 1; i <= 3; i++) {
       send(i);
@@ -172,7 +174,7 @@ class FallbackProviderTest {
   }
 
   @Test
-  void anUnreachablePrimaryFallsBack() throws Exception {
+  void an_unreachable_primary_falls_back() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -195,7 +197,7 @@ class FallbackProviderTest {
     "429, 500, false",
     "404, 422, true"
   })
-  void whenBothFailTheFailureIsPermanentOnlyIfBothWere(
+  void when_both_fail_the_failure_is_permanent_only_if_both_were(
       int primaryStatus, int fallbackStatus, boolean permanent) {
     primaryServer.reply(primaryStatus, "{\"echo\":\"" + CODE + "\"}");
     fallbackServer.reply(fallbackStatus, "{\"echo\":\"" + CODE + "\"}");
@@ -211,7 +213,7 @@ class FallbackProviderTest {
   }
 
   @Test
-  void aSkippedPrimaryMakesAFallbackRefusalTransient() throws Exception {
+  void a_skipped_primary_makes_a_fallback_refusal_transient() throws Exception {
     primaryServer.reply(503, "{}");
     for (int i = 1; i <= 3; i++) {
       send(i);

@@ -72,7 +72,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void postsTheExactJsonWithTheAuthHeaderAndReturnsTheId() throws Exception {
+  void posts_the_exact_json_with_the_auth_header_and_returns_the_id() throws Exception {
     server.reply(200, "{\"id\":\"abc\",\"status\":\"queued\"}");
     HttpSmsProvider p = provider("AUTH_HEADER", "Authorization: Bearer s3cret-token");
 
@@ -89,7 +89,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void customTemplateCarriesTheDeliveryIdAndReadsTheIdByPointer() throws Exception {
+  void custom_template_carries_the_delivery_id_and_reads_the_id_by_pointer() throws Exception {
     server.reply(202, "{\"messages\":[{\"id\":\"m-77\"}]}");
     HttpSmsProvider p =
         provider(
@@ -119,7 +119,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void aValueIsNotExpandedAgainAndANullSenderIsEmpty() throws Exception {
+  void a_value_is_not_expanded_again_and_a_null_sender_is_empty() throws Exception {
     HttpSmsProvider p = provider();
     p.send(new OutgoingMessage("d-2", "s", "+15550101", null, null, "{{to}} {{message_id}}", null));
     assertEquals(
@@ -128,7 +128,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void anAcceptedMessageWithoutAnIdHasANullId() throws Exception {
+  void an_accepted_message_without_an_id_has_a_null_id() throws Exception {
     HttpSmsProvider p = provider("MESSAGE_ID_FIELD", "sid");
     server.reply(200, "{\"id\":\"not-this-field\"}");
     assertNull(p.send(message("d-3")).messageId());
@@ -143,7 +143,7 @@ public class HttpSmsProviderTest {
 
   @ParameterizedTest
   @ValueSource(ints = {408, 429, 500, 502, 503})
-  void retryableStatusesAreTransient(int status) {
+  void retryable_statuses_are_transient(int status) {
     server.reply(status, "{\"error\":\"echo: " + TEXT + "\"}");
     DeliveryException e =
         assertThrows(DeliveryException.class, () -> provider().send(message("d-7")));
@@ -155,7 +155,7 @@ public class HttpSmsProviderTest {
 
   @ParameterizedTest
   @ValueSource(ints = {400, 401, 403, 404, 422, 301})
-  void otherStatusesArePermanent(int status) {
+  void other_statuses_are_permanent(int status) {
     server.reply(status, "{\"error\":\"bad number\"}");
     DeliveryException e =
         assertThrows(
@@ -168,7 +168,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void aServerThatIsNotListeningIsTransient() throws Exception {
+  void a_server_that_is_not_listening_is_transient() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -184,7 +184,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void aServerThatDoesNotAnswerInTimeIsTransient() throws Exception {
+  void a_server_that_does_not_answer_in_time_is_transient() throws Exception {
     server.holdReplies();
     HttpSmsProvider p = provider("TIMEOUT_MS", "300");
     DeliveryException e = assertThrows(DeliveryException.class, () -> p.send(message("d-10")));
@@ -203,7 +203,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void aTemplateThatIsNotJsonOnceFilledInIsRefused() {
+  void a_template_that_is_not_json_once_filled_in_is_refused() {
     for (String t :
         new String[] {
           "{\"text\": {{text}}}", // placeholder outside a string
@@ -219,7 +219,7 @@ public class HttpSmsProviderTest {
   }
 
   @Test
-  void settingsFromTheEnvironment() {
+  void settings_from_the_environment() {
     HttpSmsSettings s =
         HttpSmsSettings.fromEnv(
             Map.of(

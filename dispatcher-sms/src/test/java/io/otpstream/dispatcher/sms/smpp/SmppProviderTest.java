@@ -63,7 +63,7 @@ class SmppProviderTest {
 
   // (a) bind as a transceiver, then submit_sm with the right addresses and the exact text
   @Test
-  void bindsAndSubmits() throws Exception {
+  void binds_and_submits() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
     FakeSmsc.BindSeen bind = smsc.binds.poll(5, TimeUnit.SECONDS);
     assertNotNull(bind, "the SMSC saw no bind");
@@ -105,7 +105,7 @@ class SmppProviderTest {
   }
 
   @Test
-  void encodesGsmExtensionCharactersUcs2AndLongTexts() throws Exception {
+  void encodes_gsm_extension_characters_ucs2_and_long_texts() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
 
     provider.send(message("+4915112345678", null, "Code " + CODE + " @\u00a3$_\u20ac{}"));
@@ -137,7 +137,7 @@ class SmppProviderTest {
 
   // (b) the SMSC's delivery receipt comes back to the listener, with the id send returned
   @Test
-  void deliveryReceiptReachesTheListener() throws Exception {
+  void delivery_receipt_reaches_the_listener() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
     smsc.receiptStates.put("4917000000099", new String[] {"UNDELIV", "011"});
 
@@ -154,7 +154,7 @@ class SmppProviderTest {
   }
 
   @Test
-  void aFailingListenerMakesTheSmscResendTheReceiptLater() throws Exception {
+  void a_failing_listener_makes_the_smsc_resend_the_receipt_later() throws Exception {
     AtomicBoolean fail = new AtomicBoolean(true);
     SmppProvider provider =
         provider(
@@ -173,7 +173,7 @@ class SmppProviderTest {
   }
 
   @Test
-  void aReceiptBeforeAnyListenerIsGivenIsAskedAgainLater() throws Exception {
+  void a_receipt_before_any_listener_is_given_is_asked_again_later() throws Exception {
     SmppProvider provider =
         new SmppProvider(
             new SmppSettings(
@@ -196,7 +196,7 @@ class SmppProviderTest {
 
   // (c) refusals: permanent ones are not retried, throttling and system errors are
   @Test
-  void mapsSmscRefusals() throws Exception {
+  void maps_smsc_refusals() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
     smsc.refusals.put("4917000000011", SMPPConstant.STAT_ESME_RINVDSTADR);
     smsc.refusals.put("4917000000012", SMPPConstant.STAT_ESME_RTHROTTLED);
@@ -240,7 +240,7 @@ class SmppProviderTest {
   }
 
   @Test
-  void noResponseIsTransient() throws Exception {
+  void no_response_is_transient() throws Exception {
     SmppProvider provider = provider(30_000, 300);
     CountDownLatch release = new CountDownLatch(1);
     smsc.holds.put("4917000000020", release);
@@ -260,7 +260,7 @@ class SmppProviderTest {
   // (d) the SMSC drops the session: sends fail fast and transient, and the provider binds again by
   // itself
   @Test
-  void rebindsAfterTheSmscDropsTheSession() throws Exception {
+  void rebinds_after_the_smsc_drops_the_session() throws Exception {
     SmppProvider provider = provider(30_000, 2_000);
     String before = provider.send(message("+4915112345678", null, "code " + CODE)).messageId();
     assertNotNull(before);
@@ -289,7 +289,7 @@ class SmppProviderTest {
   }
 
   @Test
-  void keepsTryingUntilTheSmscIsUp() throws Exception {
+  void keeps_trying_until_the_smsc_is_up() throws Exception {
     smsc.stopListening();
     SmppProvider provider =
         new SmppProvider(
@@ -322,13 +322,13 @@ class SmppProviderTest {
 
   // (e) enquire_link at the configured interval
   @Test
-  void sendsEnquireLink() throws Exception {
+  void sends_enquire_link() throws Exception {
     provider(200, 2_000);
     assertTrue(smsc.firstEnquireLink.await(3, TimeUnit.SECONDS), "the SMSC saw no enquire_link");
   }
 
   @Test
-  void settingsFromEnvironment() {
+  void settings_from_environment() {
     SmppSettings s =
         SmppSettings.fromEnv(
             Map.of(

@@ -1,4 +1,4 @@
-package io.otpstream.api.management;
+package io.otpstream.api.auth;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -36,7 +36,7 @@ public final class ManagementAuth {
   }
 
   /** The app of the path's {@code {appId}}, found by the filter. */
-  static App app(Context ctx) {
+  public static App app(Context ctx) {
     return ctx.attribute(APP);
   }
 
