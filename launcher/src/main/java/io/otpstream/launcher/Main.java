@@ -1,24 +1,40 @@
 package io.otpstream.launcher;
 
-import io.otpstream.launcher.dev.DevMode;
-import java.nio.file.Path;
+import io.otpstream.launcher.config.EnvDefaults;
+import io.otpstream.launcher.config.StartupFailures;
+import io.otpstream.launcher.dev.DevCommand;
+import io.otpstream.launcher.service.ApiCommand;
+import io.otpstream.launcher.service.EmailDispatcherCommand;
+import io.otpstream.launcher.service.ProcessorCommand;
+import io.otpstream.launcher.service.SmsDispatcherCommand;
+import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-/** The {@code otpstream} command line. */
+/**
+ * The {@code otpstream} command line. Every option {@code --x-y} of a command takes its default
+ * from the environment variable {@code OTP_X_Y} ({@link EnvDefaults}); a wrong value, from the
+ * command line or the environment, stops the command with a message naming the variable ({@link
+ * StartupFailures}).
+ */
 @Command(
     name = "otpstream",
     mixinStandardHelpOptions = true,
     version = "otpstream 0.1.0",
     description = "Self-hosted one-time-password service on Apache Kafka.",
+    footer = {
+      "",
+      "Every option --x-y of a command can also be set by the environment variable OTP_X_Y;",
+      "Kafka client properties by KAFKA_<PROPERTY> and OTP_KAFKA_CONFIG_FILE (see README)."
+    },
     subcommands = {
-      Main.Dev.class,
-      ServiceCommands.Api.class,
-      ServiceCommands.Processor.class,
-      ServiceCommands.SmsDispatcherCommand.class,
-      ServiceCommands.EmailDispatcherCommand.class
+      DevCommand.class,
+      ApiCommand.class,
+      ProcessorCommand.class,
+      SmsDispatcherCommand.class,
+      EmailDispatcherCommand.class
     })
 public final class Main implements Callable<Integer> {
 
@@ -28,44 +44,41 @@ public final class Main implements Callable<Integer> {
    */
   static final String AVRO_TRUSTED = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
+  private final Map<String, String> env;
+
+  private Main(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The environment the commands read: the process's, or a test's. */
+  public Map<String, String> env() {
+    return env;
+  }
+
   public static void main(String[] args) {
     if (System.getProperty(AVRO_TRUSTED) == null) {
       System.setProperty(
           AVRO_TRUSTED, "java.lang,java.math,java.io,java.net,org.apache.avro.util,io.otpstream");
     }
-    System.exit(new CommandLine(new Main()).execute(args));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(commandLine(System.getenv(), out, err).execute(args));
+  }
+
+  /** The command line reading {@code env}, writing to {@code out} and {@code err}. */
+  public static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main(env));
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setDefaultValueProvider(new EnvDefaults(env));
+    cl.setParameterExceptionHandler(StartupFailures::badParameter);
+    cl.setExecutionExceptionHandler(StartupFailures::failed);
+    return cl;
   }
 
   @Override
   public Integer call() {
     new CommandLine(this).usage(System.out);
     return 0;
-  }
-
-  /** The whole service locally, in one process. */
-  @Command(
-      name = "dev",
-      description =
-          "Run everything locally: embedded Kafka, processor, dispatchers (outbox) and api.")
-  static final class Dev implements Callable<Integer> {
-    @Option(
-        names = "--data-dir",
-        description = "Data folder (default: $OTP_DATA_DIR or .otpstream)")
-    Path dataDir = Path.of(System.getenv().getOrDefault("OTP_DATA_DIR", ".otpstream"));
-
-    @Option(names = "--port", description = "HTTP port (default: $OTP_HTTP_PORT or 8080)")
-    int port = Integer.parseInt(System.getenv().getOrDefault("OTP_HTTP_PORT", "8080"));
-
-    @Option(
-        names = "--kafka-port",
-        description =
-            "Embedded Kafka port; the controller uses the next one (default: $OTP_KAFKA_PORT or 19092)")
-    int kafkaPort = Integer.parseInt(System.getenv().getOrDefault("OTP_KAFKA_PORT", "19092"));
-
-    @Override
-    public Integer call() throws Exception {
-      new DevMode(dataDir, port, kafkaPort).run();
-      return 0;
-    }
   }
 }

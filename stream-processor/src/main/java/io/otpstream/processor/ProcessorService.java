@@ -3,10 +3,12 @@ package io.otpstream.processor;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.common.settings.Env;
 import io.otpstream.processor.topology.OtpTopology;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -30,10 +32,10 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProcessorService.class);
 
-  /**
-   * How the processor runs. The commit interval sets exactly-once latency per hop (DESIGN §9):
-   * {@code OTP_COMMIT_INTERVAL_MS}, default 20 ms.
-   */
+  /** The commit interval, which sets exactly-once latency per hop (DESIGN §9). */
+  public static final String COMMIT_INTERVAL_VARIABLE = "OTP_COMMIT_INTERVAL_MS";
+
+  /** How the processor runs; {@link #of} reads {@code OTP_COMMIT_INTERVAL_MS} (1-60000, 20). */
   public record Config(
       KafkaSettings kafka,
       String applicationId,
@@ -41,12 +43,18 @@ public final class ProcessorService implements AutoCloseable {
       int threads,
       long commitIntervalMs) {
     public static Config of(KafkaSettings kafka, String applicationId, Path stateDir) {
+      return of(kafka, applicationId, stateDir, System.getenv());
+    }
+
+    /** With the commit interval of {@code env}. */
+    public static Config of(
+        KafkaSettings kafka, String applicationId, Path stateDir, Map<String, String> env) {
       return new Config(
           kafka,
           applicationId,
           stateDir,
           1,
-          Long.parseLong(System.getenv().getOrDefault("OTP_COMMIT_INTERVAL_MS", "20")));
+          Env.integer(env, COMMIT_INTERVAL_VARIABLE, 20, 1, 60_000));
     }
   }
 
@@ -81,7 +89,7 @@ public final class ProcessorService implements AutoCloseable {
   }
 
   private ProcessorService(Config config, Topology topology, Time wallClock) {
-    Properties p = config.kafka().clientProperties();
+    Properties p = config.kafka().clientProperties("processor");
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -35,7 +35,7 @@ public final class AppCatalog implements AutoCloseable {
 
   public AppCatalog(KafkaSettings kafka) {
     this.topic = kafka.topics().apps;
-    Properties p = kafka.clientProperties();
+    Properties p = kafka.clientProperties("app-catalog");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), topic.valueSerde().serializer());

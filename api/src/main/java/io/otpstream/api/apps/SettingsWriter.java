@@ -64,7 +64,7 @@ public final class SettingsWriter implements AutoCloseable {
     this.kafka = kafka;
     this.topic = kafka.topics().apps;
     this.directory = directory;
-    this.admin = Admin.create(kafka.clientProperties());
+    this.admin = Admin.create(kafka.clientProperties("settings-admin"));
   }
 
   /**
@@ -157,7 +157,7 @@ public final class SettingsWriter implements AutoCloseable {
   }
 
   private KafkaProducer<String, AppCatalogRecord> producer(String appId) {
-    Properties p = kafka.clientProperties();
+    Properties p = kafka.clientProperties("settings-" + appId);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(kafka, appId));
     // a writer that dies mid-transaction holds back every read_committed reader of otp.apps until
     // then

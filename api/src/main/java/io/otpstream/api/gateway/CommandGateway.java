@@ -57,11 +57,10 @@ public final class CommandGateway implements AutoCloseable {
     this.topics = kafka.topics();
     this.replyPartition = replyPartition;
     this.timeout = timeout;
-    Properties pp = kafka.clientProperties();
+    Properties pp = kafka.clientProperties("api-commands-" + replyPartition);
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    pp.put(ProducerConfig.CLIENT_ID_CONFIG, "otp-api-commands-" + replyPartition);
     // never hold an HTTP thread longer than the decision timeout when Kafka is unreachable
     pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
     pp.put(
@@ -70,11 +69,10 @@ public final class CommandGateway implements AutoCloseable {
     pp.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000L));
     this.producer =
         new KafkaProducer<>(pp, new StringSerializer(), topics.commands.valueSerde().serializer());
-    Properties cp = kafka.clientProperties();
+    Properties cp = kafka.clientProperties("api-replies-" + replyPartition);
     cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-    cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "otp-api-replies-" + replyPartition);
     this.replies =
         new KafkaConsumer<>(
             cp, new StringDeserializer(), topics.replies.valueSerde().deserializer());

@@ -1,20 +1,38 @@
 package io.otpstream.common.kafka;
 
+import io.otpstream.common.settings.Env;
 import io.otpstream.schemas.topics.Topics;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * Where the cluster is and how this installation's topics are named: what every service's Kafka
- * clients share. Extra client properties (security, for instance) pass through as is.
+ * Where the cluster is, how this installation's topics are named, and the client properties every
+ * Kafka client of a service shares (security: {@code security.protocol}, SASL, TLS stores). Every
+ * producer, consumer, admin client and Kafka Streams instance starts from {@link
+ * #clientProperties(String)}; the operator's {@code client.id} is the prefix each client extends
+ * with its role. {@link #toString()} hides password properties.
  */
 public record KafkaSettings(
     String bootstrapServers,
     String topicPrefix,
     short replicationFactor,
     Map<String, String> extra) {
+
+  /** The client.id prefix when {@code KAFKA_CLIENT_ID} (or {@code client.id}) is not set. */
+  public static final String DEFAULT_CLIENT_ID = "otp";
+
+  /** The variables {@link #fromEnv} reads besides the {@code KAFKA_<NAME>} client properties. */
+  public static final List<String> VARIABLES =
+      List.of(
+          "KAFKA_BOOTSTRAP_SERVERS",
+          "KAFKA_CLIENT_ID",
+          KafkaClientConfig.CONFIG_FILE,
+          "OTP_TOPIC_PREFIX",
+          "OTP_REPLICATION_FACTOR");
 
   public KafkaSettings {
     extra = Map.copyOf(extra);
@@ -24,30 +42,97 @@ public record KafkaSettings(
     return new KafkaSettings(bootstrapServers, "", (short) 1, Map.of());
   }
 
-  /**
-   * From {@code KAFKA_BOOTSTRAP_SERVERS}, {@code OTP_TOPIC_PREFIX}, {@code OTP_REPLICATION_FACTOR}.
-   */
+  /** {@link #fromEnv(Map, KafkaClientConfig)} with the producer, consumer and admin properties. */
   public static KafkaSettings fromEnv(Map<String, String> env) {
+    return fromEnv(env, KafkaClientConfig.clients());
+  }
+
+  /**
+   * From {@code OTP_KAFKA_CONFIG_FILE} and the {@code KAFKA_<NAME>} variables ({@code
+   * KAFKA_BOOTSTRAP_SERVERS}, default localhost:9092; {@code KAFKA_CLIENT_ID}, the client.id
+   * prefix; any property {@code names} knows), {@code OTP_TOPIC_PREFIX} and {@code
+   * OTP_REPLICATION_FACTOR}.
+   */
+  public static KafkaSettings fromEnv(Map<String, String> env, KafkaClientConfig names) {
+    Map<String, String> props = new HashMap<>(names.read(env));
+    String bootstrap = props.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
     return new KafkaSettings(
-        env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-        env.getOrDefault("OTP_TOPIC_PREFIX", ""),
-        Short.parseShort(env.getOrDefault("OTP_REPLICATION_FACTOR", "1")),
-        Map.of());
+        bootstrap == null || bootstrap.isBlank() ? "localhost:9092" : bootstrap,
+        Env.text(env, "OTP_TOPIC_PREFIX", ""),
+        (short) Env.integer(env, "OTP_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE),
+        props);
   }
 
   public KafkaSettings withPrefix(String prefix) {
     return new KafkaSettings(bootstrapServers, prefix, replicationFactor, extra);
   }
 
+  /** The same, with these client properties added (or replaced). */
+  public KafkaSettings withClientProperties(Map<String, String> more) {
+    Map<String, String> all = new HashMap<>(extra);
+    all.putAll(more);
+    return new KafkaSettings(bootstrapServers, topicPrefix, replicationFactor, all);
+  }
+
   public Topics topics() {
     return new Topics(topicPrefix);
   }
 
-  /** Base client properties: bootstrap servers and the pass-through extras. */
+  /** The client.id prefix: {@code KAFKA_CLIENT_ID}, or {@value #DEFAULT_CLIENT_ID}. */
+  public String clientIdPrefix() {
+    String id = extra.get(CommonClientConfigs.CLIENT_ID_CONFIG);
+    return id == null || id.isBlank() ? DEFAULT_CLIENT_ID : id;
+  }
+
+  /**
+   * The properties a client in {@code role} starts from: bootstrap servers, the shared client
+   * properties, and {@code client.id} = prefix-role (e.g. {@code otp-api-commands-0}).
+   */
+  public Properties clientProperties(String role) {
+    Properties p = clientProperties();
+    p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix() + "-" + role);
+    return p;
+  }
+
+  /**
+   * Bootstrap servers and the shared client properties; {@code client.id} only when the operator
+   * set one. Prefer {@link #clientProperties(String)}.
+   */
   public Properties clientProperties() {
     Properties p = new Properties();
-    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.putAll(new HashMap<>(extra));
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     return p;
+  }
+
+  /** The client properties with the values of password properties hidden. */
+  public Map<String, String> redactedClientProperties() {
+    Map<String, String> shown = new TreeMap<>();
+    extra.forEach((k, v) -> shown.put(k, KafkaClientConfig.isSecret(k) ? "[hidden]" : v));
+    return shown;
+  }
+
+  /** {@code text} with every password property's value replaced by [hidden]. */
+  public String redact(String text) {
+    String out = text == null ? "" : text;
+    for (Map.Entry<String, String> e : extra.entrySet()) {
+      if (KafkaClientConfig.isSecret(e.getKey()) && !e.getValue().isEmpty()) {
+        out = out.replace(e.getValue(), "[hidden]");
+      }
+    }
+    return out.replaceAll("(?i)(password\\s*=\\s*)(\"[^\"]*\"|[^\\s;]+)", "$1[hidden]");
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaSettings[bootstrapServers="
+        + bootstrapServers
+        + ", topicPrefix="
+        + topicPrefix
+        + ", replicationFactor="
+        + replicationFactor
+        + ", clientProperties="
+        + redactedClientProperties()
+        + "]";
   }
 }

@@ -44,7 +44,9 @@ public final class TopicFollower<V> implements AutoCloseable {
       String threadName) {
     this.topic = topic;
     this.apply = apply;
-    Properties p = kafka.clientProperties();
+    Properties p =
+        kafka.clientProperties(
+            threadName.startsWith("otp-") ? threadName.substring(4) : threadName);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);

@@ -46,6 +46,7 @@ final class DeliveryOutcomes implements AutoCloseable {
 
   DeliveryOutcomes(
       KafkaSettings kafka,
+      String channel,
       TopicSpec<String, DeliveryRequested> retryTopic,
       String providerName,
       Clock clock,
@@ -57,7 +58,7 @@ final class DeliveryOutcomes implements AutoCloseable {
     this.clock = clock;
     this.retry = retry;
     this.markers = markers;
-    Properties pp = kafka.clientProperties();
+    Properties pp = kafka.clientProperties("dispatcher-" + channel + "-outcomes");
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -2,6 +2,7 @@ package io.otpstream.dispatcher.delivery;
 
 import io.otpstream.common.settings.Env;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,11 +33,16 @@ public record DeliveryTuning(
         (int) number(env, prefix + "RATE_PER_SECOND", d.ratePerSecond()));
   }
 
+  /** The variables {@link #fromEnv} reads under {@code prefix}. */
+  public static List<String> variables(String prefix) {
+    return List.of(
+        prefix + "RETRY_BACKOFF_MS",
+        prefix + "MAX_ATTEMPTS",
+        prefix + "MAX_IN_FLIGHT",
+        prefix + "RATE_PER_SECOND");
+  }
+
   private static long number(Map<String, String> env, String name, long dflt) {
-    int n = Env.integer(env, name, (int) dflt);
-    if (n < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, not " + n);
-    }
-    return n;
+    return Env.integer(env, name, (int) dflt, 1, Integer.MAX_VALUE);
   }
 }

@@ -102,9 +102,11 @@ public final class DeliveryWorker implements AutoCloseable {
             consumerProperties(config),
             new StringDeserializer(),
             topic.valueSerde().deserializer());
-    this.markers = new SentMarkers(config.kafka(), config.kafka().topics().deliverySent);
+    this.markers =
+        new SentMarkers(config.kafka(), config.channel(), config.kafka().topics().deliverySent);
     this.outcomes =
-        new DeliveryOutcomes(config.kafka(), retryTopic, provider.name(), clock, retry, markers);
+        new DeliveryOutcomes(
+            config.kafka(), config.channel(), retryTopic, provider.name(), clock, retry, markers);
     this.sender =
         new DeliverySender(
             config.channel(),
@@ -127,7 +129,7 @@ public final class DeliveryWorker implements AutoCloseable {
   }
 
   private static Properties consumerProperties(Config config) {
-    Properties cp = config.kafka().clientProperties();
+    Properties cp = config.kafka().clientProperties("dispatcher-" + config.channel());
     cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -35,9 +35,9 @@ final class SentMarkers implements AutoCloseable {
   private final KafkaConsumer<String, DeliveryStatus> reader;
   private final Map<Integer, Set<String>> byPartition = new ConcurrentHashMap<>();
 
-  SentMarkers(KafkaSettings kafka, TopicSpec<String, DeliveryStatus> topic) {
+  SentMarkers(KafkaSettings kafka, String channel, TopicSpec<String, DeliveryStatus> topic) {
     this.topic = topic;
-    Properties p = kafka.clientProperties();
+    Properties p = kafka.clientProperties("dispatcher-" + channel + "-markers");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     this.reader =

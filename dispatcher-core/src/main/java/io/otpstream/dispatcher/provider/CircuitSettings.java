@@ -2,6 +2,7 @@ package io.otpstream.dispatcher.provider;
 
 import io.otpstream.common.settings.Env;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,11 +34,12 @@ public record CircuitSettings(int failures, Duration openFor) {
     return new CircuitSettings(failures, Duration.ofMillis(openMs));
   }
 
+  /** The variables {@link #fromEnv} reads under {@code prefix}. */
+  public static List<String> variables(String prefix) {
+    return List.of(prefix + "CIRCUIT_FAILURES", prefix + "CIRCUIT_OPEN_MS");
+  }
+
   private static int atLeastOne(Map<String, String> env, String name, int dflt) {
-    int n = Env.integer(env, name, dflt);
-    if (n < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1, not " + n);
-    }
-    return n;
+    return Env.integer(env, name, dflt, 1, Integer.MAX_VALUE);
   }
 }

@@ -2,6 +2,7 @@ package io.otpstream.dispatcher.provider;
 
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
+import io.otpstream.common.settings.Env;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -12,13 +13,13 @@ public final class OutboxProvider implements DeliveryProvider {
   private final String channel;
   private final Clock clock;
 
+  /** The variable {@link #fromEnv} reads. */
+  public static final String FILE_VARIABLE = "OTP_OUTBOX_FILE";
+
   /** The outbox at {@code OTP_OUTBOX_FILE}, which must be set. */
   public static OutboxProvider fromEnv(Map<String, String> env, String channel, Clock clock) {
-    String file = env.get("OTP_OUTBOX_FILE");
-    if (file == null) {
-      throw new IllegalArgumentException(
-          "the outbox " + channel + " provider needs OTP_OUTBOX_FILE");
-    }
+    String file =
+        Env.required(env, FILE_VARIABLE, "the outbox " + channel + " provider writes to this file");
     return new OutboxProvider(new Outbox(Path.of(file)), channel, clock);
   }
 

@@ -1,10 +1,13 @@
 package io.otpstream.dispatcher.email;
 
+import io.otpstream.common.settings.SettingException;
 import io.otpstream.dispatcher.provider.CircuitSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider;
 import io.otpstream.dispatcher.provider.OutboxProvider;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -16,7 +19,19 @@ import java.util.Map;
  * CircuitSettings#fromEnv}).
  */
 public final class EmailProviders {
+  private static final String FALLBACK = "OTP_EMAIL_FALLBACK";
+
   private EmailProviders() {}
+
+  /** Every variable {@link #fromEnv} may read. */
+  public static List<String> variables() {
+    List<String> all = new ArrayList<>(SmtpSettings.variables("SMTP_"));
+    all.add(OutboxProvider.FILE_VARIABLE);
+    all.add(FALLBACK);
+    all.addAll(SmtpSettings.variables("SMTP_FALLBACK_"));
+    all.addAll(CircuitSettings.variables("OTP_EMAIL_"));
+    return List.copyOf(all);
+  }
 
   public static DeliveryProvider fromEnv(Map<String, String> env, Clock clock) {
     DeliveryProvider primary;
@@ -25,10 +40,10 @@ public final class EmailProviders {
     } else if (env.containsKey("OTP_OUTBOX_FILE")) {
       primary = OutboxProvider.fromEnv(env, "email", clock);
     } else {
-      throw new IllegalArgumentException(
-          "no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
+      throw new SettingException(
+          "SMTP_HOST", "no email provider configured: set SMTP_HOST (or OTP_OUTBOX_FILE)");
     }
-    String fallback = env.get("OTP_EMAIL_FALLBACK");
+    String fallback = env.get(FALLBACK);
     if (fallback == null || fallback.isBlank()) {
       return primary;
     }
@@ -38,8 +53,8 @@ public final class EmailProviders {
               new SmtpProvider(SmtpSettings.fromEnv(env, "SMTP_FALLBACK_"), "smtp-fallback");
           case "outbox" -> OutboxProvider.fromEnv(env, "email", clock);
           default ->
-              throw new IllegalArgumentException(
-                  "unknown email fallback '" + fallback + "': use smtp or outbox");
+              throw new SettingException(
+                  FALLBACK, FALLBACK + " must be smtp or outbox, not '" + fallback + "'");
         };
     return new FallbackProvider(primary, second, CircuitSettings.fromEnv(env, "OTP_EMAIL_"), clock);
   }

@@ -1,6 +1,7 @@
 package io.otpstream.dispatcher.email;
 
 import io.otpstream.common.settings.Env;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,11 +19,22 @@ public record SmtpSettings(
   public static SmtpSettings fromEnv(Map<String, String> env, String prefix) {
     return new SmtpSettings(
         env.getOrDefault(prefix + "HOST", "localhost"),
-        Env.integer(env, prefix + "PORT", 25),
-        Boolean.parseBoolean(env.getOrDefault(prefix + "STARTTLS", "false")),
+        Env.integer(env, prefix + "PORT", 25, 1, 65535),
+        Env.bool(env, prefix + "STARTTLS", false),
         env.get(prefix + "USERNAME"),
         env.get(prefix + "PASSWORD"),
         env.getOrDefault(prefix + "FROM", "otpstream <no-reply@localhost>"));
+  }
+
+  /** The variables {@link #fromEnv(Map, String)} reads under {@code prefix}. */
+  public static List<String> variables(String prefix) {
+    return List.of(
+        prefix + "HOST",
+        prefix + "PORT",
+        prefix + "STARTTLS",
+        prefix + "USERNAME",
+        prefix + "PASSWORD",
+        prefix + "FROM");
   }
 
   @Override

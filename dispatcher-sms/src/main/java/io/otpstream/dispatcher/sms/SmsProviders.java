@@ -1,5 +1,6 @@
 package io.otpstream.dispatcher.sms;
 
+import io.otpstream.common.settings.SettingException;
 import io.otpstream.dispatcher.provider.CircuitSettings;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.FallbackProvider;
@@ -9,6 +10,8 @@ import io.otpstream.dispatcher.sms.http.HttpSmsSettings;
 import io.otpstream.dispatcher.sms.smpp.SmppProvider;
 import io.otpstream.dispatcher.sms.smpp.SmppSettings;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -25,33 +28,52 @@ public final class SmsProviders {
   public static DeliveryProvider fromEnv(Map<String, String> env, Clock clock) {
     String primary = env.get("OTP_SMS_PROVIDER");
     if (primary == null || primary.isBlank()) {
-      if (env.get("OTP_OUTBOX_FILE") == null) {
-        throw new IllegalArgumentException(
+      if (env.get(OutboxProvider.FILE_VARIABLE) == null) {
+        throw new SettingException(
+            "OTP_SMS_PROVIDER",
             "no SMS provider configured: set OTP_SMS_PROVIDER (smpp, http or outbox)");
       }
       primary = "outbox";
     }
-    DeliveryProvider first = provider(primary, "OTP_SMS_HTTP_", "http", env, clock);
+    DeliveryProvider first =
+        provider("OTP_SMS_PROVIDER", primary, "OTP_SMS_HTTP_", "http", env, clock);
     String fallback = env.get("OTP_SMS_FALLBACK");
     if (fallback == null || fallback.isBlank()) {
       return first;
     }
     return new FallbackProvider(
         first,
-        provider(fallback, "OTP_SMS_FALLBACK_HTTP_", "http-fallback", env, clock),
+        provider(
+            "OTP_SMS_FALLBACK", fallback, "OTP_SMS_FALLBACK_HTTP_", "http-fallback", env, clock),
         CircuitSettings.fromEnv(env, "OTP_SMS_"),
         clock);
   }
 
+  /** Every variable {@link #fromEnv} may read. */
+  public static List<String> variables() {
+    List<String> all = new ArrayList<>(List.of("OTP_SMS_PROVIDER", "OTP_SMS_FALLBACK"));
+    all.add(OutboxProvider.FILE_VARIABLE);
+    all.addAll(SmppSettings.VARIABLES);
+    all.addAll(HttpSmsSettings.variables("OTP_SMS_HTTP_"));
+    all.addAll(HttpSmsSettings.variables("OTP_SMS_FALLBACK_HTTP_"));
+    all.addAll(CircuitSettings.variables("OTP_SMS_"));
+    return List.copyOf(all);
+  }
+
   private static DeliveryProvider provider(
-      String kind, String httpPrefix, String httpName, Map<String, String> env, Clock clock) {
+      String variable,
+      String kind,
+      String httpPrefix,
+      String httpName,
+      Map<String, String> env,
+      Clock clock) {
     return switch (kind.strip().toLowerCase(Locale.ROOT)) {
       case "smpp" -> new SmppProvider(SmppSettings.fromEnv(env));
       case "http" -> new HttpSmsProvider(HttpSmsSettings.fromEnv(env, httpPrefix), httpName);
       case "outbox" -> OutboxProvider.fromEnv(env, "sms", clock);
       default ->
-          throw new IllegalArgumentException(
-              "unknown SMS provider '" + kind + "': use smpp, http or outbox");
+          throw new SettingException(
+              variable, variable + " must be smpp, http or outbox, not '" + kind + "'");
     };
   }
 }

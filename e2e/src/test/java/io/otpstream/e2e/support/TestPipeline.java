@@ -109,8 +109,22 @@ public final class TestPipeline implements AutoCloseable {
       DeliveryProvider email,
       UnaryOperator<AppSettings> settings)
       throws Exception {
+    return start(name, KafkaSettings.of(SharedKafka.bootstrapServers()), sms, email, settings);
+  }
+
+  /**
+   * As {@link #start(String, DeliveryProvider, DeliveryProvider, UnaryOperator)}, on the cluster
+   * and with the client properties of {@code cluster} (another than the shared one).
+   */
+  public static TestPipeline start(
+      String name,
+      KafkaSettings cluster,
+      DeliveryProvider sms,
+      DeliveryProvider email,
+      UnaryOperator<AppSettings> settings)
+      throws Exception {
     String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    KafkaSettings kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix(unique + ".");
+    KafkaSettings kafka = cluster.withPrefix(unique + ".");
     String secretBase64 = Secrets.generate();
     Secrets secrets = Secrets.fromBase64(secretBase64);
     try (Admin admin = Admin.create(kafka.clientProperties())) {

@@ -72,7 +72,7 @@ public final class DevMode {
         new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
     try {
       KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
-      try (Admin admin = Admin.create(settings.clientProperties())) {
+      try (Admin admin = Admin.create(settings.clientProperties("topics"))) {
         TopicBootstrap.ensure(admin, settings.topics(), settings.replicationFactor());
       }
       DevCredentials creds;

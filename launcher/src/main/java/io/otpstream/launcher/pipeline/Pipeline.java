@@ -55,7 +55,7 @@ public final class Pipeline implements AutoCloseable {
   public static Pipeline start(Options o) {
     Pipeline p = new Pipeline();
     try {
-      try (Admin admin = Admin.create(o.kafka().clientProperties())) {
+      try (Admin admin = Admin.create(o.kafka().clientProperties("topics"))) {
         TopicBootstrap.ensure(admin, o.kafka().topics(), o.kafka().replicationFactor());
       }
       p.processor =

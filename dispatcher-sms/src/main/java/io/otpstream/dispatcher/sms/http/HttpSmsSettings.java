@@ -1,9 +1,11 @@
 package io.otpstream.dispatcher.sms.http;
 
 import io.otpstream.common.settings.Env;
+import io.otpstream.common.settings.SettingException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -84,15 +86,15 @@ public record HttpSmsSettings(
     String p = prefix == null ? "" : prefix;
     String rawUrl = env.get(p + "URL");
     if (rawUrl == null || rawUrl.isBlank()) {
-      throw new IllegalArgumentException(p + "URL is required");
+      throw new SettingException(p + "URL", p + "URL is required: the HTTP SMS API's URL");
     }
     URI url;
     try {
       url = new URI(rawUrl.strip());
     } catch (URISyntaxException e) {
       // not the URL itself: its query may hold a key
-      throw new IllegalArgumentException(
-          p + "URL is not a valid URL (at index " + e.getIndex() + ")");
+      throw new SettingException(
+          p + "URL", p + "URL is not a valid URL (at index " + e.getIndex() + ")");
     }
     String name = null;
     String value = null;
@@ -100,19 +102,35 @@ public record HttpSmsSettings(
     if (line != null && !line.isBlank()) {
       int colon = line.indexOf(':');
       if (colon <= 0) {
-        throw new IllegalArgumentException(
+        throw new SettingException(
+            p + "AUTH_HEADER",
             p + "AUTH_HEADER must be a header line like 'Authorization: Bearer <token>'");
       }
       name = line.substring(0, colon);
       value = line.substring(colon + 1);
     }
-    return new HttpSmsSettings(
-        url,
-        name,
-        value,
-        env.get(p + "BODY_TEMPLATE"),
-        env.get(p + "MESSAGE_ID_FIELD"),
-        Duration.ofMillis(Env.integer(env, p + "TIMEOUT_MS", DEFAULT_TIMEOUT_MS)));
+    Duration timeout =
+        Duration.ofMillis(
+            Env.integer(env, p + "TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 1, Integer.MAX_VALUE));
+    try {
+      return new HttpSmsSettings(
+          url, name, value, env.get(p + "BODY_TEMPLATE"), env.get(p + "MESSAGE_ID_FIELD"), timeout);
+    } catch (SettingException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      // the constructor's messages hold no value of a secret (see there)
+      throw new SettingException(p + "*", p + "*: " + e.getMessage());
+    }
+  }
+
+  /** The variables {@link #fromEnv} reads under {@code prefix}. */
+  public static List<String> variables(String prefix) {
+    return List.of(
+        prefix + "URL",
+        prefix + "AUTH_HEADER",
+        prefix + "BODY_TEMPLATE",
+        prefix + "MESSAGE_ID_FIELD",
+        prefix + "TIMEOUT_MS");
   }
 
   /** RFC 9110 token: the characters a header name may use. */

@@ -1,6 +1,7 @@
 package io.otpstream.dispatcher.sms.smpp;
 
 import io.otpstream.common.settings.Env;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,18 +56,35 @@ public record SmppSettings(
     }
   }
 
+  /** The variables {@link #fromEnv} reads. */
+  public static final List<String> VARIABLES =
+      List.of(
+          "OTP_SMPP_HOST",
+          "OTP_SMPP_PORT",
+          "OTP_SMPP_SYSTEM_ID",
+          "OTP_SMPP_PASSWORD",
+          "OTP_SMPP_SYSTEM_TYPE",
+          "OTP_SMPP_SOURCE_ADDR",
+          "OTP_SMPP_ENQUIRE_LINK_MS",
+          "OTP_SMPP_TIMEOUT_MS",
+          "OTP_SMPP_RECONNECT_MIN_MS",
+          "OTP_SMPP_RECONNECT_MAX_MS");
+
   public static SmppSettings fromEnv(Map<String, String> env) {
+    int max = Integer.MAX_VALUE;
+    int reconnectMin = Env.integer(env, "OTP_SMPP_RECONNECT_MIN_MS", 1_000, 1, max);
     return new SmppSettings(
-        env.get("OTP_SMPP_HOST"),
-        Env.integer(env, "OTP_SMPP_PORT", 2775),
-        env.get("OTP_SMPP_SYSTEM_ID"),
+        Env.required(env, "OTP_SMPP_HOST", "the SMSC's host name"),
+        Env.integer(env, "OTP_SMPP_PORT", 2775, 1, 65535),
+        Env.required(env, "OTP_SMPP_SYSTEM_ID", "the system id to bind with"),
         env.getOrDefault("OTP_SMPP_PASSWORD", ""),
         env.getOrDefault("OTP_SMPP_SYSTEM_TYPE", ""),
         env.get("OTP_SMPP_SOURCE_ADDR"),
-        Env.integer(env, "OTP_SMPP_ENQUIRE_LINK_MS", 30_000),
-        Env.integer(env, "OTP_SMPP_TIMEOUT_MS", 5_000),
-        Env.integer(env, "OTP_SMPP_RECONNECT_MIN_MS", 1_000),
-        Env.integer(env, "OTP_SMPP_RECONNECT_MAX_MS", 30_000));
+        Env.integer(env, "OTP_SMPP_ENQUIRE_LINK_MS", 30_000, 1, max),
+        Env.integer(env, "OTP_SMPP_TIMEOUT_MS", 5_000, 1, max),
+        reconnectMin,
+        Env.integer(
+            env, "OTP_SMPP_RECONNECT_MAX_MS", Math.max(30_000, reconnectMin), reconnectMin, max));
   }
 
   @Override

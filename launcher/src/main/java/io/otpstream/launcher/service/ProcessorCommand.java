@@ -1,0 +1,68 @@
+package io.otpstream.launcher.service;
+
+import io.javalin.Javalin;
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.secret.Secrets;
+import io.otpstream.launcher.Main;
+import io.otpstream.launcher.config.Checked;
+import io.otpstream.launcher.config.ReadsEnvironment;
+import io.otpstream.processor.ProcessorService;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code otpstream processor}: the Kafka Streams processor, with a health endpoint. */
+@Command(
+    name = "processor",
+    mixinStandardHelpOptions = true,
+    description = "Run the stream processor.")
+public final class ProcessorCommand implements Callable<Integer>, ReadsEnvironment {
+  @ParentCommand Main main;
+
+  @Mixin ServiceOptions service;
+
+  @Option(
+      names = "--application-id",
+      defaultValue = "otp-processor",
+      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(
+      names = "--state-dir",
+      defaultValue = "/var/lib/otpstream/streams",
+      description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(
+      names = "--health-port",
+      converter = Checked.Port.class,
+      defaultValue = "8081",
+      description =
+          "Port of /health/live and /health/ready, 0 for any (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Override
+  public List<String> variables() {
+    List<String> all = new ArrayList<>(Services.COMMON);
+    all.add(ProcessorService.COMMIT_INTERVAL_VARIABLE);
+    return all;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    KafkaSettings kafka = Services.kafka(main.env());
+    Secrets secrets = Services.secrets(main.env());
+    ProcessorService.Config config =
+        ProcessorService.Config.of(kafka, applicationId, stateDir, main.env());
+    Services.start(kafka, service.kafkaWaitMs, true);
+    ProcessorService p = new ProcessorService(config, secrets);
+    p.start();
+    Javalin health = Services.health(healthPort, p::ready);
+    return Services.runUntilStopped(health::stop, p);
+  }
+}
