@@ -1,20 +1,23 @@
 package io.otpstream.launcher;
 
-import io.otpstream.launcher.dev.DevMode;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** The {@code otpstream} command line. */
+/**
+ * The {@code otpstream} command line of the production jar: one command per service. Dev mode (an
+ * embedded broker and everything in one process) is not here but in the {@code dev} module's jar,
+ * which adds its {@code dev} command to this command line ({@link #execute}), so that neither the
+ * broker nor its dependencies ship in the production jar or images.
+ */
 @Command(
     name = "otpstream",
     mixinStandardHelpOptions = true,
     version = "otpstream 0.1.0",
     description = "Self-hosted one-time-password service on Apache Kafka.",
     subcommands = {
-      Main.Dev.class,
       ServiceCommands.Api.class,
       ServiceCommands.Processor.class,
       ServiceCommands.SmsDispatcherCommand.class,
@@ -29,43 +32,24 @@ public final class Main implements Callable<Integer> {
   static final String AVRO_TRUSTED = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
   public static void main(String[] args) {
+    System.exit(execute(new CommandLine(new Main()), args));
+  }
+
+  /** Runs {@code args} on this command line, or on one built on it with more commands. */
+  public static int execute(CommandLine commandLine, String[] args) {
     if (System.getProperty(AVRO_TRUSTED) == null) {
       System.setProperty(
           AVRO_TRUSTED, "java.lang,java.math,java.io,java.net,org.apache.avro.util,io.otpstream");
     }
-    System.exit(new CommandLine(new Main()).execute(args));
+    return commandLine.execute(args);
   }
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    new CommandLine(this).usage(System.out);
+    // the command line this runs in, with whatever commands were added to it
+    spec.commandLine().usage(System.out);
     return 0;
-  }
-
-  /** The whole service locally, in one process. */
-  @Command(
-      name = "dev",
-      description =
-          "Run everything locally: embedded Kafka, processor, dispatchers (outbox) and api.")
-  static final class Dev implements Callable<Integer> {
-    @Option(
-        names = "--data-dir",
-        description = "Data folder (default: $OTP_DATA_DIR or .otpstream)")
-    Path dataDir = Path.of(System.getenv().getOrDefault("OTP_DATA_DIR", ".otpstream"));
-
-    @Option(names = "--port", description = "HTTP port (default: $OTP_HTTP_PORT or 8080)")
-    int port = Integer.parseInt(System.getenv().getOrDefault("OTP_HTTP_PORT", "8080"));
-
-    @Option(
-        names = "--kafka-port",
-        description =
-            "Embedded Kafka port; the controller uses the next one (default: $OTP_KAFKA_PORT or 19092)")
-    int kafkaPort = Integer.parseInt(System.getenv().getOrDefault("OTP_KAFKA_PORT", "19092"));
-
-    @Override
-    public Integer call() throws Exception {
-      new DevMode(dataDir, port, kafkaPort).run();
-      return 0;
-    }
   }
 }
