@@ -2,7 +2,6 @@ package io.otpstream.launcher;
 
 import io.otpstream.launcher.config.EnvDefaults;
 import io.otpstream.launcher.config.StartupFailures;
-import io.otpstream.launcher.dev.DevCommand;
 import io.otpstream.launcher.service.ApiCommand;
 import io.otpstream.launcher.service.EmailDispatcherCommand;
 import io.otpstream.launcher.service.ProcessorCommand;
@@ -12,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code otpstream} command line. Every option {@code --x-y} of a command takes its default
@@ -30,7 +31,6 @@ import picocli.CommandLine.Command;
       "Kafka client properties by KAFKA_<PROPERTY> and OTP_KAFKA_CONFIG_FILE (see README)."
     },
     subcommands = {
-      DevCommand.class,
       ApiCommand.class,
       ProcessorCommand.class,
       SmsDispatcherCommand.class,
@@ -56,18 +56,33 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /**
+   * Runs {@code args} on the process's command line, with {@code more} commands besides the
+   * services (the {@code dev} module's jar adds {@code dev}).
+   */
+  public static int run(String[] args, Object... more) {
     if (System.getProperty(AVRO_TRUSTED) == null) {
       System.setProperty(
           AVRO_TRUSTED, "java.lang,java.math,java.io,java.net,org.apache.avro.util,io.otpstream");
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(commandLine(System.getenv(), out, err).execute(args));
+    return commandLine(System.getenv(), out, err, more).execute(args);
   }
 
-  /** The command line reading {@code env}, writing to {@code out} and {@code err}. */
-  public static CommandLine commandLine(Map<String, String> env, PrintWriter out, PrintWriter err) {
+  /**
+   * The command line reading {@code env}, writing to {@code out} and {@code err}, with {@code more}
+   * commands besides the services.
+   */
+  public static CommandLine commandLine(
+      Map<String, String> env, PrintWriter out, PrintWriter err, Object... more) {
     CommandLine cl = new CommandLine(new Main(env));
+    for (Object command : more) {
+      cl.addSubcommand(command);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setDefaultValueProvider(new EnvDefaults(env));
@@ -76,9 +91,12 @@ public final class Main implements Callable<Integer> {
     return cl;
   }
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
-    new CommandLine(this).usage(System.out);
+    // the command line this runs in, with whatever commands were added to it
+    spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
   }
 }

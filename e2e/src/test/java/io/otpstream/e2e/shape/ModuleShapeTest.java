@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * How the modules lean on each other (issue 11): {@code schemas} under everything, {@code common}
  * only what every service uses, each service on its own, the channel dispatchers on the shared
- * core, and only the launcher above them all. Read from the main bytecode of every module on this
+ * core, the launcher above them all, and dev mode (the embedded broker, in its own jar) above the
+ * launcher, which never reaches into it. Read from the main bytecode of every module on this
  * module's classpath (the test jars are left out).
  */
 class ModuleShapeTest {
@@ -32,7 +33,8 @@ class ModuleShapeTest {
                 "io.otpstream.api",
                 "io.otpstream.processor",
                 "io.otpstream.dispatcher",
-                "io.otpstream.launcher");
+                "io.otpstream.launcher",
+                "io.otpstream.dev");
   }
 
   @Test
@@ -58,21 +60,31 @@ class ModuleShapeTest {
         .definedBy("io.otpstream.dispatcher.email..")
         .layer("launcher")
         .definedBy("io.otpstream.launcher..")
-        .whereLayer("launcher")
+        .layer("dev")
+        .definedBy("io.otpstream.dev..")
+        .whereLayer("dev")
         .mayNotBeAccessedByAnyLayer()
+        .whereLayer("launcher")
+        .mayOnlyBeAccessedByLayers("dev")
         .whereLayer("api")
-        .mayOnlyBeAccessedByLayers("launcher")
+        .mayOnlyBeAccessedByLayers("launcher", "dev")
         .whereLayer("processor")
-        .mayOnlyBeAccessedByLayers("launcher")
+        .mayOnlyBeAccessedByLayers("launcher", "dev")
         .whereLayer("dispatcher-sms")
-        .mayOnlyBeAccessedByLayers("launcher")
+        .mayOnlyBeAccessedByLayers("launcher", "dev")
         .whereLayer("dispatcher-email")
-        .mayOnlyBeAccessedByLayers("launcher")
+        .mayOnlyBeAccessedByLayers("launcher", "dev")
         .whereLayer("dispatcher-core")
-        .mayOnlyBeAccessedByLayers("dispatcher-sms", "dispatcher-email", "launcher")
+        .mayOnlyBeAccessedByLayers("dispatcher-sms", "dispatcher-email", "launcher", "dev")
         .whereLayer("common")
         .mayOnlyBeAccessedByLayers(
-            "api", "processor", "dispatcher-core", "dispatcher-sms", "dispatcher-email", "launcher")
+            "api",
+            "processor",
+            "dispatcher-core",
+            "dispatcher-sms",
+            "dispatcher-email",
+            "launcher",
+            "dev")
         .check(main);
   }
 
@@ -84,6 +96,24 @@ class ModuleShapeTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("com.nimbusds..", "com.google.crypto.tink..")
+        .check(main);
+  }
+
+  @Test
+  void only_dev_mode_uses_the_kafka_broker() {
+    // the production jar and images carry no broker (launcher's ProductionJarIT checks the jar)
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.otpstream.dev..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "kafka.server..",
+            "kafka.tools..",
+            "org.apache.kafka.server..",
+            "org.apache.kafka.raft..",
+            "org.apache.kafka.controller..",
+            "org.apache.kafka.metadata..")
         .check(main);
   }
 
@@ -110,7 +140,8 @@ class ModuleShapeTest {
             "dispatcher.delivery",
             "dispatcher.sms",
             "dispatcher.email",
-            "launcher")) {
+            "launcher",
+            "dev")) {
       assertTrue(main.containPackage("io.otpstream." + module), module + " was not imported");
     }
   }

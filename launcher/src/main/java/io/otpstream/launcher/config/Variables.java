@@ -25,9 +25,13 @@ public final class Variables {
 
   /** Variable → the commands that read it. */
   public static SortedMap<String, SortedSet<String>> all() {
-    CommandLine cl =
+    return all(
         Main.commandLine(
-            Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+            Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
+  }
+
+  /** Variable → the commands of {@code cl} that read it. */
+  public static SortedMap<String, SortedSet<String>> all(CommandLine cl) {
     SortedMap<String, SortedSet<String>> all = new TreeMap<>();
     cl.getSubcommands()
         .forEach(

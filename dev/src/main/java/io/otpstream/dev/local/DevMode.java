@@ -1,12 +1,12 @@
-package io.otpstream.launcher.dev;
+package io.otpstream.dev.local;
 
 import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.common.files.OwnerOnly;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.dev.broker.EmbeddedKafka;
 import io.otpstream.dispatcher.provider.OutboxProvider;
-import io.otpstream.launcher.broker.EmbeddedKafka;
 import io.otpstream.launcher.pipeline.Pipeline;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.otpstream.launcher.dev;
+package io.otpstream.dev;
 
+import io.otpstream.dev.local.DevMode;
 import io.otpstream.launcher.config.Checked;
 import io.otpstream.launcher.config.ReadsEnvironment;
 import io.otpstream.processor.ProcessorService;

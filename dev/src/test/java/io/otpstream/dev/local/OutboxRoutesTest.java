@@ -1,4 +1,4 @@
-package io.otpstream.launcher.dev;
+package io.otpstream.dev.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.otpstream.launcher.dev;
+package io.otpstream.dev.local;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.otpstream.api.apps.AppCatalog;

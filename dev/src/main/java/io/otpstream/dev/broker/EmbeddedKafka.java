@@ -1,4 +1,4 @@
-package io.otpstream.launcher.broker;
+package io.otpstream.dev.broker;
 
 import io.otpstream.common.files.OwnerOnly;
 import java.io.ByteArrayOutputStream;

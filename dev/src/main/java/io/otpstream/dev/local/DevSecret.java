@@ -1,4 +1,4 @@
-package io.otpstream.launcher.dev;
+package io.otpstream.dev.local;
 
 import io.otpstream.common.files.OwnerOnly;
 import io.otpstream.common.secret.Secrets;

@@ -1,19 +1,27 @@
-package io.otpstream.launcher.config;
+package io.otpstream.dev;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.kafka.KafkaClientConfig;
+import io.otpstream.launcher.Main;
+import io.otpstream.launcher.config.Variables;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table ("Running in production") lists what the code reads. */
+/**
+ * The README's configuration table ("Running in production") lists what the code reads: every
+ * command of the dev jar, the services and {@code dev}.
+ */
 class ConfigurationTableTest {
   private static final Pattern NAME = Pattern.compile("`([A-Z][A-Z0-9_]*(?:<PROPERTY>)?)`");
 
@@ -39,7 +47,7 @@ class ConfigurationTableTest {
     Set<String> documented = documented();
     assertTrue(
         documented.remove(Variables.KAFKA_PROPERTIES), "the README documents KAFKA_<PROPERTY>");
-    Set<String> code = Variables.all().keySet();
+    Set<String> code = variables().keySet();
     // the Kafka client properties the table gives as examples of KAFKA_<PROPERTY>
     KafkaClientConfig kafka = KafkaClientConfig.clients();
     documented.removeIf(
@@ -56,6 +64,15 @@ class ConfigurationTableTest {
     assertEquals(Set.of(), unknown, "in the README table but read by no command");
   }
 
+  private static java.util.SortedMap<String, java.util.SortedSet<String>> variables() {
+    return Variables.all(
+        Main.commandLine(
+            Map.of(),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(new StringWriter()),
+            new DevCommand()));
+  }
+
   @Test
   void every_service_reads_the_kafka_settings_and_the_secret() {
     for (String v :
@@ -63,10 +80,10 @@ class ConfigurationTableTest {
           "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_CLIENT_ID", "OTP_KAFKA_CONFIG_FILE", "OTP_SECRET"
         }) {
       assertTrue(
-          Variables.all()
+          variables()
               .get(v)
               .containsAll(Set.of("api", "processor", "dispatcher-sms", "dispatcher-email")),
-          v + " " + Variables.all().get(v));
+          v + " " + variables().get(v));
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.otpstream.launcher.dev;
+package io.otpstream.dev.local;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
@@ -63,7 +63,7 @@ public final class OutboxRoutes {
   private static String load() {
     try (InputStream in = OutboxRoutes.class.getResourceAsStream("outbox.html")) {
       if (in == null) {
-        throw new IllegalStateException("outbox.html is missing from the launcher jar");
+        throw new IllegalStateException("outbox.html is missing from the dev jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
