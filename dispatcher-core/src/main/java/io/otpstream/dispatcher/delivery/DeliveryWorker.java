@@ -1,5 +1,9 @@
 package io.otpstream.dispatcher.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
@@ -80,8 +84,11 @@ public final class DeliveryWorker implements AutoCloseable {
   private final ExecutorService senders;
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
   private final Thread thread;
+  private final KafkaClientMetrics consumerMetrics;
   private volatile boolean running = true;
+  private volatile boolean joined;
 
+  /** Without meters (tests). */
   public DeliveryWorker(
       Config config,
       TopicSpec<String, DeliveryRequested> topic,
@@ -91,6 +98,33 @@ public final class DeliveryWorker implements AutoCloseable {
       MessageRenderer renderer,
       DeliveryProvider provider,
       Clock clock) {
+    this(
+        config,
+        topic,
+        retryTopic,
+        codes,
+        destinations,
+        renderer,
+        provider,
+        clock,
+        new SimpleMeterRegistry());
+  }
+
+  /**
+   * Counts its outcomes ({@code otp.deliveries}) into {@code registry} and binds there its
+   * consumer's and producer's metrics (among them the consumer's lag) and, when the provider has
+   * meters (a circuit breaker), the provider's.
+   */
+  public DeliveryWorker(
+      Config config,
+      TopicSpec<String, DeliveryRequested> topic,
+      TopicSpec<String, DeliveryRequested> retryTopic,
+      OtpCodes codes,
+      SealedDestinations destinations,
+      MessageRenderer renderer,
+      DeliveryProvider provider,
+      Clock clock,
+      MeterRegistry registry) {
     this.config = config;
     this.topic = topic;
     this.retryTopic = retryTopic;
@@ -102,9 +136,15 @@ public final class DeliveryWorker implements AutoCloseable {
             consumerProperties(config),
             new StringDeserializer(),
             topic.valueSerde().deserializer());
+    this.consumerMetrics = new KafkaClientMetrics(consumer);
+    consumerMetrics.bindTo(registry);
+    if (provider instanceof MeterBinder meters) {
+      meters.bindTo(registry);
+    }
     this.markers = new SentMarkers(config.kafka(), config.kafka().topics().deliverySent);
     this.outcomes =
-        new DeliveryOutcomes(config.kafka(), retryTopic, provider.name(), clock, retry, markers);
+        new DeliveryOutcomes(
+            config.kafka(), retryTopic, provider.name(), clock, retry, markers, registry);
     this.sender =
         new DeliverySender(
             config.channel(),
@@ -123,7 +163,7 @@ public final class DeliveryWorker implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.thread = new Thread(this::run, "otp-dispatcher-" + config.channel());
+    this.thread = new Thread(this::run, "otp-dispatcher-" + config.groupId());
   }
 
   private static Properties consumerProperties(Config config) {
@@ -158,6 +198,7 @@ public final class DeliveryWorker implements AutoCloseable {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
               markers.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
+              joined = true;
             }
           });
       while (running) {
@@ -200,6 +241,8 @@ public final class DeliveryWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("dispatcher {} stopped", config.channel(), e);
     } finally {
+      // the thread ends here: an interrupt that stopped it must not also stop the group leave
+      Thread.interrupted();
       consumer.close();
     }
   }
@@ -265,6 +308,14 @@ public final class DeliveryWorker implements AutoCloseable {
     return thread.isAlive() && running;
   }
 
+  /**
+   * Has it joined its consumer group (its first assignment, possibly empty when the group has more
+   * members than partitions), and is it still consuming?
+   */
+  public boolean joined() {
+    return joined && alive();
+  }
+
   @Override
   public void close() {
     running = false;
@@ -275,6 +326,7 @@ public final class DeliveryWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     senders.shutdownNow();
+    consumerMetrics.close();
     outcomes.close();
     markers.close();
     provider.close();
