@@ -1,10 +1,10 @@
 package io.otpstream.launcher;
 
-import io.javalin.Javalin;
 import io.otpstream.api.ApiServer;
 import io.otpstream.api.address.ClientAddresses;
-import io.otpstream.api.health.HealthRoutes;
+import io.otpstream.api.health.HealthChecks;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.ChannelDispatcher;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
@@ -13,6 +13,8 @@ import io.otpstream.dispatcher.email.EmailProviders;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.SmsProviders;
+import io.otpstream.launcher.ops.GracefulStop;
+import io.otpstream.launcher.ops.OpsServer;
 import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.nio.file.Path;
@@ -21,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
@@ -53,35 +54,16 @@ final class ServiceCommands {
     return Integer.parseInt(env().getOrDefault(name, Integer.toString(dflt)));
   }
 
-  /** Runs until the process is asked to stop, then closes {@code service}. */
-  private static Integer runUntilStopped(AutoCloseable... services) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  for (AutoCloseable s : services) {
-                    try {
-                      s.close();
-                    } catch (Exception e) {
-                      // stopping anyway
-                    }
-                  }
-                  stopped.countDown();
-                }));
-    stopped.await();
-    return 0;
+  private static GracefulStop.Timing stopTiming() {
+    return GracefulStop.Timing.fromEnv(env());
   }
 
-  /** A small health server for services without an HTTP API of their own. */
-  private static Javalin health(java.util.function.BooleanSupplier ready) {
-    return Javalin.create(
-            cfg -> {
-              cfg.startup.showJavalinBanner = false;
-              cfg.jetty.port = intEnv("OTP_HEALTH_PORT", 8081);
-              HealthRoutes.register(cfg.routes, ready);
-            })
-        .start();
+  /**
+   * The health and metrics server of a service without an HTTP API of its own (see {@link
+   * OpsServer}).
+   */
+  private static OpsServer ops(HealthChecks live, HealthChecks ready, ServiceMetrics metrics) {
+    return OpsServer.start(intEnv("OTP_HEALTH_PORT", 8081), live, ready, metrics);
   }
 
   @Command(
@@ -92,9 +74,11 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       KafkaSettings kafka = kafka();
+      GracefulStop.Timing stop = stopTiming();
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
       }
+      ServiceMetrics metrics = new ServiceMetrics("api");
       ApiServer api =
           new ApiServer(
                   new ApiServer.Config(
@@ -107,9 +91,12 @@ final class ServiceCommands {
                       intEnv("OTP_IPV6_PREFIX_LENGTH", ClientAddresses.DEFAULT_IPV6_PREFIX),
                       List.of()),
                   secrets(),
-                  () -> true)
+                  HealthChecks.none(),
+                  HealthChecks.none(),
+                  metrics)
               .start();
-      return runUntilStopped(api);
+      return GracefulStop.runUntilStopped(
+          stop.stopTimeout(), GracefulStop.drain(api, stop.drain()), api, metrics);
     }
   }
 
@@ -121,19 +108,26 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       KafkaSettings kafka = kafka();
+      GracefulStop.Timing stop = stopTiming();
       try (Admin admin = Admin.create(kafka.clientProperties())) {
         TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
       }
+      ServiceMetrics metrics = new ServiceMetrics("processor");
       ProcessorService p =
           new ProcessorService(
               ProcessorService.Config.of(
                   kafka,
                   env().getOrDefault("OTP_APPLICATION_ID", "otp-processor"),
                   Path.of(env().getOrDefault("OTP_STATE_DIR", "/var/lib/otpstream/streams"))),
-              secrets());
+              secrets(),
+              metrics.registry());
       p.start();
-      Javalin health = health(p::ready);
-      return runUntilStopped(health::stop, p);
+      OpsServer ops =
+          ops(
+              HealthChecks.of("streams", p::live),
+              HealthChecks.of("streams_running", p::ready),
+              metrics);
+      return GracefulStop.runUntilStopped(stop.stopTimeout(), p, ops, metrics);
     }
   }
 
@@ -146,14 +140,19 @@ final class ServiceCommands {
   static final class SmsDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+      GracefulStop.Timing stop = stopTiming();
       DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC());
+      ServiceMetrics metrics = new ServiceMetrics("dispatcher-sms");
       return serve(
           new SmsDispatcher(
               kafka(),
               secrets(),
               provider,
               Clock.systemUTC(),
-              DeliveryTuning.fromEnv(env(), "OTP_SMS_")));
+              DeliveryTuning.fromEnv(env(), "OTP_SMS_"),
+              metrics.registry()),
+          metrics,
+          stop);
     }
   }
 
@@ -165,21 +164,35 @@ final class ServiceCommands {
   static final class EmailDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+      GracefulStop.Timing stop = stopTiming();
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
+      ServiceMetrics metrics = new ServiceMetrics("dispatcher-email");
       return serve(
           new EmailDispatcher(
               kafka(),
               secrets(),
               provider,
               Clock.systemUTC(),
-              DeliveryTuning.fromEnv(env(), "OTP_EMAIL_")));
+              DeliveryTuning.fromEnv(env(), "OTP_EMAIL_"),
+              metrics.registry()),
+          metrics,
+          stop);
     }
   }
 
-  /** Starts a dispatcher with its health endpoint and runs it until the process is stopped. */
-  private static Integer serve(ChannelDispatcher d) throws InterruptedException {
+  /**
+   * Starts a dispatcher with its health and metrics server and runs it until the process is
+   * stopped.
+   */
+  private static Integer serve(
+      ChannelDispatcher d, ServiceMetrics metrics, GracefulStop.Timing stop)
+      throws InterruptedException {
     d.start();
-    Javalin health = health(d::alive);
-    return runUntilStopped(health::stop, d);
+    OpsServer ops =
+        ops(
+            HealthChecks.of("worker", d::alive),
+            HealthChecks.of("consumer_joined", d::ready),
+            metrics);
+    return GracefulStop.runUntilStopped(stop.stopTimeout(), d, ops, metrics);
   }
 }
