@@ -3,7 +3,6 @@ package io.otpstream.dispatcher.delivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
@@ -15,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,8 +65,21 @@ public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
   /** Which channel this worker serves, in which consumer group, and how. */
-  public record Config(
-      KafkaSettings kafka, String channel, String groupId, DeliveryTuning tuning) {}
+  public record Config(KafkaSettings kafka, String channel, String groupId, DeliveryTuning tuning) {
+    Properties consumerProperties() {
+      Properties cp = kafka.clientProperties();
+      cp.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+      cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+      // a dispatcher that dies gives its partitions up after 10 s, not Kafka's default 45 s
+      cp.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+      cp.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+      return cp;
+    }
+  }
 
   private final Config config;
   private final TopicSpec<String, DeliveryRequested> topic;
@@ -86,29 +96,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final Thread thread;
   private final KafkaClientMetrics consumerMetrics;
   private volatile boolean running = true;
-  private volatile boolean joined;
-
-  /** Without meters (tests). */
-  public DeliveryWorker(
-      Config config,
-      TopicSpec<String, DeliveryRequested> topic,
-      TopicSpec<String, DeliveryRequested> retryTopic,
-      OtpCodes codes,
-      SealedDestinations destinations,
-      MessageRenderer renderer,
-      DeliveryProvider provider,
-      Clock clock) {
-    this(
-        config,
-        topic,
-        retryTopic,
-        codes,
-        destinations,
-        renderer,
-        provider,
-        clock,
-        new SimpleMeterRegistry());
-  }
+  private final Assignments assignments;
 
   /**
    * Counts its outcomes ({@code otp.deliveries}) into {@code registry} and binds there its
@@ -133,7 +121,7 @@ public final class DeliveryWorker implements AutoCloseable {
     this.retry = RetryPolicy.of(config.tuning());
     this.consumer =
         new KafkaConsumer<>(
-            consumerProperties(config),
+            config.consumerProperties(),
             new StringDeserializer(),
             topic.valueSerde().deserializer());
     this.consumerMetrics = new KafkaClientMetrics(consumer);
@@ -142,6 +130,7 @@ public final class DeliveryWorker implements AutoCloseable {
       meters.bindTo(registry);
     }
     this.markers = new SentMarkers(config.kafka(), config.kafka().topics().deliverySent);
+    this.assignments = new Assignments(markers, pausedUntil);
     this.outcomes =
         new DeliveryOutcomes(
             config.kafka(), retryTopic, provider.name(), clock, retry, markers, registry);
@@ -166,41 +155,13 @@ public final class DeliveryWorker implements AutoCloseable {
     this.thread = new Thread(this::run, "otp-dispatcher-" + config.groupId());
   }
 
-  private static Properties consumerProperties(Config config) {
-    Properties cp = config.kafka().clientProperties();
-    cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-    cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-    // a dispatcher that dies gives its partitions up after 10 s, not Kafka's default 45 s
-    cp.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-    cp.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
-    return cp;
-  }
-
   public void start() {
     thread.start();
   }
 
   private void run() {
     try {
-      consumer.subscribe(
-          List.of(topic.name(), retryTopic.name()),
-          new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-              partitions.forEach(pausedUntil::remove);
-              markers.forget(partitions.stream().map(TopicPartition::partition).toList());
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              markers.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
-              joined = true;
-            }
-          });
+      consumer.subscribe(List.of(topic.name(), retryTopic.name()), assignments);
       while (running) {
         resumeDue();
         ConsumerRecords<String, DeliveryRequested> records;
@@ -313,7 +274,7 @@ public final class DeliveryWorker implements AutoCloseable {
    * members than partitions), and is it still consuming?
    */
   public boolean joined() {
-    return joined && alive();
+    return assignments.joined() && alive();
   }
 
   @Override
