@@ -14,6 +14,7 @@ import io.otpstream.api.auth.ManagementAuth;
 import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.errors.Families;
 import io.otpstream.api.gateway.CommandGateway;
+import io.otpstream.api.health.HealthChecks;
 import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.api.management.AppRoutes;
 import io.otpstream.api.management.ChallengeRoutes;
@@ -21,6 +22,8 @@ import io.otpstream.api.management.ContactRoutes;
 import io.otpstream.api.management.LoginConfigRoutes;
 import io.otpstream.api.management.SettingsRoutes;
 import io.otpstream.api.management.TemplateRoutes;
+import io.otpstream.api.metrics.HttpMetrics;
+import io.otpstream.api.metrics.MetricsRoutes;
 import io.otpstream.api.openapi.OpenApiRoutes;
 import io.otpstream.api.otp.IdempotencyKeys;
 import io.otpstream.api.otp.OtpFlows;
@@ -41,6 +44,7 @@ import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,14 +107,51 @@ public final class ApiServer implements AutoCloseable {
   private final AppCatalog catalog;
   private final SettingsWriter settingsWriter;
   private final Javalin app;
+  private final ServiceMetrics ownMetrics;
+  private volatile boolean draining;
 
-  /** Builds every dependency once and the server from them; nothing runs until {@link #start}. */
+  /**
+   * An api with meters of its own at {@code /metrics}, ready when {@code pipelineReady} also says
+   * so.
+   */
   public ApiServer(Config config, Secrets secrets, BooleanSupplier pipelineReady) {
+    this(
+        config,
+        secrets,
+        HealthChecks.none(),
+        HealthChecks.of("pipeline", pipelineReady),
+        new ServiceMetrics("api"),
+        true);
+  }
+
+  /**
+   * Builds every dependency once and the server from them; nothing runs until {@link #start}. Its
+   * meters go to {@code metrics} (served at {@code /metrics}); {@code pipelineLive} and {@code
+   * pipelineReady} add the checks of services in the same process (the dev mode) to its own.
+   */
+  public ApiServer(
+      Config config,
+      Secrets secrets,
+      HealthChecks pipelineLive,
+      HealthChecks pipelineReady,
+      ServiceMetrics metrics) {
+    this(config, secrets, pipelineLive, pipelineReady, metrics, false);
+  }
+
+  private ApiServer(
+      Config config,
+      Secrets secrets,
+      HealthChecks pipelineLive,
+      HealthChecks pipelineReady,
+      ServiceMetrics metrics,
+      boolean ownsMetrics) {
+    this.ownMetrics = ownsMetrics ? metrics : null;
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
     this.settingsWriter = new SettingsWriter(config.kafka(), directory);
     this.gateway =
         new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
+    gateway.bindTo(metrics.registry());
     Clock clock = Clock.systemUTC();
     Subjects subjects = new Subjects(secrets);
     ClientIp clientIp =
@@ -132,11 +173,17 @@ public final class ApiServer implements AutoCloseable {
     ZapFamily zapErrors = new ZapFamily();
     PreludeFamily preludeErrors = new PreludeFamily();
     Families errors = new Families(List.of(sendmatorErrors, zapErrors, preludeErrors), tooLarge());
-    BooleanSupplier ready =
-        () -> directory.caughtUp() && gateway.alive() && pipelineReady.getAsBoolean();
+    // live: the threads it cannot answer without are running; ready: also not stopping
+    HealthChecks live =
+        HealthChecks.of("reply_consumer", gateway::alive)
+            .and("catalogue", directory::caughtUp)
+            .and(pipelineLive);
+    HealthChecks ready = live.and("accepting", () -> !draining).and(pipelineReady);
     List<Consumer<RoutesConfig>> routes =
         List.of(
-            r -> HealthRoutes.register(r, ready),
+            new HttpMetrics(metrics.registry())::register,
+            r -> HealthRoutes.register(r, live, ready),
+            r -> MetricsRoutes.register(r, metrics),
             new SendmatorRoutes(directory, flows, new SessionTokens(secrets), sendmatorErrors)
                 ::register,
             new SettingsRoutes(directory, settingsWriter, clock)::register,
@@ -209,12 +256,25 @@ public final class ApiServer implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * The first step of a graceful stop: {@code /health/ready} answers 503 from now on, so a load
+   * balancer takes this instance out, while requests are still served until {@link #close}.
+   */
+  public void drain() {
+    draining = true;
+    log.info("api draining: not ready, still serving");
+  }
+
   @Override
   public void close() {
+    draining = true;
     app.stop();
     gateway.close();
     settingsWriter.close();
     catalog.close();
     directory.close();
+    if (ownMetrics != null) {
+      ownMetrics.close();
+    }
   }
 }

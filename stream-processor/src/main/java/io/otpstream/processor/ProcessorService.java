@@ -1,9 +1,12 @@
 package io.otpstream.processor;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.Env;
+import io.otpstream.processor.metrics.DecisionCounter;
 import io.otpstream.processor.topology.OtpTopology;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
@@ -59,9 +62,31 @@ public final class ProcessorService implements AutoCloseable {
   }
 
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
 
+  /** Without meters (tests). */
   public ProcessorService(Config config, Secrets secrets) {
-    this(config, OtpTopology.build(config.kafka().topics(), new OtpCodes(secrets)), Time.SYSTEM);
+    this(
+        config,
+        OtpTopology.build(config.kafka().topics(), new OtpCodes(secrets)),
+        Time.SYSTEM,
+        null);
+  }
+
+  /**
+   * Counts its decisions ({@code otp.decisions}) into {@code registry} and binds the Kafka Streams
+   * client's own metrics there (Micrometer's Kafka Streams binder).
+   */
+  public ProcessorService(Config config, Secrets secrets, MeterRegistry registry) {
+    this(
+        config,
+        OtpTopology.build(
+            config.kafka().topics(),
+            config.kafka().topics(),
+            new OtpCodes(secrets),
+            new DecisionCounter(registry)),
+        Time.SYSTEM,
+        registry);
   }
 
   /**
@@ -85,10 +110,12 @@ public final class ProcessorService implements AutoCloseable {
     return new ProcessorService(
         config,
         OtpTopology.build(recorded, config.kafka().topics(), new OtpCodes(secrets)),
-        wallClock);
+        wallClock,
+        null);
   }
 
-  private ProcessorService(Config config, Topology topology, Time wallClock) {
+  private ProcessorService(
+      Config config, Topology topology, Time wallClock, MeterRegistry registry) {
     Properties p = config.kafka().clientProperties("processor");
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
@@ -118,6 +145,10 @@ public final class ProcessorService implements AutoCloseable {
           return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
               .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    this.streamsMetrics = registry == null ? null : new KafkaStreamsMetrics(streams);
+    if (streamsMetrics != null) {
+      streamsMetrics.bindTo(registry);
+    }
   }
 
   public void start() {
@@ -126,6 +157,17 @@ public final class ProcessorService implements AutoCloseable {
 
   public boolean ready() {
     return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /**
+   * Is the Streams client still alive? False once it has failed (ERROR) or been closed: only a
+   * restart brings it back. A failed stream thread is replaced, so only the client's end counts.
+   */
+  public boolean live() {
+    return switch (streams.state()) {
+      case PENDING_ERROR, ERROR, PENDING_SHUTDOWN, NOT_RUNNING -> false;
+      default -> true;
+    };
   }
 
   public KafkaStreams.State state() {
@@ -149,5 +191,8 @@ public final class ProcessorService implements AutoCloseable {
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
   }
 }

@@ -1,11 +1,15 @@
 package io.otpstream.api.gateway;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * not come within the timeout fails the future with {@link GatewayTimeoutException}; the command
  * itself stays accepted and is decided when the processor catches up.
  */
-public final class CommandGateway implements AutoCloseable {
+public final class CommandGateway implements MeterBinder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommandGateway.class);
 
   private final Topics topics;
@@ -51,6 +55,7 @@ public final class CommandGateway implements AutoCloseable {
 
   private final CountDownLatch positioned = new CountDownLatch(1);
   private final Thread replyThread;
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
   private volatile boolean running = true;
 
   public CommandGateway(KafkaSettings kafka, int replyPartition, Duration timeout) {
@@ -76,7 +81,8 @@ public final class CommandGateway implements AutoCloseable {
     this.replies =
         new KafkaConsumer<>(
             cp, new StringDeserializer(), topics.replies.valueSerde().deserializer());
-    this.replyThread = new Thread(this::readReplies, "otp-api-replies-" + replyPartition);
+    this.replyThread =
+        new Thread(this::readReplies, "otp-api-replies-" + topics.prefix() + replyPartition);
     replyThread.setDaemon(true);
   }
 
@@ -91,6 +97,20 @@ public final class CommandGateway implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The producer's and the reply consumer's own metrics (Micrometer's Kafka binder), among them the
+   * reply consumer's lag ({@code kafka_consumer_fetch_manager_records_lag_max}).
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    KafkaClientMetrics p = new KafkaClientMetrics(producer);
+    KafkaClientMetrics c = new KafkaClientMetrics(replies);
+    p.bindTo(registry);
+    c.bindTo(registry);
+    clientMetrics.add(p);
+    clientMetrics.add(c);
   }
 
   /** False once the reply reader has stopped: the api cannot answer and is not ready. */
@@ -187,6 +207,7 @@ public final class CommandGateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("reply consumer stopped", e);
     } finally {
+      Thread.interrupted(); // the thread ends here: let the consumer close cleanly
       replies.close();
     }
   }
@@ -201,5 +222,6 @@ public final class CommandGateway implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(5));
+    clientMetrics.forEach(KafkaClientMetrics::close);
   }
 }

@@ -136,6 +136,7 @@ public final class DevMode {
           API            %s
           Outbox         %s/dev/outbox   (JSON: /dev/outbox.json)
           Health         %s/health/ready
+          Metrics        %s/metrics
           Kafka          %s
 
           App id         %s
@@ -153,6 +154,7 @@ public final class DevMode {
         .formatted(
             startMs,
             dataDir,
+            c.apiUrl(),
             c.apiUrl(),
             c.apiUrl(),
             c.apiUrl(),

@@ -1,5 +1,6 @@
 package io.otpstream.dispatcher.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
@@ -32,7 +33,8 @@ public class ChannelDispatcher implements AutoCloseable {
       Secrets secrets,
       DeliveryProvider provider,
       Clock clock,
-      DeliveryTuning tuning) {
+      DeliveryTuning tuning,
+      MeterRegistry registry) {
     this.templates = new TemplateCatalog(kafka).start();
     templates.awaitCaughtUp(Duration.ofSeconds(60));
     this.worker =
@@ -44,12 +46,18 @@ public class ChannelDispatcher implements AutoCloseable {
             new SealedDestinations(secrets),
             renderer.apply(templates),
             provider,
-            clock);
+            clock,
+            registry);
   }
 
-  /** Is it still consuming (its health)? */
+  /** Is it still consuming (its liveness)? */
   public boolean alive() {
     return worker.alive();
+  }
+
+  /** Has it joined its consumer group and is it still consuming (its readiness)? */
+  public boolean ready() {
+    return worker.joined();
   }
 
   public void start() {

@@ -1,5 +1,8 @@
 package io.otpstream.dispatcher.delivery;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.Sent;
@@ -12,6 +15,7 @@ import io.otpstream.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * failure, or the last attempt, to the dead-letter topic. A marker, a retry or a dead letter waits
  * for the broker's ack, so the worker never commits past a delivery that would be lost or sent
  * again.
+ *
+ * <p>Each outcome is counted: {@code otp.deliveries} (Prometheus {@code otp_deliveries_total}) by
+ * {@code channel}, {@code provider} (the one that sent, for SENT and receipts; else the
+ * dispatcher's provider, {@code primary|fallback} for a pair) and {@code status} (the state).
  */
 final class DeliveryOutcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryOutcomes.class);
@@ -43,6 +51,8 @@ final class DeliveryOutcomes implements AutoCloseable {
   private final RetryPolicy retry;
   private final SentMarkers markers;
   private final KafkaProducer<String, SpecificRecord> producer;
+  private final MeterRegistry registry;
+  private final KafkaClientMetrics producerMetrics;
 
   DeliveryOutcomes(
       KafkaSettings kafka,
@@ -51,7 +61,9 @@ final class DeliveryOutcomes implements AutoCloseable {
       String providerName,
       Clock clock,
       RetryPolicy retry,
-      SentMarkers markers) {
+      SentMarkers markers,
+      MeterRegistry registry) {
+    this.registry = registry;
     this.topics = kafka.topics();
     this.retryTopic = retryTopic;
     this.providerName = providerName;
@@ -64,6 +76,18 @@ final class DeliveryOutcomes implements AutoCloseable {
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
     this.producer =
         new KafkaProducer<>(pp, new StringSerializer(), AvroSerde.anyRecordSerializer());
+    this.producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
+  }
+
+  private void count(DeliveryRequested d, String provider, DeliveryState state) {
+    Counter.builder("otp.deliveries")
+        .description("Delivery outcomes by channel, provider and status")
+        .tag("channel", d.getChannel().name().toLowerCase(Locale.ROOT))
+        .tag("provider", provider == null ? "none" : provider)
+        .tag("status", state.name())
+        .register(registry)
+        .increment();
   }
 
   /** Sent: the marker first (acked), then SENT naming the provider that sent it. */
@@ -74,6 +98,7 @@ final class DeliveryOutcomes implements AutoCloseable {
             .build();
     markers.mark(partition, d.getDeliveryId(), status, producer);
     producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
+    count(d, by.providerName(), DeliveryState.SENT);
   }
 
   /** A receipt for a message sent through {@code via}: DELIVERED or FAILED. */
@@ -90,6 +115,7 @@ final class DeliveryOutcomes implements AutoCloseable {
             .setProvider(via)
             .build();
     producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), s));
+    count(d, via, s.getState());
     log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
   }
 
@@ -132,6 +158,7 @@ final class DeliveryOutcomes implements AutoCloseable {
             topics.deliveryStatus.name(),
             d.getSubjectId(),
             status(d, state, providerId, detail, attempt)));
+    count(d, providerName, state);
     log.info("delivery {} {} via {}", d.getDeliveryId(), state, providerName);
   }
 
@@ -175,5 +202,6 @@ final class DeliveryOutcomes implements AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));
+    producerMetrics.close();
   }
 }

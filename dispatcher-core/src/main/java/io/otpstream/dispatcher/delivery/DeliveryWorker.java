@@ -1,5 +1,8 @@
 package io.otpstream.dispatcher.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
@@ -11,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -64,8 +65,21 @@ public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
   /** Which channel this worker serves, in which consumer group, and how. */
-  public record Config(
-      KafkaSettings kafka, String channel, String groupId, DeliveryTuning tuning) {}
+  public record Config(KafkaSettings kafka, String channel, String groupId, DeliveryTuning tuning) {
+    Properties consumerProperties() {
+      Properties cp = kafka.clientProperties("dispatcher-" + channel);
+      cp.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+      cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+      // a dispatcher that dies gives its partitions up after 10 s, not Kafka's default 45 s
+      cp.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+      cp.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+      return cp;
+    }
+  }
 
   private final Config config;
   private final TopicSpec<String, DeliveryRequested> topic;
@@ -80,8 +94,15 @@ public final class DeliveryWorker implements AutoCloseable {
   private final ExecutorService senders;
   private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
   private final Thread thread;
+  private final KafkaClientMetrics consumerMetrics;
   private volatile boolean running = true;
+  private final Assignments assignments;
 
+  /**
+   * Counts its outcomes ({@code otp.deliveries}) into {@code registry} and binds there its
+   * consumer's and producer's metrics (among them the consumer's lag) and, when the provider has
+   * meters (a circuit breaker), the provider's.
+   */
   public DeliveryWorker(
       Config config,
       TopicSpec<String, DeliveryRequested> topic,
@@ -90,7 +111,8 @@ public final class DeliveryWorker implements AutoCloseable {
       SealedDestinations destinations,
       MessageRenderer renderer,
       DeliveryProvider provider,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry registry) {
     this.config = config;
     this.topic = topic;
     this.retryTopic = retryTopic;
@@ -99,14 +121,27 @@ public final class DeliveryWorker implements AutoCloseable {
     this.retry = RetryPolicy.of(config.tuning());
     this.consumer =
         new KafkaConsumer<>(
-            consumerProperties(config),
+            config.consumerProperties(),
             new StringDeserializer(),
             topic.valueSerde().deserializer());
+    this.consumerMetrics = new KafkaClientMetrics(consumer);
+    consumerMetrics.bindTo(registry);
+    if (provider instanceof MeterBinder meters) {
+      meters.bindTo(registry);
+    }
     this.markers =
         new SentMarkers(config.kafka(), config.channel(), config.kafka().topics().deliverySent);
+    this.assignments = new Assignments(markers, pausedUntil);
     this.outcomes =
         new DeliveryOutcomes(
-            config.kafka(), config.channel(), retryTopic, provider.name(), clock, retry, markers);
+            config.kafka(),
+            config.channel(),
+            retryTopic,
+            provider.name(),
+            clock,
+            retry,
+            markers,
+            registry);
     this.sender =
         new DeliverySender(
             config.channel(),
@@ -125,21 +160,7 @@ public final class DeliveryWorker implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.thread = new Thread(this::run, "otp-dispatcher-" + config.channel());
-  }
-
-  private static Properties consumerProperties(Config config) {
-    Properties cp = config.kafka().clientProperties("dispatcher-" + config.channel());
-    cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-    cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-    // a dispatcher that dies gives its partitions up after 10 s, not Kafka's default 45 s
-    cp.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-    cp.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
-    return cp;
+    this.thread = new Thread(this::run, "otp-dispatcher-" + config.groupId());
   }
 
   public void start() {
@@ -148,20 +169,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
   private void run() {
     try {
-      consumer.subscribe(
-          List.of(topic.name(), retryTopic.name()),
-          new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-              partitions.forEach(pausedUntil::remove);
-              markers.forget(partitions.stream().map(TopicPartition::partition).toList());
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-              markers.load(partitions.stream().map(TopicPartition::partition).distinct().toList());
-            }
-          });
+      consumer.subscribe(List.of(topic.name(), retryTopic.name()), assignments);
       while (running) {
         resumeDue();
         ConsumerRecords<String, DeliveryRequested> records;
@@ -202,6 +210,8 @@ public final class DeliveryWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("dispatcher {} stopped", config.channel(), e);
     } finally {
+      // the thread ends here: an interrupt that stopped it must not also stop the group leave
+      Thread.interrupted();
       consumer.close();
     }
   }
@@ -267,6 +277,14 @@ public final class DeliveryWorker implements AutoCloseable {
     return thread.isAlive() && running;
   }
 
+  /**
+   * Has it joined its consumer group (its first assignment, possibly empty when the group has more
+   * members than partitions), and is it still consuming?
+   */
+  public boolean joined() {
+    return assignments.joined() && alive();
+  }
+
   @Override
   public void close() {
     running = false;
@@ -277,6 +295,7 @@ public final class DeliveryWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     senders.shutdownNow();
+    consumerMetrics.close();
     outcomes.close();
     markers.close();
     provider.close();

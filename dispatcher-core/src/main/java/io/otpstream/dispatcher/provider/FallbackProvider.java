@@ -3,7 +3,11 @@ package io.otpstream.dispatcher.provider;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,8 +41,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #name()} names the pair ({@code primary|fallback}); which one actually sent a message
  * is in {@link #send(OutgoingMessage)}'s {@link Sent#providerName()}. Thread-safe.
+ *
+ * <p>Its meters ({@link #bindTo}) are resilience4j's: {@code resilience4j_circuitbreaker_state} (1
+ * for the current state, by {@code name} = the primary's name and {@code state}), the calls by
+ * kind, the failure rate. resilience4j reports OPEN until the next call after {@code openFor},
+ * where {@link #circuitState()} already says HALF_OPEN.
  */
-public final class FallbackProvider implements DeliveryProvider {
+public final class FallbackProvider implements DeliveryProvider, MeterBinder {
   private static final Logger log = LoggerFactory.getLogger(FallbackProvider.class);
 
   /** The primary's circuit, for health pages and metrics. */
@@ -52,6 +61,7 @@ public final class FallbackProvider implements DeliveryProvider {
   private final DeliveryProvider fallback;
   private final CircuitSettings circuit;
   private final Clock clock;
+  private final CircuitBreakerRegistry breakers;
   private final CircuitBreaker breaker;
 
   /** When the circuit last opened, by {@link #clock}. */
@@ -77,9 +87,8 @@ public final class FallbackProvider implements DeliveryProvider {
     this.circuit = Objects.requireNonNull(circuit, "circuit");
     this.clock = Objects.requireNonNull(clock, "clock");
     // a window of the last n calls, all failed: n transient failures in a row
-    this.breaker =
-        CircuitBreaker.of(
-            primary.name(),
+    this.breakers =
+        CircuitBreakerRegistry.of(
             CircuitBreakerConfig.custom()
                 .slidingWindowType(SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(circuit.failures())
@@ -91,7 +100,14 @@ public final class FallbackProvider implements DeliveryProvider {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .clock(clock)
                 .build());
+    this.breaker = breakers.circuitBreaker(primary.name());
     breaker.getEventPublisher().onStateTransition(this::logged);
+  }
+
+  /** The primary's circuit breaker: its state, calls and failure rate. */
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.otpstream.dispatcher.email;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.ChannelDispatcher;
@@ -25,6 +27,19 @@ public final class EmailDispatcher extends ChannelDispatcher {
       DeliveryProvider provider,
       Clock clock,
       DeliveryTuning tuning) {
+    this(kafka, secrets, provider, clock, tuning, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Its meters (deliveries, consumer lag, Kafka clients, circuit breaker) go to {@code registry}.
+   */
+  public EmailDispatcher(
+      KafkaSettings kafka,
+      Secrets secrets,
+      DeliveryProvider provider,
+      Clock clock,
+      DeliveryTuning tuning,
+      MeterRegistry registry) {
     super(
         kafka,
         "email",
@@ -35,6 +50,7 @@ public final class EmailDispatcher extends ChannelDispatcher {
         secrets,
         provider,
         clock,
-        tuning);
+        tuning,
+        registry);
   }
 }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otpstream.common.code.OtpCodes;
 import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.kafka.KafkaSettings;
@@ -105,7 +106,8 @@ class DeliveryWorkerRetryTest {
                     "Code " + code,
                     null),
             provider,
-            clock);
+            clock,
+            new SimpleMeterRegistry());
     worker.start();
   }
 

@@ -49,8 +49,8 @@ class DashboardTest {
         .forEach(p -> p.get("targets").forEach(t -> exprs.add(t.get("expr").asText())));
     for (String metric :
         List.of(
-            "http_server_requests_seconds_count",
-            "http_server_requests_seconds_bucket",
+            "otp_http_requests_seconds_count",
+            "otp_http_requests_seconds_bucket",
             "otp_decisions_total",
             "otp_deliveries_total")) {
       assertTrue(exprs.stream().anyMatch(e -> e.contains(metric)), metric + " is on no panel");

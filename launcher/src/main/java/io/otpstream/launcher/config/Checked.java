@@ -58,6 +58,13 @@ public final class Checked {
     }
   }
 
+  /** A stop step's milliseconds: 0 to 10 minutes. */
+  public static final class StopMillis extends IntRange {
+    public StopMillis() {
+      super(0, 600_000);
+    }
+  }
+
   /** The IPv6 prefix per-IP limits count by. */
   public static final class Ipv6Prefix extends IntRange {
     public Ipv6Prefix() {

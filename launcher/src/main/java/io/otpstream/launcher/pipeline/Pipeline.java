@@ -2,8 +2,11 @@ package io.otpstream.launcher.pipeline;
 
 import io.javalin.config.RoutesConfig;
 import io.otpstream.api.ApiServer;
+import io.otpstream.api.health.HealthChecks;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.dispatcher.delivery.ChannelDispatcher;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
@@ -22,6 +25,10 @@ import org.apache.kafka.clients.admin.Admin;
  * Every otpstream service in one process against one cluster: the topics, the processor, both
  * dispatchers and the api. The local dev mode runs it on the embedded broker; end-to-end tests run
  * it on the in-JVM test cluster. In production each service runs as its own process instead.
+ *
+ * <p>One meter registry for all of them, served at the api's {@code /metrics} (tag {@code
+ * service="dev"}); the api's health covers the whole pipeline: live while the Streams client and
+ * every dispatcher's worker run, ready when the processor is RUNNING too.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -41,6 +48,8 @@ public final class Pipeline implements AutoCloseable {
       List<Consumer<RoutesConfig>> extraRoutes) {}
 
   private final List<AutoCloseable> started = new ArrayList<>();
+  private final ServiceMetrics metrics = new ServiceMetrics("dev");
+  private HealthChecks live = HealthChecks.none();
   private ProcessorService processor;
   private ApiServer api;
 
@@ -54,6 +63,7 @@ public final class Pipeline implements AutoCloseable {
 
   public static Pipeline start(Options o) {
     Pipeline p = new Pipeline();
+    p.track(p.metrics);
     try {
       try (Admin admin = Admin.create(o.kafka().clientProperties("topics"))) {
         TopicBootstrap.ensure(admin, o.kafka().topics(), o.kafka().replicationFactor());
@@ -62,18 +72,32 @@ public final class Pipeline implements AutoCloseable {
           p.track(
               new ProcessorService(
                   ProcessorService.Config.of(o.kafka(), o.applicationId(), o.stateDir()),
-                  o.secrets()));
+                  o.secrets(),
+                  p.metrics.registry()));
       p.processor.start();
+      p.live = p.live.and("processor", p.processor::live);
       if (o.smsProvider()
           != null) { // null: the SMS dispatchers run elsewhere (their own processes)
-        p.track(
-                new SmsDispatcher(
-                    o.kafka(), o.secrets(), o.smsProvider(), Clock.systemUTC(), SMS_TUNING))
-            .start();
+        p.dispatcher(
+            "dispatcher_sms",
+            new SmsDispatcher(
+                o.kafka(),
+                o.secrets(),
+                o.smsProvider(),
+                Clock.systemUTC(),
+                SMS_TUNING,
+                p.metrics.registry()));
       }
       if (o.emailProvider() != null) {
-        p.track(new EmailDispatcher(o.kafka(), o.secrets(), o.emailProvider(), Clock.systemUTC()))
-            .start();
+        p.dispatcher(
+            "dispatcher_email",
+            new EmailDispatcher(
+                o.kafka(),
+                o.secrets(),
+                o.emailProvider(),
+                Clock.systemUTC(),
+                DeliveryTuning.defaults(),
+                p.metrics.registry()));
       }
       p.api =
           p.track(
@@ -87,13 +111,20 @@ public final class Pipeline implements AutoCloseable {
                       o.trustForwardedFor(),
                       o.extraRoutes()),
                   o.secrets(),
-                  p.processor::ready));
+                  p.live,
+                  HealthChecks.of("processor_running", p.processor::ready),
+                  p.metrics));
       p.api.start();
       return p;
     } catch (RuntimeException e) {
       p.close();
       throw e;
     }
+  }
+
+  private void dispatcher(String name, ChannelDispatcher d) {
+    track(d).start();
+    live = live.and(name, d::alive);
   }
 
   private <T extends AutoCloseable> T track(T service) {

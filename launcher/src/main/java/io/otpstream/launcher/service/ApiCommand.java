@@ -2,12 +2,15 @@ package io.otpstream.launcher.service;
 
 import io.otpstream.api.ApiServer;
 import io.otpstream.api.address.ClientAddresses;
+import io.otpstream.api.health.HealthChecks;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.SettingException;
 import io.otpstream.launcher.Main;
 import io.otpstream.launcher.config.Checked;
 import io.otpstream.launcher.config.ReadsEnvironment;
+import io.otpstream.launcher.ops.GracefulStop;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -67,6 +70,15 @@ public final class ApiCommand implements Callable<Integer>, ReadsEnvironment {
           "Per-IP limits count an IPv6 client by this prefix (default: ${DEFAULT-VALUE}).")
   int ipv6PrefixLength;
 
+  @Option(
+      names = "--drain-ms",
+      converter = Checked.StopMillis.class,
+      defaultValue = "" + GracefulStop.DEFAULT_DRAIN_MS,
+      description =
+          "On SIGTERM, how long the api answers not-ready while still serving, before it stops"
+              + " (default: ${DEFAULT-VALUE}).")
+  int drainMs;
+
   @Override
   public List<String> variables() {
     return Services.COMMON;
@@ -88,6 +100,7 @@ public final class ApiCommand implements Callable<Integer>, ReadsEnvironment {
               + "), not "
               + replyPartition);
     }
+    ServiceMetrics metrics = new ServiceMetrics("api");
     ApiServer api =
         new ApiServer(
                 new ApiServer.Config(
@@ -100,8 +113,11 @@ public final class ApiCommand implements Callable<Integer>, ReadsEnvironment {
                     ipv6PrefixLength,
                     List.of()),
                 secrets,
-                () -> true)
+                HealthChecks.none(),
+                HealthChecks.none(),
+                metrics)
             .start();
-    return Services.runUntilStopped(api);
+    return GracefulStop.runUntilStopped(
+        service.stopTimeout(), GracefulStop.drain(api, Duration.ofMillis(drainMs)), api, metrics);
   }
 }

@@ -1,8 +1,11 @@
 package io.otpstream.launcher.service;
 
-import io.javalin.Javalin;
+import io.otpstream.api.health.HealthChecks;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.dispatcher.delivery.ChannelDispatcher;
 import io.otpstream.launcher.config.Checked;
+import io.otpstream.launcher.ops.GracefulStop;
+import io.otpstream.launcher.ops.OpsServer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -15,13 +18,21 @@ final class DispatcherOptions {
       converter = Checked.Port.class,
       defaultValue = "8081",
       description =
-          "Port of /health/live and /health/ready, 0 for any (default: ${DEFAULT-VALUE}).")
+          "Port of /health/live, /health/ready and /metrics, 0 for any (default: ${DEFAULT-VALUE}).")
   int healthPort;
 
-  /** Starts a dispatcher with its health endpoint and runs it until the process is stopped. */
-  Integer serve(ChannelDispatcher d) throws InterruptedException {
+  /**
+   * Starts a dispatcher with its health and metrics server and runs it until the process is
+   * stopped.
+   */
+  Integer serve(ChannelDispatcher d, ServiceMetrics metrics) throws InterruptedException {
     d.start();
-    Javalin health = Services.health(healthPort, d::alive);
-    return Services.runUntilStopped(health::stop, d);
+    OpsServer ops =
+        OpsServer.start(
+            healthPort,
+            HealthChecks.of("worker", d::alive),
+            HealthChecks.of("consumer_joined", d::ready),
+            metrics);
+    return GracefulStop.runUntilStopped(service.stopTimeout(), d, ops, metrics);
   }
 }

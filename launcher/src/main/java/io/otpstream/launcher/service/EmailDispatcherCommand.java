@@ -1,6 +1,7 @@
 package io.otpstream.launcher.service;
 
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.email.EmailDispatcher;
@@ -45,7 +46,10 @@ public final class EmailDispatcherCommand implements Callable<Integer>, ReadsEnv
     DeliveryTuning tuning = DeliveryTuning.fromEnv(env, TUNING);
     DeliveryProvider provider = EmailProviders.fromEnv(env, Clock.systemUTC());
     Services.start(kafka, dispatcher.service.kafkaWaitMs, false);
+    ServiceMetrics metrics = new ServiceMetrics("dispatcher-email");
     return dispatcher.serve(
-        new EmailDispatcher(kafka, secrets, provider, Clock.systemUTC(), tuning));
+        new EmailDispatcher(
+            kafka, secrets, provider, Clock.systemUTC(), tuning, metrics.registry()),
+        metrics);
   }
 }

@@ -1,11 +1,14 @@
 package io.otpstream.launcher.service;
 
-import io.javalin.Javalin;
+import io.otpstream.api.health.HealthChecks;
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.launcher.Main;
 import io.otpstream.launcher.config.Checked;
 import io.otpstream.launcher.config.ReadsEnvironment;
+import io.otpstream.launcher.ops.GracefulStop;
+import io.otpstream.launcher.ops.OpsServer;
 import io.otpstream.processor.ProcessorService;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +46,7 @@ public final class ProcessorCommand implements Callable<Integer>, ReadsEnvironme
       converter = Checked.Port.class,
       defaultValue = "8081",
       description =
-          "Port of /health/live and /health/ready, 0 for any (default: ${DEFAULT-VALUE}).")
+          "Port of /health/live, /health/ready and /metrics, 0 for any (default: ${DEFAULT-VALUE}).")
   int healthPort;
 
   @Override
@@ -60,9 +63,15 @@ public final class ProcessorCommand implements Callable<Integer>, ReadsEnvironme
     ProcessorService.Config config =
         ProcessorService.Config.of(kafka, applicationId, stateDir, main.env());
     Services.start(kafka, service.kafkaWaitMs, true);
-    ProcessorService p = new ProcessorService(config, secrets);
+    ServiceMetrics metrics = new ServiceMetrics("processor");
+    ProcessorService p = new ProcessorService(config, secrets, metrics.registry());
     p.start();
-    Javalin health = Services.health(healthPort, p::ready);
-    return Services.runUntilStopped(health::stop, p);
+    OpsServer ops =
+        OpsServer.start(
+            healthPort,
+            HealthChecks.of("streams", p::live),
+            HealthChecks.of("streams_running", p::ready),
+            metrics);
+    return GracefulStop.runUntilStopped(service.stopTimeout(), p, ops, metrics);
   }
 }

@@ -1,7 +1,5 @@
 package io.otpstream.launcher.service;
 
-import io.javalin.Javalin;
-import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.common.kafka.KafkaClientConfig;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
@@ -9,8 +7,6 @@ import io.otpstream.common.settings.SettingException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** What the service commands share: their Kafka settings, the secret, the start and the stop. */
@@ -55,36 +51,5 @@ final class Services {
       check.ensureTopics();
     }
     return check;
-  }
-
-  /** A small health server for services without an HTTP API of their own. */
-  static Javalin health(int port, BooleanSupplier ready) {
-    return Javalin.create(
-            cfg -> {
-              cfg.startup.showJavalinBanner = false;
-              cfg.jetty.port = port;
-              HealthRoutes.register(cfg.routes, ready);
-            })
-        .start();
-  }
-
-  /** Runs until the process is asked to stop, then closes {@code services} in order. */
-  static Integer runUntilStopped(AutoCloseable... services) throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  for (AutoCloseable s : services) {
-                    try {
-                      s.close();
-                    } catch (Exception e) {
-                      // stopping anyway
-                    }
-                  }
-                  stopped.countDown();
-                }));
-    stopped.await();
-    return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.otpstream.launcher.service;
 
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
@@ -45,6 +46,9 @@ public final class SmsDispatcherCommand implements Callable<Integer>, ReadsEnvir
     DeliveryTuning tuning = DeliveryTuning.fromEnv(env, TUNING);
     DeliveryProvider provider = SmsProviders.fromEnv(env, Clock.systemUTC());
     Services.start(kafka, dispatcher.service.kafkaWaitMs, false);
-    return dispatcher.serve(new SmsDispatcher(kafka, secrets, provider, Clock.systemUTC(), tuning));
+    ServiceMetrics metrics = new ServiceMetrics("dispatcher-sms");
+    return dispatcher.serve(
+        new SmsDispatcher(kafka, secrets, provider, Clock.systemUTC(), tuning, metrics.registry()),
+        metrics);
   }
 }

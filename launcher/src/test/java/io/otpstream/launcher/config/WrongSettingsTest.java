@@ -58,6 +58,21 @@ class WrongSettingsTest {
   }
 
   @Test
+  void the_api_refuses_a_drain_period_that_is_not_a_number_of_milliseconds() {
+    refused(run(Map.of("OTP_DRAIN_MS", "soon"), "api"), "OTP_DRAIN_MS", "from 0 to 600000");
+  }
+
+  @Test
+  void every_service_refuses_a_stop_timeout_out_of_range() {
+    for (String command : new String[] {"api", "processor", "dispatcher-sms", "dispatcher-email"}) {
+      refused(
+          run(Map.of("OTP_STOP_TIMEOUT_MS", "-1"), command),
+          "OTP_STOP_TIMEOUT_MS",
+          "from 0 to 600000");
+    }
+  }
+
+  @Test
   void the_api_refuses_a_negative_reply_partition() {
     refused(run(Map.of("OTP_REPLY_PARTITION", "-1"), "api"), "OTP_REPLY_PARTITION", "at least 0");
   }

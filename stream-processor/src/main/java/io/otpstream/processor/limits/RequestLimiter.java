@@ -4,6 +4,7 @@ import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.processor.decision.Idempotency;
 import io.otpstream.processor.decision.SlidingWindows;
 import io.otpstream.processor.streams.AdmissionSinks;
+import io.otpstream.processor.streams.DecisionMeter;
 import io.otpstream.processor.streams.StoreEntries;
 import io.otpstream.processor.streams.Sweep;
 import io.otpstream.processor.topology.Names;
@@ -30,11 +31,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class RequestLimiter implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
 
+  private final DecisionMeter meter;
+
   private KeyValueStore<String, SlidingWindow> store;
   private KeyValueStore<String, OtpDecision> idempotencyStore;
   private SlidingWindows windows;
   private Idempotency idempotency;
   private AdmissionSinks sinks;
+
+  public RequestLimiter() {
+    this(DecisionMeter.NONE);
+  }
+
+  public RequestLimiter(DecisionMeter meter) {
+    this.meter = meter;
+  }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -50,7 +61,9 @@ public final class RequestLimiter implements Processor<String, OtpCommand, Strin
                 Names.ADMITTED_SINK,
                 Names.LIMITER_REPLIES_SINK,
                 Names.LIMITER_EVENTS_SINK,
-                Names.LIMITER_REFUNDS_SINK));
+                Names.LIMITER_REFUNDS_SINK),
+            "limits",
+            meter);
     context.schedule(HOUSEKEEPING, PunctuationType.STREAM_TIME, this::purge);
   }
 

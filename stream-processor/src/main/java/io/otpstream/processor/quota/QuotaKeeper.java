@@ -3,6 +3,7 @@ package io.otpstream.processor.quota;
 import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.processor.decision.Idempotency;
 import io.otpstream.processor.streams.AdmissionSinks;
+import io.otpstream.processor.streams.DecisionMeter;
 import io.otpstream.processor.streams.StoreEntries;
 import io.otpstream.processor.streams.Sweep;
 import io.otpstream.processor.topology.Names;
@@ -32,9 +33,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class QuotaKeeper implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
 
+  private final DecisionMeter meter;
+
   private KeyValueStore<String, QuotaState> store;
   private Idempotency idempotency;
   private AdmissionSinks sinks;
+
+  public QuotaKeeper() {
+    this(DecisionMeter.NONE);
+  }
+
+  public QuotaKeeper(DecisionMeter meter) {
+    this.meter = meter;
+  }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
@@ -47,10 +58,9 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
             context,
             idempotency,
             new AdmissionSinks.Sinks(
-                Names.QUOTA_ADMITTED_SINK,
-                Names.QUOTA_REPLIES_SINK,
-                Names.QUOTA_EVENTS_SINK,
-                null));
+                Names.QUOTA_ADMITTED_SINK, Names.QUOTA_REPLIES_SINK, Names.QUOTA_EVENTS_SINK, null),
+            "quota",
+            meter);
     context.schedule(
         HOUSEKEEPING,
         PunctuationType.STREAM_TIME,

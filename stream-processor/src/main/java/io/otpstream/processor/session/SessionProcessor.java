@@ -5,6 +5,7 @@ import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.processor.decision.Idempotency;
 import io.otpstream.processor.decision.Refunds;
 import io.otpstream.processor.decision.SlidingWindows;
+import io.otpstream.processor.streams.DecisionMeter;
 import io.otpstream.processor.streams.StoreEntries;
 import io.otpstream.processor.streams.Sweep;
 import io.otpstream.processor.topology.Names;
@@ -44,6 +45,7 @@ public final class SessionProcessor
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
 
   private final SessionRules rules;
+  private final DecisionMeter meter;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, SessionState> sessions;
   private KeyValueStore<String, SlidingWindow> windowStore;
@@ -57,6 +59,11 @@ public final class SessionProcessor
   private Idempotency secondaryIdempotency;
 
   public SessionProcessor(SessionRules rules) {
+    this(rules, DecisionMeter.NONE);
+  }
+
+  public SessionProcessor(SessionRules rules, DecisionMeter meter) {
+    this.meter = meter;
     this.rules = rules;
   }
 
@@ -168,6 +175,7 @@ public final class SessionProcessor
                 context.forward(
                     new Record<String, SpecificRecord>(meta.getAppId(), new OtpCommand(r), ts),
                     Names.REFUNDS_SINK));
+    meter.decided("session", decided.reply());
     if (meta.getReplyTopic() != null) {
       context.forward(
           new Record<String, SpecificRecord>(decided.reply().getRequestId(), decided.reply(), ts),

@@ -22,12 +22,20 @@ public final class AdmissionSinks {
   private final ProcessorContext<String, SpecificRecord> context;
   private final Idempotency idempotency;
   private final Sinks sinks;
+  private final String stage;
+  private final DecisionMeter meter;
 
   public AdmissionSinks(
-      ProcessorContext<String, SpecificRecord> context, Idempotency idempotency, Sinks sinks) {
+      ProcessorContext<String, SpecificRecord> context,
+      Idempotency idempotency,
+      Sinks sinks,
+      String stage,
+      DecisionMeter meter) {
     this.context = context;
     this.idempotency = idempotency;
     this.sinks = sinks;
+    this.stage = stage;
+    this.meter = meter;
   }
 
   public void emit(CommandMeta m, Admission admission, long ts) {
@@ -39,6 +47,7 @@ public final class AdmissionSinks {
     } else if (admission instanceof Admission.Refused r) {
       OtpDecision reply = r.refusal().reply();
       idempotency.remember(m, reply);
+      meter.decided(stage, reply);
       if (r.refund() != null) {
         context.forward(
             new Record<String, SpecificRecord>(m.getAppId(), new OtpCommand(r.refund()), ts),

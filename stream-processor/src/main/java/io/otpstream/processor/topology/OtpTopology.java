@@ -5,6 +5,7 @@ import io.otpstream.processor.limits.RequestLimiter;
 import io.otpstream.processor.quota.QuotaKeeper;
 import io.otpstream.processor.session.SessionProcessor;
 import io.otpstream.processor.session.SessionRules;
+import io.otpstream.processor.streams.DecisionMeter;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.quota.QuotaState;
@@ -48,6 +49,13 @@ public final class OtpTopology {
   }
 
   public static Topology build(Topics read, Topics write, OtpCodes codes) {
+    return build(read, write, codes, DecisionMeter.NONE);
+  }
+
+  /**
+   * {@code meter} is told of every decision a stage forwards (the processor's decision counter).
+   */
+  public static Topology build(Topics read, Topics write, OtpCodes codes, DecisionMeter meter) {
     Serializer<SpecificRecord> any = AvroSerde.anyRecordSerializer();
     Serializer<String> keys = Serdes.String().serializer();
     Topology t = new Topology();
@@ -57,7 +65,7 @@ public final class OtpTopology {
         Serdes.String().deserializer(),
         read.quota.valueSerde().deserializer(),
         read.quota.name());
-    t.addProcessor(Names.QUOTA_KEEPER, QuotaKeeper::new, Names.QUOTA_SOURCE);
+    t.addProcessor(Names.QUOTA_KEEPER, () -> new QuotaKeeper(meter), Names.QUOTA_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(Names.QUOTA_STORE),
@@ -85,7 +93,7 @@ public final class OtpTopology {
         Serdes.String().deserializer(),
         read.requests.valueSerde().deserializer(),
         read.requests.name());
-    t.addProcessor(Names.REQUEST_LIMITER, RequestLimiter::new, Names.REQUESTS_SOURCE);
+    t.addProcessor(Names.REQUEST_LIMITER, () -> new RequestLimiter(meter), Names.REQUESTS_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(Names.IP_WINDOW_STORE),
@@ -124,7 +132,7 @@ public final class OtpTopology {
         read.deliveryStatus.name());
     t.addProcessor(
         Names.SESSION_DECIDER,
-        () -> new SessionProcessor(rules),
+        () -> new SessionProcessor(rules, meter),
         Names.COMMANDS_SOURCE,
         Names.DELIVERY_STATUS_SOURCE);
     t.addStateStore(
