@@ -1,5 +1,6 @@
 package io.otpstream.launcher;
 
+import io.otpstream.launcher.admin.AdminCommand;
 import io.otpstream.launcher.dev.DevMode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
       ServiceCommands.Api.class,
       ServiceCommands.Processor.class,
       ServiceCommands.SmsDispatcherCommand.class,
-      ServiceCommands.EmailDispatcherCommand.class
+      ServiceCommands.EmailDispatcherCommand.class,
+      AdminCommand.class
     })
 public final class Main implements Callable<Integer> {
 

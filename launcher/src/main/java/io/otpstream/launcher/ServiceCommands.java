@@ -13,8 +13,9 @@ import io.otpstream.dispatcher.email.EmailProviders;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.SmsProviders;
+import io.otpstream.launcher.topics.TopicSetup;
 import io.otpstream.processor.ProcessorService;
-import io.otpstream.schemas.topics.TopicBootstrap;
+import io.otpstream.schemas.topics.Replication;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 
 /**
@@ -92,9 +92,7 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       KafkaSettings kafka = kafka();
-      try (Admin admin = Admin.create(kafka.clientProperties())) {
-        TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
-      }
+      TopicSetup.fromEnv(env()).ensure(kafka);
       ApiServer api =
           new ApiServer(
                   new ApiServer.Config(
@@ -121,15 +119,14 @@ final class ServiceCommands {
     @Override
     public Integer call() throws Exception {
       KafkaSettings kafka = kafka();
-      try (Admin admin = Admin.create(kafka.clientProperties())) {
-        TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
-      }
+      Replication replication = TopicSetup.fromEnv(env()).ensure(kafka);
       ProcessorService p =
           new ProcessorService(
               ProcessorService.Config.of(
-                  kafka,
-                  env().getOrDefault("OTP_APPLICATION_ID", "otp-processor"),
-                  Path.of(env().getOrDefault("OTP_STATE_DIR", "/var/lib/otpstream/streams"))),
+                      kafka.withReplicationFactor(replication.factor()),
+                      env().getOrDefault("OTP_APPLICATION_ID", "otp-processor"),
+                      Path.of(env().getOrDefault("OTP_STATE_DIR", "/var/lib/otpstream/streams")))
+                  .withMinInsyncReplicas(replication.minInsyncReplicas()),
               secrets());
       p.start();
       Javalin health = health(p::ready);
@@ -146,6 +143,7 @@ final class ServiceCommands {
   static final class SmsDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+      TopicSetup.fromEnv(env()).ensure(kafka());
       DeliveryProvider provider = SmsProviders.fromEnv(env(), Clock.systemUTC());
       return serve(
           new SmsDispatcher(
@@ -165,6 +163,7 @@ final class ServiceCommands {
   static final class EmailDispatcherCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+      TopicSetup.fromEnv(env()).ensure(kafka());
       DeliveryProvider provider = EmailProviders.fromEnv(env(), Clock.systemUTC());
       return serve(
           new EmailDispatcher(

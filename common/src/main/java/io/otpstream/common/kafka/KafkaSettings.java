@@ -39,6 +39,11 @@ public record KafkaSettings(
     return new KafkaSettings(bootstrapServers, prefix, replicationFactor, extra);
   }
 
+  /** The same settings with the replication factor in force (the processor's internal topics). */
+  public KafkaSettings withReplicationFactor(short factor) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, factor, extra);
+  }
+
   public Topics topics() {
     return new Topics(topicPrefix);
   }
