@@ -39,14 +39,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * still under way, so two {@code init}s at once cannot both create a first key, and a rotation's
  * new key and revocations become visible together.
  */
-final class ManagementKeys implements AutoCloseable {
+public final class ManagementKeys implements AutoCloseable {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
   private final KafkaSettings kafka;
   private final TopicSpec<String, AppCatalogRecord> topic;
   private final KafkaProducer<String, AppCatalogRecord> producer;
 
-  ManagementKeys(KafkaSettings kafka) {
+  public ManagementKeys(KafkaSettings kafka) {
     this.kafka = kafka;
     this.topic = kafka.topics().apps;
     Properties p = kafka.clientProperties();
@@ -63,7 +63,7 @@ final class ManagementKeys implements AutoCloseable {
   }
 
   /** The keys in force (not revoked), oldest first: the whole catalogue, read committed. */
-  List<ManagementKey> inForce() {
+  public List<ManagementKey> inForce() {
     Map<String, ManagementKey> keys = new HashMap<>();
     Deserializer<AppCatalogRecord> values = topic.valueSerde().deserializer();
     Properties p = kafka.clientProperties();
@@ -111,7 +111,7 @@ final class ManagementKeys implements AutoCloseable {
   }
 
   /** Creates the first management key when none is in force and returns it; else empty. */
-  Optional<String> createFirst() {
+  public Optional<String> createFirst() {
     if (!inForce().isEmpty()) {
       return Optional.empty();
     }
@@ -121,10 +121,10 @@ final class ManagementKeys implements AutoCloseable {
   }
 
   /** A rotation: the new key (shown once) and how many keys it revoked. */
-  record Rotation(String key, int revoked) {}
+  public record Rotation(String key, int revoked) {}
 
   /** Creates a new key and revokes every key in force, in one transaction. */
-  Rotation rotate() {
+  public Rotation rotate() {
     List<ManagementKey> old = inForce();
     String key = Secrets.randomKey("mk_");
     List<ProducerRecord<String, AppCatalogRecord>> records = new ArrayList<>();
@@ -146,15 +146,29 @@ final class ManagementKeys implements AutoCloseable {
     try {
       records.forEach(producer::send);
       producer.commitTransaction();
-    } catch (ProducerFencedException | InvalidProducerEpochException e) {
-      throw new IllegalStateException(
-          "another 'otpstream admin' run of this installation started meanwhile; this one wrote"
-              + " nothing (run it again to see the result)",
-          e);
     } catch (KafkaException e) {
-      producer.abortTransaction();
+      if (fenced(e)) {
+        throw new IllegalStateException(
+            "another 'otpstream admin' run of this installation started meanwhile; this one wrote"
+                + " nothing (run it again to see the result)",
+            e);
+      }
+      try {
+        producer.abortTransaction();
+      } catch (KafkaException abortFailed) {
+        e.addSuppressed(abortFailed);
+      }
       throw new IllegalStateException("cannot write to " + topic.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
