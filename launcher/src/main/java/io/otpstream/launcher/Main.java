@@ -1,5 +1,6 @@
 package io.otpstream.launcher;
 
+import io.otpstream.launcher.admin.AdminCommand;
 import io.otpstream.launcher.config.EnvDefaults;
 import io.otpstream.launcher.config.StartupFailures;
 import io.otpstream.launcher.service.ApiCommand;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
       ApiCommand.class,
       ProcessorCommand.class,
       SmsDispatcherCommand.class,
-      EmailDispatcherCommand.class
+      EmailDispatcherCommand.class,
+      AdminCommand.class
     })
 public final class Main implements Callable<Integer> {
 

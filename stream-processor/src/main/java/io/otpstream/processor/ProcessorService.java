@@ -8,6 +8,7 @@ import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.Env;
 import io.otpstream.processor.metrics.DecisionCounter;
 import io.otpstream.processor.topology.OtpTopology;
+import io.otpstream.schemas.topics.Replication;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -44,7 +46,8 @@ public final class ProcessorService implements AutoCloseable {
       String applicationId,
       Path stateDir,
       int threads,
-      long commitIntervalMs) {
+      long commitIntervalMs,
+      int minInsyncReplicas) {
     public static Config of(KafkaSettings kafka, String applicationId, Path stateDir) {
       return of(kafka, applicationId, stateDir, System.getenv());
     }
@@ -57,7 +60,13 @@ public final class ProcessorService implements AutoCloseable {
           applicationId,
           stateDir,
           1,
-          Env.integer(env, COMMIT_INTERVAL_VARIABLE, 20, 1, 60_000));
+          Env.integer(env, COMMIT_INTERVAL_VARIABLE, 20, 1, 60_000),
+          Replication.minInsyncFor(kafka.replicationFactor()));
+    }
+
+    /** {@code min.insync.replicas} of the changelog and repartition topics Streams creates. */
+    public Config withMinInsyncReplicas(int minInsync) {
+      return new Config(kafka, applicationId, stateDir, threads, commitIntervalMs, minInsync);
     }
   }
 
@@ -124,6 +133,9 @@ public final class ProcessorService implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
+    p.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Integer.toString(config.minInsyncReplicas()));
     p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,

@@ -74,6 +74,11 @@ public record KafkaSettings(
     return new KafkaSettings(bootstrapServers, topicPrefix, replicationFactor, all);
   }
 
+  /** The same settings with the replication factor in force (the processor's internal topics). */
+  public KafkaSettings withReplicationFactor(short factor) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, factor, extra);
+  }
+
   public Topics topics() {
     return new Topics(topicPrefix);
   }

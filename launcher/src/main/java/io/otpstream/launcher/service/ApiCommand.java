@@ -88,7 +88,8 @@ public final class ApiCommand implements Callable<Integer>, ReadsEnvironment {
   public Integer call() throws Exception {
     KafkaSettings kafka = Services.kafka(main.env());
     Secrets secrets = Services.secrets(main.env());
-    KafkaCheck check = Services.start(kafka, service.kafkaWaitMs, true);
+    KafkaCheck check = Services.check(kafka, service.kafkaWaitMs);
+    Services.start(check, main.env());
     int partitions = check.replyPartitions();
     if (replyPartition >= partitions) {
       throw new SettingException(

@@ -45,7 +45,7 @@ public final class EmailDispatcherCommand implements Callable<Integer>, ReadsEnv
     Secrets secrets = Services.secrets(env);
     DeliveryTuning tuning = DeliveryTuning.fromEnv(env, TUNING);
     DeliveryProvider provider = EmailProviders.fromEnv(env, Clock.systemUTC());
-    Services.start(kafka, dispatcher.service.kafkaWaitMs, false);
+    Services.start(Services.check(kafka, dispatcher.service.kafkaWaitMs), env);
     ServiceMetrics metrics = new ServiceMetrics("dispatcher-email");
     return dispatcher.serve(
         new EmailDispatcher(

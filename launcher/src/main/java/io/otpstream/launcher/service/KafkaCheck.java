@@ -2,7 +2,9 @@ package io.otpstream.launcher.service;
 
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.launcher.config.StartupException;
-import io.otpstream.schemas.topics.TopicBootstrap;
+import io.otpstream.launcher.topics.MissingTopicsException;
+import io.otpstream.launcher.topics.TopicSetup;
+import io.otpstream.schemas.topics.Replication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -49,10 +51,15 @@ final class KafkaCheck {
     }
   }
 
-  /** Creates the topics that are missing. */
-  void ensureTopics() {
+  /**
+   * Creates the topics that are missing, or requires them ({@code OTP_TOPIC_AUTO_CREATE=false});
+   * returns the replication new topics get.
+   */
+  Replication ensureTopics(TopicSetup setup) {
     try (Admin admin = admin("topics")) {
-      TopicBootstrap.ensure(admin, kafka.topics(), kafka.replicationFactor());
+      return setup.ensure(admin, kafka).replication();
+    } catch (MissingTopicsException e) {
+      throw new StartupException(e.getMessage());
     } catch (KafkaException e) {
       throw explain(e);
     }

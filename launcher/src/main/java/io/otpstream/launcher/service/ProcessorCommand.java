@@ -10,6 +10,7 @@ import io.otpstream.launcher.config.ReadsEnvironment;
 import io.otpstream.launcher.ops.GracefulStop;
 import io.otpstream.launcher.ops.OpsServer;
 import io.otpstream.processor.ProcessorService;
+import io.otpstream.schemas.topics.Replication;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +61,17 @@ public final class ProcessorCommand implements Callable<Integer>, ReadsEnvironme
   public Integer call() throws Exception {
     KafkaSettings kafka = Services.kafka(main.env());
     Secrets secrets = Services.secrets(main.env());
+    ProcessorService.Config.of(kafka, applicationId, stateDir, main.env()); // settings checked
+    Replication replication =
+        Services.start(Services.check(kafka, service.kafkaWaitMs), main.env());
+    // the changelog and repartition topics Streams creates get the replication of ours
     ProcessorService.Config config =
-        ProcessorService.Config.of(kafka, applicationId, stateDir, main.env());
-    Services.start(kafka, service.kafkaWaitMs, true);
+        ProcessorService.Config.of(
+                kafka.withReplicationFactor(replication.factor()),
+                applicationId,
+                stateDir,
+                main.env())
+            .withMinInsyncReplicas(replication.minInsyncReplicas());
     ServiceMetrics metrics = new ServiceMetrics("processor");
     ProcessorService p = new ProcessorService(config, secrets, metrics.registry());
     p.start();

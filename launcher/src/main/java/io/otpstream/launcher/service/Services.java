@@ -4,19 +4,25 @@ import io.otpstream.common.kafka.KafkaClientConfig;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.SettingException;
+import io.otpstream.launcher.topics.TopicSetup;
+import io.otpstream.schemas.topics.Replication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** What the service commands share: their Kafka settings, the secret, the start and the stop. */
-final class Services {
+public final class Services {
   static final String SECRET = "OTP_SECRET";
 
   /** The variables every service reads besides its options. */
   static final List<String> COMMON =
-      java.util.stream.Stream.concat(
-              KafkaSettings.VARIABLES.stream(), java.util.stream.Stream.of(SECRET))
+      Stream.of(
+              KafkaSettings.VARIABLES.stream(),
+              TopicSetup.VARIABLES.stream().filter(v -> !KafkaSettings.VARIABLES.contains(v)),
+              Stream.of(SECRET))
+          .flatMap(v -> v)
           .toList();
 
   /** Every service accepts the same Kafka client names: producer, consumer, admin, Streams. */
@@ -25,7 +31,8 @@ final class Services {
 
   private Services() {}
 
-  static KafkaSettings kafka(Map<String, String> env) {
+  /** The Kafka settings of a service (and of {@code otpstream admin}) from {@code env}. */
+  public static KafkaSettings kafka(Map<String, String> env) {
     return KafkaSettings.fromEnv(env, KAFKA_NAMES);
   }
 
@@ -43,13 +50,17 @@ final class Services {
     }
   }
 
-  /** Reaches the cluster (or says why not) and creates the missing topics. */
-  static KafkaCheck start(KafkaSettings kafka, int waitMs, boolean createTopics) {
-    KafkaCheck check = new KafkaCheck(kafka, Duration.ofMillis(waitMs));
+  /**
+   * Reaches the cluster (or says why not) and creates the missing topics (or requires them, per
+   * {@code OTP_TOPIC_AUTO_CREATE}); returns the replication new topics get.
+   */
+  static Replication start(KafkaCheck check, Map<String, String> env) {
+    TopicSetup setup = TopicSetup.fromEnv(env);
     check.reach();
-    if (createTopics) {
-      check.ensureTopics();
-    }
-    return check;
+    return check.ensureTopics(setup);
+  }
+
+  static KafkaCheck check(KafkaSettings kafka, int waitMs) {
+    return new KafkaCheck(kafka, Duration.ofMillis(waitMs));
   }
 }

@@ -45,7 +45,7 @@ public final class SmsDispatcherCommand implements Callable<Integer>, ReadsEnvir
     Secrets secrets = Services.secrets(env);
     DeliveryTuning tuning = DeliveryTuning.fromEnv(env, TUNING);
     DeliveryProvider provider = SmsProviders.fromEnv(env, Clock.systemUTC());
-    Services.start(kafka, dispatcher.service.kafkaWaitMs, false);
+    Services.start(Services.check(kafka, dispatcher.service.kafkaWaitMs), env);
     ServiceMetrics metrics = new ServiceMetrics("dispatcher-sms");
     return dispatcher.serve(
         new SmsDispatcher(kafka, secrets, provider, Clock.systemUTC(), tuning, metrics.registry()),

@@ -34,4 +34,21 @@ public record TopicSpec<K, V>(
         retention == null ? "-1" : Long.toString(retention.toMillis()));
     return c;
   }
+
+  /**
+   * How to create it by hand: {@code name (6 partitions, cleanup.policy=delete,
+   * retention.ms=604800000)}.
+   */
+  public String describe() {
+    Map<String, String> c = configs();
+    return name
+        + " ("
+        + partitions
+        + (partitions == 1 ? " partition" : " partitions")
+        + ", cleanup.policy="
+        + c.get(TopicConfig.CLEANUP_POLICY_CONFIG)
+        + ", retention.ms="
+        + c.get(TopicConfig.RETENTION_MS_CONFIG)
+        + ")";
+  }
 }
