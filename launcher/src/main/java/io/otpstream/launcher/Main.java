@@ -2,6 +2,7 @@ package io.otpstream.launcher;
 
 import io.otpstream.launcher.admin.AdminCommand;
 import io.otpstream.launcher.config.EnvDefaults;
+import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.StartupFailures;
 import io.otpstream.launcher.service.ApiCommand;
 import io.otpstream.launcher.service.EmailDispatcherCommand;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
       EmailDispatcherCommand.class,
       AdminCommand.class
     })
-public final class Main implements Callable<Integer> {
+public final class Main implements Callable<Integer>, Environment {
 
   /**
    * Avro 1.12 deserializes only into classes of trusted packages; ours are generated in
@@ -53,6 +54,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** The environment the commands read: the process's, or a test's. */
+  @Override
   public Map<String, String> env() {
     return env;
   }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CommitFailedException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,21 +63,8 @@ public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
 
   /** Which channel this worker serves, in which consumer group, and how. */
-  public record Config(KafkaSettings kafka, String channel, String groupId, DeliveryTuning tuning) {
-    Properties consumerProperties() {
-      Properties cp = kafka.clientProperties("dispatcher-" + channel);
-      cp.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-      cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-      cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-      // a dispatcher that dies gives its partitions up after 10 s, not Kafka's default 45 s
-      cp.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-      cp.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
-      return cp;
-    }
-  }
+  public record Config(
+      KafkaSettings kafka, String channel, String groupId, DeliveryTuning tuning) {}
 
   private final Config config;
   private final TopicSpec<String, DeliveryRequested> topic;
@@ -121,7 +106,7 @@ public final class DeliveryWorker implements AutoCloseable {
     this.retry = RetryPolicy.of(config.tuning());
     this.consumer =
         new KafkaConsumer<>(
-            config.consumerProperties(),
+            WorkerConsumer.properties(config),
             new StringDeserializer(),
             topic.valueSerde().deserializer());
     this.consumerMetrics = new KafkaClientMetrics(consumer);

@@ -1,7 +1,7 @@
 package io.otpstream.launcher.admin;
 
 import io.otpstream.common.kafka.KafkaSettings;
-import io.otpstream.launcher.Main;
+import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.ReadsEnvironment;
 import io.otpstream.launcher.service.Services;
 import io.otpstream.launcher.topics.TopicSetup;
@@ -35,10 +35,10 @@ import picocli.CommandLine.Spec;
             + "OTP_REPLICATION_FACTOR, OTP_MIN_INSYNC_REPLICAS).",
     mixinStandardHelpOptions = true,
     subcommands = {AdminCommand.Init.class, AdminCommand.RotateManagementKey.class})
-public final class AdminCommand implements Callable<Integer>, ReadsEnvironment {
+public final class AdminCommand implements Callable<Integer>, ReadsEnvironment, Environment {
   @Spec CommandSpec spec;
 
-  @ParentCommand Main main;
+  @ParentCommand Environment main;
 
   @Override
   public List<String> variables() {
@@ -53,7 +53,8 @@ public final class AdminCommand implements Callable<Integer>, ReadsEnvironment {
         spec.commandLine(), "Name a subcommand: init or rotate-management-key");
   }
 
-  private Map<String, String> env() {
+  @Override
+  public Map<String, String> env() {
     return main.env();
   }
 

@@ -7,8 +7,8 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.SettingException;
-import io.otpstream.launcher.Main;
 import io.otpstream.launcher.config.Checked;
+import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.ReadsEnvironment;
 import io.otpstream.launcher.ops.GracefulStop;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code otpstream api}: the HTTP api, one instance per reply partition. */
 @Command(name = "api", mixinStandardHelpOptions = true, description = "Run the HTTP api.")
 public final class ApiCommand implements Callable<Integer>, ReadsEnvironment {
-  @ParentCommand Main main;
+  @ParentCommand Environment main;
 
   @Mixin ServiceOptions service;
 

@@ -7,7 +7,7 @@ import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.email.EmailProviders;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
-import io.otpstream.launcher.Main;
+import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.ReadsEnvironment;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
 public final class EmailDispatcherCommand implements Callable<Integer>, ReadsEnvironment {
   private static final String TUNING = "OTP_EMAIL_";
 
-  @ParentCommand Main main;
+  @ParentCommand Environment main;
 
   @Mixin DispatcherOptions dispatcher;
 

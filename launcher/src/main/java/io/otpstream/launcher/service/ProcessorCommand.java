@@ -4,8 +4,8 @@ import io.otpstream.api.health.HealthChecks;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
-import io.otpstream.launcher.Main;
 import io.otpstream.launcher.config.Checked;
+import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.ReadsEnvironment;
 import io.otpstream.launcher.ops.GracefulStop;
 import io.otpstream.launcher.ops.OpsServer;
@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description = "Run the stream processor.")
 public final class ProcessorCommand implements Callable<Integer>, ReadsEnvironment {
-  @ParentCommand Main main;
+  @ParentCommand Environment main;
 
   @Mixin ServiceOptions service;
 
