@@ -2,6 +2,7 @@ package io.otpstream.dispatcher.delivery;
 
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.provider.DeliveryException;
+import io.otpstream.dispatcher.provider.Redaction;
 import io.otpstream.dispatcher.provider.Sent;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * channel's retry topic with the next attempt's not-before ({@link RetryPolicy}); a permanent
  * failure, or the last attempt, to the dead-letter topic. A marker, a retry or a dead letter waits
  * for the broker's ack, so the worker never commits past a delivery that would be lost or sent
- * again.
+ * again. A provider's error or receipt text is {@link Redaction redacted} before it is logged or
+ * written: it may quote the address, the number or the message.
  */
 final class DeliveryOutcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryOutcomes.class);
@@ -84,7 +86,7 @@ final class DeliveryOutcomes implements AutoCloseable {
                     d,
                     delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
                     providerMessageId,
-                    detail,
+                    Redaction.redact(detail),
                     0))
             .setProvider(via)
             .build();
@@ -96,15 +98,16 @@ final class DeliveryOutcomes implements AutoCloseable {
   void failed(DeliveryRequested d, int partition, int attempt, DeliveryException e) {
     Optional<Instant> next =
         retry.nextAttempt(attempt, e.permanent(), clock.instant(), d.getExpiresAt());
+    String why = Redaction.redact(e.getMessage());
     log.warn(
         "delivery {} via {} failed (attempt {}, {}): {}",
         d.getDeliveryId(),
         providerName,
         attempt,
         e.permanent() ? "permanent" : "transient",
-        e.getMessage());
+        why);
     if (next.isEmpty()) {
-      deadLetter(d, attempt, e.getMessage());
+      deadLetter(d, attempt, why);
       return;
     }
     ProducerRecord<String, SpecificRecord> again =
@@ -115,7 +118,7 @@ final class DeliveryOutcomes implements AutoCloseable {
         d,
         DeliveryState.RETRYING,
         null,
-        e.getMessage() + "; attempt " + (attempt + 1) + " at " + next.get(),
+        why + "; attempt " + (attempt + 1) + " at " + next.get(),
         attempt);
   }
 
