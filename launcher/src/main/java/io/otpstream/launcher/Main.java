@@ -1,6 +1,7 @@
 package io.otpstream.launcher;
 
 import io.otpstream.launcher.dev.DevMode;
+import io.otpstream.launcher.logs.LogFormat;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,6 +30,12 @@ public final class Main implements Callable<Integer> {
   static final String AVRO_TRUSTED = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
   public static void main(String[] args) {
+    try {
+      LogFormat.use(LogFormat.of(args, System.getenv()));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+    }
     if (System.getProperty(AVRO_TRUSTED) == null) {
       System.setProperty(
           AVRO_TRUSTED, "java.lang,java.math,java.io,java.net,org.apache.avro.util,io.otpstream");
