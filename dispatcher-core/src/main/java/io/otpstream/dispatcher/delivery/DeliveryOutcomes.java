@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Writes what became of each delivery, with the worker's one producer: a DeliveryStatus on {@code
@@ -91,7 +92,10 @@ final class DeliveryOutcomes implements AutoCloseable {
             .setProvider(via)
             .build();
     producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), s));
-    log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
+    try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", d.getDeliveryId());
+        MDC.MDCCloseable session = MDC.putCloseable("session_id", d.getSessionId())) {
+      log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
+    }
   }
 
   /** A failed attempt: retried later (RETRYING), or dead-lettered when the policy says so. */
