@@ -28,6 +28,7 @@ import io.otpstream.api.openapi.OpenApiRoutes;
 import io.otpstream.api.otp.IdempotencyKeys;
 import io.otpstream.api.otp.OtpFlows;
 import io.otpstream.api.prelude.PreludeFamily;
+import io.otpstream.api.requestlog.RequestLog;
 import io.otpstream.api.sendmator.SendmatorFamily;
 import io.otpstream.api.sendmator.SendmatorRoutes;
 import io.otpstream.api.session.Cors;
@@ -217,6 +218,7 @@ public final class ApiServer implements AutoCloseable {
               if (config.host() != null) {
                 cfg.jetty.host = config.host();
               }
+              RequestLog.install(cfg); // first: every answer carries the request id
               // answers carry codes, tokens, cookies and keys: no cache may keep them, errors
               // included
               cfg.routes.before(

@@ -4,6 +4,7 @@ import io.otpstream.launcher.admin.AdminCommand;
 import io.otpstream.launcher.config.EnvDefaults;
 import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.StartupFailures;
+import io.otpstream.launcher.logs.LogFormat;
 import io.otpstream.launcher.service.ApiCommand;
 import io.otpstream.launcher.service.EmailDispatcherCommand;
 import io.otpstream.launcher.service.ProcessorCommand;
@@ -68,6 +69,12 @@ public final class Main implements Callable<Integer>, Environment {
    * services (the {@code dev} module's jar adds {@code dev}).
    */
   public static int run(String[] args, Object... more) {
+    try {
+      LogFormat.use(LogFormat.of(args, System.getenv()));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
     if (System.getProperty(AVRO_TRUSTED) == null) {
       System.setProperty(
           AVRO_TRUSTED, "java.lang,java.math,java.io,java.net,org.apache.avro.util,io.otpstream");

@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.otpstream.api.gateway.GatewayTimeoutException;
 import io.otpstream.api.gateway.GatewayUnavailableException;
+import io.otpstream.api.requestlog.RequestLog;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -101,7 +102,9 @@ public final class Families {
     } else if (t instanceof GatewayTimeoutException || t instanceof GatewayUnavailableException) {
       render(ctx, family.timeout());
     } else {
-      log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), t);
+      try (RequestLog.Ids ids = RequestLog.ids(ctx)) {
+        log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), t);
+      }
       render(ctx, family.internal());
     }
   }

@@ -16,6 +16,7 @@ import io.otpstream.api.otp.EnteredCode;
 import io.otpstream.api.otp.OtpFlows;
 import io.otpstream.api.otp.SessionRef;
 import io.otpstream.api.otp.Start;
+import io.otpstream.api.requestlog.RequestLog;
 import io.otpstream.api.sendmator.SendmatorDtos.ChannelResult;
 import io.otpstream.api.sendmator.SendmatorDtos.Envelope;
 import io.otpstream.api.sendmator.SendmatorDtos.ResendRequest;
@@ -122,6 +123,7 @@ public final class SendmatorRoutes {
                 .thenAccept(
                     s -> {
                       OtpDecision d = family.expect(s.decision(), Outcome.STARTED, Step.START);
+                      RequestLog.session(ctx, d.getSessionId());
                       String token =
                           tokens.sign(
                               new SessionToken(
@@ -147,6 +149,7 @@ public final class SendmatorRoutes {
     ApiKey key = authenticate(ctx);
     VerifyRequest req = body(ctx, VerifyRequest.class);
     SessionToken session = session(key, req.sessionToken());
+    RequestLog.session(ctx, session.sessionId());
     if (req.otps() == null || req.otps().isEmpty()) {
       throw Refusal.badRequest("otps is required: an object such as {\"sms\": \"123456\"}");
     }
@@ -193,6 +196,7 @@ public final class SendmatorRoutes {
     ApiKey key = authenticate(ctx);
     ResendRequest req = body(ctx, ResendRequest.class);
     SessionToken session = session(key, req.sessionToken());
+    RequestLog.session(ctx, session.sessionId());
     Caller caller = flows.server(ctx, key, "resend", key.getMode() == KeyMode.TEST);
     ctx.future(
         () ->

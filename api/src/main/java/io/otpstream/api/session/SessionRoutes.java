@@ -16,6 +16,7 @@ import io.otpstream.api.otp.EnteredCode;
 import io.otpstream.api.otp.OtpFlows;
 import io.otpstream.api.otp.SessionRef;
 import io.otpstream.api.prelude.PreludeErrors;
+import io.otpstream.api.requestlog.RequestLog;
 import io.otpstream.api.token.AccessTokens;
 import io.otpstream.api.token.Challenge;
 import io.otpstream.api.token.ChallengeTokens;
@@ -111,6 +112,7 @@ public final class SessionRoutes {
                 .thenAccept(
                     s -> {
                       OtpDecision d = family.expect(s.decision(), Outcome.STARTED, Step.START);
+                      RequestLog.session(ctx, d.getSessionId());
                       Verification v =
                           new Verification(
                               appId,
@@ -133,6 +135,7 @@ public final class SessionRoutes {
     Verification v =
         verification(ctx, purpose); // seed 000: no body; any body and Content-Type are ignored
     Caller caller = flows.peer(ctx, v.appId());
+    RequestLog.session(ctx, v.sessionId());
     ctx.future(
         () ->
             flows
@@ -190,6 +193,7 @@ public final class SessionRoutes {
 
   private void check(Context ctx, Verification v, CheckBody body, Consumer<Instant> onVerified) {
     Caller caller = flows.peer(ctx, v.appId());
+    RequestLog.session(ctx, v.sessionId());
     ctx.future(
         () ->
             flows

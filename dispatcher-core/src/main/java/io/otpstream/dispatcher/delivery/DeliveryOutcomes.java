@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.provider.DeliveryException;
+import io.otpstream.dispatcher.provider.Redaction;
 import io.otpstream.dispatcher.provider.Sent;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Writes what became of each delivery, with the worker's one producer: a DeliveryStatus on {@code
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * channel's retry topic with the next attempt's not-before ({@link RetryPolicy}); a permanent
  * failure, or the last attempt, to the dead-letter topic. A marker, a retry or a dead letter waits
  * for the broker's ack, so the worker never commits past a delivery that would be lost or sent
- * again.
+ * again. A provider's error or receipt text is {@link Redaction redacted} before it is logged or
+ * written: it may quote the address, the number or the message.
  *
  * <p>Each outcome is counted: {@code otp.deliveries} (Prometheus {@code otp_deliveries_total}) by
  * {@code channel}, {@code provider} (the one that sent, for SENT and receipts; else the
@@ -110,28 +113,32 @@ final class DeliveryOutcomes implements AutoCloseable {
                     d,
                     delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
                     providerMessageId,
-                    detail,
+                    Redaction.redact(detail),
                     0))
             .setProvider(via)
             .build();
     producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), s));
     count(d, via, s.getState());
-    log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
+    try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", d.getDeliveryId());
+        MDC.MDCCloseable session = MDC.putCloseable("session_id", d.getSessionId())) {
+      log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
+    }
   }
 
   /** A failed attempt: retried later (RETRYING), or dead-lettered when the policy says so. */
   void failed(DeliveryRequested d, int partition, int attempt, DeliveryException e) {
     Optional<Instant> next =
         retry.nextAttempt(attempt, e.permanent(), clock.instant(), d.getExpiresAt());
+    String why = Redaction.redact(e.getMessage());
     log.warn(
         "delivery {} via {} failed (attempt {}, {}): {}",
         d.getDeliveryId(),
         providerName,
         attempt,
         e.permanent() ? "permanent" : "transient",
-        e.getMessage());
+        why);
     if (next.isEmpty()) {
-      deadLetter(d, attempt, e.getMessage());
+      deadLetter(d, attempt, why);
       return;
     }
     ProducerRecord<String, SpecificRecord> again =
@@ -142,7 +149,7 @@ final class DeliveryOutcomes implements AutoCloseable {
         d,
         DeliveryState.RETRYING,
         null,
-        e.getMessage() + "; attempt " + (attempt + 1) + " at " + next.get(),
+        why + "; attempt " + (attempt + 1) + " at " + next.get(),
         attempt);
   }
 

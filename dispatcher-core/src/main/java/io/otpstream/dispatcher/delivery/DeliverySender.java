@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Sends one delivery, on one of the worker's sender threads: skips it when its sent marker is there
@@ -62,10 +63,19 @@ final class DeliverySender {
   }
 
   /**
-   * One delivery; never throws but when its outcome cannot be written (then the worker stops before
+   * One delivery, its ids ({@code delivery_id}, {@code session_id}, {@code app_id}) on every line
+   * it logs; never throws but when its outcome cannot be written (then the worker stops before
    * committing).
    */
   void handle(DeliveryRequested d, int partition, int attempt) {
+    try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", d.getDeliveryId());
+        MDC.MDCCloseable session = MDC.putCloseable("session_id", d.getSessionId());
+        MDC.MDCCloseable app = MDC.putCloseable("app_id", d.getAppId())) {
+      send(d, partition, attempt);
+    }
+  }
+
+  private void send(DeliveryRequested d, int partition, int attempt) {
     try {
       if (markers.contains(partition, d.getDeliveryId())) {
         log.info("delivery {} already sent; not sending it again", d.getDeliveryId());

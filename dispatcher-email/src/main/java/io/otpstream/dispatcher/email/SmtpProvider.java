@@ -95,11 +95,25 @@ public final class SmtpProvider implements DeliveryProvider {
       }
       return new Sent(name, msg.getMessageID());
     } catch (SendFailedException e) {
-      throw new DeliveryException("recipient refused: " + e.getMessage(), true, e);
+      throw new DeliveryException("recipient refused: " + answer(e), true, e);
     } catch (MessagingException e) {
       drop(); // the next message opens a fresh connection
-      throw new DeliveryException("smtp: " + e.getMessage(), false, e);
+      throw new DeliveryException("smtp: " + answer(e), false, e);
     }
+  }
+
+  /**
+   * The failure with the server's own answers (each refused recipient's reply, which quotes the
+   * address: the delivery worker redacts it before anything is logged or written).
+   */
+  private static String answer(MessagingException e) {
+    StringBuilder s = new StringBuilder(String.valueOf(e.getMessage()));
+    Exception next = e.getNextException();
+    for (int i = 0; next != null && i < 5; i++) {
+      s.append(" (").append(next.getMessage()).append(')');
+      next = next instanceof MessagingException m ? m.getNextException() : null;
+    }
+    return s.toString().replaceAll("\\s+", " ").strip();
   }
 
   /** This thread's connection, opened (and authenticated) if it is not open. */

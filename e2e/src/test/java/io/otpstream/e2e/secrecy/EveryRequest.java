@@ -47,7 +47,7 @@ final class EveryRequest {
   final Set<String> destinations = new TreeSet<>();
   private final AtomicInteger numbers = new AtomicInteger();
   private final TestPipeline pipeline;
-  private final Http http;
+  final Http http;
   private final SmsApi smsApi;
   private final GreenMail smtp;
 

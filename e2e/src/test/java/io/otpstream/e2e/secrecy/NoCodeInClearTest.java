@@ -3,12 +3,15 @@ package io.otpstream.e2e.secrecy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.otpstream.common.json.Json;
 import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.sms.http.HttpSmsProvider;
 import io.otpstream.dispatcher.sms.http.HttpSmsSettings;
+import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.schemas.topics.TopicSpec;
@@ -35,7 +38,9 @@ import org.junit.jupiter.api.Test;
  * and header, and its raw bytes, is searched for every code in every way {@link Digits} knows, and
  * for every key, token and destination. Every log line emitted meanwhile is searched for the same.
  * A sandbox code may only be the {@code sandbox_code} of a decision (the reply, and a stage's
- * memory of it).
+ * memory of it). The log lines are the services' JSON lines: each one object; each answer has its
+ * {@code X-Request-Id} and one access line with it; a mail server's refusal reaches the status and
+ * the audit log with its address redacted.
  */
 class NoCodeInClearTest {
   private static LogCapture logs;
@@ -197,7 +202,7 @@ class NoCodeInClearTest {
 
   @Test
   void no_log_line_holds_a_code_a_key_a_token_or_a_destination() {
-    List<String> lines = logs.lines();
+    List<String> lines = logs.searched();
     assertTrue(
         lines.stream().anyMatch(l -> l.contains("DEAD_LETTERED"))
             && lines.stream().anyMatch(l -> l.contains(" SENT via ")),
@@ -225,6 +230,93 @@ class NoCodeInClearTest {
       }
     }
     assertEquals(List.of(), leaks);
+  }
+
+  @Test
+  void every_log_line_is_one_json_object_with_a_time_a_level_and_a_message() throws Exception {
+    List<String> lines = logs.lines();
+    assertTrue(lines.size() > 50, "lines captured: " + lines.size());
+    for (String line : lines) {
+      assertTrue(line.endsWith("\n") && line.indexOf('\n') == line.length() - 1, line);
+      JsonNode json = Json.MAPPER.readTree(line);
+      assertTrue(
+          json.isObject()
+              && json.get("timestamp").asLong() > 0
+              && json.hasNonNull("level")
+              && json.hasNonNull("loggerName")
+              && json.has("formattedMessage"),
+          line);
+    }
+  }
+
+  @Test
+  void every_answer_carries_a_request_id_and_has_one_access_line_with_it() throws Exception {
+    Map<String, List<JsonNode>> access = new HashMap<>();
+    for (JsonNode line : json(logs.lines())) {
+      if (line.get("loggerName").asText().equals("io.otpstream.api.access")) {
+        String id = line.path("mdc").path("request_id").asText(null);
+        assertTrue(id != null, "an access line without a request id: " + line);
+        access.computeIfAbsent(id, k -> new ArrayList<>()).add(line);
+      }
+    }
+    List<Http.Response> answers = flow.http.answers();
+    assertTrue(answers.size() > 20, "answers: " + answers.size());
+    List<String> missing = new ArrayList<>();
+    for (Http.Response answer : answers) {
+      String id = answer.header("X-Request-Id");
+      List<JsonNode> lines = id == null ? List.of() : access.getOrDefault(id, List.of());
+      if (lines.size() != 1
+          || lines.get(0).path("formattedMessage").asText().indexOf(" " + answer.status() + " ")
+              < 0) {
+        missing.add(answer.status() + " " + id + ": " + lines);
+      }
+    }
+    assertEquals(List.of(), missing, "each answer: its id, one access line with its status");
+    assertTrue(
+        answers.stream().anyMatch(a -> a.status() >= 400), "errors are among the answers checked");
+  }
+
+  @Test
+  void every_api_line_logged_while_handling_a_request_carries_its_request_id() throws Exception {
+    List<String> without = new ArrayList<>();
+    for (JsonNode line : json(logs.lines())) {
+      String logger = line.get("loggerName").asText();
+      boolean onRequest = line.get("threadName").asText().startsWith("JettyServerThreadPool");
+      if (logger.startsWith("io.otpstream.api")
+          && onRequest
+          && !line.path("mdc").has("request_id")) {
+        without.add(line.toString());
+      }
+    }
+    assertEquals(List.of(), without);
+  }
+
+  @Test
+  void an_smtp_refusal_quoting_the_address_arrives_redacted_in_the_status_and_the_audit() {
+    String status = pipeline.kafka.topics().deliveryStatus.name();
+    String events = pipeline.kafka.topics().events.name();
+    String redacted = "550 5.1.1 <***@" + EveryRequest.REFUSED_DOMAIN + ">";
+    Set<String> seenOn = new TreeSet<>();
+    for (Scanned s : scanned()) {
+      if (!s.parts().whereText(redacted).isEmpty()
+          && !s.parts().whereText("Recipient address rejected").isEmpty()) {
+        seenOn.add(s.topic());
+      }
+    }
+    assertEquals(
+        new TreeSet<>(List.of(status, events)),
+        seenOn.stream()
+            .filter(t -> t.equals(status) || t.equals(events))
+            .collect(Collectors.toCollection(TreeSet::new)),
+        "the server's answer, its address redacted, on " + seenOn);
+  }
+
+  private static List<JsonNode> json(List<String> lines) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : lines) {
+      out.add(Json.MAPPER.readTree(line));
+    }
+    return out;
   }
 
   private static String abbreviated(String secret) {

@@ -8,16 +8,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A small JSON-over-HTTP client for black-box tests of the api. */
 public final class Http {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
+  private final List<Response> answers = new CopyOnWriteArrayList<>();
 
   public Http(String baseUrl) {
     this.baseUrl = baseUrl;
+  }
+
+  /** Every response this client got, in order. */
+  public List<Response> answers() {
+    return List.copyOf(answers);
   }
 
   /** A response: status, headers and the body parsed as JSON (null when empty or not JSON). */
@@ -100,7 +108,7 @@ public final class Http {
             .build());
   }
 
-  private static Response send(HttpRequest request) {
+  private Response send(HttpRequest request) {
     try {
       HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;
@@ -111,7 +119,9 @@ public final class Http {
           // not JSON: keep raw only
         }
       }
-      return new Response(r.statusCode(), r.headers(), r.body(), json);
+      Response response = new Response(r.statusCode(), r.headers(), r.body(), json);
+      answers.add(response);
+      return response;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package io.otpstream.launcher.config;
 
 import io.otpstream.launcher.Main;
+import io.otpstream.launcher.logs.LogFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class Variables {
                   all.computeIfAbsent(v, k -> new TreeSet<>()).add(name);
                 }
               }
+              LogFormat.VARIABLES.forEach(
+                  v -> all.computeIfAbsent(v, k -> new TreeSet<>()).add(name));
               if (sub.getCommand() instanceof ReadsEnvironment r) {
                 r.variables().forEach(v -> all.computeIfAbsent(v, k -> new TreeSet<>()).add(name));
               }
