@@ -46,7 +46,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -303,7 +305,15 @@ class ConcurrentLimitsTest {
                                 Map.of("sms", "+1415555" + (1000 + i))))));
     assertEquals(Map.of("200", 10L, "402 quota", 40L), outcomes(sends));
 
-    List<AuditEvent> events = auditOf(quotaApp);
+    // every answer came after its decision was committed, but a transaction's commit markers reach
+    // the reply partition and the audit partitions one after the other: wait until all 50 are seen
+    List<AuditEvent> events =
+        auditUntil(
+            quotaApp,
+            all ->
+                count(all, AuditType.SESSION_STARTED, null)
+                        + count(all, AuditType.LIMIT_EXCEEDED, null)
+                    >= 50);
     assertEquals(10, count(events, AuditType.SESSION_STARTED, null));
     List<AuditEvent> refused =
         events.stream().filter(e -> e.getType() == AuditType.LIMIT_EXCEEDED).toList();
@@ -518,6 +528,22 @@ class ConcurrentLimitsTest {
         .map(r -> serde.decode(r.value()))
         .filter(e -> appId.equals(e.getAppId()))
         .toList();
+  }
+
+  /** The audit events of {@code appId}, read again until {@code done} holds for them. */
+  private static List<AuditEvent> auditUntil(String appId, Predicate<List<AuditEvent>> done) {
+    AvroSerde<AuditEvent> serde = AvroSerde.of(AuditEvent.class);
+    Function<List<ConsumerRecord<byte[], byte[]>>, List<AuditEvent>> ofApp =
+        records ->
+            records.stream()
+                .map(r -> serde.decode(r.value()))
+                .filter(e -> appId.equals(e.getAppId()))
+                .toList();
+    return ofApp.apply(
+        TopicReader.readUntil(
+            SharedKafka.bootstrapServers(),
+            kafka.topics().events.name(),
+            records -> done.test(ofApp.apply(records))));
   }
 
   /** Events of {@code type}, of {@code subject} (any subject when null). */
