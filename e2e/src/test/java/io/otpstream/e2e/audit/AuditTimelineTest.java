@@ -55,7 +55,12 @@ class AuditTimelineTest {
             "audit",
             new OutboxProvider(outbox, "sms", Clock.systemUTC()),
             new RefusingMail(),
-            s -> AppSettings.newBuilder(s).setVersion(7).setResendCooldownSeconds(0).build())) {
+            s ->
+                AppSettings.newBuilder(s)
+                    .setVersion(7)
+                    .setResendCooldownSeconds(0)
+                    .setMaxResendsPerSession(1)
+                    .build())) {
       Http http = new Http(pipeline.baseUrl());
       Map<String, String> h = Map.of("X-API-Key", pipeline.liveKey, "X-Forwarded-For", "10.9.0.1");
       Http.Response sent =
@@ -75,15 +80,23 @@ class AuditTimelineTest {
           http.post("/api/v1/otp/resend", h, "{\"session_token\": \"" + token + "\"}");
       assertEquals(200, resent.status(), resent.raw());
       String code = code(outbox, session, 2);
-      String wrong = code.equals("000000") ? "111111" : "000000";
-      assertFalse(verify(http, h, token, wrong).get("data").get("verified").asBoolean());
-      assertTrue(verify(http, h, token, code).get("data").get("verified").asBoolean());
-
       Map<String, String> env =
           Map.of(
               "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
               "OTP_TOPIC_PREFIX", pipeline.kafka.topicPrefix(),
               "OTP_SECRET", pipeline.secretBase64);
+      // the dispatchers' statuses reach the log a moment after the answers: wait for the
+      // resend's, so that what follows comes after them in time
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> json(run(env, "audit", "session", session, "--json")).size() == 6);
+      Http.Response refused =
+          http.post("/api/v1/otp/resend", h, "{\"session_token\": \"" + token + "\"}");
+      assertEquals(429, refused.status(), "one resend per session: " + refused.raw());
+      String wrong = code.equals("000000") ? "111111" : "000000";
+      assertFalse(verify(http, h, token, wrong).get("data").get("verified").asBoolean());
+      assertTrue(verify(http, h, token, code).get("data").get("verified").asBoolean());
+
       List<String> expected =
           List.of(
               "SESSION_STARTED",
@@ -92,9 +105,9 @@ class AuditTimelineTest {
               "RESENT",
               "sms SENT via outbox",
               "email DEAD_LETTERED via refusing-smtp",
+              "LIMIT_EXCEEDED",
               "CHECK_FAILED",
               "VERIFIED");
-      // the dispatchers' statuses reach the log a moment after the answers
       List<JsonNode> events =
           await()
               .atMost(Duration.ofSeconds(30))
@@ -110,15 +123,20 @@ class AuditTimelineTest {
           sortedPair(expected, 1), sortedPair(steps, 1), "first sends' statuses: " + steps);
       assertEquals(expected.get(3), steps.get(3));
       assertEquals(sortedPair(expected, 4), sortedPair(steps, 4), "resends' statuses: " + steps);
-      assertEquals(expected.subList(6, 8), steps.subList(6, 8));
+      assertEquals(expected.subList(6, 9), steps.subList(6, 9));
 
+      JsonNode overLimit = events.get(6);
+      assertEquals("RATE_LIMITED", overLimit.get("outcome").asText());
+      assertEquals("max_resends_per_session", overLimit.get("rule").asText(), overLimit.toString());
+      assertEquals(1, overLimit.get("count").asLong(), "the resends made: " + overLimit);
+      assertEquals(1, overLimit.get("limit").asLong(), overLimit.toString());
       JsonNode started = events.get(0);
       assertEquals(7, started.get("settings_version").asLong());
       assertEquals(session, started.get("session_id").asText());
       List<String> rules = new ArrayList<>();
       started.get("checks").forEach(c -> rules.add(c.get("rule").asText()));
       assertFalse(rules.isEmpty(), "the rules the send was checked against: " + started);
-      JsonNode wrongCode = events.get(6);
+      JsonNode wrongCode = events.get(7);
       assertEquals("WRONG_CODE", wrongCode.get("outcome").asText());
       assertEquals(1, wrongCode.get("generation").asInt(), "checked against the resent code");
 
@@ -134,7 +152,14 @@ class AuditTimelineTest {
       assertTrue(
           table.out().stream()
               .anyMatch(l -> l.contains("email DEAD_LETTERED via refusing-smtp (attempt 1)")));
-      assertTrue(table.err().contains("8 events of session " + session), table.err());
+      assertTrue(
+          table.out().stream()
+              .anyMatch(
+                  l ->
+                      l.matches(
+                          ".*LIMIT_EXCEEDED +RATE_LIMITED .* max_resends_per_session +1/1 .*")),
+          String.join("\n", table.out()));
+      assertTrue(table.err().contains("9 events of session " + session), table.err());
 
       Run byPhone = run(env, "audit", "subject", PHONE, "--app", pipeline.appId);
       assertEquals(table.out(), byPhone.out(), "the subject's only session, found by its phone");
@@ -144,7 +169,7 @@ class AuditTimelineTest {
           "no phone number or email in the timeline");
       Run byIp = run(env, "audit", "ip", "10.9.0.1", "--app", pipeline.appId, "--json");
       assertEquals(
-          List.of("SESSION_STARTED", "RESENT", "CHECK_FAILED", "VERIFIED"),
+          List.of("SESSION_STARTED", "RESENT", "LIMIT_EXCEEDED", "CHECK_FAILED", "VERIFIED"),
           steps(json(byIp)),
           "the requests from that address (the deliveries come from the dispatcher)");
 
