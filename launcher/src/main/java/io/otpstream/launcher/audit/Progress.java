@@ -3,6 +3,7 @@ package io.otpstream.launcher.audit;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Progress of a long scan on a terminal: records read of the total, the rate, the time left, on one
@@ -14,23 +15,27 @@ public final class Progress {
 
   private final PrintWriter err;
   private final boolean shown;
-  private final long started = System.nanoTime();
-  private long last = started;
+  private final LongSupplier nanoTime;
+  private final long started;
+  private long last;
   private boolean printed;
 
-  private Progress(PrintWriter err, boolean shown) {
+  Progress(PrintWriter err, boolean shown, LongSupplier nanoTime) {
     this.err = err;
     this.shown = shown;
+    this.nanoTime = nanoTime;
+    this.started = nanoTime.getAsLong();
+    this.last = started;
   }
 
   /** Progress on {@code err} when {@code terminal}, else none. */
   public static Progress on(PrintWriter err, boolean terminal) {
-    return new Progress(err, terminal);
+    return new Progress(err, terminal, System::nanoTime);
   }
 
   /** Records {@code read} of {@code total} so far. */
   void update(long read, long total) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (!shown || now - last < EVERY_NANOS) {
       return;
     }
@@ -43,7 +48,7 @@ public final class Progress {
   /** Ends the progress line, if one was printed. */
   void done(long read, long total) {
     if (shown && printed) {
-      err.println("\r" + line(read, total, (System.nanoTime() - started) / 1e9));
+      err.println("\r" + line(read, total, (nanoTime.getAsLong() - started) / 1e9));
       err.flush();
     }
   }

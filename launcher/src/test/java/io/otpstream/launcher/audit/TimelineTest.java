@@ -11,6 +11,8 @@ import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.limits.RuleCheck;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -122,5 +124,28 @@ class TimelineTest {
         "read 50,000 of 200,000 records (25%), 10,000 records/s, ETA 15 s",
         Progress.line(50_000, 200_000, 5.0));
     assertEquals("read 0 of 10 records (0%), 0 records/s, ETA -", Progress.line(0, 10, 0));
+  }
+
+  @Test
+  void progress_shows_on_a_terminal_at_most_twice_a_second_and_never_when_piped() {
+    long[] now = {0};
+    StringWriter terminal = new StringWriter();
+    Progress shown = new Progress(new PrintWriter(terminal), true, () -> now[0]);
+    shown.update(10, 100);
+    assertEquals("", terminal.toString(), "not before half a second");
+    now[0] = 1_000_000_000L;
+    shown.update(50, 100);
+    assertEquals("\rread 50 of 100 records (50%), 50 records/s, ETA 1 s", terminal.toString());
+    now[0] = 2_000_000_000L;
+    shown.done(100, 100);
+    assertTrue(
+        terminal.toString().endsWith("\rread 100 of 100 records (100%), 50 records/s, ETA 0 s\n"));
+
+    StringWriter piped = new StringWriter();
+    Progress quiet = new Progress(new PrintWriter(piped), false, () -> now[0]);
+    now[0] = 10_000_000_000L;
+    quiet.update(50, 100);
+    quiet.done(100, 100);
+    assertEquals("", piped.toString());
   }
 }
