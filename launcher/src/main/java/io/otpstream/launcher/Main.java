@@ -1,6 +1,7 @@
 package io.otpstream.launcher;
 
 import io.otpstream.launcher.admin.AdminCommand;
+import io.otpstream.launcher.audit.AuditCommand;
 import io.otpstream.launcher.config.EnvDefaults;
 import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.StartupFailures;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
       ProcessorCommand.class,
       SmsDispatcherCommand.class,
       EmailDispatcherCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      AuditCommand.class
     })
 public final class Main implements Callable<Integer>, Environment {
 

@@ -4,12 +4,13 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Option defaults from the environment: option {@code --http-port} reads {@code OTP_HTTP_PORT} (its
  * longest name, in capitals, {@code -} as {@code _}, after {@code OTP_}). Unset or blank: the
- * option's own default.
+ * option's own default. Options of a {@link CommandLineOnly} command have no variable.
  */
 public final class EnvDefaults implements IDefaultValueProvider {
   private final Map<String, String> env;
@@ -29,6 +30,11 @@ public final class EnvDefaults implements IDefaultValueProvider {
   public static String variable(ArgSpec arg) {
     if (!(arg instanceof OptionSpec o) || o.usageHelp() || o.versionHelp()) {
       return null;
+    }
+    for (CommandSpec c = o.command(); c != null; c = c.parent()) {
+      if (c.userObject() instanceof CommandLineOnly) {
+        return null;
+      }
     }
     return "OTP_"
         + o.longestName().replaceFirst("^-+", "").toUpperCase(Locale.ROOT).replace('-', '_');

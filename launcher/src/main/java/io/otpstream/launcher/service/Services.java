@@ -14,7 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** What the service commands share: their Kafka settings, the secret, the start and the stop. */
 public final class Services {
-  static final String SECRET = "OTP_SECRET";
+  public static final String SECRET = "OTP_SECRET";
 
   /** The variables every service reads besides its options. */
   static final List<String> COMMON =
@@ -36,7 +36,8 @@ public final class Services {
     return KafkaSettings.fromEnv(env, KAFKA_NAMES);
   }
 
-  static Secrets secrets(Map<String, String> env) {
+  /** The master secret {@code OTP_SECRET}, required and checked. */
+  public static Secrets secrets(Map<String, String> env) {
     String s = env.get(SECRET);
     String what = "the same base64 secret (32+ random bytes) for every service";
     if (s == null || s.isBlank()) {
