@@ -5,6 +5,7 @@ import io.otpstream.launcher.config.EnvDefaults;
 import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.StartupFailures;
 import io.otpstream.launcher.logs.LogFormat;
+import io.otpstream.launcher.replay.ReplayCommand;
 import io.otpstream.launcher.service.ApiCommand;
 import io.otpstream.launcher.service.EmailDispatcherCommand;
 import io.otpstream.launcher.service.ProcessorCommand;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
       ProcessorCommand.class,
       SmsDispatcherCommand.class,
       EmailDispatcherCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      ReplayCommand.class
     })
 public final class Main implements Callable<Integer>, Environment {
 
