@@ -6,6 +6,7 @@ import io.otpstream.launcher.config.EnvDefaults;
 import io.otpstream.launcher.config.Environment;
 import io.otpstream.launcher.config.StartupFailures;
 import io.otpstream.launcher.logs.LogFormat;
+import io.otpstream.launcher.replay.ReplayCommand;
 import io.otpstream.launcher.service.ApiCommand;
 import io.otpstream.launcher.service.EmailDispatcherCommand;
 import io.otpstream.launcher.service.ProcessorCommand;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Spec;
       SmsDispatcherCommand.class,
       EmailDispatcherCommand.class,
       AdminCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      ReplayCommand.class
     })
 public final class Main implements Callable<Integer>, Environment {
 

@@ -177,7 +177,7 @@ class ReplayTest {
    * Waits until every delivery has its status and the processor has consumed all its input (twice
    * alike: it writes some of it).
    */
-  private static void awaitSettled(Topics topics, String applicationId) {
+  static void awaitSettled(Topics topics, String applicationId) {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(

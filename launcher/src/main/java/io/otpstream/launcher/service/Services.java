@@ -17,7 +17,7 @@ public final class Services {
   public static final String SECRET = "OTP_SECRET";
 
   /** The variables every service reads besides its options. */
-  static final List<String> COMMON =
+  public static final List<String> COMMON =
       Stream.of(
               KafkaSettings.VARIABLES.stream(),
               TopicSetup.VARIABLES.stream().filter(v -> !KafkaSettings.VARIABLES.contains(v)),
@@ -36,7 +36,7 @@ public final class Services {
     return KafkaSettings.fromEnv(env, KAFKA_NAMES);
   }
 
-  /** The master secret {@code OTP_SECRET}, required and checked. */
+  /** The master secret {@code OTP_SECRET} of {@code env}, or why it is missing or wrong. */
   public static Secrets secrets(Map<String, String> env) {
     String s = env.get(SECRET);
     String what = "the same base64 secret (32+ random bytes) for every service";

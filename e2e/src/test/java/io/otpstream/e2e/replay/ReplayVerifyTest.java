@@ -1,0 +1,187 @@
+package io.otpstream.e2e.replay;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.otpstream.common.outbox.Outbox;
+import io.otpstream.e2e.support.SharedKafka;
+import io.otpstream.e2e.support.TestPipeline;
+import io.otpstream.e2e.support.TopicReader;
+import io.otpstream.launcher.Main;
+import io.otpstream.launcher.replay.ReplayCommand;
+import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.decision.Outcome;
+import io.otpstream.schemas.rules.RuleNames;
+import io.otpstream.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code otpstream replay verify}, run in this JVM as an operator runs it, over the log a rich
+ * history recorded through the real pipeline (see {@link History}): the replay decides every
+ * command as recorded, and a decision forged into the recorded log is the one divergence it
+ * reports. Each scenario records under its own topic prefix.
+ */
+class ReplayVerifyTest {
+  private static final Pattern SUMMARY =
+      Pattern.compile("commands: (\\d+), decisions recorded: (\\d+), replayed: (\\d+)");
+
+  record Run(int exit, String out, String err) {}
+
+  record Recorded(Topics topics, String prefix, String secretBase64) {}
+
+  @Test
+  void replay_verify_after_a_rich_history_reports_no_divergence_over_all_its_commands()
+      throws Exception {
+    Recorded recorded = record("verify-rich");
+    List<OtpDecision> decisions = decisions(recorded.topics());
+    Set<String> commands =
+        decisions.stream().map(OtpDecision::getRequestId).collect(Collectors.toSet());
+
+    Run run = verify(recorded);
+
+    assertEquals(0, run.exit(), run.out() + run.err());
+    Matcher m = SUMMARY.matcher(run.out());
+    assertTrue(m.find(), run.out());
+    assertEquals(commands.size(), Integer.parseInt(m.group(1)), "every recorded command");
+    assertEquals(decisions.size(), Integer.parseInt(m.group(2)), run.out());
+    assertEquals(decisions.size(), Integer.parseInt(m.group(3)), run.out());
+    assertTrue(run.out().contains("divergences: 0"), run.out());
+    for (String stage : List.of("quota ", "limits ", "session ")) {
+      assertTrue(run.out().lines().anyMatch(l -> l.startsWith(stage)), stage + run.out());
+    }
+    assertNothingLeft(recorded);
+  }
+
+  @Test
+  void a_decision_forged_into_the_recorded_log_is_the_one_divergence_replay_verify_reports()
+      throws Exception {
+    Recorded recorded = record("verify-forged");
+    OtpDecision real =
+        decisions(recorded.topics()).stream()
+            .filter(d -> d.getOutcome() == Outcome.STARTED)
+            .findFirst()
+            .orElseThrow();
+    OtpDecision forged =
+        OtpDecision.newBuilder(real)
+            .setOutcome(Outcome.RATE_LIMITED)
+            .setRule(RuleNames.SENDS_PER_IP)
+            .setSessionId(null)
+            .build();
+    try (KafkaProducer<String, OtpDecision> producer =
+        new KafkaProducer<>(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
+            new StringSerializer(),
+            recorded.topics().replies.valueSerde().serializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  recorded.topics().replies.name(),
+                  real.getReplyPartition(),
+                  real.getRequestId(),
+                  forged))
+          .get();
+    }
+
+    Run run = verify(recorded);
+
+    assertEquals(ReplayCommand.DIVERGED, run.exit(), run.out() + run.err());
+    assertTrue(run.out().contains("divergences: 1\n"), run.out());
+    String divergence = run.out().substring(run.out().indexOf("divergences: 1"));
+    assertTrue(divergence.contains(real.getRequestId()), run.out());
+    assertTrue(divergence.contains("RATE_LIMITED rule=sends_per_ip"), run.out());
+    assertNothingLeft(recorded);
+  }
+
+  /** The rich history through the whole pipeline under its own prefix, settled and stopped. */
+  private static Recorded record(String name) throws Exception {
+    Outbox outbox = TestPipeline.newOutbox();
+    try (TestPipeline pipeline = TestPipeline.start(name, outbox, History.FIRST_SETTINGS)) {
+      History history = new History(pipeline, outbox);
+      history.underTheFirstSettings();
+      history.changeSettings();
+      history.underTheSecondSettings();
+      ReplayTest.awaitSettled(pipeline.kafka.topics(), pipeline.applicationId);
+      return new Recorded(
+          pipeline.kafka.topics(), pipeline.kafka.topicPrefix(), pipeline.secretBase64);
+    }
+  }
+
+  /** {@code otpstream replay verify} in this JVM, with the environment of an installation. */
+  private static Run verify(Recorded recorded) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        Main.commandLine(
+                Map.of(
+                    "KAFKA_BOOTSTRAP_SERVERS", bootstrap(),
+                    "OTP_TOPIC_PREFIX", recorded.prefix(),
+                    "OTP_SECRET", recorded.secretBase64(),
+                    "OTP_REPLAY_TIMEOUT_MS", "120000"),
+                new PrintWriter(out, true),
+                new PrintWriter(err, true))
+            .execute("replay", "verify");
+    assertFalse(err.toString().contains("\tat "), err.toString());
+    System.out.print(err + out.toString()); // the report, in the test's output
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static List<OtpDecision> decisions(Topics topics) {
+    return TopicReader.readAll(bootstrap(), topics.replies.name()).stream()
+        .map((ConsumerRecord<byte[], byte[]> r) -> decode(topics, r))
+        .toList();
+  }
+
+  private static OtpDecision decode(Topics topics, ConsumerRecord<byte[], byte[]> r) {
+    return topics.replies.valueSerde().deserializer().deserialize(r.topic(), r.value());
+  }
+
+  /**
+   * The scratch topics, the replay's internal topics and its consumer group (application id
+   * otp-replay-...) are gone.
+   */
+  private static void assertNothingLeft(Recorded recorded) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Set<String> left = new TreeSet<>();
+                admin.listTopics().names().get().stream()
+                    .filter(
+                        t ->
+                            t.startsWith(recorded.prefix() + "replay-")
+                                || t.startsWith("otp-replay-"))
+                    .forEach(left::add);
+                admin.listConsumerGroups().all().get().stream()
+                    .map(ConsumerGroupListing::groupId)
+                    .filter(g -> g.startsWith("otp-replay-"))
+                    .forEach(g -> left.add("group " + g));
+                assertEquals(Set.of(), left, "left behind by the replay");
+              });
+    }
+  }
+
+  private static String bootstrap() {
+    return SharedKafka.bootstrapServers();
+  }
+}
