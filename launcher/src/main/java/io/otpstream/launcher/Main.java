@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer>, Environment {
    */
   public static int run(String[] args, Object... more) {
     try {
-      LogFormat.use(LogFormat.of(args, System.getenv()));
+      LogFormat.use(LogFormat.of(args, System.getenv()), LogFormat.target(args));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       return 2;

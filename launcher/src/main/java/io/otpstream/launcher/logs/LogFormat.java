@@ -22,6 +22,11 @@ public final class LogFormat {
 
   static final String PROPERTY = "otp.log.format";
 
+  static final String TARGET_PROPERTY = "otp.log.target";
+
+  /** The commands whose standard output is their result (a key, a timeline, a report). */
+  private static final java.util.Set<String> TOOLS = java.util.Set.of("admin", "audit", "replay");
+
   private LogFormat() {}
 
   /** The format for {@code args} (a command line) and {@code env}; a wrong value is refused. */
@@ -38,9 +43,27 @@ public final class LogFormat {
     return format;
   }
 
-  /** Configures logback for {@code format} (again, should anything have logged already). */
+  /**
+   * Where the lines of {@code args}'s command go: standard output for the services (what a
+   * container platform collects), standard error for the tools, whose standard output is their
+   * result ({@code KEY=$(otpstream admin init)} holds the key alone).
+   */
+  public static String target(String[] args) {
+    return args.length > 0 && TOOLS.contains(args[0]) ? "System.err" : "System.out";
+  }
+
+  /** Configures logback for {@code format} on standard output. */
   public static void use(String format) {
+    use(format, "System.out");
+  }
+
+  /**
+   * Configures logback for {@code format} on {@code target} ({@code System.out} or {@code
+   * System.err}), again should anything have logged already.
+   */
+  public static void use(String format, String target) {
     System.setProperty(PROPERTY, format);
+    System.setProperty(TARGET_PROPERTY, target);
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
     try {
