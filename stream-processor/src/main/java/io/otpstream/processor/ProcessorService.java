@@ -8,6 +8,7 @@ import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.Env;
 import io.otpstream.processor.metrics.DecisionCounter;
 import io.otpstream.processor.topology.OtpTopology;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.topics.Replication;
 import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -120,6 +122,19 @@ public final class ProcessorService implements AutoCloseable {
         config,
         OtpTopology.build(recorded, config.kafka().topics(), new OtpCodes(secrets)),
         wallClock,
+        null);
+  }
+
+  /**
+   * A backtest: a replay (as {@link #replay(Config, Topics, Secrets)}) that decides every command
+   * with the settings {@code settings} makes of the ones it carried.
+   */
+  public static ProcessorService backtest(
+      Config config, Topics recorded, Secrets secrets, UnaryOperator<AppSettings> settings) {
+    return new ProcessorService(
+        config,
+        OtpTopology.backtest(recorded, config.kafka().topics(), new OtpCodes(secrets), settings),
+        Time.SYSTEM,
         null);
   }
 

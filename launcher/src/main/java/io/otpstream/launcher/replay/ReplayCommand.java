@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         "Re-run the processor over the recorded topics under a scratch application id; nothing"
             + " is delivered and no production topic is written.",
     mixinStandardHelpOptions = true,
-    subcommands = {ReplayCommand.Verify.class})
+    subcommands = {ReplayCommand.Verify.class, BacktestCommand.class})
 public final class ReplayCommand implements Callable<Integer>, ReadsEnvironment, Environment {
   /** Exit code of a replay whose decisions differ from the recorded ones. */
   public static final int DIVERGED = 1;
@@ -54,7 +54,8 @@ public final class ReplayCommand implements Callable<Integer>, ReadsEnvironment,
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Name a subcommand: verify");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Name a subcommand: verify or backtest");
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.launcher.topics.TopicSetup;
 import io.otpstream.processor.ProcessorService;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.topics.Replication;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import io.otpstream.schemas.topics.Topics;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -66,9 +68,24 @@ final class ScratchReplay implements AutoCloseable {
   static ScratchReplay run(
       KafkaSettings kafka, Secrets secrets, Map<String, String> env, String name, Duration timeout)
       throws Exception {
+    return run(kafka, secrets, env, name, timeout, null);
+  }
+
+  /**
+   * As {@link #run(KafkaSettings, Secrets, Map, String, Duration)}, deciding each command with the
+   * settings {@code settings} makes of the ones it carried (a backtest); null: as recorded.
+   */
+  static ScratchReplay run(
+      KafkaSettings kafka,
+      Secrets secrets,
+      Map<String, String> env,
+      String name,
+      Duration timeout,
+      UnaryOperator<AppSettings> settings)
+      throws Exception {
     ScratchReplay replay = new ScratchReplay(kafka, name);
     try {
-      replay.replay(secrets, env, timeout);
+      replay.replay(secrets, env, timeout, settings);
       return replay;
     } catch (Exception | Error e) {
       replay.close();
@@ -76,7 +93,12 @@ final class ScratchReplay implements AutoCloseable {
     }
   }
 
-  private void replay(Secrets secrets, Map<String, String> env, Duration timeout) throws Exception {
+  private void replay(
+      Secrets secrets,
+      Map<String, String> env,
+      Duration timeout,
+      UnaryOperator<AppSettings> settings)
+      throws Exception {
     Topics recorded = kafka.topics();
     Map<TopicPartition, Long> last;
     try (RecordedLog log = new RecordedLog(kafka, timeout)) {
@@ -94,7 +116,10 @@ final class ScratchReplay implements AutoCloseable {
         ProcessorService.Config.of(
                 scratch.withReplicationFactor(replication.factor()), applicationId, stateDir, env)
             .withMinInsyncReplicas(replication.minInsyncReplicas());
-    try (ProcessorService p = ProcessorService.replay(config, recorded, secrets)) {
+    try (ProcessorService p =
+        settings == null
+            ? ProcessorService.replay(config, recorded, secrets)
+            : ProcessorService.backtest(config, recorded, secrets, settings)) {
       p.start();
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!processed(last)) {

@@ -81,8 +81,8 @@ public final class CommandParts {
   }
 
   /**
-   * A new send or resend like {@code command} with {@code meta}: a stage never changes the record
-   * it was given.
+   * A new send, resend or check like {@code command} with {@code meta}: a stage never changes the
+   * record it was given.
    */
   public static Object withMeta(Object command, CommandMeta meta) {
     if (command instanceof OtpRequested c) {
@@ -91,7 +91,10 @@ public final class CommandParts {
     if (command instanceof OtpRetried c) {
       return OtpRetried.newBuilder(c).setMeta(meta).build();
     }
-    throw new IllegalArgumentException("not a send or resend: " + command);
+    if (command instanceof OtpCheckRequested c) {
+      return OtpCheckRequested.newBuilder(c).setMeta(meta).build();
+    }
+    throw new IllegalArgumentException("not a session command: " + command);
   }
 
   /** New metadata like {@code m}, with the rule checks a stage passed added to those before. */

@@ -5,6 +5,7 @@ public final class Names {
   // stage 0, keyed by app (apps with a quota)
   public static final String QUOTA_SOURCE = "quota-source";
   public static final String QUOTA_KEEPER = "quota-keeper";
+  public static final String QUOTA_SETTINGS = "quota-settings";
   public static final String QUOTA_STORE = "quota-store";
   public static final String QUOTA_IDEMPOTENCY_STORE = "quota-idempotency-store";
   public static final String QUOTA_ADMITTED_SINK = "quota-admitted-sink";
@@ -13,6 +14,7 @@ public final class Names {
   // stage 1, keyed by client IP
   public static final String REQUESTS_SOURCE = "requests-source";
   public static final String REQUEST_LIMITER = "request-limiter";
+  public static final String REQUESTS_SETTINGS = "requests-settings";
   public static final String IP_WINDOW_STORE = "ip-window-store";
   public static final String IP_IDEMPOTENCY_STORE = "ip-idempotency-store";
   public static final String ADMITTED_SINK = "admitted-commands-sink";
@@ -20,6 +22,7 @@ public final class Names {
   public static final String COMMANDS_SOURCE = "commands-source";
   public static final String DELIVERY_STATUS_SOURCE = "delivery-status-source";
   public static final String SESSION_DECIDER = "session-decider";
+  public static final String COMMANDS_SETTINGS = "commands-settings";
   public static final String SESSION_STORE = "session-store";
   public static final String SUBJECT_WINDOW_STORE = "subject-window-store";
   public static final String SESSION_IDEMPOTENCY_STORE = "session-idempotency-store";

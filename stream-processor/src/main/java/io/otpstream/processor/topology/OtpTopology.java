@@ -6,6 +6,8 @@ import io.otpstream.processor.quota.QuotaKeeper;
 import io.otpstream.processor.session.SessionProcessor;
 import io.otpstream.processor.session.SessionRules;
 import io.otpstream.processor.streams.DecisionMeter;
+import io.otpstream.processor.streams.SettingsOverride;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.quota.QuotaState;
@@ -14,6 +16,7 @@ import io.otpstream.schemas.session.SessionState;
 import io.otpstream.schemas.topics.Topics;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -56,6 +59,25 @@ public final class OtpTopology {
    * {@code meter} is told of every decision a stage forwards (the processor's decision counter).
    */
   public static Topology build(Topics read, Topics write, OtpCodes codes, DecisionMeter meter) {
+    return build(read, write, codes, meter, null);
+  }
+
+  /**
+   * A backtest's topology: as {@link #build(Topics, Topics, OtpCodes)}, with every command given
+   * the settings {@code settings} makes of those it carried before its stage decides it (a node
+   * {@code *-settings} after each command source).
+   */
+  public static Topology backtest(
+      Topics read, Topics write, OtpCodes codes, UnaryOperator<AppSettings> settings) {
+    return build(read, write, codes, DecisionMeter.NONE, settings);
+  }
+
+  private static Topology build(
+      Topics read,
+      Topics write,
+      OtpCodes codes,
+      DecisionMeter meter,
+      UnaryOperator<AppSettings> settings) {
     Serializer<SpecificRecord> any = AvroSerde.anyRecordSerializer();
     Serializer<String> keys = Serdes.String().serializer();
     Topology t = new Topology();
@@ -65,7 +87,10 @@ public final class OtpTopology {
         Serdes.String().deserializer(),
         read.quota.valueSerde().deserializer(),
         read.quota.name());
-    t.addProcessor(Names.QUOTA_KEEPER, () -> new QuotaKeeper(meter), Names.QUOTA_SOURCE);
+    t.addProcessor(
+        Names.QUOTA_KEEPER,
+        () -> new QuotaKeeper(meter),
+        decided(t, Names.QUOTA_SOURCE, Names.QUOTA_SETTINGS, settings));
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(Names.QUOTA_STORE),
@@ -93,7 +118,10 @@ public final class OtpTopology {
         Serdes.String().deserializer(),
         read.requests.valueSerde().deserializer(),
         read.requests.name());
-    t.addProcessor(Names.REQUEST_LIMITER, () -> new RequestLimiter(meter), Names.REQUESTS_SOURCE);
+    t.addProcessor(
+        Names.REQUEST_LIMITER,
+        () -> new RequestLimiter(meter),
+        decided(t, Names.REQUESTS_SOURCE, Names.REQUESTS_SETTINGS, settings));
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(Names.IP_WINDOW_STORE),
@@ -133,7 +161,7 @@ public final class OtpTopology {
     t.addProcessor(
         Names.SESSION_DECIDER,
         () -> new SessionProcessor(rules, meter),
-        Names.COMMANDS_SOURCE,
+        decided(t, Names.COMMANDS_SOURCE, Names.COMMANDS_SETTINGS, settings),
         Names.DELIVERY_STATUS_SOURCE);
     t.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -181,6 +209,19 @@ public final class OtpTopology {
     t.addSink(
         Names.SECONDARY_COUNTED_SINK, write.commands.name(), keys, any, Names.SESSION_DECIDER);
     return t;
+  }
+
+  /**
+   * The node a stage reads its commands from: the source itself, or in a backtest a node after it
+   * that gives each command the backtest's settings.
+   */
+  private static String decided(
+      Topology t, String source, String overrideNode, UnaryOperator<AppSettings> settings) {
+    if (settings == null) {
+      return source;
+    }
+    t.addProcessor(overrideNode, () -> new SettingsOverride(settings), source);
+    return overrideNode;
   }
 
   /** A reply goes to the partition its waiting api instance reads, named on the command. */
