@@ -158,9 +158,20 @@ public final class TestPipeline implements AutoCloseable {
                 sms,
                 email,
                 List.of()));
+    Installations.started(
+        cluster.bootstrapServers(), kafka.topicPrefix(), secretBase64, applicationId);
     pipeline.awaitReady(Duration.ofSeconds(60));
     return new TestPipeline(
         appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
+  }
+
+  /**
+   * Leaves this pipeline's recorded log out of the replay at the end of the suite ({@link
+   * Installations}): {@code reason} says how the test tampers with it.
+   */
+  public TestPipeline notReplayable(String reason) {
+    Installations.notReplayable(kafka.topicPrefix(), reason);
+    return this;
   }
 
   public String baseUrl() {
