@@ -10,8 +10,9 @@ import java.util.Optional;
  * Every installation (topic prefix, master secret, processor application id) whose processor ran in
  * this test JVM, registered as it starts, so that the last test class of the run ({@code
  * replay.SuiteReplayVerifyTest}) can check with {@code otpstream replay verify} that the processor
- * decided every command of the whole suite deterministically. A test that deliberately makes its
- * recorded log unreplayable (a forged decision, say) opts its installation out, with the reason.
+ * decided every command of the whole suite deterministically. A test whose recorded log is tampered
+ * with on purpose (a forged decision, say), or too long to replay in the suite, opts its
+ * installation out, with the reason.
  */
 public final class Installations {
 

@@ -167,7 +167,7 @@ public final class TestPipeline implements AutoCloseable {
 
   /**
    * Leaves this pipeline's recorded log out of the replay at the end of the suite ({@link
-   * Installations}): {@code reason} says how the test tampers with it.
+   * Installations}): {@code reason} says why (tampered with on purpose, or too long to replay).
    */
   public TestPipeline notReplayable(String reason) {
     Installations.notReplayable(kafka.topicPrefix(), reason);
