@@ -150,7 +150,7 @@ class ReplayVerifyTest {
   }
 
   /** The rich history through the whole pipeline under its own prefix, settled and stopped. */
-  private static Recorded record(String name) throws Exception {
+  static Recorded record(String name) throws Exception {
     Outbox outbox = TestPipeline.newOutbox();
     try (TestPipeline pipeline = TestPipeline.start(name, outbox, History.FIRST_SETTINGS)) {
       History history = new History(pipeline, outbox);
