@@ -11,6 +11,7 @@ import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.e2e.support.TopicReader;
 import io.otpstream.launcher.Main;
 import io.otpstream.launcher.replay.ReplayCommand;
+import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.rules.RuleNames;
@@ -18,6 +19,7 @@ import io.otpstream.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +66,21 @@ class ReplayVerifyTest {
     assertEquals(commands.size(), Integer.parseInt(m.group(1)), "every recorded command");
     assertEquals(decisions.size(), Integer.parseInt(m.group(2)), run.out());
     assertEquals(decisions.size(), Integer.parseInt(m.group(3)), run.out());
-    assertTrue(run.out().contains("divergences: 0"), run.out());
+    assertTrue(run.out().contains("recorded log: complete"), run.out());
+    assertEquals(
+        List.of(commands.size(), decisions.size(), 0),
+        numbers(run.out(), compared(recorded.topics().replies.name(), "decisions")),
+        "every command compared on the replies, none deleted");
+    List<AuditEvent> events = events(recorded.topics());
+    assertEquals(
+        List.of(
+            (int) events.stream().map(AuditEvent::getRequestId).distinct().count(),
+            events.size(),
+            0),
+        numbers(run.out(), compared(recorded.topics().events.name(), "audit events")),
+        "every decision's audit event compared on the audit log");
+    assertEquals(List.of(0), numbers(run.out(), "not compared: (\\d+) commands"));
+    assertTrue(run.out().contains("divergences: 0\n"), run.out());
     for (String stage : List.of("quota ", "limits ", "session ")) {
       assertTrue(run.out().lines().anyMatch(l -> l.startsWith(stage)), stage + run.out());
     }
@@ -107,12 +123,34 @@ class ReplayVerifyTest {
     assertTrue(run.out().contains("divergences: 1\n"), run.out());
     String divergence = run.out().substring(run.out().indexOf("divergences: 1"));
     assertTrue(divergence.contains(real.getRequestId()), run.out());
+    assertTrue(divergence.contains("recorded on " + recorded.topics().replies.name()), run.out());
     assertTrue(divergence.contains("RATE_LIMITED rule=sends_per_ip"), run.out());
+    assertFalse(divergence.contains("recorded on " + recorded.topics().events.name()), run.out());
     assertNothingLeft(recorded);
   }
 
+  /** The regex of the line saying how many commands and records were compared on a topic. */
+  static String compared(String topic, String what) {
+    return "compared on "
+        + Pattern.quote(topic)
+        + ": (\\d+) commands \\((\\d+) "
+        + what
+        + "\\); deleted by retention: (\\d+) commands";
+  }
+
+  /** The numbers the groups of {@code regex} find in the report. */
+  static List<Integer> numbers(String out, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(out);
+    assertTrue(m.find(), regex + " in\n" + out);
+    List<Integer> n = new ArrayList<>();
+    for (int i = 1; i <= m.groupCount(); i++) {
+      n.add(Integer.parseInt(m.group(i)));
+    }
+    return n;
+  }
+
   /** The rich history through the whole pipeline under its own prefix, settled and stopped. */
-  private static Recorded record(String name) throws Exception {
+  static Recorded record(String name) throws Exception {
     Outbox outbox = TestPipeline.newOutbox();
     try (TestPipeline pipeline = TestPipeline.start(name, outbox, History.FIRST_SETTINGS)) {
       History history = new History(pipeline, outbox);
@@ -126,7 +164,7 @@ class ReplayVerifyTest {
   }
 
   /** {@code otpstream replay verify} in this JVM, with the environment of an installation. */
-  private static Run verify(Recorded recorded) {
+  static Run verify(Recorded recorded) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
@@ -150,6 +188,14 @@ class ReplayVerifyTest {
         .toList();
   }
 
+  /** The audit events of decisions (those that name their command). */
+  private static List<AuditEvent> events(Topics topics) {
+    return TopicReader.readAll(bootstrap(), topics.events.name()).stream()
+        .map(r -> topics.events.valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .filter(e -> e.getRequestId() != null)
+        .toList();
+  }
+
   private static OtpDecision decode(Topics topics, ConsumerRecord<byte[], byte[]> r) {
     return topics.replies.valueSerde().deserializer().deserialize(r.topic(), r.value());
   }
@@ -158,7 +204,7 @@ class ReplayVerifyTest {
    * The scratch topics, the replay's internal topics and its consumer group (application id
    * otp-replay-...) are gone.
    */
-  private static void assertNothingLeft(Recorded recorded) {
+  static void assertNothingLeft(Recorded recorded) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
       await()
