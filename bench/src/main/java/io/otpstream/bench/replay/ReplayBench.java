@@ -1,5 +1,6 @@
 package io.otpstream.bench.replay;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dev.broker.EmbeddedKafka;
@@ -12,6 +13,7 @@ import io.otpstream.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +58,8 @@ public final class ReplayBench {
   private static final String LIVE_ID = "otp-bench-live";
   private static final Pattern SUMMARY =
       Pattern.compile("commands: (\\d+), decisions recorded: (\\d+), replayed: (\\d+)");
+  private static final OperatingSystemMXBean CPU =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final Pattern DIVERGENCES = Pattern.compile("divergences: (\\d+)");
 
   private ReplayBench() {}
@@ -70,12 +74,13 @@ public final class ReplayBench {
     }
   }
 
-  private static void run(String[] args) throws Exception {
-    int planned =
-        args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].strip()) : 20_000;
+  private static void run(String[] given) throws Exception {
+    String joined = String.join(" ", given).strip(); // exec:exec passes bench.args as one
+    String[] args = joined.isEmpty() ? new String[0] : joined.split("\\s+");
+    int planned = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     List<String> intervals = new ArrayList<>(List.of(""));
     if (args.length > 1) {
-      intervals.addAll(List.of(args[1].strip().split(",")));
+      intervals.addAll(List.of(args[1].split(",")));
     }
     Path dir = Files.createTempDirectory("otp-replay-bench");
     EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), freePort(), freePort()).start();
@@ -118,6 +123,7 @@ public final class ReplayBench {
         Thread.sleep(100);
       }
       long start = System.nanoTime();
+      long cpu = CPU.getProcessCpuTime();
       int trailing = 0;
       while (trailing < 3) {
         boolean more = traffic.commands() < planned;
@@ -134,10 +140,12 @@ public final class ReplayBench {
       double recordSecs = (System.nanoTime() - start) / 1e9;
       System.out.printf(
           "recorded: %,d commands and %,d delivery statuses written; live processor decided them"
-              + " in %.1f s (%,.0f commands/s, rounds of %d sends, waiting for each to settle)%n",
+              + " in %.1f s, %.1f s CPU (%,.0f commands/s, rounds of %d sends, each settled before"
+              + " the next)%n",
           traffic.commands(),
           records - traffic.commands(),
           recordSecs,
+          (CPU.getProcessCpuTime() - cpu) / 1e9,
           traffic.commands() / recordSecs,
           sends);
       live.close();
@@ -161,7 +169,8 @@ public final class ReplayBench {
               "OTP_REPLAY_TIMEOUT_MS",
               "7200000");
       System.out.printf(
-          "%-34s %8s %14s %14s  %s%n", "run", "wall s", "records/s", "commands/s", "result");
+          "%-34s %8s %8s %14s %14s  %s%n",
+          "run", "wall s", "cpu s", "records/s", "commands/s", "result");
       Run verify = null;
       double perSecond = 0;
       for (String interval : intervals) { // the default first, then OTP_COMMIT_INTERVAL_MS=...
@@ -174,9 +183,10 @@ public final class ReplayBench {
         Matcher diverged = DIVERGENCES.matcher(v.out);
         long commands = summary.find() ? Long.parseLong(summary.group(1)) : -1;
         System.out.printf(
-            "%-34s %8.1f %,14.0f %,14.0f  exit %d, %s, %s%n",
+            "%-34s %8.1f %8.1f %,14.0f %,14.0f  exit %d, %s, %s%n",
             "replay verify" + (interval.isEmpty() ? "" : ", commit " + interval + " ms"),
             v.secs,
+            v.cpu,
             inputs / v.secs,
             commands / v.secs,
             v.exit,
@@ -210,7 +220,8 @@ public final class ReplayBench {
     kafka.close();
   }
 
-  private record Run(int exit, double secs, String out, String err) {}
+  /** A command's exit code, wall time, CPU time of this whole process meanwhile, and output. */
+  private record Run(int exit, double secs, double cpu, String out, String err) {}
 
   /** One audit scan, timed and printed: events read per second. */
   private static Run audit(Map<String, String> env, long events, String label, String... args) {
@@ -219,8 +230,8 @@ public final class ReplayBench {
     System.arraycopy(args, 0, all, 1, args.length);
     Run r = run(env, false, all);
     System.out.printf(
-        "%-34s %8.1f %,14.0f %14s  exit %d, %s%n",
-        label, r.secs, events / r.secs, "-", r.exit, r.err.strip());
+        "%-34s %8.1f %8.1f %,14.0f %14s  exit %d, %s%n",
+        label, r.secs, r.cpu, events / r.secs, "-", r.exit, r.err.strip());
     return r;
   }
 
@@ -232,13 +243,19 @@ public final class ReplayBench {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     long start = System.nanoTime();
+    long cpu = CPU.getProcessCpuTime();
     int exit =
         Main.commandLine(
                 env,
                 new PrintWriter(keepOut ? out : Writer.nullWriter(), true),
                 new PrintWriter(err, true))
             .execute(args);
-    return new Run(exit, (System.nanoTime() - start) / 1e9, out.toString(), err.toString());
+    return new Run(
+        exit,
+        (System.nanoTime() - start) / 1e9,
+        (CPU.getProcessCpuTime() - cpu) / 1e9,
+        out.toString(),
+        err.toString());
   }
 
   private static byte[] encode(Topics topics, Traffic.Out o) {
