@@ -20,12 +20,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -218,6 +220,9 @@ public final class ReplayBench {
       }
     }
     kafka.close();
+    try (Stream<Path> all = Files.walk(dir)) { // the broker's log and the state: gigabytes at 1M
+      all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   /** A command's exit code, wall time, CPU time of this whole process meanwhile, and output. */
