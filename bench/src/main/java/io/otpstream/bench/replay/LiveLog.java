@@ -74,7 +74,8 @@ final class LiveLog implements AutoCloseable {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the live processor did not settle within " + timeout);
         }
-        Thread.sleep(20);
+        // each look is an offset fetch: every 20 ms, its admin thread held a tenth of the samples
+        Thread.sleep(100); // of a profile of the recording
       }
       before = now;
       now = lastRecords();
