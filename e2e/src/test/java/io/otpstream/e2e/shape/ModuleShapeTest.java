@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * How the modules lean on each other (issue 11): {@code schemas} under everything, {@code common}
  * only what every service uses, each service on its own, the channel dispatchers on the shared
  * core, the launcher above them all, and dev mode (the embedded broker, in its own jar) above the
- * launcher, which never reaches into it. The webhook dispatcher is a channel dispatcher too. Read from the main bytecode of every module on this
- * module's classpath (the test jars are left out).
+ * launcher, which never reaches into it. The webhook dispatcher is a channel dispatcher too. Read
+ * from the main bytecode of every module on this module's classpath (the test jars are left out).
  */
 class ModuleShapeTest {
   private static JavaClasses main;

@@ -127,8 +127,8 @@ public final class TestPipeline implements AutoCloseable {
   }
 
   /**
-   * Both channels delivering to {@code outbox}, webhooks allowed to this machine's addresses (as
-   * in dev mode), so a test's receiver on 127.0.0.1 gets them.
+   * Both channels delivering to {@code outbox}, webhooks allowed to this machine's addresses (as in
+   * dev mode), so a test's receiver on 127.0.0.1 gets them.
    */
   public static TestPipeline startWithLocalWebhooks(String name, Outbox outbox) throws Exception {
     return start(
