@@ -4,6 +4,7 @@ import io.otpstream.api.health.HealthChecks;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.metrics.ServiceMetrics;
 import io.otpstream.common.secret.Secrets;
+import io.otpstream.common.settings.Env;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.webhook.WebhookDispatcher;
 import io.otpstream.launcher.config.Checked;
@@ -12,6 +13,7 @@ import io.otpstream.launcher.config.ReadsEnvironment;
 import io.otpstream.launcher.ops.GracefulStop;
 import io.otpstream.launcher.ops.OpsServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description = "Run a webhook dispatcher (the apps' subscribed session events, signed).")
 public final class WebhookDispatcherCommand implements Callable<Integer>, ReadsEnvironment {
-  private static final String TUNING = "OTP_WEBHOOK_";
+  private static final String BACKOFF = "OTP_WEBHOOK_RETRY_BACKOFF_MS";
+  private static final String ATTEMPTS = "OTP_WEBHOOK_MAX_ATTEMPTS";
 
   @ParentCommand Environment main;
 
@@ -53,7 +56,7 @@ public final class WebhookDispatcherCommand implements Callable<Integer>, ReadsE
   @Override
   public List<String> variables() {
     List<String> all = new ArrayList<>(Services.COMMON);
-    all.addAll(DeliveryTuning.variables(TUNING));
+    all.addAll(List.of(BACKOFF, ATTEMPTS));
     return all;
   }
 
@@ -61,7 +64,20 @@ public final class WebhookDispatcherCommand implements Callable<Integer>, ReadsE
   public Integer call() throws Exception {
     KafkaSettings kafka = Services.kafka(main.env());
     Secrets secrets = Services.secrets(main.env());
-    DeliveryTuning tuning = DeliveryTuning.fromEnv(main.env(), TUNING);
+    DeliveryTuning defaults = DeliveryTuning.defaults();
+    // one post at a time per instance: the in-flight and rate settings of the channels do not apply
+    DeliveryTuning tuning =
+        new DeliveryTuning(
+            Duration.ofMillis(
+                Env.integer(
+                    main.env(),
+                    BACKOFF,
+                    (int) defaults.retryBackoff().toMillis(),
+                    1,
+                    Integer.MAX_VALUE)),
+            Env.integer(main.env(), ATTEMPTS, defaults.maxAttempts(), 1, Integer.MAX_VALUE),
+            1,
+            defaults.ratePerSecond());
     Services.start(Services.check(kafka, service.kafkaWaitMs), main.env());
     ServiceMetrics metrics = new ServiceMetrics("dispatcher-webhook");
     WebhookDispatcher d =
