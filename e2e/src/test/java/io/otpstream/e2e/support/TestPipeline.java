@@ -140,7 +140,11 @@ public final class TestPipeline implements AutoCloseable {
         true);
   }
 
-  private static TestPipeline start(
+  /**
+   * As {@link #start(String, KafkaSettings, DeliveryProvider, DeliveryProvider, UnaryOperator)};
+   * {@code localWebhooks} lets webhooks go to this machine's addresses, as in dev mode.
+   */
+  public static TestPipeline start(
       String name,
       KafkaSettings cluster,
       DeliveryProvider sms,
