@@ -11,20 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.otpstream.api.ApiServer;
 import io.otpstream.common.json.Json;
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.common.outbox.OutboxMessage;
 import io.otpstream.e2e.support.Http;
+import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
-import java.nio.charset.StandardCharsets;
+import io.otpstream.e2e.support.TopicReader;
+import io.otpstream.schemas.webhook.WebhookDelivery;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,12 +32,12 @@ import org.junit.jupiter.api.Test;
  * attempt. An api without dev mode's allowance refuses inner addresses with 400.
  */
 class WebhooksTest {
-  private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
   private static TestPipeline pipeline;
   private static Outbox outbox;
   private static Http http;
   private static WebhookReceiver receiver;
   private static Map<String, String> auth;
+  private static SmsSessions sessions;
 
   @BeforeAll
   static void start() throws Exception {
@@ -50,6 +45,7 @@ class WebhooksTest {
     pipeline = TestPipeline.startWithLocalWebhooks("webhooks", outbox);
     http = new Http(pipeline.baseUrl());
     receiver = new WebhookReceiver();
+    sessions = new SmsSessions(http, pipeline.liveKey, outbox);
     auth =
         Map.of(
             "Authorization",
@@ -78,49 +74,6 @@ class WebhooksTest {
     return r.json();
   }
 
-  /** Sends a code to a new phone, reads it from the outbox, checks it; the session id and code. */
-  private static String[] verifiedSession(String phone) {
-    Http.Response sent =
-        http.postJson(
-            "/api/v1/otp/send",
-            pipeline.liveKey,
-            Map.of("channels", List.of("sms"), "recipients", Map.of("sms", phone)));
-    assertEquals(200, sent.status(), sent.raw());
-    JsonNode data = sent.json().get("data");
-    OutboxMessage m =
-        await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () -> outbox.list().stream().filter(x -> x.to().equals(phone)).findFirst(),
-                Optional::isPresent)
-            .get();
-    Matcher code = CODE.matcher(m.body());
-    assertTrue(code.find(), m.body());
-    Http.Response ok =
-        http.postJson(
-            "/api/v1/otp/verify",
-            pipeline.liveKey,
-            Map.of(
-                "session_token",
-                data.get("session_token").asText(),
-                "otps",
-                Map.of("sms", code.group(1))));
-    assertEquals(200, ok.status(), ok.raw());
-    return new String[] {data.get("session_id").asText(), code.group(1)};
-  }
-
-  /** The Standard Webhooks signature, computed here from the specification. */
-  private static String expectedSignature(String secret, WebhookReceiver.Received r)
-      throws Exception {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(
-        new SecretKeySpec(
-            Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-    String signed = r.id() + "." + r.timestamp() + "." + r.body();
-    return "v1,"
-        + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
-  }
-
   @Test
   void a_receiver_gets_each_subscribed_event_once_signed_and_retried_after_a_500()
       throws Exception {
@@ -134,8 +87,10 @@ class WebhooksTest {
     receiver.failFirst("/flaky", 1);
     JsonNode flaky = subscribe(http, receiver.url("/flaky"), List.of("verified"));
 
-    String[] session = verifiedSession("+33612990001");
-    String sessionId = session[0];
+    SmsSessions.Session session = sessions.send("+33612990001");
+    Http.Response ok = sessions.check(session, session.code());
+    assertEquals(200, ok.status(), ok.raw());
+    String sessionId = session.id();
 
     List<WebhookReceiver.Received> got =
         await()
@@ -143,19 +98,20 @@ class WebhooksTest {
             .until(
                 () -> receiver.received("/all"),
                 l ->
-                    types(l, sessionId)
+                    ReceivedEvents.types(l, sessionId)
                         .containsAll(List.of("otp.session.sent", "otp.session.verified")));
     assertEquals(
         List.of("otp.session.sent", "otp.session.verified"),
-        types(got, sessionId).stream().sorted().toList(),
+        ReceivedEvents.types(got, sessionId).stream().sorted().toList(),
         "each event once");
     for (WebhookReceiver.Received r : got) {
       assertTrue(r.id().startsWith("msg_"), r.id());
       assertTrue(
           Math.abs(Instant.now().getEpochSecond() - Long.parseLong(r.timestamp())) < 300,
           r.timestamp());
-      assertEquals(expectedSignature(secret, r), r.signature());
-      assertFalse(r.body().contains(session[1]), "a webhook never carries the code: " + r.body());
+      assertEquals(ReceivedEvents.signature(secret, r), r.signature());
+      assertFalse(
+          r.body().contains(session.code()), "a webhook never carries the code: " + r.body());
       assertFalse(r.body().contains("612990001"), "nor the phone number: " + r.body());
       JsonNode body = Json.MAPPER.readTree(r.body());
       assertEquals(pipeline.appId, body.get("data").get("app_id").asText());
@@ -163,7 +119,7 @@ class WebhooksTest {
     }
     JsonNode sent =
         got.stream()
-            .map(r -> read(r.body()))
+            .map(r -> ReceivedEvents.read(r.body()))
             .filter(b -> b.get("type").asText().equals("otp.session.sent"))
             .findFirst()
             .orElseThrow();
@@ -177,7 +133,7 @@ class WebhooksTest {
     assertEquals(retried.get(0).id(), retried.get(1).id(), "a retry keeps its webhook-id");
     assertEquals(retried.get(0).body(), retried.get(1).body());
     String flakySecret = flaky.get("secret").asText();
-    assertEquals(expectedSignature(flakySecret, retried.get(1)), retried.get(1).signature());
+    assertEquals(ReceivedEvents.signature(flakySecret, retried.get(1)), retried.get(1).signature());
 
     JsonNode log =
         await()
@@ -198,20 +154,54 @@ class WebhooksTest {
     assertTrue(log.get(1).get("latency_ms").asLong() >= 0);
   }
 
-  private static JsonNode read(String body) {
-    try {
-      return Json.MAPPER.readTree(body);
-    } catch (Exception e) {
-      throw new AssertionError(body, e);
+  @Test
+  void a_post_that_keeps_failing_is_dead_lettered_after_the_last_attempt() throws Exception {
+    receiver.failFirst("/down", 1000);
+    JsonNode down = subscribe(http, receiver.url("/down"), List.of("locked"));
+    SmsSessions.Session locked = sessions.send("+33612990002");
+    String sessionId = locked.id();
+    String wrong = locked.code().equals("000000") ? "111111" : "000000";
+    for (int i = 0; i < 5; i++) { // the default: 5 wrong codes lock the session
+      sessions.check(locked, wrong);
     }
-  }
+    // the pipeline's tuning: 5 attempts, the first retry after 500 ms, doubling
+    JsonNode log =
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .until(
+                () ->
+                    http.get(webhooks() + "/" + down.get("id").asText() + "/deliveries", auth)
+                        .json()
+                        .get("deliveries"),
+                d -> d.size() >= 5);
+    assertEquals(5, log.size(), log.toString());
+    assertEquals("dead_lettered", log.get(0).get("outcome").asText(), log.toString());
+    assertEquals(5, log.get(0).get("attempt").asInt());
+    for (int i = 1; i < 5; i++) {
+      assertEquals("retrying", log.get(i).get("outcome").asText(), log.toString());
+      assertEquals(500, log.get(i).get("status_code").asInt());
+    }
+    List<WebhookReceiver.Received> posts = receiver.received("/down");
+    assertEquals(5, posts.size());
+    assertEquals(1, posts.stream().map(WebhookReceiver.Received::id).distinct().count());
+    assertEquals(
+        List.of("otp.session.locked"), ReceivedEvents.types(posts.subList(0, 1), sessionId));
 
-  private static List<String> types(List<WebhookReceiver.Received> l, String sessionId) {
-    return l.stream()
-        .map(r -> read(r.body()))
-        .filter(b -> b.get("data").get("session_id").asText().equals(sessionId))
-        .map(b -> b.get("type").asText())
-        .toList();
+    String dlq = pipeline.kafka.topics().webhookDeadLetter.name();
+    List<WebhookDelivery> dead =
+        TopicReader.readUntil(SharedKafka.bootstrapServers(), dlq, l -> !l.isEmpty()).stream()
+            .map(
+                r ->
+                    pipeline
+                        .kafka
+                        .topics()
+                        .webhookDeadLetter
+                        .valueSerde()
+                        .deserializer()
+                        .deserialize(dlq, r.value()))
+            .toList();
+    assertTrue(
+        dead.stream().anyMatch(d -> d.getWebhookId().equals(posts.get(0).id())), dead.toString());
   }
 
   @Test
