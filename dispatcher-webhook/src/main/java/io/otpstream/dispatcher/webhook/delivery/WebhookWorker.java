@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -81,11 +83,13 @@ public final class WebhookWorker implements AutoCloseable {
             retry,
             clock,
             registry);
-    this.consumer =
-        new KafkaConsumer<>(
-            WorkerConsumer.properties(new DeliveryWorker.Config(kafka, "webhook", groupId, tuning)),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
+    Properties cp =
+        WorkerConsumer.properties(new DeliveryWorker.Config(kafka, "webhook", groupId, tuning));
+    // posts are sent one by one on this thread, each up to 10 s: few records per poll, and a long
+    // poll interval, so a slow endpoint does not make the group take the partitions away
+    cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
+    cp.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
+    this.consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "otp-dispatcher-webhook");
   }
 
