@@ -202,7 +202,8 @@ class ReplayVerifyTest {
 
   /**
    * The scratch topics, the replay's internal topics and its consumer group (application id
-   * otp-replay-...) are gone.
+   * otp-replay-verify-..., -recorded-... or -backtest-...: the command's scratch ids, not those of
+   * tests that run {@code ProcessorService.replay} themselves) are gone.
    */
   static void assertNothingLeft(Recorded recorded) {
     try (Admin admin =
@@ -213,18 +214,21 @@ class ReplayVerifyTest {
               () -> {
                 Set<String> left = new TreeSet<>();
                 admin.listTopics().names().get().stream()
-                    .filter(
-                        t ->
-                            t.startsWith(recorded.prefix() + "replay-")
-                                || t.startsWith("otp-replay-"))
+                    .filter(t -> t.startsWith(recorded.prefix() + "replay-") || scratchId(t))
                     .forEach(left::add);
                 admin.listConsumerGroups().all().get().stream()
                     .map(ConsumerGroupListing::groupId)
-                    .filter(g -> g.startsWith("otp-replay-"))
+                    .filter(ReplayVerifyTest::scratchId)
                     .forEach(g -> left.add("group " + g));
                 assertEquals(Set.of(), left, "left behind by the replay");
               });
     }
+  }
+
+  private static boolean scratchId(String name) {
+    return name.startsWith("otp-replay-verify-")
+        || name.startsWith("otp-replay-recorded-")
+        || name.startsWith("otp-replay-backtest-");
   }
 
   private static String bootstrap() {
