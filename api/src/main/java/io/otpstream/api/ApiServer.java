@@ -39,6 +39,8 @@ import io.otpstream.api.token.ChallengeTokens;
 import io.otpstream.api.token.SessionTokens;
 import io.otpstream.api.token.SigningKeys;
 import io.otpstream.api.token.VerificationTokens;
+import io.otpstream.api.webhook.WebhookLog;
+import io.otpstream.api.webhook.WebhookRoutes;
 import io.otpstream.api.zap.ZapFamily;
 import io.otpstream.api.zap.ZapRoutes;
 import io.otpstream.common.code.OtpCodes;
@@ -71,7 +73,8 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * What the api needs. {@code host} is the address to listen on (null: every interface); {@code
-   * extraRoutes} lets the local launcher add its dev pages.
+   * extraRoutes} lets the local launcher add its dev pages; {@code allowPrivateWebhooks} lets
+   * webhooks go to loopback and private addresses (dev mode).
    */
   public record Config(
       KafkaSettings kafka,
@@ -81,8 +84,9 @@ public final class ApiServer implements AutoCloseable {
       Duration decisionTimeout,
       boolean trustForwardedFor,
       int ipv6PrefixLength,
-      List<Consumer<RoutesConfig>> extraRoutes) {
-    /** With per-IP limits grouping IPv6 clients by their /64. */
+      List<Consumer<RoutesConfig>> extraRoutes,
+      boolean allowPrivateWebhooks) {
+    /** With per-IP limits grouping IPv6 clients by their /64, webhooks to public hosts only. */
     public Config(
         KafkaSettings kafka,
         String host,
@@ -99,7 +103,8 @@ public final class ApiServer implements AutoCloseable {
           decisionTimeout,
           trustForwardedFor,
           ClientAddresses.DEFAULT_IPV6_PREFIX,
-          extraRoutes);
+          extraRoutes,
+          false);
     }
   }
 
@@ -107,6 +112,7 @@ public final class ApiServer implements AutoCloseable {
   private final CommandGateway gateway;
   private final AppCatalog catalog;
   private final SettingsWriter settingsWriter;
+  private final WebhookLog webhookLog;
   private final Javalin app;
   private final ServiceMetrics ownMetrics;
   private volatile boolean draining;
@@ -150,6 +156,7 @@ public final class ApiServer implements AutoCloseable {
     this.directory = new AppDirectory(config.kafka());
     this.catalog = new AppCatalog(config.kafka());
     this.settingsWriter = new SettingsWriter(config.kafka(), directory);
+    this.webhookLog = new WebhookLog(config.kafka());
     this.gateway =
         new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     gateway.bindTo(metrics.registry());
@@ -205,6 +212,9 @@ public final class ApiServer implements AutoCloseable {
             new ContactRoutes(directory, catalog, clock)::register,
             new TemplateRoutes(directory, catalog, clock)::register,
             new ChallengeRoutes(directory, challenges, subjects, clock)::register,
+            new WebhookRoutes(
+                    directory, catalog, secrets, webhookLog, config.allowPrivateWebhooks(), clock)
+                ::register,
             new ZapRoutes(directory, flows, zapErrors)::register,
             new OpenApiRoutes()::register,
             errors::register);
@@ -249,6 +259,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer start() {
     directory.start(Duration.ofSeconds(60));
     gateway.start();
+    webhookLog.start();
     app.start();
     log.info("api listening on port {}", app.port());
     return this;
@@ -273,6 +284,7 @@ public final class ApiServer implements AutoCloseable {
     app.stop();
     gateway.close();
     settingsWriter.close();
+    webhookLog.close();
     catalog.close();
     directory.close();
     if (ownMetrics != null) {

@@ -11,6 +11,7 @@ import io.otpstream.launcher.service.ApiCommand;
 import io.otpstream.launcher.service.EmailDispatcherCommand;
 import io.otpstream.launcher.service.ProcessorCommand;
 import io.otpstream.launcher.service.SmsDispatcherCommand;
+import io.otpstream.launcher.service.WebhookDispatcherCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
       ProcessorCommand.class,
       SmsDispatcherCommand.class,
       EmailDispatcherCommand.class,
+      WebhookDispatcherCommand.class,
       AdminCommand.class,
       AuditCommand.class,
       ReplayCommand.class

@@ -12,6 +12,7 @@ import io.otpstream.schemas.apps.KeyMode;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
 import io.otpstream.schemas.apps.MessageTemplate;
+import io.otpstream.schemas.apps.WebhookSubscription;
 import io.otpstream.schemas.topics.TopicSpec;
 import java.time.Instant;
 import java.util.List;
@@ -79,6 +80,14 @@ public final class AppCatalog implements AutoCloseable {
 
   public void deleteTemplate(String appId, String templateId, String locale) {
     write(CatalogKeys.template(appId, templateId, locale), null);
+  }
+
+  public void putWebhook(WebhookSubscription w) {
+    write(CatalogKeys.webhook(w.getAppId(), w.getId()), new AppCatalogRecord(w));
+  }
+
+  public void deleteWebhook(String appId, String subscriptionId) {
+    write(CatalogKeys.webhook(appId, subscriptionId), null);
   }
 
   public void deleteContact(String appId, String username) {

@@ -12,6 +12,7 @@ import io.otpstream.schemas.apps.Contact;
 import io.otpstream.schemas.apps.LoginConfig;
 import io.otpstream.schemas.apps.ManagementKey;
 import io.otpstream.schemas.apps.MessageTemplate;
+import io.otpstream.schemas.apps.WebhookSubscription;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.topics.Topics;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class AppDirectory implements AutoCloseable {
   private final Map<String, LoginConfig> loginConfigs = new ConcurrentHashMap<>();
   private final Map<String, Contact> contacts = new ConcurrentHashMap<>();
   private final Map<String, MessageTemplate> templates = new ConcurrentHashMap<>();
+  private final Map<String, WebhookSubscription> webhooks = new ConcurrentHashMap<>();
 
   public AppDirectory(KafkaSettings kafka) {
     Topics topics = kafka.topics();
@@ -121,6 +123,20 @@ public final class AppDirectory implements AutoCloseable {
         .toList();
   }
 
+  /** The app's webhook subscriptions, oldest first. */
+  public List<WebhookSubscription> webhooks(String appId) {
+    return webhooks.values().stream()
+        .filter(w -> w.getAppId().equals(appId))
+        .sorted(
+            Comparator.comparing(WebhookSubscription::getCreatedAt)
+                .thenComparing(WebhookSubscription::getId))
+        .toList();
+  }
+
+  public Optional<WebhookSubscription> webhook(String appId, String subscriptionId) {
+    return Optional.ofNullable(webhooks.get(appId + "/" + subscriptionId));
+  }
+
   public Optional<Contact> contact(String appId, String username) {
     return Optional.ofNullable(contacts.get(appId + "/" + username));
   }
@@ -185,6 +201,8 @@ public final class AppDirectory implements AutoCloseable {
       case CatalogKeys.CONTACT -> put(contacts, id, entry instanceof Contact c ? c : null);
       case CatalogKeys.TEMPLATE ->
           put(templates, id, entry instanceof MessageTemplate t ? t : null);
+      case CatalogKeys.WEBHOOK ->
+          put(webhooks, id, entry instanceof WebhookSubscription w ? w : null);
       case CatalogKeys.SETTINGS -> {
         if (entry instanceof AppSettings v) {
           settings.merge(

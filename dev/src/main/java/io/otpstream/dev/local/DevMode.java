@@ -96,7 +96,8 @@ public final class DevMode {
                   false,
                   new OutboxProvider(outbox, "sms", Clock.systemUTC()),
                   new OutboxProvider(outbox, "email", Clock.systemUTC()),
-                  List.of(r -> OutboxRoutes.register(r, outbox))));
+                  List.of(r -> OutboxRoutes.register(r, outbox)),
+                  true)); // webhooks to a receiver on this machine, as OTP_WEBHOOK_ALLOW_PRIVATE
       try {
         pipeline.awaitReady(Duration.ofMinutes(2));
       } catch (RuntimeException | InterruptedException e) {

@@ -10,24 +10,25 @@ import org.apache.kafka.common.header.Headers;
 /**
  * The headers a delivery carries on its channel's retry topic: which attempt it is ({@code
  * otp-attempt}) and when it may run ({@code otp-not-before}, epoch milliseconds), each an 8-byte
- * long. A delivery without them is a first attempt, due at once.
+ * long. A delivery without them is a first attempt, due at once. The webhook dispatcher uses them
+ * on its retry topic too.
  */
-final class RetryHeaders {
-  static final String ATTEMPT = "otp-attempt";
-  static final String NOT_BEFORE = "otp-not-before";
+public final class RetryHeaders {
+  public static final String ATTEMPT = "otp-attempt";
+  public static final String NOT_BEFORE = "otp-not-before";
 
   private RetryHeaders() {}
 
-  static int attempt(ConsumerRecord<?, ?> r) {
+  public static int attempt(ConsumerRecord<?, ?> r) {
     return longHeader(r, ATTEMPT).map(Long::intValue).orElse(1);
   }
 
   /** The not-before of a retry; null for a first attempt. */
-  static Instant notBefore(ConsumerRecord<?, ?> r) {
+  public static Instant notBefore(ConsumerRecord<?, ?> r) {
     return longHeader(r, NOT_BEFORE).map(Instant::ofEpochMilli).orElse(null);
   }
 
-  static void add(Headers headers, int attempt, Instant notBefore) {
+  public static void add(Headers headers, int attempt, Instant notBefore) {
     headers.add(ATTEMPT, longBytes(attempt)).add(NOT_BEFORE, longBytes(notBefore.toEpochMilli()));
   }
 

@@ -18,9 +18,9 @@ import java.util.Optional;
  * @param backoff the wait before the second attempt
  * @param maxAttempts attempts before a delivery is dead-lettered
  */
-record RetryPolicy(Duration backoff, int maxAttempts) {
+public record RetryPolicy(Duration backoff, int maxAttempts) {
 
-  static RetryPolicy of(DeliveryTuning tuning) {
+  public static RetryPolicy of(DeliveryTuning tuning) {
     return new RetryPolicy(tuning.retryBackoff(), tuning.maxAttempts());
   }
 
@@ -30,7 +30,7 @@ record RetryPolicy(Duration backoff, int maxAttempts) {
   }
 
   /** A retry may run from its not-before on; a delivery without one (a first attempt) at once. */
-  boolean due(Instant notBefore, Instant now) {
+  public boolean due(Instant notBefore, Instant now) {
     return notBefore == null || !now.isBefore(notBefore);
   }
 
@@ -38,7 +38,8 @@ record RetryPolicy(Duration backoff, int maxAttempts) {
    * After attempt {@code attempt} failed at {@code now}: when to try again, or empty when the
    * delivery goes to the dead-letter topic.
    */
-  Optional<Instant> nextAttempt(int attempt, boolean permanent, Instant now, Instant expiresAt) {
+  public Optional<Instant> nextAttempt(
+      int attempt, boolean permanent, Instant now, Instant expiresAt) {
     if (permanent || attempt >= maxAttempts) {
       return Optional.empty();
     }

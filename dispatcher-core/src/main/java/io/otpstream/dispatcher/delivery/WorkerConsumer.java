@@ -4,10 +4,10 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /** How a worker's consumer reads its channel's delivery and retry topics. */
-final class WorkerConsumer {
+public final class WorkerConsumer {
   private WorkerConsumer() {}
 
-  static Properties properties(DeliveryWorker.Config config) {
+  public static Properties properties(DeliveryWorker.Config config) {
     Properties cp = config.kafka().clientProperties("dispatcher-" + config.channel());
     cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -27,7 +27,14 @@ import org.yaml.snakeyaml.Yaml;
 class ComposeStackTest {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final Set<String> OTP_SERVICES =
-      Set.of("api-1", "api-2", "processor-1", "processor-2", "dispatcher-sms", "dispatcher-email");
+      Set.of(
+          "api-1",
+          "api-2",
+          "processor-1",
+          "processor-2",
+          "dispatcher-sms",
+          "dispatcher-email",
+          "dispatcher-webhook");
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> yaml(Path file) throws IOException {

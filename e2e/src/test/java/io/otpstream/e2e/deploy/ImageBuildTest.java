@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ImageBuildTest {
   private static final Path ROOT = ComposeStackTest.ROOT;
   private static final List<String> SERVICES =
-      List.of("api", "processor", "dispatcher-sms", "dispatcher-email");
+      List.of("api", "processor", "dispatcher-sms", "dispatcher-email", "dispatcher-webhook");
 
   private static String dockerfile() throws IOException {
     return Files.readString(ROOT.resolve("deploy/docker/Dockerfile"));

@@ -53,7 +53,8 @@ class DevMetricsTest {
 
       Http.Response live = http.get("/health/live");
       assertEquals(200, live.status(), live.raw());
-      for (String check : List.of("reply_consumer", "processor", "dispatcher_email")) {
+      for (String check :
+          List.of("reply_consumer", "processor", "dispatcher_email", "dispatcher_webhook")) {
         assertEquals("UP", live.json().get("checks").get(check).asText(), live.raw());
       }
       Http.Response ready = http.get("/health/ready");

@@ -110,6 +110,9 @@ class ReplayBacktestTest {
     // 5 resends refused, and the right code, which finds the session locked
     assertTrue(run.out().contains("decisions changed: 6 commands"), run.out());
     assertFalse(run.out().contains("session " + resentSessions.get(0)), "no resend, no change");
+    ReplayVerifyTest.assertNothingLeft(
+        new ReplayVerifyTest.Recorded(
+            pipeline.kafka.topics(), pipeline.kafka.topicPrefix(), pipeline.secretBase64));
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.e2e.support.TopicReader;
 import io.otpstream.launcher.Main;
 import io.otpstream.launcher.replay.ReplayCommand;
+import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.rules.RuleNames;
@@ -19,6 +20,7 @@ import io.otpstream.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +67,21 @@ class ReplayVerifyTest {
     assertEquals(commands.size(), Integer.parseInt(m.group(1)), "every recorded command");
     assertEquals(decisions.size(), Integer.parseInt(m.group(2)), run.out());
     assertEquals(decisions.size(), Integer.parseInt(m.group(3)), run.out());
-    assertTrue(run.out().contains("divergences: 0"), run.out());
+    assertTrue(run.out().contains("recorded log: complete"), run.out());
+    assertEquals(
+        List.of(commands.size(), decisions.size(), 0),
+        numbers(run.out(), compared(recorded.topics().replies.name(), "decisions")),
+        "every command compared on the replies, none deleted");
+    List<AuditEvent> events = events(recorded.topics());
+    assertEquals(
+        List.of(
+            (int) events.stream().map(AuditEvent::getRequestId).distinct().count(),
+            events.size(),
+            0),
+        numbers(run.out(), compared(recorded.topics().events.name(), "audit events")),
+        "every decision's audit event compared on the audit log");
+    assertEquals(List.of(0), numbers(run.out(), "not compared: (\\d+) commands"));
+    assertTrue(run.out().contains("divergences: 0\n"), run.out());
     for (String stage : List.of("quota ", "limits ", "session ")) {
       assertTrue(run.out().lines().anyMatch(l -> l.startsWith(stage)), stage + run.out());
     }
@@ -110,12 +126,34 @@ class ReplayVerifyTest {
     assertTrue(run.out().contains("divergences: 1\n"), run.out());
     String divergence = run.out().substring(run.out().indexOf("divergences: 1"));
     assertTrue(divergence.contains(real.getRequestId()), run.out());
+    assertTrue(divergence.contains("recorded on " + recorded.topics().replies.name()), run.out());
     assertTrue(divergence.contains("RATE_LIMITED rule=sends_per_ip"), run.out());
+    assertFalse(divergence.contains("recorded on " + recorded.topics().events.name()), run.out());
     assertNothingLeft(recorded);
   }
 
+  /** The regex of the line saying how many commands and records were compared on a topic. */
+  static String compared(String topic, String what) {
+    return "compared on "
+        + Pattern.quote(topic)
+        + ": (\\d+) commands \\((\\d+) "
+        + what
+        + "\\); deleted by retention: (\\d+) commands";
+  }
+
+  /** The numbers the groups of {@code regex} find in the report. */
+  static List<Integer> numbers(String out, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(out);
+    assertTrue(m.find(), regex + " in\n" + out);
+    List<Integer> n = new ArrayList<>();
+    for (int i = 1; i <= m.groupCount(); i++) {
+      n.add(Integer.parseInt(m.group(i)));
+    }
+    return n;
+  }
+
   /** The rich history through the whole pipeline under its own prefix, settled and stopped. */
-  private static Recorded record(String name) throws Exception {
+  static Recorded record(String name) throws Exception {
     Outbox outbox = TestPipeline.newOutbox();
     try (TestPipeline pipeline = TestPipeline.start(name, outbox, History.FIRST_SETTINGS)) {
       History history = new History(pipeline, outbox);
@@ -129,7 +167,7 @@ class ReplayVerifyTest {
   }
 
   /** {@code otpstream replay verify} in this JVM, with the environment of an installation. */
-  private static Run verify(Recorded recorded) {
+  static Run verify(Recorded recorded) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
@@ -153,15 +191,24 @@ class ReplayVerifyTest {
         .toList();
   }
 
+  /** The audit events of decisions (those that name their command). */
+  private static List<AuditEvent> events(Topics topics) {
+    return TopicReader.readAll(bootstrap(), topics.events.name()).stream()
+        .map(r -> topics.events.valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .filter(e -> e.getRequestId() != null)
+        .toList();
+  }
+
   private static OtpDecision decode(Topics topics, ConsumerRecord<byte[], byte[]> r) {
     return topics.replies.valueSerde().deserializer().deserialize(r.topic(), r.value());
   }
 
   /**
    * The scratch topics, the replay's internal topics and its consumer group (application id
-   * otp-replay-...) are gone.
+   * otp-replay-verify-..., -recorded-... or -backtest-...: the command's scratch ids, not those of
+   * tests that run {@code ProcessorService.replay} themselves) are gone.
    */
-  private static void assertNothingLeft(Recorded recorded) {
+  static void assertNothingLeft(Recorded recorded) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
       await()
@@ -170,18 +217,21 @@ class ReplayVerifyTest {
               () -> {
                 Set<String> left = new TreeSet<>();
                 admin.listTopics().names().get().stream()
-                    .filter(
-                        t ->
-                            t.startsWith(recorded.prefix() + "replay-")
-                                || t.startsWith("otp-replay-"))
+                    .filter(t -> t.startsWith(recorded.prefix() + "replay-") || scratchId(t))
                     .forEach(left::add);
                 admin.listConsumerGroups().all().get().stream()
                     .map(ConsumerGroupListing::groupId)
-                    .filter(g -> g.startsWith("otp-replay-"))
+                    .filter(ReplayVerifyTest::scratchId)
                     .forEach(g -> left.add("group " + g));
                 assertEquals(Set.of(), left, "left behind by the replay");
               });
     }
+  }
+
+  private static boolean scratchId(String name) {
+    return name.startsWith("otp-replay-verify-")
+        || name.startsWith("otp-replay-recorded-")
+        || name.startsWith("otp-replay-backtest-");
   }
 
   private static String bootstrap() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.otpstream.common.json.Json;
+import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.email.SmtpProvider;
 import io.otpstream.dispatcher.email.SmtpSettings;
 import io.otpstream.dispatcher.sms.http.HttpSmsProvider;
@@ -14,6 +15,7 @@ import io.otpstream.dispatcher.sms.http.HttpSmsSettings;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
+import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.topics.TopicSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +50,7 @@ class NoCodeInClearTest {
   private static RefusingSmtp refusingSmtp;
   private static SmsApi smsApi;
   private static TestPipeline pipeline;
+  private static FailingWebhook webhook;
   private static EveryRequest flow;
   private static List<Scanned> scanned;
 
@@ -83,16 +86,29 @@ class NoCodeInClearTest {
         new SmtpProvider(
             new SmtpSettings("localhost", refusingSmtp.port(), false, null, null, "otp@acme.test"));
     pipeline =
-        TestPipeline.start("clear", sms, new ByDomain(mail, EveryRequest.REFUSED_DOMAIN, refusing));
+        TestPipeline.start(
+            "clear",
+            KafkaSettings.of(SharedKafka.bootstrapServers()),
+            sms,
+            new ByDomain(mail, EveryRequest.REFUSED_DOMAIN, refusing),
+            s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).build(),
+            true);
     flow = new EveryRequest(pipeline, smsApi, smtp);
     flow.keysAndTokens.add(providerKey);
+    webhook = new FailingWebhook(pipeline);
+    flow.keysAndTokens.add(webhook.secret);
+    flow.keysAndTokens.add(webhook.secret.substring("whsec_".length()));
     flow.run();
+    webhook.awaitDeadLetter();
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (pipeline != null) {
       pipeline.close();
+    }
+    if (webhook != null) {
+      webhook.close();
     }
     if (smsApi != null) {
       smsApi.close();

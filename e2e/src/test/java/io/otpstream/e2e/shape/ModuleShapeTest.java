@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * How the modules lean on each other (issue 11): {@code schemas} under everything, {@code common}
  * only what every service uses, each service on its own, the channel dispatchers on the shared
  * core, the launcher above them all, and dev mode (the embedded broker, in its own jar) above the
- * launcher, which never reaches into it. Read from the main bytecode of every module on this
- * module's classpath (the test jars are left out).
+ * launcher, which never reaches into it. The webhook dispatcher is a channel dispatcher too. Read
+ * from the main bytecode of every module on this module's classpath (the test jars are left out).
  */
 class ModuleShapeTest {
   private static JavaClasses main;
@@ -58,6 +58,8 @@ class ModuleShapeTest {
         .definedBy("io.otpstream.dispatcher.sms..")
         .layer("dispatcher-email")
         .definedBy("io.otpstream.dispatcher.email..")
+        .layer("dispatcher-webhook")
+        .definedBy("io.otpstream.dispatcher.webhook..")
         .layer("launcher")
         .definedBy("io.otpstream.launcher..")
         .layer("dev")
@@ -74,8 +76,11 @@ class ModuleShapeTest {
         .mayOnlyBeAccessedByLayers("launcher", "dev")
         .whereLayer("dispatcher-email")
         .mayOnlyBeAccessedByLayers("launcher", "dev")
+        .whereLayer("dispatcher-webhook")
+        .mayOnlyBeAccessedByLayers("launcher", "dev")
         .whereLayer("dispatcher-core")
-        .mayOnlyBeAccessedByLayers("dispatcher-sms", "dispatcher-email", "launcher", "dev")
+        .mayOnlyBeAccessedByLayers(
+            "dispatcher-sms", "dispatcher-email", "dispatcher-webhook", "launcher", "dev")
         .whereLayer("common")
         .mayOnlyBeAccessedByLayers(
             "api",
@@ -83,6 +88,7 @@ class ModuleShapeTest {
             "dispatcher-core",
             "dispatcher-sms",
             "dispatcher-email",
+            "dispatcher-webhook",
             "launcher",
             "dev")
         .check(main);

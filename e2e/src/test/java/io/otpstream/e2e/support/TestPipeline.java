@@ -123,6 +123,35 @@ public final class TestPipeline implements AutoCloseable {
       DeliveryProvider email,
       UnaryOperator<AppSettings> settings)
       throws Exception {
+    return start(name, cluster, sms, email, settings, false);
+  }
+
+  /**
+   * Both channels delivering to {@code outbox}, webhooks allowed to this machine's addresses (as in
+   * dev mode), so a test's receiver on 127.0.0.1 gets them.
+   */
+  public static TestPipeline startWithLocalWebhooks(String name, Outbox outbox) throws Exception {
+    return start(
+        name,
+        KafkaSettings.of(SharedKafka.bootstrapServers()),
+        new OutboxProvider(outbox, "sms", Clock.systemUTC()),
+        new OutboxProvider(outbox, "email", Clock.systemUTC()),
+        s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).build(),
+        true);
+  }
+
+  /**
+   * As {@link #start(String, KafkaSettings, DeliveryProvider, DeliveryProvider, UnaryOperator)};
+   * {@code localWebhooks} lets webhooks go to this machine's addresses, as in dev mode.
+   */
+  public static TestPipeline start(
+      String name,
+      KafkaSettings cluster,
+      DeliveryProvider sms,
+      DeliveryProvider email,
+      UnaryOperator<AppSettings> settings,
+      boolean localWebhooks)
+      throws Exception {
     String unique = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     KafkaSettings kafka = cluster.withPrefix(unique + ".");
     String secretBase64 = Secrets.generate();
@@ -157,7 +186,8 @@ public final class TestPipeline implements AutoCloseable {
                 true,
                 sms,
                 email,
-                List.of()));
+                List.of(),
+                localWebhooks));
     Installations.started(
         cluster.bootstrapServers(), kafka.topicPrefix(), secretBase64, applicationId);
     pipeline.awaitReady(Duration.ofSeconds(60));

@@ -2,6 +2,7 @@ package io.otpstream.launcher.pipeline;
 
 import io.javalin.config.RoutesConfig;
 import io.otpstream.api.ApiServer;
+import io.otpstream.api.address.ClientAddresses;
 import io.otpstream.api.health.HealthChecks;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.metrics.ServiceMetrics;
@@ -11,6 +12,7 @@ import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
+import io.otpstream.dispatcher.webhook.WebhookDispatcher;
 import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.topics.TopicBootstrap;
 import java.nio.file.Path;
@@ -22,9 +24,10 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Every otpstream service in one process against one cluster: the topics, the processor, both
- * dispatchers and the api. The local dev mode runs it on the embedded broker; end-to-end tests run
- * it on the in-JVM test cluster. In production each service runs as its own process instead.
+ * Every otpstream service in one process against one cluster: the topics, the processor, the SMS,
+ * email and webhook dispatchers and the api. The local dev mode runs it on the embedded broker;
+ * end-to-end tests run it on the in-JVM test cluster. In production each service runs as its own
+ * process instead.
  *
  * <p>One meter registry for all of them, served at the api's {@code /metrics} (tag {@code
  * service="dev"}); the api's health covers the whole pipeline: live while the Streams client and
@@ -45,7 +48,38 @@ public final class Pipeline implements AutoCloseable {
       boolean trustForwardedFor,
       DeliveryProvider smsProvider,
       DeliveryProvider emailProvider,
-      List<Consumer<RoutesConfig>> extraRoutes) {}
+      List<Consumer<RoutesConfig>> extraRoutes,
+      boolean webhooksToPrivateAddresses) {
+    /** Webhooks to public addresses only. */
+    public Options(
+        KafkaSettings kafka,
+        Secrets secrets,
+        Path stateDir,
+        String applicationId,
+        String httpHost,
+        int httpPort,
+        int replyPartition,
+        Duration decisionTimeout,
+        boolean trustForwardedFor,
+        DeliveryProvider smsProvider,
+        DeliveryProvider emailProvider,
+        List<Consumer<RoutesConfig>> extraRoutes) {
+      this(
+          kafka,
+          secrets,
+          stateDir,
+          applicationId,
+          httpHost,
+          httpPort,
+          replyPartition,
+          decisionTimeout,
+          trustForwardedFor,
+          smsProvider,
+          emailProvider,
+          extraRoutes,
+          false);
+    }
+  }
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final ServiceMetrics metrics = new ServiceMetrics("dev");
@@ -99,6 +133,17 @@ public final class Pipeline implements AutoCloseable {
                 DeliveryTuning.defaults(),
                 p.metrics.registry()));
       }
+      WebhookDispatcher webhooks =
+          p.track(
+              new WebhookDispatcher(
+                  o.kafka(),
+                  o.secrets(),
+                  Clock.systemUTC(),
+                  SMS_TUNING,
+                  o.webhooksToPrivateAddresses(),
+                  p.metrics.registry()));
+      webhooks.start();
+      p.live = p.live.and("dispatcher_webhook", webhooks::alive);
       p.api =
           p.track(
               new ApiServer(
@@ -109,7 +154,9 @@ public final class Pipeline implements AutoCloseable {
                       o.replyPartition(),
                       o.decisionTimeout(),
                       o.trustForwardedFor(),
-                      o.extraRoutes()),
+                      ClientAddresses.DEFAULT_IPV6_PREFIX,
+                      o.extraRoutes(),
+                      o.webhooksToPrivateAddresses()),
                   o.secrets(),
                   p.live,
                   HealthChecks.of("processor_running", p.processor::ready),

@@ -11,8 +11,10 @@ import java.util.TreeMap;
 
 /**
  * The decisions on one {@code otp.replies} topic (the recorded one, or a replay's), by the command
- * (request id) they answer. Every command a stage decides is answered there, repeats of an
- * idempotent request included, so this is every decision the processor made.
+ * (request id) they answer, with the partition each was read from. Every command a stage decides is
+ * answered there, repeats of an idempotent request included, so a replay's is every decision it
+ * made; the recorded one keeps an hour of them (its retention), so it is every decision only while
+ * that hour has not passed.
  */
 final class Decisions {
   private static final Set<String> PER_IP_RULES =
@@ -23,6 +25,10 @@ final class Decisions {
           RuleNames.PREMIUM_RATE);
 
   final Map<String, List<OtpDecision>> byCommand = new TreeMap<>();
+
+  /** The partition each decision of {@link #byCommand} was read from, in the same order. */
+  final Map<String, List<Integer>> partitions = new TreeMap<>();
+
   private int count;
 
   static Decisions read(RecordedLog log, TopicSpec<String, OtpDecision> replies) {
@@ -35,6 +41,9 @@ final class Decisions {
           d.byCommand
               .computeIfAbsent(decision.getRequestId(), k -> new ArrayList<>())
               .add(decision);
+          d.partitions
+              .computeIfAbsent(decision.getRequestId(), k -> new ArrayList<>())
+              .add(r.partition());
           d.count++;
         });
     return d;

@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads topics as they stand, committed records only, without a consumer group: a whole topic to
- * its current end, or just where each partition's last record sits (read from the tail, so a long
- * log is not read for it).
+ * its current end, just where each partition's last record sits (read from the tail, so a long log
+ * is not read for it), or where each partition starts now that retention may have deleted its head.
  */
 final class RecordedLog implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
@@ -92,6 +92,37 @@ final class RecordedLog implements AutoCloseable {
     }
     consumer.unsubscribe();
     return last;
+  }
+
+  /**
+   * Where each partition of {@code topics} starts now (its log start offset) and, for those whose
+   * first records were deleted, the timestamp of the first record left.
+   */
+  LogStarts starts(List<String> topics) {
+    List<TopicPartition> all = topics.stream().flatMap(t -> partitions(t).stream()).toList();
+    consumer.assign(all);
+    Map<TopicPartition, Long> begin = consumer.beginningOffsets(all);
+    Map<TopicPartition, Long> end = consumer.endOffsets(all);
+    List<TopicPartition> cut =
+        all.stream().filter(tp -> begin.get(tp) > 0 && end.get(tp) > begin.get(tp)).toList();
+    Map<TopicPartition, Long> first = new HashMap<>();
+    consumer.assign(cut);
+    cut.forEach(tp -> consumer.seek(tp, begin.get(tp)));
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (cut.stream()
+        .anyMatch(tp -> !first.containsKey(tp) && consumer.position(tp) < end.get(tp))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("could not read the start of " + topics + " in " + wait);
+      }
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (first.putIfAbsent(tp, r.timestamp()) == null) {
+          consumer.pause(List.of(tp)); // its first record is all this needs
+        }
+      }
+    }
+    consumer.unsubscribe();
+    return new LogStarts(Map.copyOf(begin), Map.copyOf(first));
   }
 
   private List<TopicPartition> partitions(String topic) {

@@ -66,10 +66,12 @@ public final class ReplayCommand implements Callable<Integer>, ReadsEnvironment,
   @Command(
       name = "verify",
       description = {
-        "Replay every recorded command and compare each decision with the recorded one (on"
-            + " otp.replies, by command id): prints the counts per stage, outcome and rule, the"
-            + " first divergences with their command ids, and exits 1 on any (3 when the replay"
-            + " could not run).",
+        "Replay every recorded command and compare its decisions with the recorded ones, by"
+            + " command id, on otp.replies (while retention keeps them) and on otp.events (the"
+            + " audit log): prints where the recorded log starts, the counts per stage, outcome and"
+            + " rule, how many commands were compared on each topic, the first divergences with"
+            + " their command ids, and exits 1 on any (3 when the replay could not run or nothing"
+            + " recorded was left to compare with).",
         "Run it on a settled log: decisions the processor has yet to make for commands already"
             + " recorded show as divergences."
       },
@@ -108,12 +110,9 @@ public final class ReplayCommand implements Callable<Integer>, ReadsEnvironment,
             "replayed under application id %s into topics %s*%n",
             replay.applicationId(), replay.written().prefix());
         err.flush();
-        Verdict v =
-            new Verdict(
-                Decisions.read(log, kafka.topics().replies),
-                Decisions.read(log, replay.written().replies));
+        Verdict v = Verdict.of(log, kafka.topics(), replay.written());
         v.print(out, shown);
-        return v.divergences.isEmpty() ? 0 : DIVERGED;
+        return !v.divergences.isEmpty() ? DIVERGED : v.conclusive() ? 0 : FAILED;
       } catch (IllegalStateException | KafkaException e) {
         err.println("otpstream replay verify: " + e.getMessage());
         err.flush();

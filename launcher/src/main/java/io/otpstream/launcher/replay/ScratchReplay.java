@@ -7,6 +7,7 @@ import io.otpstream.processor.ProcessorService;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.topics.Replication;
 import io.otpstream.schemas.topics.TopicBootstrap;
+import io.otpstream.schemas.topics.TopicSpec;
 import io.otpstream.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,7 +112,7 @@ final class ScratchReplay implements AutoCloseable {
                   recorded.deliveryStatus.name()));
     }
     Replication replication = TopicSetup.fromEnv(env).replicationFor(TopicBootstrap.brokers(admin));
-    TopicBootstrap.ensure(admin, scratch.topics(), replication.factor());
+    TopicBootstrap.create(admin, keptWhileRunning(scratch.topics()), replication);
     ProcessorService.Config config =
         ProcessorService.Config.of(
                 scratch.withReplicationFactor(replication.factor()), applicationId, stateDir, env)
@@ -133,6 +134,20 @@ final class ScratchReplay implements AutoCloseable {
         Thread.sleep(CHECK_EVERY.toMillis());
       }
     }
+  }
+
+  /**
+   * The scratch topics, kept forever while the replay runs: a replay writes records stamped with
+   * the recorded times, which a retention of hours or days (that of {@code otp.replies} or the
+   * delivery topics) would delete under the report's feet when the log is older than that.
+   */
+  private static List<TopicSpec<?, ?>> keptWhileRunning(Topics topics) {
+    return topics.all().stream().map(ScratchReplay::forever).toList();
+  }
+
+  private static <K, V> TopicSpec<?, ?> forever(TopicSpec<K, V> t) {
+    return new TopicSpec<>(
+        t.name(), t.keySerde(), t.valueSerde(), t.partitions(), null, t.compacted());
   }
 
   /** Has the replay committed past each of those offsets (its output then committed too)? */

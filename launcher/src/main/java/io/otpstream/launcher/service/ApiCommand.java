@@ -71,6 +71,16 @@ public final class ApiCommand implements Callable<Integer>, ReadsEnvironment {
   int ipv6PrefixLength;
 
   @Option(
+      names = "--webhook-allow-private",
+      converter = Checked.Bool.class,
+      arity = "0..1",
+      defaultValue = "false",
+      description =
+          "Accept webhook URLs on loopback, link-local and private addresses, and http ones: for"
+              + " development only (default: ${DEFAULT-VALUE}).")
+  boolean webhookAllowPrivate;
+
+  @Option(
       names = "--drain-ms",
       converter = Checked.StopMillis.class,
       defaultValue = "" + GracefulStop.DEFAULT_DRAIN_MS,
@@ -112,7 +122,8 @@ public final class ApiCommand implements Callable<Integer>, ReadsEnvironment {
                     Duration.ofMillis(decisionTimeoutMs),
                     trustForwardedFor,
                     ipv6PrefixLength,
-                    List.of()),
+                    List.of(),
+                    webhookAllowPrivate),
                 secrets,
                 HealthChecks.none(),
                 HealthChecks.none(),

@@ -64,7 +64,10 @@ class WrongSettingsTest {
 
   @Test
   void every_service_refuses_a_stop_timeout_out_of_range() {
-    for (String command : new String[] {"api", "processor", "dispatcher-sms", "dispatcher-email"}) {
+    for (String command :
+        new String[] {
+          "api", "processor", "dispatcher-sms", "dispatcher-email", "dispatcher-webhook"
+        }) {
       refused(
           run(Map.of("OTP_STOP_TIMEOUT_MS", "-1"), command),
           "OTP_STOP_TIMEOUT_MS",
@@ -124,6 +127,20 @@ class WrongSettingsTest {
   }
 
   @Test
+  void the_webhook_settings_refuse_yes_and_a_zero_attempt_count() {
+    for (String command : new String[] {"api", "dispatcher-webhook"}) {
+      refused(
+          run(Map.of("OTP_WEBHOOK_ALLOW_PRIVATE", "yes"), command),
+          "OTP_WEBHOOK_ALLOW_PRIVATE",
+          "true or false");
+    }
+    refused(
+        run(Map.of("OTP_WEBHOOK_MAX_ATTEMPTS", "0"), "dispatcher-webhook"),
+        "OTP_WEBHOOK_MAX_ATTEMPTS",
+        "at least 1");
+  }
+
+  @Test
   void the_email_dispatcher_refuses_yes_for_starttls() {
     refused(
         run(Map.of("SMTP_HOST", "mail.example.com", "SMTP_STARTTLS", "yes"), "dispatcher-email"),
@@ -141,7 +158,10 @@ class WrongSettingsTest {
 
   @Test
   void every_service_refuses_a_misspelt_kafka_setting() {
-    for (String service : new String[] {"api", "processor", "dispatcher-sms", "dispatcher-email"}) {
+    for (String service :
+        new String[] {
+          "api", "processor", "dispatcher-sms", "dispatcher-email", "dispatcher-webhook"
+        }) {
       refused(
           run(Map.of("KAFKA_SECURITY_PROTOKOL", "SSL"), service),
           "KAFKA_SECURITY_PROTOKOL",

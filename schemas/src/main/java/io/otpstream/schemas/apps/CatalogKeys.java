@@ -15,6 +15,7 @@ public final class CatalogKeys {
   public static final String LOGIN_CONFIG = "login-config";
   public static final String CONTACT = "contact";
   public static final String TEMPLATE = "template";
+  public static final String WEBHOOK = "webhook";
 
   private CatalogKeys() {}
 
@@ -45,6 +46,10 @@ public final class CatalogKeys {
 
   public static String template(String appId, String templateId, String locale) {
     return TEMPLATE + "/" + appId + "/" + templateId + "/" + locale;
+  }
+
+  public static String webhook(String appId, String subscriptionId) {
+    return WEBHOOK + "/" + appId + "/" + subscriptionId;
   }
 
   /** Is {@code key} an entry of {@code kind} (one of the constants above)? */

@@ -9,6 +9,8 @@ import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.quota.QuotaState;
 import io.otpstream.schemas.session.SessionState;
+import io.otpstream.schemas.webhook.WebhookAttempt;
+import io.otpstream.schemas.webhook.WebhookDelivery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,9 @@ public final class TopLevelSchemas {
           SessionState.getClassSchema(),
           AppCatalogRecord.getClassSchema(),
           SlidingWindow.getClassSchema(),
-          QuotaState.getClassSchema());
+          QuotaState.getClassSchema(),
+          WebhookDelivery.getClassSchema(),
+          WebhookAttempt.getClassSchema());
 
   private TopLevelSchemas() {}
 

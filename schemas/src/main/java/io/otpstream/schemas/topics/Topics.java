@@ -7,6 +7,8 @@ import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryStatus;
 import io.otpstream.schemas.serde.AvroSerde;
+import io.otpstream.schemas.webhook.WebhookAttempt;
+import io.otpstream.schemas.webhook.WebhookDelivery;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -37,6 +39,9 @@ public final class Topics {
   public static final String DELIVERY_EMAIL_RETRY = "otp.delivery.email.retry";
   public static final String DELIVERY_SENT = "otp.delivery.sent";
   public static final String APPS = "otp.apps";
+  public static final String WEBHOOK_RETRY = "otp.webhook.retry";
+  public static final String WEBHOOK_DEAD_LETTER = "otp.webhook.dlq";
+  public static final String WEBHOOK_LOG = "otp.webhook.log";
 
   /** Partitions of the reply topic: the most api instances that can wait for replies at once. */
   public static final int REPLY_PARTITIONS = 8;
@@ -72,6 +77,15 @@ public final class Topics {
 
   public final TopicSpec<String, AppCatalogRecord> apps;
 
+  /** Webhook posts waiting to be tried again (headers: attempt, not-before), by subscription. */
+  public final TopicSpec<String, WebhookDelivery> webhookRetry;
+
+  /** Webhook posts given up after their last attempt, or refused at delivery time. */
+  public final TopicSpec<String, WebhookDelivery> webhookDeadLetter;
+
+  /** Every attempt to post a webhook, by subscription: the delivery log. */
+  public final TopicSpec<String, WebhookAttempt> webhookLog;
+
   public Topics(String prefix) {
     this.prefix = prefix == null ? "" : prefix;
     quota = spec(QUOTA, OtpCommand.class, PARTITIONS, null, false);
@@ -93,6 +107,11 @@ public final class Topics {
         spec(DELIVERY_EMAIL_RETRY, DeliveryRequested.class, PARTITIONS, Duration.ofDays(7), false);
     deliverySent = spec(DELIVERY_SENT, DeliveryStatus.class, PARTITIONS, Duration.ofDays(2), true);
     apps = spec(APPS, AppCatalogRecord.class, 1, null, true);
+    webhookRetry =
+        spec(WEBHOOK_RETRY, WebhookDelivery.class, PARTITIONS, Duration.ofDays(7), false);
+    webhookDeadLetter =
+        spec(WEBHOOK_DEAD_LETTER, WebhookDelivery.class, 1, Duration.ofDays(30), false);
+    webhookLog = spec(WEBHOOK_LOG, WebhookAttempt.class, PARTITIONS, Duration.ofDays(7), false);
   }
 
   public static Topics defaults() {
@@ -117,7 +136,10 @@ public final class Topics {
         deliverySmsRetry,
         deliveryEmailRetry,
         deliverySent,
-        apps);
+        apps,
+        webhookRetry,
+        webhookDeadLetter,
+        webhookLog);
   }
 
   private <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<String, V> spec(
