@@ -40,6 +40,8 @@ public final class TestPipeline implements AutoCloseable {
   public final String applicationId;
   private final Pipeline pipeline;
   private final Path stateDir;
+  private final DeliveryProvider sms;
+  private final DeliveryProvider email;
 
   private TestPipeline(
       String appId,
@@ -50,7 +52,9 @@ public final class TestPipeline implements AutoCloseable {
       String secretBase64,
       String applicationId,
       Pipeline pipeline,
-      Path stateDir) {
+      Path stateDir,
+      DeliveryProvider sms,
+      DeliveryProvider email) {
     this.appId = appId;
     this.liveKey = liveKey;
     this.testKey = testKey;
@@ -61,6 +65,8 @@ public final class TestPipeline implements AutoCloseable {
     this.applicationId = applicationId;
     this.pipeline = pipeline;
     this.stateDir = stateDir;
+    this.sms = sms;
+    this.email = email;
   }
 
   /** Both channels delivering to {@code outbox}; the default settings but no resend cooldown. */
@@ -143,6 +149,53 @@ public final class TestPipeline implements AutoCloseable {
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;
+    Pipeline pipeline = run(kafka, secrets, stateDir, applicationId, sms, email);
+    return new TestPipeline(
+        appId,
+        live,
+        test,
+        management,
+        kafka,
+        secretBase64,
+        applicationId,
+        pipeline,
+        stateDir,
+        sms,
+        email);
+  }
+
+  /**
+   * Stops these services, keeping the topics, app, keys and state, and starts them again with
+   * {@code kafka} (the same topics, e.g. in another value format); use the one returned.
+   */
+  public TestPipeline restartWith(KafkaSettings kafka) throws Exception {
+    if (!kafka.topicPrefix().equals(this.kafka.topicPrefix())) {
+      throw new IllegalArgumentException("a restart keeps the topics: same prefix");
+    }
+    pipeline.close();
+    Pipeline again = run(kafka, secrets, stateDir, applicationId, sms, email);
+    return new TestPipeline(
+        appId,
+        liveKey,
+        testKey,
+        managementKey,
+        kafka,
+        secretBase64,
+        applicationId,
+        again,
+        stateDir,
+        sms,
+        email);
+  }
+
+  private static Pipeline run(
+      KafkaSettings kafka,
+      Secrets secrets,
+      Path stateDir,
+      String applicationId,
+      DeliveryProvider sms,
+      DeliveryProvider email)
+      throws Exception {
     Pipeline pipeline =
         Pipeline.start(
             new Pipeline.Options(
@@ -159,8 +212,7 @@ public final class TestPipeline implements AutoCloseable {
                 email,
                 List.of()));
     pipeline.awaitReady(Duration.ofSeconds(60));
-    return new TestPipeline(
-        appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
+    return pipeline;
   }
 
   public String baseUrl() {

@@ -6,11 +6,13 @@ import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryStatus;
-import io.otpstream.schemas.serde.AvroSerde;
+import io.otpstream.schemas.serde.ValueFormat;
 import java.time.Duration;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The typed topic catalogue: every topic otpstream reads or writes, declared once. A prefix (empty
@@ -22,6 +24,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * and delivery statuses are keyed by subject id, so one subject's traffic stays on one partition
  * and in order; replies by request id, routed to the partition the waiting api instance named; the
  * app catalogue by entry key.
+ *
+ * <p>Values are written in one {@link ValueFormat} for the whole catalogue: single-object encoding
+ * by default, the schema registry's framing in registry mode. Every reader and writer takes its
+ * serdes from here.
  */
 public final class Topics {
   public static final String QUOTA = "otp.quota";
@@ -46,6 +52,7 @@ public final class Topics {
   private static final Serde<String> KEY = Serdes.String();
 
   private final String prefix;
+  private final ValueFormat format;
 
   public final TopicSpec<String, OtpCommand> quota;
   public final TopicSpec<String, OtpCommand> requests;
@@ -72,8 +79,14 @@ public final class Topics {
 
   public final TopicSpec<String, AppCatalogRecord> apps;
 
+  /** Single-object values. */
   public Topics(String prefix) {
+    this(prefix, ValueFormat.singleObject());
+  }
+
+  public Topics(String prefix, ValueFormat format) {
     this.prefix = prefix == null ? "" : prefix;
+    this.format = format;
     quota = spec(QUOTA, OtpCommand.class, PARTITIONS, null, false);
     requests = spec(REQUESTS, OtpCommand.class, PARTITIONS, null, false);
     commands = spec(COMMANDS, OtpCommand.class, PARTITIONS, null, false);
@@ -103,6 +116,15 @@ public final class Topics {
     return prefix;
   }
 
+  public ValueFormat format() {
+    return format;
+  }
+
+  /** A value serializer for any generated record, in this catalogue's format (sinks). */
+  public Serializer<SpecificRecord> anyValueSerializer() {
+    return format.anySerializer();
+  }
+
   public List<TopicSpec<?, ?>> all() {
     return List.of(
         quota,
@@ -120,9 +142,9 @@ public final class Topics {
         apps);
   }
 
-  private <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<String, V> spec(
+  private <V extends SpecificRecord> TopicSpec<String, V> spec(
       String name, Class<V> type, int partitions, Duration retention, boolean compacted) {
     return new TopicSpec<>(
-        prefix + name, KEY, AvroSerde.of(type), partitions, retention, compacted);
+        prefix + name, KEY, format.serde(type), partitions, retention, compacted);
   }
 }
