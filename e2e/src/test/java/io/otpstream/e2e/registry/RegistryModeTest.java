@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +46,12 @@ import org.junit.jupiter.api.Test;
 class RegistryModeTest {
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The registry first: without one (built with -Dno-registry) the class is skipped at once. */
+  @BeforeAll
+  static void registry() {
+    SchemaRegistry.url();
+  }
 
   @Test
   void registry_mode_sends_are_decided_and_delivered_in_registry_framing() throws Exception {
