@@ -1,8 +1,11 @@
 package io.otpstream.common.kafka;
 
 import io.otpstream.common.settings.Env;
+import io.otpstream.common.settings.SettingException;
 import io.otpstream.schemas.serde.ValueFormat;
 import io.otpstream.schemas.topics.Topics;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +71,32 @@ public record KafkaSettings(
         Env.text(env, "OTP_TOPIC_PREFIX", ""),
         (short) Env.integer(env, "OTP_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE),
         props,
-        Env.text(env, "OTP_SCHEMA_REGISTRY_URL", ""));
+        registryUrl(env));
+  }
+
+  /** {@code OTP_SCHEMA_REGISTRY_URL}: empty, or an http(s) URL with a host. */
+  private static String registryUrl(Map<String, String> env) {
+    String name = "OTP_SCHEMA_REGISTRY_URL";
+    String url = Env.text(env, name, "");
+    if (url.isEmpty()) {
+      return url;
+    }
+    try {
+      URI u = new URI(url);
+      if (("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))
+          && u.getHost() != null) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // said below
+    }
+    throw new SettingException(
+        name,
+        name
+            + " must be the schema registry's http:// or https:// URL (e.g."
+            + " http://registry:8080), not '"
+            + url
+            + "'");
   }
 
   public KafkaSettings withPrefix(String prefix) {
