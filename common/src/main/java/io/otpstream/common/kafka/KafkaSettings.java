@@ -1,7 +1,11 @@
 package io.otpstream.common.kafka;
 
 import io.otpstream.common.settings.Env;
+import io.otpstream.common.settings.SettingException;
+import io.otpstream.schemas.serde.ValueFormat;
 import io.otpstream.schemas.topics.Topics;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +19,16 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * producer, consumer, admin client and Kafka Streams instance starts from {@link
  * #clientProperties(String)}; the operator's {@code client.id} is the prefix each client extends
  * with its role. {@link #toString()} hides password properties.
+ *
+ * @param schemaRegistryUrl the schema registry of registry mode ({@code OTP_SCHEMA_REGISTRY_URL}),
+ *     empty for single-object values: it decides the catalogue's {@link ValueFormat}
  */
 public record KafkaSettings(
     String bootstrapServers,
     String topicPrefix,
     short replicationFactor,
-    Map<String, String> extra) {
+    Map<String, String> extra,
+    String schemaRegistryUrl) {
 
   /** The client.id prefix when {@code KAFKA_CLIENT_ID} (or {@code client.id}) is not set. */
   public static final String DEFAULT_CLIENT_ID = "otp";
@@ -32,14 +40,16 @@ public record KafkaSettings(
           "KAFKA_CLIENT_ID",
           KafkaClientConfig.CONFIG_FILE,
           "OTP_TOPIC_PREFIX",
-          "OTP_REPLICATION_FACTOR");
+          "OTP_REPLICATION_FACTOR",
+          "OTP_SCHEMA_REGISTRY_URL");
 
   public KafkaSettings {
     extra = Map.copyOf(extra);
+    schemaRegistryUrl = schemaRegistryUrl == null ? "" : schemaRegistryUrl.strip();
   }
 
   public static KafkaSettings of(String bootstrapServers) {
-    return new KafkaSettings(bootstrapServers, "", (short) 1, Map.of());
+    return new KafkaSettings(bootstrapServers, "", (short) 1, Map.of(), "");
   }
 
   /** {@link #fromEnv(Map, KafkaClientConfig)} with the producer, consumer and admin properties. */
@@ -51,7 +61,7 @@ public record KafkaSettings(
    * From {@code OTP_KAFKA_CONFIG_FILE} and the {@code KAFKA_<NAME>} variables ({@code
    * KAFKA_BOOTSTRAP_SERVERS}, default localhost:9092; {@code KAFKA_CLIENT_ID}, the client.id
    * prefix; any property {@code names} knows), {@code OTP_TOPIC_PREFIX} and {@code
-   * OTP_REPLICATION_FACTOR}.
+   * OTP_REPLICATION_FACTOR}, {@code OTP_SCHEMA_REGISTRY_URL}.
    */
   public static KafkaSettings fromEnv(Map<String, String> env, KafkaClientConfig names) {
     Map<String, String> props = new HashMap<>(names.read(env));
@@ -60,27 +70,60 @@ public record KafkaSettings(
         bootstrap == null || bootstrap.isBlank() ? "localhost:9092" : bootstrap,
         Env.text(env, "OTP_TOPIC_PREFIX", ""),
         (short) Env.integer(env, "OTP_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE),
-        props);
+        props,
+        registryUrl(env));
+  }
+
+  /** {@code OTP_SCHEMA_REGISTRY_URL}: empty, or an http(s) URL with a host. */
+  private static String registryUrl(Map<String, String> env) {
+    String name = "OTP_SCHEMA_REGISTRY_URL";
+    String url = Env.text(env, name, "");
+    if (url.isEmpty()) {
+      return url;
+    }
+    try {
+      URI u = new URI(url);
+      if (("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))
+          && u.getHost() != null) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // said below
+    }
+    throw new SettingException(
+        name,
+        name
+            + " must be the schema registry's http:// or https:// URL (e.g."
+            + " http://registry:8080), not '"
+            + url
+            + "'");
   }
 
   public KafkaSettings withPrefix(String prefix) {
-    return new KafkaSettings(bootstrapServers, prefix, replicationFactor, extra);
+    return new KafkaSettings(bootstrapServers, prefix, replicationFactor, extra, schemaRegistryUrl);
   }
 
   /** The same, with these client properties added (or replaced). */
   public KafkaSettings withClientProperties(Map<String, String> more) {
     Map<String, String> all = new HashMap<>(extra);
     all.putAll(more);
-    return new KafkaSettings(bootstrapServers, topicPrefix, replicationFactor, all);
+    return new KafkaSettings(
+        bootstrapServers, topicPrefix, replicationFactor, all, schemaRegistryUrl);
   }
 
   /** The same settings with the replication factor in force (the processor's internal topics). */
   public KafkaSettings withReplicationFactor(short factor) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, factor, extra);
+    return new KafkaSettings(bootstrapServers, topicPrefix, factor, extra, schemaRegistryUrl);
   }
 
+  /** The same settings in registry mode with the registry at {@code url} (blank: without). */
+  public KafkaSettings withSchemaRegistry(String url) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, replicationFactor, extra, url);
+  }
+
+  /** The topic catalogue, its values in the format the registry setting decides. */
   public Topics topics() {
-    return new Topics(topicPrefix);
+    return new Topics(topicPrefix, ValueFormat.forRegistry(schemaRegistryUrl));
   }
 
   /** The client.id prefix: {@code KAFKA_CLIENT_ID}, or {@value #DEFAULT_CLIENT_ID}. */
@@ -138,6 +181,8 @@ public record KafkaSettings(
         + replicationFactor
         + ", clientProperties="
         + redactedClientProperties()
+        + ", schemaRegistryUrl="
+        + schemaRegistryUrl
         + "]";
   }
 }

@@ -10,7 +10,6 @@ import io.otpstream.dispatcher.provider.Sent;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
 import io.otpstream.schemas.delivery.DeliveryStatus;
-import io.otpstream.schemas.serde.AvroSerde;
 import io.otpstream.schemas.topics.TopicSpec;
 import io.otpstream.schemas.topics.Topics;
 import java.time.Clock;
@@ -77,8 +76,7 @@ final class DeliveryOutcomes implements AutoCloseable {
     pp.put(ProducerConfig.ACKS_CONFIG, "all");
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     pp.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    this.producer =
-        new KafkaProducer<>(pp, new StringSerializer(), AvroSerde.anyRecordSerializer());
+    this.producer = new KafkaProducer<>(pp, new StringSerializer(), topics.anyValueSerializer());
     this.producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(registry);
   }

@@ -40,6 +40,9 @@ public final class TestPipeline implements AutoCloseable {
   public final String applicationId;
   private final Pipeline pipeline;
   private final Path stateDir;
+  private final DeliveryProvider sms;
+  private final DeliveryProvider email;
+  private final boolean localWebhooks;
 
   private TestPipeline(
       String appId,
@@ -50,7 +53,10 @@ public final class TestPipeline implements AutoCloseable {
       String secretBase64,
       String applicationId,
       Pipeline pipeline,
-      Path stateDir) {
+      Path stateDir,
+      DeliveryProvider sms,
+      DeliveryProvider email,
+      boolean localWebhooks) {
     this.appId = appId;
     this.liveKey = liveKey;
     this.testKey = testKey;
@@ -61,6 +67,9 @@ public final class TestPipeline implements AutoCloseable {
     this.applicationId = applicationId;
     this.pipeline = pipeline;
     this.stateDir = stateDir;
+    this.sms = sms;
+    this.email = email;
+    this.localWebhooks = localWebhooks;
   }
 
   /** Both channels delivering to {@code outbox}; the default settings but no resend cooldown. */
@@ -172,6 +181,56 @@ public final class TestPipeline implements AutoCloseable {
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;
+    Pipeline pipeline = run(kafka, secrets, stateDir, applicationId, sms, email, localWebhooks);
+    return new TestPipeline(
+        appId,
+        live,
+        test,
+        management,
+        kafka,
+        secretBase64,
+        applicationId,
+        pipeline,
+        stateDir,
+        sms,
+        email,
+        localWebhooks);
+  }
+
+  /**
+   * Stops these services, keeping the topics, app, keys and state, and starts them again with
+   * {@code kafka} (the same topics, e.g. in another value format); use the one returned.
+   */
+  public TestPipeline restartWith(KafkaSettings kafka) throws Exception {
+    if (!kafka.topicPrefix().equals(this.kafka.topicPrefix())) {
+      throw new IllegalArgumentException("a restart keeps the topics: same prefix");
+    }
+    pipeline.close();
+    Pipeline again = run(kafka, secrets, stateDir, applicationId, sms, email, localWebhooks);
+    return new TestPipeline(
+        appId,
+        liveKey,
+        testKey,
+        managementKey,
+        kafka,
+        secretBase64,
+        applicationId,
+        again,
+        stateDir,
+        sms,
+        email,
+        localWebhooks);
+  }
+
+  private static Pipeline run(
+      KafkaSettings kafka,
+      Secrets secrets,
+      Path stateDir,
+      String applicationId,
+      DeliveryProvider sms,
+      DeliveryProvider email,
+      boolean localWebhooks)
+      throws Exception {
     Pipeline pipeline =
         Pipeline.start(
             new Pipeline.Options(
@@ -191,8 +250,7 @@ public final class TestPipeline implements AutoCloseable {
     Installations.started(
         cluster.bootstrapServers(), kafka.topicPrefix(), secretBase64, applicationId);
     pipeline.awaitReady(Duration.ofSeconds(60));
-    return new TestPipeline(
-        appId, live, test, management, kafka, secretBase64, applicationId, pipeline, stateDir);
+    return pipeline;
   }
 
   /**

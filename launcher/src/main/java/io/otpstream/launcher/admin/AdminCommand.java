@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     description =
         "Bootstrap and administer an installation: topics and the management key "
             + "(env: KAFKA_BOOTSTRAP_SERVERS, OTP_TOPIC_PREFIX, OTP_TOPIC_AUTO_CREATE, "
-            + "OTP_REPLICATION_FACTOR, OTP_MIN_INSYNC_REPLICAS).",
+            + "OTP_REPLICATION_FACTOR, OTP_MIN_INSYNC_REPLICAS, OTP_SCHEMA_REGISTRY_URL).",
     mixinStandardHelpOptions = true,
     subcommands = {AdminCommand.Init.class, AdminCommand.RotateManagementKey.class})
 public final class AdminCommand implements Callable<Integer>, ReadsEnvironment, Environment {

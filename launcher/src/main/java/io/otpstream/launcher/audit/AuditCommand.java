@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
     name = "audit",
     description =
         "Print the timeline of a session, subject, client address or app from otp.events "
-            + "(env: KAFKA_BOOTSTRAP_SERVERS, KAFKA_<PROPERTY>, OTP_TOPIC_PREFIX; OTP_SECRET "
+            + "(env: KAFKA_BOOTSTRAP_SERVERS, KAFKA_<PROPERTY>, OTP_TOPIC_PREFIX, "
+            + "OTP_SCHEMA_REGISTRY_URL; OTP_SECRET "
             + "to look up a phone, email or address).",
     mixinStandardHelpOptions = true,
     subcommands = {

@@ -53,6 +53,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   public T decode(byte[] bytes) {
+    if (Framing.of(bytes) == Framing.REGISTRY) {
+      throw new SerializationException(
+          "cannot decode "
+              + type.getSimpleName()
+              + ": it was written in a schema registry's framing (schema id "
+              + Framing.schemaId(bytes)
+              + "); set OTP_SCHEMA_REGISTRY_URL to read it");
+    }
     try {
       return decoder.decode(bytes);
     } catch (IOException | RuntimeException e) {

@@ -6,13 +6,15 @@ import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryStatus;
-import io.otpstream.schemas.serde.AvroSerde;
+import io.otpstream.schemas.serde.ValueFormat;
 import io.otpstream.schemas.webhook.WebhookAttempt;
 import io.otpstream.schemas.webhook.WebhookDelivery;
 import java.time.Duration;
 import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The typed topic catalogue: every topic otpstream reads or writes, declared once. A prefix (empty
@@ -24,6 +26,10 @@ import org.apache.kafka.common.serialization.Serdes;
  * and delivery statuses are keyed by subject id, so one subject's traffic stays on one partition
  * and in order; replies by request id, routed to the partition the waiting api instance named; the
  * app catalogue by entry key.
+ *
+ * <p>Values are written in one {@link ValueFormat} for the whole catalogue: single-object encoding
+ * by default, the schema registry's framing in registry mode. Every reader and writer takes its
+ * serdes from here.
  */
 public final class Topics {
   public static final String QUOTA = "otp.quota";
@@ -51,6 +57,7 @@ public final class Topics {
   private static final Serde<String> KEY = Serdes.String();
 
   private final String prefix;
+  private final ValueFormat format;
 
   public final TopicSpec<String, OtpCommand> quota;
   public final TopicSpec<String, OtpCommand> requests;
@@ -86,8 +93,14 @@ public final class Topics {
   /** Every attempt to post a webhook, by subscription: the delivery log. */
   public final TopicSpec<String, WebhookAttempt> webhookLog;
 
+  /** Single-object values. */
   public Topics(String prefix) {
+    this(prefix, ValueFormat.singleObject());
+  }
+
+  public Topics(String prefix, ValueFormat format) {
     this.prefix = prefix == null ? "" : prefix;
+    this.format = format;
     quota = spec(QUOTA, OtpCommand.class, PARTITIONS, null, false);
     requests = spec(REQUESTS, OtpCommand.class, PARTITIONS, null, false);
     commands = spec(COMMANDS, OtpCommand.class, PARTITIONS, null, false);
@@ -122,6 +135,15 @@ public final class Topics {
     return prefix;
   }
 
+  public ValueFormat format() {
+    return format;
+  }
+
+  /** A value serializer for any generated record, in this catalogue's format (sinks). */
+  public Serializer<SpecificRecord> anyValueSerializer() {
+    return format.anySerializer();
+  }
+
   public List<TopicSpec<?, ?>> all() {
     return List.of(
         quota,
@@ -142,9 +164,9 @@ public final class Topics {
         webhookLog);
   }
 
-  private <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<String, V> spec(
+  private <V extends SpecificRecord> TopicSpec<String, V> spec(
       String name, Class<V> type, int partitions, Duration retention, boolean compacted) {
     return new TopicSpec<>(
-        prefix + name, KEY, AvroSerde.of(type), partitions, retention, compacted);
+        prefix + name, KEY, format.serde(type), partitions, retention, compacted);
   }
 }

@@ -78,7 +78,7 @@ public final class OtpTopology {
       OtpCodes codes,
       DecisionMeter meter,
       UnaryOperator<AppSettings> settings) {
-    Serializer<SpecificRecord> any = AvroSerde.anyRecordSerializer();
+    Serializer<SpecificRecord> any = write.anyValueSerializer();
     Serializer<String> keys = Serdes.String().serializer();
     Topology t = new Topology();
 
