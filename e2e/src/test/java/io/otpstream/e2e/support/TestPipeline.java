@@ -181,6 +181,8 @@ public final class TestPipeline implements AutoCloseable {
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;
+    Installations.started(
+        cluster.bootstrapServers(), kafka.topicPrefix(), secretBase64, applicationId);
     Pipeline pipeline = run(kafka, secrets, stateDir, applicationId, sms, email, localWebhooks);
     return new TestPipeline(
         appId,
@@ -247,8 +249,6 @@ public final class TestPipeline implements AutoCloseable {
                 email,
                 List.of(),
                 localWebhooks));
-    Installations.started(
-        cluster.bootstrapServers(), kafka.topicPrefix(), secretBase64, applicationId);
     pipeline.awaitReady(Duration.ofSeconds(60));
     return pipeline;
   }
