@@ -14,6 +14,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.e2e.support.Http;
+import io.otpstream.e2e.support.Installations;
 import io.otpstream.e2e.support.KeyPartitions;
 import io.otpstream.e2e.support.ProcessorProcess;
 import io.otpstream.e2e.support.SharedKafka;
@@ -135,6 +136,7 @@ class ConcurrentLimitsTest {
             ProcessorService.Config.of(
                 kafka, applicationId, Files.createTempDirectory("otp-concurrency")),
             secrets);
+    Installations.started(kafka.bootstrapServers(), kafka.topicPrefix(), secret, applicationId);
     local.start();
     running.add(local);
     remote = ProcessorProcess.start(kafka, applicationId, secret);

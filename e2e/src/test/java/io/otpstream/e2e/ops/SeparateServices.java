@@ -10,6 +10,7 @@ import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.email.EmailDispatcher;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
+import io.otpstream.e2e.support.Installations;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.launcher.ops.OpsServer;
 import io.otpstream.processor.ProcessorService;
@@ -45,7 +46,8 @@ final class SeparateServices implements AutoCloseable {
   SeparateServices(String name, DeliveryProvider email) throws Exception {
     this.prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
     this.kafka = KafkaSettings.of(SharedKafka.bootstrapServers()).withPrefix(prefix);
-    Secrets secrets = Secrets.fromBase64(Secrets.generate());
+    String secret = Secrets.generate();
+    Secrets secrets = Secrets.fromBase64(secret);
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       TopicBootstrap.ensure(admin, kafka.topics(), (short) 1);
     }
@@ -71,6 +73,7 @@ final class SeparateServices implements AutoCloseable {
                       Files.createTempDirectory("otp-ops-" + prefix)),
                   secrets,
                   processorMetrics.registry()));
+      Installations.started(kafka.bootstrapServers(), prefix, secret, "otp-processor-" + prefix);
       processor.start();
       this.processorOps =
           track(

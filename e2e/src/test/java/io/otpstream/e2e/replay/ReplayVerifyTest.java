@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.common.outbox.Outbox;
+import io.otpstream.e2e.support.Installations;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.e2e.support.TopicReader;
@@ -91,6 +92,8 @@ class ReplayVerifyTest {
   void a_decision_forged_into_the_recorded_log_is_the_one_divergence_replay_verify_reports()
       throws Exception {
     Recorded recorded = record("verify-forged");
+    Installations.notReplayable(
+        recorded.prefix(), "a decision forged into its otp.replies: the divergence it expects");
     OtpDecision real =
         decisions(recorded.topics()).stream()
             .filter(d -> d.getOutcome() == Outcome.STARTED)

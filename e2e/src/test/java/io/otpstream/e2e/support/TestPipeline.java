@@ -181,6 +181,8 @@ public final class TestPipeline implements AutoCloseable {
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;
+    Installations.started(
+        cluster.bootstrapServers(), kafka.topicPrefix(), secretBase64, applicationId);
     Pipeline pipeline = run(kafka, secrets, stateDir, applicationId, sms, email, localWebhooks);
     return new TestPipeline(
         appId,
@@ -249,6 +251,15 @@ public final class TestPipeline implements AutoCloseable {
                 localWebhooks));
     pipeline.awaitReady(Duration.ofSeconds(60));
     return pipeline;
+  }
+
+  /**
+   * Leaves this pipeline's recorded log out of the replay at the end of the suite ({@link
+   * Installations}): {@code reason} says why (tampered with on purpose, or too long to replay).
+   */
+  public TestPipeline notReplayable(String reason) {
+    Installations.notReplayable(kafka.topicPrefix(), reason);
+    return this;
   }
 
   public String baseUrl() {
