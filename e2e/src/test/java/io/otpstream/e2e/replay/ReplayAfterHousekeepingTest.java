@@ -33,7 +33,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The audit trail after housekeeping and retention: a rich history recorded through the real
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * reproduces every decision: the history's on the audit log, the later traffic's on the replies
  * that are left; and a decision forged into the audit log is still caught.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayAfterHousekeepingTest {
   /**
    * Past everything housekeeping keeps: sessions (expiry + 1 h), idempotency memories and used
@@ -77,9 +81,13 @@ class ReplayAfterHousekeepingTest {
       long repliesCut) {}
 
   /** Traffic days later carries timestamps days ahead of the broker's clock: let them in. */
+  /** One aged log for both tests (it takes a minute to make): verified as it is, then forged. */
+  private static Aged aged;
+
   @BeforeAll
   static void acceptTimestampsDaysAhead() throws Exception {
     AgedLog.allowTimestampsAhead(LATER.plusDays(1));
+    aged = age("aged");
   }
 
   @AfterAll
@@ -88,9 +96,9 @@ class ReplayAfterHousekeepingTest {
   }
 
   @Test
+  @Order(1)
   void replay_verify_after_housekeeping_and_reply_retention_reproduces_every_decision()
       throws Exception {
-    Aged aged = age("aged-verify");
     Topics topics = aged.recorded().topics();
 
     ReplayVerifyTest.Run run = ReplayVerifyTest.verify(aged.recorded());
@@ -128,9 +136,9 @@ class ReplayAfterHousekeepingTest {
   }
 
   @Test
+  @Order(2)
   void a_decision_forged_into_the_audit_log_is_still_caught_after_its_reply_was_deleted()
       throws Exception {
-    Aged aged = age("aged-forged");
     Installations.notReplayable(
         aged.recorded().prefix(),
         "a decision forged into its otp.events: the divergence it expects");

@@ -35,14 +35,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code otpstream replay verify}, run in this JVM as an operator runs it, over the log a rich
  * history recorded through the real pipeline (see {@link History}): the replay decides every
  * command as recorded, and a decision forged into the recorded log is the one divergence it
- * reports. Each scenario records under its own topic prefix.
+ * reports. Both tests share one recorded history: verified as recorded, then with a forged
+ * decision.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayVerifyTest {
   private static final Pattern SUMMARY =
       Pattern.compile("commands: (\\d+), decisions recorded: (\\d+), replayed: (\\d+)");
@@ -51,10 +57,18 @@ class ReplayVerifyTest {
 
   record Recorded(Topics topics, String prefix, String secretBase64) {}
 
+  /** One rich history for both tests (it takes a while to record): verified, then forged. */
+  private static Recorded recorded;
+
+  @BeforeAll
+  static void recordARichHistory() throws Exception {
+    recorded = record("verify-rich");
+  }
+
   @Test
+  @Order(1)
   void replay_verify_after_a_rich_history_reports_no_divergence_over_all_its_commands()
       throws Exception {
-    Recorded recorded = record("verify-rich");
     List<OtpDecision> decisions = decisions(recorded.topics());
     Set<String> commands =
         decisions.stream().map(OtpDecision::getRequestId).collect(Collectors.toSet());
@@ -89,9 +103,9 @@ class ReplayVerifyTest {
   }
 
   @Test
+  @Order(2)
   void a_decision_forged_into_the_recorded_log_is_the_one_divergence_replay_verify_reports()
       throws Exception {
-    Recorded recorded = record("verify-forged");
     Installations.notReplayable(
         recorded.prefix(), "a decision forged into its otp.replies: the divergence it expects");
     OtpDecision real =
