@@ -121,11 +121,7 @@ class HostileInputTest {
   static void start() throws Exception {
     Outbox outbox =
         new Outbox(Files.createTempDirectory("otp-fuzz-outbox").resolve("outbox.jsonl"));
-    pipeline =
-        TestPipeline.start("fuzz", outbox)
-            .notReplayable(
-                "about 1,200 commands from 10,000 requests: its replay took over 2 minutes"
-                    + " in the suite, more than the final replay of every installation may add");
+    pipeline = TestPipeline.start("fuzz", outbox);
     http = new Http(pipeline.baseUrl());
     port = URI.create(pipeline.baseUrl()).getPort();
     host = pipeline.appId + ".localhost";
