@@ -1,6 +1,5 @@
 package io.otpstream.e2e.registry;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.outbox.Outbox;
-import io.otpstream.common.outbox.OutboxMessage;
-import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SchemaRegistry;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
 import io.otpstream.e2e.support.TopicReader;
-import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.audit.AuditEvent;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.serde.Framing;
@@ -24,13 +20,9 @@ import io.otpstream.schemas.topics.TopicSpec;
 import io.otpstream.schemas.topics.Topics;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -44,7 +36,6 @@ import org.junit.jupiter.api.Test;
  * single-object encoding on the same topics, where the services read both framings.
  */
 class RegistryModeTest {
-  private static final Pattern CODE = Pattern.compile("(\\d{6})");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The registry first: without one (built with -Dno-registry) the class is skipped at once. */
@@ -58,8 +49,8 @@ class RegistryModeTest {
     KafkaSettings cluster =
         KafkaSettings.of(SharedKafka.bootstrapServers()).withSchemaRegistry(SchemaRegistry.url());
     Outbox outbox = TestPipeline.newOutbox();
-    try (TestPipeline p = start("registry", cluster, outbox)) {
-      sendAndVerify(p, outbox, p.liveKey, "+14155550401");
+    try (TestPipeline p = LiveSessions.start("registry", cluster, outbox)) {
+      LiveSessions.sendAndVerify(p, outbox, p.liveKey, "+14155550401");
       Topics topics = p.kafka.topics();
       List<ConsumerRecord<byte[], byte[]>> events = eventsUntilVerified(p, 1);
       assertEquals(Set.of(Framing.REGISTRY), framings(events), "every event in registry framing");
@@ -91,16 +82,16 @@ class RegistryModeTest {
   void a_switch_over_reads_both_framings_on_one_topic() throws Exception {
     KafkaSettings plain = KafkaSettings.of(SharedKafka.bootstrapServers());
     Outbox outbox = TestPipeline.newOutbox();
-    TestPipeline before = start("switch", plain, outbox);
-    sendAndVerify(before, outbox, before.liveKey, "+14155550411");
+    TestPipeline before = LiveSessions.start("switch", plain, outbox);
+    LiveSessions.sendAndVerify(before, outbox, before.liveKey, "+14155550411");
     eventsUntilVerified(before, 1);
 
     KafkaSettings registry = before.kafka.withSchemaRegistry(SchemaRegistry.url());
     try (TestPipeline after = before.restartWith(registry)) {
       // the app and its keys were written single-object; a key made now is registry-framed
       String newKey = newLiveKey(after);
-      sendAndVerify(after, outbox, after.liveKey, "+14155550412");
-      sendAndVerify(after, outbox, newKey, "+14155550413");
+      LiveSessions.sendAndVerify(after, outbox, after.liveKey, "+14155550412");
+      LiveSessions.sendAndVerify(after, outbox, newKey, "+14155550413");
 
       Topics topics = registry.topics();
       List<ConsumerRecord<byte[], byte[]>> events = eventsUntilVerified(after, 3);
@@ -133,49 +124,6 @@ class RegistryModeTest {
                       .deserialize(topics.events.name(), framed));
       assertTrue(e.getMessage().contains("OTP_SCHEMA_REGISTRY_URL"), e.getMessage());
     }
-  }
-
-  private static TestPipeline start(String name, KafkaSettings cluster, Outbox outbox)
-      throws Exception {
-    return TestPipeline.start(
-            name,
-            cluster,
-            new OutboxProvider(outbox, "sms", Clock.systemUTC()),
-            new OutboxProvider(outbox, "email", Clock.systemUTC()),
-            s -> AppSettings.newBuilder(s).setVersion(1).setResendCooldownSeconds(0).build())
-        .notReplayable(
-            "records framed for a schema registry, which the replay at the end of the suite is"
-                + " not given");
-  }
-
-  /** A live send to {@code phone}, the delivered code checked: verified. */
-  private static void sendAndVerify(TestPipeline p, Outbox outbox, String key, String phone) {
-    Http http = new Http(p.baseUrl());
-    Map<String, String> h = Map.of("X-API-Key", key, "X-Forwarded-For", "10.4.0.1");
-    Http.Response sent =
-        http.post(
-            "/api/v1/otp/send",
-            h,
-            "{\"channels\": [\"sms\"], \"recipients\": {\"sms\": \"" + phone + "\"}}");
-    assertEquals(200, sent.status(), sent.raw());
-    String session = sent.json().get("data").get("session_id").asText();
-    String token = sent.json().get("data").get("session_token").asText();
-    OutboxMessage message =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () -> outbox.list().stream().filter(m -> m.sessionId().equals(session)).toList(),
-                l -> !l.isEmpty())
-            .get(0);
-    Matcher m = CODE.matcher(message.body());
-    assertTrue(m.find(), message.body());
-    Http.Response verified =
-        http.post(
-            "/api/v1/otp/verify",
-            h,
-            "{\"session_token\": \"" + token + "\", \"otps\": {\"sms\": \"" + m.group(1) + "\"}}");
-    assertEquals(200, verified.status(), verified.raw());
-    assertTrue(verified.json().get("data").get("verified").asBoolean(), verified.raw());
   }
 
   private static String newLiveKey(TestPipeline p) {
