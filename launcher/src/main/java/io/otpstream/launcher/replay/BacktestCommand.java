@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -88,12 +89,7 @@ final class BacktestCommand implements Callable<Integer>, CommandLineOnly {
       description = "How many examples of each change are shown (default: ${DEFAULT-VALUE}).")
   int examples;
 
-  @Option(
-      names = "--replay-timeout-ms",
-      converter = Checked.Positive.class,
-      defaultValue = "600000",
-      description = "How long each of the two replays may take (default: ${DEFAULT-VALUE}).")
-  int timeoutMs;
+  @Mixin ReplayTimeout timeout;
 
   @Override
   public Integer call() throws Exception {
@@ -106,7 +102,7 @@ final class BacktestCommand implements Callable<Integer>, CommandLineOnly {
     }
     KafkaSettings kafka = Services.kafka(parent.env());
     Secrets secrets = Services.secrets(parent.env());
-    Duration timeout = Duration.ofMillis(timeoutMs);
+    Duration timeout = this.timeout.duration();
     UnaryOperator<AppSettings> over = file.over();
     UnaryOperator<AppSettings> changed =
         app == null ? over : s -> app.equals(s.getAppId()) ? over.apply(s) : s;

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -81,12 +82,7 @@ public final class ReplayCommand implements Callable<Integer>, ReadsEnvironment,
 
     @ParentCommand ReplayCommand parent;
 
-    @Option(
-        names = "--replay-timeout-ms",
-        converter = Checked.Positive.class,
-        defaultValue = "600000",
-        description = "How long the replay may take (default: ${DEFAULT-VALUE}).")
-    int timeoutMs;
+    @Mixin ReplayTimeout timeout;
 
     @Option(
         names = "--divergences-shown",
@@ -101,7 +97,7 @@ public final class ReplayCommand implements Callable<Integer>, ReadsEnvironment,
       PrintWriter err = spec.commandLine().getErr();
       KafkaSettings kafka = Services.kafka(parent.env());
       Secrets secrets = Services.secrets(parent.env());
-      Duration timeout = Duration.ofMillis(timeoutMs);
+      Duration timeout = this.timeout.duration();
       try (QuietLogs quiet = new QuietLogs();
           ScratchReplay replay =
               ScratchReplay.run(kafka, secrets, parent.env(), "verify", timeout);
