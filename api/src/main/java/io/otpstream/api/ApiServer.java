@@ -67,6 +67,13 @@ public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   public static final long MAX_BODY_BYTES = 64 * 1024;
 
+  /**
+   * A body that arrives slower than this is cut off (Jetty answers 408 and closes): a client
+   * dripping its body (slowloris) would otherwise hold a server thread for as long as it likes.
+   * Real clients send their few hundred bytes with the request's head.
+   */
+  public static final long MIN_BODY_BYTES_PER_SECOND = 256;
+
   /** The public documents: the only answers a cache may keep. */
   private static final Set<String> CACHEABLE =
       Set.of("/.well-known/jwks.json", "/openapi.json", "/docs");
@@ -224,6 +231,12 @@ public final class ApiServer implements AutoCloseable {
               cfg.startup.showJavalinBanner = false;
               cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
               cfg.http.maxRequestSize = MAX_BODY_BYTES;
+              cfg.jetty.modifyHttpConfiguration(
+                  http -> {
+                    // no thread until the body's first bytes are there, and none for long after
+                    http.setDelayDispatchUntilContent(true);
+                    http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+                  });
               cfg.jetty.port = config.port();
               if (config.host() != null) {
                 cfg.jetty.host = config.host();

@@ -95,7 +95,12 @@ public final class Families {
 
   private void fail(Context ctx, Throwable t) {
     ErrorFamily family = owner(ctx.path());
-    if (unreadable(t)) {
+    if (tooSlow(t)) {
+      render(
+          ctx,
+          Refusal.of(
+              HttpStatus.REQUEST_TIMEOUT, "The request body arrived too slowly and was cut off"));
+    } else if (unreadable(t)) {
       render(ctx, Refusal.badRequest("The request body could not be read"));
     } else if (t instanceof Refusal r) {
       render(ctx, r);
@@ -107,6 +112,16 @@ public final class Families {
       }
       render(ctx, family.internal());
     }
+  }
+
+  /** A body slower than the server's minimum data rate (Jetty's 408). */
+  private static boolean tooSlow(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof BadMessageException b && b.getCode() == 408) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

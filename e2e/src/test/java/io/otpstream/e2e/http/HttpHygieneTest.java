@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +44,28 @@ class HttpHygieneTest {
   @AfterAll
   static void stop() {
     pipeline.close();
+  }
+
+  @Test
+  void bodies_sent_byte_by_byte_do_not_hold_up_other_requests_and_are_cut_off() throws Exception {
+    int slow = 300; // more than the server has threads
+    try (SlowClients clients =
+        new SlowClients(
+            pipeline.baseUrl(),
+            "/api/v1/otp/send",
+            "X-API-Key: " + pipeline.testKey + "\r\n",
+            slow)) {
+      // each would take 4000 s to finish its body: another client is answered meanwhile
+      Http.Response sent =
+          http.post(
+              "/api/v1/otp/send",
+              sendmator(pipeline.testKey),
+              "{\"channels\": [\"email\"], \"recipients\": {\"email\": \"quick@example.com\"}}");
+      assertEquals(200, sent.status(), sent.raw());
+      // and the server drops the slow ones (408) instead of waiting for their bodies
+      await().atMost(Duration.ofSeconds(60)).until(clients::dropped, n -> n == slow);
+      assertEquals(Set.of("HTTP/1.1 408 Request Timeout"), clients.answers());
+    }
   }
 
   private static Map<String, String> session(String cookie) {
