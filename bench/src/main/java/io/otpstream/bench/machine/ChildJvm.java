@@ -1,0 +1,116 @@
+package io.otpstream.bench.machine;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A JVM the bench starts beside itself (otpstream in dev mode, the limit server), on this JVM's
+ * class path, so the load generator never shares a heap or a garbage collector with what it loads.
+ * Its output goes to a log file; {@link #start} returns once a line matching {@code ready} was
+ * printed.
+ */
+final class ChildJvm implements AutoCloseable {
+  private final Process process;
+  private final String name;
+
+  private ChildJvm(Process process, String name) {
+    this.process = process;
+    this.name = name;
+  }
+
+  /**
+   * Starts {@code mainClass args} with {@code jvmOptions} and {@code env} added, and waits up to
+   * {@code timeoutSeconds} for a line that {@code ready} accepts (that line is returned by {@link
+   * #readyLine}).
+   */
+  static ChildJvm start(
+      String name,
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String mainClass,
+      List<String> args,
+      Path log,
+      Predicate<String> ready,
+      long timeoutSeconds)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String trusted = System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES");
+    if (trusted != null) {
+      cmd.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=" + trusted);
+    }
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    ChildJvm child = new ChildJvm(p, name);
+    CompletableFuture<String> readyLine = new CompletableFuture<>();
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                      new BufferedReader(
+                          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                  var w = java.nio.file.Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  w.write(line);
+                  w.newLine();
+                  w.flush();
+                  if (!readyLine.isDone() && ready.test(line)) {
+                    readyLine.complete(line);
+                  }
+                }
+              } catch (IOException e) {
+                readyLine.completeExceptionally(e);
+              }
+              readyLine.completeExceptionally(new IllegalStateException(name + " exited"));
+            },
+            "bench-child-" + name);
+    pump.setDaemon(true);
+    pump.start();
+    try {
+      child.readyLine = readyLine.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      child.close();
+      throw new IllegalStateException(name + " did not start; see " + log, e);
+    }
+    return child;
+  }
+
+  private String readyLine;
+
+  String readyLine() {
+    return readyLine;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Stops it as Ctrl-C would (SIGTERM, its shutdown hooks run), then forcibly after 30 s. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        System.err.println(name + " did not stop in 30 s; killing it");
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.otpstream.bench.machine;
+
+import io.otpstream.bench.devmode.OtpScenarios;
+import io.otpstream.bench.load.Http;
+import io.otpstream.bench.load.LoadGenerator;
+import io.otpstream.bench.load.LoadResult;
+import io.otpstream.bench.load.Operation;
+import io.otpstream.common.json.Json;
+import io.otpstream.dev.local.DevCredentials;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Otpstream against this machine's limit (issue 15), in one run with one load generator: the limits
+ * (a) and (b) of {@link io.otpstream.bench.limit.LimitServer}, then otpstream in dev mode ({@code
+ * otpstream dev}: embedded broker and every service in one process), each in its own JVM on the
+ * same broker (otpstream's). Every target gets the same open-loop rates and the same closed-loop
+ * maximum; the table, the ratios to (a) and (b) and the CSV files follow.
+ *
+ * <p>Arguments, all optional, as {@code name=value}: {@code seconds} per step (10), {@code warmup}
+ * seconds per target (5), {@code rates} open-loop rates per second (50,200), {@code connections} of
+ * the closed loop (16), {@code scenarios} (all: send,verify,floodip,floodnumber,mixed), {@code
+ * profile} (true: a JFR recording of the dev process during the sandbox-send closed loop), {@code
+ * out} (target/load-bench).
+ */
+public final class MachineBench {
+  private MachineBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = new HashMap<>();
+    Arrays.stream(args).map(a -> a.split("=", 2)).forEach(kv -> opt.put(kv[0], kv[1]));
+    Duration step = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("seconds", "10")));
+    Duration warmup = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("warmup", "5")));
+    int[] rates =
+        Arrays.stream(opt.getOrDefault("rates", "50,200").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+    int[] connections =
+        Arrays.stream(opt.getOrDefault("connections", "8,64").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+    List<String> scenarios =
+        List.of(opt.getOrDefault("scenarios", "send,verify,floodip,floodnumber,mixed").split(","));
+    boolean profile = Boolean.parseBoolean(opt.getOrDefault("profile", "true"));
+    Path out = Path.of(opt.getOrDefault("out", "target/load-bench")).toAbsolutePath();
+    Files.createDirectories(out);
+    Path data = Files.createTempDirectory("otp-loadbench");
+    String commitMs = System.getenv().getOrDefault("OTP_COMMIT_INTERVAL_MS", "20");
+
+    System.out.printf(
+        "otpstream load bench (issue 15): %d cores, Java %s, commit.interval.ms=%s, load average"
+            + " at start %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        commitMs,
+        loadAverage());
+    int kafkaPort = freePortPair();
+    int httpPort = freePort();
+    try (ChildJvm dev =
+            ChildJvm.start(
+                "otpstream-dev",
+                List.of(),
+                Map.of(),
+                "io.otpstream.dev.DevMain",
+                List.of(
+                    "dev",
+                    "--data-dir",
+                    data.resolve("dev").toString(),
+                    "--http-port",
+                    Integer.toString(httpPort),
+                    "--kafka-port",
+                    Integer.toString(kafkaPort)),
+                out.resolve("otpstream-dev.log"),
+                line -> line.contains("otpstream is running"),
+                300);
+        ChildJvm limits =
+            ChildJvm.start(
+                "limit-server",
+                List.of(),
+                Map.of(),
+                "io.otpstream.bench.limit.LimitServer",
+                List.of("localhost:" + kafkaPort, commitMs),
+                out.resolve("limit-server.log"),
+                line -> line.startsWith("limit server ready on port "),
+                300)) {
+      System.out.printf(
+          "otpstream dev: pid %d, http %d, kafka %d; limit server: pid %d%n",
+          dev.pid(), httpPort, kafkaPort, limits.pid());
+      DevCredentials creds =
+          Json.MAPPER.readValue(
+              data.resolve("dev").resolve("dev-credentials.json").toFile(), DevCredentials.class);
+      Http http = new Http();
+      String limitBase =
+          "http://127.0.0.1:"
+              + limits.readyLine().substring("limit server ready on port ".length());
+      String body = "{\"channels\":[\"sms\"],\"recipients\":{\"sms\":\"+14155550123\"}}";
+      OtpScenarios otp = new OtpScenarios(http, "http://127.0.0.1:" + httpPort, creds.testKey());
+      Map<String, Operation> targets = new LinkedHashMap<>();
+      targets.put(Report.LIMIT_A, post(http, limitBase + "/limit/produce", body));
+      targets.put(Report.LIMIT_B, post(http, limitBase + "/limit/hop", body));
+      Map<String, Operation> all = new LinkedHashMap<>();
+      all.put("send", otp.sandboxSend());
+      all.put("verify", otp.sendAndVerify());
+      all.put("floodip", otp.floodOneIp());
+      all.put("floodnumber", otp.floodOneNumber());
+      all.put("mixed", otp.mixed());
+      Map<String, String> names =
+          Map.of(
+              "send", "otpstream sandbox send",
+              "verify", "otpstream send + verify",
+              "floodip", "otpstream flood one IP",
+              "floodnumber", "otpstream flood one number",
+              "mixed", "otpstream mixed 70/25/5");
+      for (String s : scenarios) {
+        targets.put(names.get(s), all.get(s));
+      }
+
+      List<LoadResult> results = new ArrayList<>();
+      for (Map.Entry<String, Operation> t : targets.entrySet()) {
+        LoadResult w = LoadGenerator.open(t.getKey(), t.getValue(), rates[0], warmup);
+        System.out.printf("warm-up %-32s %s%n", t.getKey(), w.statuses());
+      }
+      long[] pids = {dev.pid(), limits.pid()};
+      for (int rate : rates) {
+        for (Map.Entry<String, Operation> t : targets.entrySet()) {
+          results.add(step(pids, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
+        }
+      }
+      int most = Arrays.stream(connections).max().orElseThrow();
+      for (int c : connections) {
+        for (Map.Entry<String, Operation> t : targets.entrySet()) {
+          boolean profiled = profile && c == most && t.getKey().equals(names.get("send"));
+          Profile p = null;
+          if (profiled) { // JFR's own start-up work settles before the step
+            p = Profile.start(dev.pid(), out.resolve("otpstream-dev-send.jfr"));
+            Thread.sleep(3000);
+          }
+          results.add(step(pids, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
+          if (p != null) {
+            p.close();
+            System.out.println("  JFR of the dev process during this step: " + p.file());
+          }
+        }
+      }
+      System.out.printf("%nload average at end %s (%s)%n%n", loadAverage(), Instant.now());
+      Report.table(System.out, results);
+      System.out.println();
+      Report.ratios(System.out, results);
+      Report.csv(out, results);
+      System.out.println("\nCSV and .hgrm files in " + out);
+    }
+    deleteTree(data);
+    System.exit(0);
+  }
+
+  /** One load step; the CPU both server processes (broker included) used during it. */
+  private static LoadResult step(long[] pids, Step step) throws Exception {
+    double before = cpu(pids);
+    LoadResult r = step.run();
+    r = r.withServerCpu(cpu(pids) - before);
+    System.out.printf(
+        Locale.ROOT,
+        "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s%n",
+        r.target(),
+        r.mode(),
+        r.load(),
+        r.ms(50),
+        r.ms(99),
+        r.achievedPerSecond(),
+        r.cpuMsPerOp(),
+        r.statuses());
+    return r;
+  }
+
+  private interface Step {
+    LoadResult run() throws Exception;
+  }
+
+  private static double cpu(long[] pids) {
+    return Arrays.stream(pids).mapToDouble(ProcessCpu::seconds).sum();
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static Operation post(Http http, String url, String body) {
+    return seq -> http.post(url, Map.of(), body).thenApply(HttpResponse::statusCode);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A free port whose next one is free too (the embedded broker's controller takes it). */
+  private static int freePortPair() throws java.io.IOException {
+    for (int i = 0; i < 50; i++) {
+      int p = freePort();
+      try (ServerSocket next = new ServerSocket(p + 1)) {
+        return p;
+      } catch (java.io.IOException taken) {
+        // try another
+      }
+    }
+    throw new java.io.IOException("no two free ports in a row");
+  }
+}
