@@ -31,8 +31,9 @@ import java.util.Map;
  * <p>Arguments, all optional, as {@code name=value}: {@code seconds} per step (10), {@code warmup}
  * seconds per target (5), {@code rates} open-loop rates per second (50,200), {@code connections} of
  * the closed loop (16), {@code scenarios} (all: send,verify,floodip,floodnumber,mixed), {@code
- * profile} (true: a JFR recording of the dev process during the sandbox-send closed loop), {@code
- * out} (target/load-bench).
+ * profile} (the connections of an extra sandbox-send closed loop during which the dev process is
+ * recorded with JFR, CPU and allocation; by default the first of {@code connections}, 0: none),
+ * {@code out} (target/load-bench).
  */
 public final class MachineBench {
   private MachineBench() {}
@@ -52,7 +53,6 @@ public final class MachineBench {
             .toArray();
     List<String> scenarios =
         List.of(opt.getOrDefault("scenarios", "send,verify,floodip,floodnumber,mixed").split(","));
-    boolean profile = Boolean.parseBoolean(opt.getOrDefault("profile", "true"));
     Path out = Path.of(opt.getOrDefault("out", "target/load-bench")).toAbsolutePath();
     Files.createDirectories(out);
     Path data = Files.createTempDirectory("otp-loadbench");
@@ -132,26 +132,38 @@ public final class MachineBench {
         System.out.printf("warm-up %-32s %s%n", t.getKey(), w.statuses());
       }
       long[] pids = {dev.pid(), limits.pid()};
+      double idleBefore = cpu(pids);
+      Thread.sleep(5000);
+      double idle = (cpu(pids) - idleBefore) / 5;
+      System.out.printf(
+          Locale.ROOT,
+          "idle: both server processes use %.2f CPU s/s unloaded (subtracted from cpu ms/op)%n",
+          idle);
       for (int rate : rates) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
-          results.add(step(pids, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
+          results.add(
+              step(pids, idle, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
         }
       }
-      int most = Arrays.stream(connections).max().orElseThrow();
       for (int c : connections) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
-          boolean profiled = profile && c == most && t.getKey().equals(names.get("send"));
-          Profile p = null;
-          if (profiled) { // JFR's own start-up work settles before the step
-            p = Profile.start(dev.pid(), out.resolve("otpstream-dev-send.jfr"));
-            Thread.sleep(3000);
-          }
-          results.add(step(pids, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
-          if (p != null) {
-            p.close();
-            System.out.println("  JFR of the dev process during this step: " + p.file());
-          }
+          results.add(
+              step(pids, idle, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
         }
+      }
+      int profileAt =
+          Integer.parseInt(opt.getOrDefault("profile", Integer.toString(connections[0])));
+      if (profileAt > 0) { // an extra step, so JFR's overhead stays out of the others
+        Profile p = Profile.start(dev.pid(), out.resolve("otpstream-dev-send.jfr"));
+        Thread.sleep(3000); // JFR's own start-up work settles first
+        String target = names.get("send") + " (JFR on)";
+        results.add(
+            step(
+                pids,
+                idle,
+                () -> LoadGenerator.closed(target, otp.sandboxSend(), profileAt, step)));
+        p.close();
+        System.out.println("  JFR of the dev process during this step: " + p.file());
       }
       System.out.printf("%nload average at end %s (%s)%n%n", loadAverage(), Instant.now());
       Report.table(System.out, results);
@@ -164,11 +176,14 @@ public final class MachineBench {
     System.exit(0);
   }
 
-  /** One load step; the CPU both server processes (broker included) used during it. */
-  private static LoadResult step(long[] pids, Step step) throws Exception {
+  /**
+   * One load step, with the CPU both server processes (broker included) used during it beyond their
+   * {@code idle} rate (pollers, heartbeats).
+   */
+  private static LoadResult step(long[] pids, double idle, Step step) throws Exception {
     double before = cpu(pids);
     LoadResult r = step.run();
-    r = r.withServerCpu(cpu(pids) - before);
+    r = r.withServerCpu(cpu(pids) - before - idle * r.seconds());
     System.out.printf(
         Locale.ROOT,
         "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s%n",

@@ -29,7 +29,7 @@ final class Report {
   static void table(PrintStream out, List<LoadResult> results) {
     out.printf(
         Locale.ROOT,
-        "%-32s %-6s %5s %7s %8s %8s %8s %8s %8s %8s  %s%n",
+        "%-32s %-6s %5s %7s %8s %8s %8s %8s %8s %8s %9s  %s%n",
         "target",
         "mode",
         "load",
@@ -40,11 +40,12 @@ final class Report {
         "p99.9 ms",
         "max ms",
         "done/s",
+        "cpu ms/op",
         "outcomes");
     for (LoadResult r : results) {
       out.printf(
           Locale.ROOT,
-          "%-32s %-6s %5d %7d %8.1f %8.1f %8.1f %8.1f %8.1f %8.0f  %s%n",
+          "%-32s %-6s %5d %7d %8.1f %8.1f %8.1f %8.1f %8.1f %8.0f %9.2f  %s%n",
           r.target(),
           r.mode(),
           r.load(),
@@ -55,6 +56,7 @@ final class Report {
           r.ms(99.9),
           r.maxMs(),
           r.achievedPerSecond(),
+          r.cpuMsPerOp(),
           r.statuses());
     }
   }
@@ -67,7 +69,7 @@ final class Report {
   static void ratios(PrintStream out, List<LoadResult> results) {
     out.printf(
         Locale.ROOT,
-        "%-32s %-6s %5s %10s %10s %10s %10s %12s %12s%n",
+        "%-32s %-6s %5s %9s %9s %9s %9s %11s %11s %9s %9s%n",
         "otpstream / limit",
         "mode",
         "load",
@@ -76,7 +78,9 @@ final class Report {
         "p99 /(a)",
         "p99 /(b)",
         "done/s /(a)",
-        "done/s /(b)");
+        "done/s /(b)",
+        "cpu /(a)",
+        "cpu /(b)");
     for (LoadResult r : results) {
       if (r.target().startsWith("limit")) {
         continue;
@@ -111,7 +115,7 @@ final class Report {
       rows.append(
           String.format(
               Locale.ROOT,
-              "\"%s\",%s,%d,%.3f,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,\"%s\"%n",
+              "\"%s\",%s,%d,%.3f,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,\"%s\"%n",
               r.target(),
               r.mode(),
               r.load(),
@@ -123,6 +127,7 @@ final class Report {
               r.ms(99),
               r.ms(99.9),
               r.maxMs(),
+              r.cpuMsPerOp(),
               r.statuses()));
       for (double p : PERCENTILES) {
         pct.append(
