@@ -40,7 +40,11 @@ public final class MachineBench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = new HashMap<>();
-    Arrays.stream(args).map(a -> a.split("=", 2)).forEach(kv -> opt.put(kv[0], kv[1]));
+    Arrays.stream(args)
+        .flatMap(a -> Arrays.stream(a.strip().split("\\s+"))) // one -Dbench.args string too
+        .filter(a -> !a.isEmpty())
+        .map(a -> a.split("=", 2))
+        .forEach(kv -> opt.put(kv[0], kv[1]));
     Duration step = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("seconds", "10")));
     Duration warmup = Duration.ofSeconds(Long.parseLong(opt.getOrDefault("warmup", "5")));
     int[] rates =
@@ -132,36 +136,35 @@ public final class MachineBench {
         System.out.printf("warm-up %-32s %s%n", t.getKey(), w.statuses());
       }
       long[] pids = {dev.pid(), limits.pid()};
-      double idleBefore = cpu(pids);
+      double devIdle = ProcessCpu.seconds(dev.pid());
+      double limitsIdle = ProcessCpu.seconds(limits.pid());
       Thread.sleep(5000);
-      double idle = (cpu(pids) - idleBefore) / 5;
       System.out.printf(
           Locale.ROOT,
-          "idle: both server processes use %.2f CPU s/s unloaded (subtracted from cpu ms/op)%n",
-          idle);
+          "idle, CPU s/s: otpstream dev %.2f, limit server %.2f (included in cpu ms/op)%n",
+          (ProcessCpu.seconds(dev.pid()) - devIdle) / 5,
+          (ProcessCpu.seconds(limits.pid()) - limitsIdle) / 5);
       for (int rate : rates) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
-          results.add(
-              step(pids, idle, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
+          results.add(step(pids, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
         }
       }
       for (int c : connections) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
-          results.add(
-              step(pids, idle, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
+          results.add(step(pids, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
         }
       }
       int profileAt =
           Integer.parseInt(opt.getOrDefault("profile", Integer.toString(connections[0])));
       if (profileAt > 0) { // an extra step, so JFR's overhead stays out of the others
-        Profile p = Profile.start(dev.pid(), out.resolve("otpstream-dev-send.jfr"));
-        Thread.sleep(3000); // JFR's own start-up work settles first
+        Operation send = otp.sandboxSend();
+        Profile p =
+            Profile.start(
+                dev.pid(),
+                out.resolve("otpstream-dev-send.jfr"),
+                () -> LoadGenerator.closed("JFR warm-up", send, profileAt, step));
         String target = names.get("send") + " (JFR on)";
-        results.add(
-            step(
-                pids,
-                idle,
-                () -> LoadGenerator.closed(target, otp.sandboxSend(), profileAt, step)));
+        results.add(step(pids, () -> LoadGenerator.closed(target, send, profileAt, step)));
         p.close();
         System.out.println("  JFR of the dev process during this step: " + p.file());
       }
@@ -177,13 +180,14 @@ public final class MachineBench {
   }
 
   /**
-   * One load step, with the CPU both server processes (broker included) used during it beyond their
-   * {@code idle} rate (pollers, heartbeats).
+   * One load step, with the CPU both server processes (broker included) used during it, their idle
+   * pollers and heartbeats included: subtracting the idle rate measured before was tried and gave
+   * negative figures on a shared machine, where a loaded process gets no more CPU than an idle one.
    */
-  private static LoadResult step(long[] pids, double idle, Step step) throws Exception {
+  private static LoadResult step(long[] pids, Step step) throws Exception {
     double before = cpu(pids);
     LoadResult r = step.run();
-    r = r.withServerCpu(cpu(pids) - before - idle * r.seconds());
+    r = r.withServerCpu(cpu(pids) - before);
     System.out.printf(
         Locale.ROOT,
         "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s%n",
