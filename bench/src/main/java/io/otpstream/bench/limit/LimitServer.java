@@ -15,7 +15,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * limit server ready on port N} once both answer.
  *
  * <p>Run: {@code java -cp bench.jar:otpstream-dev.jar io.otpstream.bench.limit.LimitServer
- * localhost:19092 [commit-interval-ms]}
+ * localhost:19092 [commit-interval-ms [state-dir]]}
  */
 public final class LimitServer {
   static final int PARTITIONS = 6; // as otpstream's command topics
@@ -25,6 +25,10 @@ public final class LimitServer {
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     int commitMs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    java.nio.file.Path stateDir =
+        args.length > 2
+            ? Files.createDirectories(java.nio.file.Path.of(args[2]))
+            : Files.createTempDirectory("bench-limit");
     String produced = "bench.limit.produced";
     String in = "bench.limit.in";
     String out = "bench.limit.out";
@@ -41,10 +45,7 @@ public final class LimitServer {
       }
     }
     ProduceLimit produce = new ProduceLimit(bootstrap, produced);
-    HopLimit hop =
-        new HopLimit(
-                bootstrap, in, out, PARTITIONS, Files.createTempDirectory("bench-limit"), commitMs)
-            .start();
+    HopLimit hop = new HopLimit(bootstrap, in, out, PARTITIONS, stateDir, commitMs).start();
     Javalin app =
         Javalin.create(
                 cfg -> {

@@ -21,10 +21,12 @@ import java.util.function.Predicate;
 final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final String name;
+  private final String readyLine;
 
-  private ChildJvm(Process process, String name) {
+  private ChildJvm(Process process, String name, String readyLine) {
     this.process = process;
     this.name = name;
+    this.readyLine = readyLine;
   }
 
   /**
@@ -56,7 +58,6 @@ final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
-    ChildJvm child = new ChildJvm(p, name);
     CompletableFuture<String> readyLine = new CompletableFuture<>();
     Thread pump =
         new Thread(
@@ -82,15 +83,12 @@ final class ChildJvm implements AutoCloseable {
     pump.setDaemon(true);
     pump.start();
     try {
-      child.readyLine = readyLine.get(timeoutSeconds, TimeUnit.SECONDS);
+      return new ChildJvm(p, name, readyLine.get(timeoutSeconds, TimeUnit.SECONDS));
     } catch (Exception e) {
-      child.close();
+      new ChildJvm(p, name, null).close();
       throw new IllegalStateException(name + " did not start; see " + log, e);
     }
-    return child;
   }
-
-  private String readyLine;
 
   String readyLine() {
     return readyLine;

@@ -94,7 +94,7 @@ public final class MachineBench {
                 List.of(),
                 Map.of(),
                 "io.otpstream.bench.limit.LimitServer",
-                List.of("localhost:" + kafkaPort, commitMs),
+                List.of("localhost:" + kafkaPort, commitMs, data.resolve("limit").toString()),
                 out.resolve("limit-server.log"),
                 line -> line.startsWith("limit server ready on port "),
                 300)) {
