@@ -14,9 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +25,6 @@ import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -54,10 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * Offsets are committed after the batch's statuses are written.
  *
- * <p>This class is the poll loop: the group membership, the pause of a retry partition until its
- * next retry is due, the sender threads, and the commit. One delivery is sent by {@link
- * DeliverySender}; what became of it is written by {@link DeliveryOutcomes}; the time decisions are
- * {@link RetryPolicy}'s.
+ * <p>This class is the poll loop: the group membership, the sender threads, and the commit. A retry
+ * that is not due yet waits in a {@link RetryHold} while the worker goes on reading, so a due one
+ * behind it is not held up. One delivery is sent by {@link DeliverySender}; what became of it is
+ * written by {@link DeliveryOutcomes}; the time decisions are {@link RetryPolicy}'s.
  */
 public final class DeliveryWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -77,11 +74,11 @@ public final class DeliveryWorker implements AutoCloseable {
   private final DeliveryOutcomes outcomes;
   private final DeliverySender sender;
   private final ExecutorService senders;
-  private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
   private final Thread thread;
   private final KafkaClientMetrics consumerMetrics;
   private volatile boolean running = true;
   private final Assignments assignments;
+  private final RetryHold<String, DeliveryRequested> hold;
 
   /**
    * Counts its outcomes ({@code otp.deliveries}) into {@code registry} and binds there its
@@ -116,7 +113,8 @@ public final class DeliveryWorker implements AutoCloseable {
     }
     this.markers =
         new SentMarkers(config.kafka(), config.channel(), config.kafka().topics().deliverySent);
-    this.assignments = new Assignments(markers, pausedUntil);
+    this.hold = new RetryHold<>(consumer, retry);
+    this.assignments = new Assignments(markers, hold);
     this.outcomes =
         new DeliveryOutcomes(
             config.kafka(),
@@ -156,7 +154,6 @@ public final class DeliveryWorker implements AutoCloseable {
     try {
       consumer.subscribe(List.of(topic.name(), retryTopic.name()), assignments);
       while (running) {
-        resumeDue();
         ConsumerRecords<String, DeliveryRequested> records;
         try {
           records = consumer.poll(Duration.ofMillis(100));
@@ -166,10 +163,13 @@ public final class DeliveryWorker implements AutoCloseable {
           consumer.seek(e.topicPartition(), e.offset() + 1);
           continue;
         }
-        if (records.isEmpty()) {
+        Instant now = clock.instant();
+        List<ConsumerRecord<String, DeliveryRequested>> ready = new ArrayList<>(hold.due(now));
+        ready.addAll(hold.admit(records, now));
+        if (records.isEmpty() && ready.isEmpty()) {
           continue;
         }
-        if (!handle(records)) {
+        if (!handle(ready)) {
           // a status, retry or dead letter could not be written: do not commit past it; stop, so
           // the
           // process's health fails and a restart (or another instance) takes the records again
@@ -180,7 +180,7 @@ public final class DeliveryWorker implements AutoCloseable {
           break;
         }
         try {
-          consumer.commitSync();
+          consumer.commitSync(hold.offsets());
         } catch (CommitFailedException | RebalanceInProgressException | RetriableException e) {
           // the group moved on: the records go to their new owner, whose markers skip what was sent
           // here
@@ -201,23 +201,13 @@ public final class DeliveryWorker implements AutoCloseable {
     }
   }
 
-  /** Sends the due records of a poll on the sender threads; true once every outcome is written. */
-  private boolean handle(ConsumerRecords<String, DeliveryRequested> records) {
+  /** Sends the records due now on the sender threads; true once every outcome is written. */
+  private boolean handle(List<ConsumerRecord<String, DeliveryRequested>> ready) {
     List<Future<?>> batch = new ArrayList<>();
-    for (TopicPartition tp : records.partitions()) {
-      for (ConsumerRecord<String, DeliveryRequested> r : records.records(tp)) {
-        Instant notBefore = RetryHeaders.notBefore(r);
-        if (!retry.due(notBefore, clock.instant())) {
-          // a retry that is not due: wait for it without holding up the other partitions
-          consumer.pause(List.of(tp));
-          consumer.seek(tp, r.offset());
-          pausedUntil.put(tp, notBefore);
-          break;
-        }
-        if (r.value() != null) {
-          int attempt = RetryHeaders.attempt(r);
-          batch.add(senders.submit(() -> sender.handle(r.value(), r.partition(), attempt)));
-        }
+    for (ConsumerRecord<String, DeliveryRequested> r : ready) {
+      if (r.value() != null) {
+        int attempt = RetryHeaders.attempt(r);
+        batch.add(senders.submit(() -> sender.handle(r.value(), r.partition(), attempt)));
       }
     }
     boolean complete = true;
@@ -226,19 +216,6 @@ public final class DeliveryWorker implements AutoCloseable {
     }
     outcomes.flush();
     return complete;
-  }
-
-  private void resumeDue() {
-    Instant now = clock.instant();
-    List<TopicPartition> due =
-        pausedUntil.entrySet().stream()
-            .filter(e -> retry.due(e.getValue(), now))
-            .map(Map.Entry::getKey)
-            .toList();
-    if (!due.isEmpty()) {
-      due.forEach(pausedUntil::remove);
-      consumer.resume(due);
-    }
   }
 
   /**

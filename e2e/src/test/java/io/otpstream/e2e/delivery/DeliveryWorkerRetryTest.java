@@ -11,6 +11,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
+import io.otpstream.dispatcher.delivery.RetryHeaders;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.DeliveryProvider;
 import io.otpstream.dispatcher.provider.OutgoingMessage;
@@ -137,6 +138,28 @@ class DeliveryWorkerRetryTest {
   }
 
   @Test
+  void a_due_retry_behind_a_later_one_is_sent_while_the_later_one_waits() {
+    startWorker(1000);
+    Instant expiresAt = clock.instant().plus(Duration.ofDays(1));
+    // one retry partition: first a retry due in an hour, then one due now
+    produceRetry(delivery("ses_late", expiresAt), clock.instant().plus(Duration.ofHours(1)));
+    produceRetry(delivery("ses_due", expiresAt), clock.instant());
+
+    assertEquals(
+        List.of(DeliveryState.SENT),
+        states(awaitStatuses("ses_due:0:sms", 1)),
+        "the due retry went out behind the later one");
+    assertEquals(0, provider.attempts("ses_late:0:sms"), "the later retry is not due yet");
+    assertTrue(statuses("ses_late:0:sms").isEmpty(), "nothing happened to the later retry");
+
+    clock.advance(Duration.ofHours(1));
+    assertEquals(List.of(DeliveryState.SENT), states(awaitStatuses("ses_late:0:sms", 1)));
+    awaitEverythingConsumed();
+    assertEquals(1, provider.attempts("ses_due:0:sms"), "the due retry was sent once");
+    assertEquals(1, provider.attempts("ses_late:0:sms"), "the later retry was sent once");
+  }
+
+  @Test
   void a_delivery_whose_attempts_run_out_is_dead_lettered() {
     startWorker(1000);
     provider.script("ses_c:0:sms", Outcome.DOWN, Outcome.DOWN, Outcome.DOWN, Outcome.DOWN);
@@ -252,6 +275,21 @@ class DeliveryWorkerRetryTest {
       for (DeliveryRequested d : deliveries) {
         producer.send(new ProducerRecord<>(topics.deliverySms.name(), 0, d.getSubjectId(), d));
       }
+      producer.flush();
+    }
+  }
+
+  /** Straight onto partition 0 of the retry topic, as attempt 2 due at {@code notBefore}. */
+  private void produceRetry(DeliveryRequested d, Instant notBefore) {
+    try (KafkaProducer<String, DeliveryRequested> producer =
+        new KafkaProducer<>(
+            kafka.clientProperties(),
+            new StringSerializer(),
+            topics.deliverySmsRetry.valueSerde().serializer())) {
+      ProducerRecord<String, DeliveryRequested> r =
+          new ProducerRecord<>(topics.deliverySmsRetry.name(), 0, d.getSubjectId(), d);
+      RetryHeaders.add(r.headers(), 2, notBefore);
+      producer.send(r);
       producer.flush();
     }
   }

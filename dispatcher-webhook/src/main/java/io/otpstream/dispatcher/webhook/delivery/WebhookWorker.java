@@ -7,6 +7,7 @@ import io.otpstream.common.webhook.WebhookSecrets;
 import io.otpstream.dispatcher.delivery.DeliveryTuning;
 import io.otpstream.dispatcher.delivery.DeliveryWorker;
 import io.otpstream.dispatcher.delivery.RetryHeaders;
+import io.otpstream.dispatcher.delivery.RetryHold;
 import io.otpstream.dispatcher.delivery.RetryPolicy;
 import io.otpstream.dispatcher.delivery.WorkerConsumer;
 import io.otpstream.dispatcher.webhook.event.Payloads;
@@ -20,10 +21,9 @@ import io.otpstream.schemas.webhook.WebhookDelivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * otp.webhook.retry}. Each session event an app subscribed to becomes one post per subscription
  * (made before the event), its {@code webhook-id} derived from the event's place in the log and the
  * subscription, so the id is the same on every retry and after a redelivery. A retry waits for its
- * not-before without holding up other partitions (the partition is paused), as in the SMS and email
- * dispatchers. Offsets are committed once the batch's outcomes are written: at least once, and a
- * receiver de-duplicates by {@code webhook-id}.
+ * not-before in a {@link RetryHold} while the worker goes on reading, as in the SMS and email
+ * dispatchers: a due retry behind a later one is not held up. Offsets are committed once the
+ * batch's outcomes are written: at least once, and a receiver de-duplicates by {@code webhook-id}.
  */
 public final class WebhookWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookWorker.class);
@@ -56,7 +56,7 @@ public final class WebhookWorker implements AutoCloseable {
   private final RetryPolicy retry;
   private final Clock clock;
   private final KafkaConsumer<String, byte[]> consumer;
-  private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
+  private final RetryHold<String, byte[]> hold;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean joined;
@@ -90,6 +90,7 @@ public final class WebhookWorker implements AutoCloseable {
     cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
     cp.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
     this.consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer());
+    this.hold = new RetryHold<>(consumer, retry);
     this.thread = new Thread(this::run, "otp-dispatcher-webhook");
   }
 
@@ -104,27 +105,30 @@ public final class WebhookWorker implements AutoCloseable {
           new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-              partitions.forEach(pausedUntil::remove);
+              hold.revoked(partitions);
             }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              hold.assigned(partitions);
               joined = true;
             }
           });
       while (running) {
-        resumeDue();
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
-        if (records.isEmpty()) {
+        Instant now = clock.instant();
+        List<ConsumerRecord<String, byte[]>> ready = new ArrayList<>(hold.due(now));
+        ready.addAll(hold.admit(records, now));
+        if (records.isEmpty() && ready.isEmpty()) {
           continue;
         }
-        handle(records);
+        handle(ready);
         if (!attempts.flush()) {
           log.error("the webhook dispatcher could not record an outcome; stopping");
           running = false;
           break;
         }
-        consumer.commitSync();
+        consumer.commitSync(hold.offsets());
       }
     } catch (WakeupException e) {
       // closing
@@ -136,38 +140,30 @@ public final class WebhookWorker implements AutoCloseable {
     }
   }
 
-  private void handle(ConsumerRecords<String, byte[]> records) {
+  /** The records due now: retries posted again, session events posted to their subscriptions. */
+  private void handle(List<ConsumerRecord<String, byte[]>> ready) {
     boolean current = false;
-    for (TopicPartition tp : records.partitions()) {
-      for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-        if (r.value() == null) {
-          continue;
-        }
-        if (tp.topic().equals(topics.webhookRetry.name())) {
-          Instant notBefore = RetryHeaders.notBefore(r);
-          if (!retry.due(notBefore, clock.instant())) {
-            consumer.pause(List.of(tp));
-            consumer.seek(tp, r.offset());
-            pausedUntil.put(tp, notBefore);
-            break;
-          }
-          read(r, topics.webhookRetry.valueSerde().deserializer()::deserialize)
-              .ifPresent(d -> attempts.attempt(d, RetryHeaders.attempt(r)));
-          continue;
-        }
-        Optional<AuditEvent> event =
-            read(r, topics.events.valueSerde().deserializer()::deserialize)
-                .filter(e -> SessionEvents.candidate(e.getType()));
-        Optional<SessionEvents.SessionEvent> mapped = event.flatMap(SessionEvents::of);
-        if (mapped.isEmpty()) {
-          continue;
-        }
-        if (!current) {
-          subscriptions.awaitCurrent(); // a subscription made before this event is seen
-          current = true;
-        }
-        post(r, event.get(), mapped.get());
+    for (ConsumerRecord<String, byte[]> r : ready) {
+      if (r.value() == null) {
+        continue;
       }
+      if (r.topic().equals(topics.webhookRetry.name())) {
+        read(r, topics.webhookRetry.valueSerde().deserializer()::deserialize)
+            .ifPresent(d -> attempts.attempt(d, RetryHeaders.attempt(r)));
+        continue;
+      }
+      Optional<AuditEvent> event =
+          read(r, topics.events.valueSerde().deserializer()::deserialize)
+              .filter(e -> SessionEvents.candidate(e.getType()));
+      Optional<SessionEvents.SessionEvent> mapped = event.flatMap(SessionEvents::of);
+      if (mapped.isEmpty()) {
+        continue;
+      }
+      if (!current) {
+        subscriptions.awaitCurrent(); // a subscription made before this event is seen
+        current = true;
+      }
+      post(r, event.get(), mapped.get());
     }
   }
 
@@ -207,19 +203,6 @@ public final class WebhookWorker implements AutoCloseable {
       log.warn(
           "skipping an unreadable record at {}-{} offset {}", r.topic(), r.partition(), r.offset());
       return Optional.empty();
-    }
-  }
-
-  private void resumeDue() {
-    Instant now = clock.instant();
-    List<TopicPartition> due =
-        pausedUntil.entrySet().stream()
-            .filter(e -> retry.due(e.getValue(), now))
-            .map(Map.Entry::getKey)
-            .toList();
-    if (!due.isEmpty()) {
-      due.forEach(pausedUntil::remove);
-      consumer.resume(due);
     }
   }
 
