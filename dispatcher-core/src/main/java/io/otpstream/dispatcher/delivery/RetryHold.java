@@ -101,13 +101,16 @@ public final class RetryHold<K, V> {
 
   /**
    * What to commit once every record {@link #admit} and {@link #due} returned is handled: per
-   * partition read, the oldest held offset (or the next one), with the held offsets in the
-   * metadata.
+   * partition read, the oldest held offset (or the consumer's position), with the held offsets in
+   * the metadata.
    */
   public Map<TopicPartition, OffsetAndMetadata> offsets() {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    Set<TopicPartition> assigned = consumer.assignment();
     next.forEach(
-        (tp, n) -> {
+        (tp, read) -> {
+          // the position also steps over transaction markers, which no record shows
+          long n = assigned.contains(tp) ? Math.max(read, consumer.position(tp)) : read;
           TreeSet<Long> waiting = new TreeSet<>(expected.getOrDefault(tp, new TreeSet<>()));
           waiting.addAll(held.getOrDefault(tp, new TreeMap<>()).keySet());
           if (waiting.isEmpty()) {

@@ -83,6 +83,7 @@ class RetryHoldTest {
     RetryHold<String, String> old = new RetryHold<>(consumer, POLICY);
     old.admit(poll(retry(5, T0.plusSeconds(60)), retry(6, T0), retry(7, T0.plusSeconds(30))), T0);
     consumer.assign(List.of(TP));
+    consumer.updateBeginningOffsets(Map.of(TP, 0L));
     consumer.commitSync(old.offsets());
 
     RetryHold<String, String> next = new RetryHold<>(consumer, POLICY);
