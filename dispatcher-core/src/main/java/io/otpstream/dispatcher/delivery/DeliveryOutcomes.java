@@ -7,6 +7,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.dispatcher.provider.DeliveryException;
 import io.otpstream.dispatcher.provider.Redaction;
 import io.otpstream.dispatcher.provider.Sent;
+import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
 import io.otpstream.schemas.delivery.DeliveryStatus;
@@ -81,45 +82,49 @@ final class DeliveryOutcomes implements AutoCloseable {
     producerMetrics.bindTo(registry);
   }
 
-  private void count(DeliveryRequested d, String provider, DeliveryState state) {
+  private void count(Channel channel, String provider, DeliveryState state) {
     Counter.builder("otp.deliveries")
         .description("Delivery outcomes by channel, provider and status")
-        .tag("channel", d.getChannel().name().toLowerCase(Locale.ROOT))
+        .tag("channel", channel.name().toLowerCase(Locale.ROOT))
         .tag("provider", provider == null ? "none" : provider)
         .tag("status", state.name())
         .register(registry)
         .increment();
   }
 
-  /** Sent: the marker first (acked), then SENT naming the provider that sent it. */
-  void sent(DeliveryRequested d, int partition, Sent by, int attempt) {
+  /**
+   * Sent: the marker first (acked), then SENT naming the provider that sent it; returns that
+   * status.
+   */
+  DeliveryStatus sent(DeliveryRequested d, int partition, Sent by, int attempt) {
     DeliveryStatus status =
         DeliveryStatus.newBuilder(status(d, DeliveryState.SENT, by.messageId(), null, attempt))
             .setProvider(by.providerName())
             .build();
     markers.mark(partition, d.getDeliveryId(), status, producer);
     producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), status));
-    count(d, by.providerName(), DeliveryState.SENT);
+    count(d.getChannel(), by.providerName(), DeliveryState.SENT);
+    return status;
   }
 
-  /** A receipt for a message sent through {@code via}: DELIVERED or FAILED. */
-  void receipt(
-      DeliveryRequested d, String via, boolean delivered, String providerMessageId, String detail) {
+  /**
+   * A receipt for the message whose SENT status is {@code sent} (this instance's or another's):
+   * DELIVERED or FAILED, naming the provider that sent it.
+   */
+  void receipt(DeliveryStatus sent, boolean delivered, String providerMessageId, String detail) {
     DeliveryStatus s =
-        DeliveryStatus.newBuilder(
-                status(
-                    d,
-                    delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED,
-                    providerMessageId,
-                    Redaction.redact(detail),
-                    0))
-            .setProvider(via)
+        DeliveryStatus.newBuilder(sent)
+            .setState(delivered ? DeliveryState.DELIVERED : DeliveryState.FAILED)
+            .setProviderMessageId(providerMessageId)
+            .setDetail(Redaction.redact(detail))
+            .setAttempt(0)
+            .setOccurredAt(clock.instant())
             .build();
-    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), d.getSubjectId(), s));
-    count(d, via, s.getState());
-    try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", d.getDeliveryId());
-        MDC.MDCCloseable session = MDC.putCloseable("session_id", d.getSessionId())) {
-      log.info("delivery {} {} via {} (receipt)", d.getDeliveryId(), s.getState(), via);
+    producer.send(new ProducerRecord<>(topics.deliveryStatus.name(), s.getSubjectId(), s));
+    count(s.getChannel(), s.getProvider(), s.getState());
+    try (MDC.MDCCloseable delivery = MDC.putCloseable("delivery_id", s.getDeliveryId());
+        MDC.MDCCloseable session = MDC.putCloseable("session_id", s.getSessionId())) {
+      log.info("delivery {} {} via {} (receipt)", s.getDeliveryId(), s.getState(), s.getProvider());
     }
   }
 
@@ -163,7 +168,7 @@ final class DeliveryOutcomes implements AutoCloseable {
             topics.deliveryStatus.name(),
             d.getSubjectId(),
             status(d, state, providerId, detail, attempt)));
-    count(d, providerName, state);
+    count(d.getChannel(), providerName, state);
     log.info("delivery {} {} via {}", d.getDeliveryId(), state, providerName);
   }
 

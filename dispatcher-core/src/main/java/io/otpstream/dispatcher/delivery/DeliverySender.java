@@ -9,6 +9,7 @@ import io.otpstream.dispatcher.provider.OutgoingMessage;
 import io.otpstream.dispatcher.provider.Sent;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.delivery.DeliveryState;
+import io.otpstream.schemas.delivery.DeliveryStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +21,8 @@ import org.slf4j.MDC;
  * Sends one delivery, on one of the worker's sender threads: skips it when its sent marker is there
  * or its code has expired (EXPIRED), waits for a slot of the provider's rate (resilience4j),
  * composes the message and sends it; then records the outcome ({@link DeliveryOutcomes}) and, for a
- * provider that reports receipts, expects the receipt ({@link ReceiptMatcher}, which this sender
- * gives the provider).
+ * provider that reports receipts, expects the receipt ({@link ReceiptMatcher}, which the worker
+ * gives the provider; it also learns of the message from its marker).
  */
 final class DeliverySender {
   private static final Logger log = LoggerFactory.getLogger(DeliverySender.class);
@@ -43,7 +44,8 @@ final class DeliverySender {
       Clock clock,
       RetryPolicy retry,
       SentMarkers markers,
-      DeliveryOutcomes outcomes) {
+      DeliveryOutcomes outcomes,
+      ReceiptMatcher receipts) {
     this.provider = provider;
     this.composer = composer;
     this.clock = clock;
@@ -58,8 +60,7 @@ final class DeliverySender {
                 .limitRefreshPeriod(Duration.ofSeconds(1))
                 .timeoutDuration(Duration.ofMinutes(1))
                 .build());
-    this.receipts = new ReceiptMatcher(clock, outcomes::receipt);
-    provider.receiptsTo(receipts);
+    this.receipts = receipts;
   }
 
   /**
@@ -109,9 +110,9 @@ final class DeliverySender {
       OutgoingMessage message = composer.compose(d, now);
       try {
         Sent sent = provider.send(message);
-        outcomes.sent(d, partition, sent, attempt);
-        if (sent.messageId() != null && provider.receipts()) {
-          receipts.expect(sent.messageId(), d, sent.providerName());
+        DeliveryStatus status = outcomes.sent(d, partition, sent, attempt);
+        if (receipts != null) {
+          receipts.expect(status);
         }
         log.info(
             "delivery {} SENT via {} (attempt {})",

@@ -73,6 +73,7 @@ public final class DeliveryWorker implements AutoCloseable {
   private final SentMarkers markers;
   private final DeliveryOutcomes outcomes;
   private final DeliverySender sender;
+  private final ReceiptMatcher receipts;
   private final ExecutorService senders;
   private final Thread thread;
   private final KafkaClientMetrics consumerMetrics;
@@ -125,6 +126,14 @@ public final class DeliveryWorker implements AutoCloseable {
             retry,
             markers,
             registry);
+    // receipts are matched whichever instance sent the message (its marker says)
+    this.receipts =
+        provider.receipts()
+            ? ReceiptMatcher.following(config.kafka(), config.channel(), clock, outcomes::receipt)
+            : null;
+    if (receipts != null) {
+      provider.receiptsTo(receipts);
+    }
     this.sender =
         new DeliverySender(
             config.channel(),
@@ -134,7 +143,8 @@ public final class DeliveryWorker implements AutoCloseable {
             clock,
             retry,
             markers,
-            outcomes);
+            outcomes,
+            receipts);
     this.senders =
         Executors.newFixedThreadPool(
             Math.max(1, config.tuning().maxInFlight()),
@@ -257,6 +267,9 @@ public final class DeliveryWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     senders.shutdownNow();
+    if (receipts != null) {
+      receipts.close();
+    }
     consumerMetrics.close();
     outcomes.close();
     markers.close();

@@ -1,54 +1,78 @@
 package io.otpstream.dispatcher.delivery;
 
+import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.common.kafka.TopicFollower;
 import io.otpstream.dispatcher.provider.ReceiptListener;
-import io.otpstream.schemas.delivery.DeliveryRequested;
+import io.otpstream.schemas.delivery.DeliveryState;
+import io.otpstream.schemas.delivery.DeliveryStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Matches the delivery receipts a provider reports (an SMSC's) to the messages this instance sent,
- * by the provider's message id, and hands each match to its {@link Recorder} (DELIVERED or FAILED).
- * A receipt can come before the send it answers has returned (an SMSC can be that fast): it is kept
- * for two minutes for that send to claim. Memory only, bounded: a receipt for a message another
- * instance sent, or sent before a restart, is not matched.
+ * Matches the delivery receipts a provider reports (an SMSC's) to the messages of its channel, by
+ * the provider's message id, and hands each match to its {@link Recorder} (DELIVERED or FAILED).
+ *
+ * <p>Whichever instance sent the message: every instance follows the sent markers of {@code
+ * otp.delivery.sent} (each is the SENT status, with the provider's message id, written and acked
+ * before SENT), so a receipt that an SMSC sends on another instance's bind, or after a restart, is
+ * still matched. A receipt can come before its marker has been read (an SMSC can be that fast, and
+ * the marker is written after the send returns): it is kept for two minutes for the marker to
+ * claim. Bounded: markers older than a day, and past the newest {@value #MAX_AWAITING}, are not
+ * kept (a code lives a day at most).
  */
-final class ReceiptMatcher implements ReceiptListener {
-  private static final Logger log = LoggerFactory.getLogger(ReceiptMatcher.class);
-  private static final Duration EARLY_KEPT = Duration.ofMinutes(2);
-  private static final int MAX_EARLY = 10_000;
-  private static final int MAX_AWAITING = 100_000;
+final class ReceiptMatcher implements ReceiptListener, AutoCloseable {
+  static final Duration EARLY_KEPT = Duration.ofMinutes(2);
+  static final Duration SENT_KEPT = Duration.ofDays(1);
+  static final int MAX_EARLY = 10_000;
+  static final int MAX_AWAITING = 200_000;
 
-  /** Records a matched receipt. */
+  /** Records a matched receipt for the message whose SENT status is {@code sent}. */
   @FunctionalInterface
   interface Recorder {
-    void receipt(
-        DeliveryRequested delivery,
-        String via,
-        boolean delivered,
-        String providerMessageId,
-        String detail);
+    void receipt(DeliveryStatus sent, boolean delivered, String providerMessageId, String detail);
   }
-
-  /** A sent message whose receipt may come, and the provider that sent it. */
-  private record Awaiting(DeliveryRequested delivery, String via) {}
 
   private record Receipt(boolean delivered, String detail, Instant at) {}
 
   private final Clock clock;
   private final Recorder recorder;
-  private final Map<String, Awaiting> awaiting = new ConcurrentHashMap<>();
+  private final String channel;
+  private TopicFollower<DeliveryStatus> follower;
 
-  /** Receipts that came before their send returned, by provider message id. */
-  private final Map<String, Receipt> early = new ConcurrentHashMap<>();
+  /** SENT statuses whose receipt may come, by provider message id, oldest first. */
+  private final Map<String, DeliveryStatus> awaiting =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DeliveryStatus> eldest) {
+          return size() > MAX_AWAITING;
+        }
+      };
 
-  ReceiptMatcher(Clock clock, Recorder recorder) {
+  /** Receipts that came before their marker, by provider message id. */
+  private final Map<String, Receipt> early = new LinkedHashMap<>();
+
+  ReceiptMatcher(String channel, Clock clock, Recorder recorder) {
+    this.channel = channel;
     this.clock = clock;
     this.recorder = recorder;
+  }
+
+  /** A matcher that follows the markers every instance of the channel writes. */
+  static ReceiptMatcher following(
+      KafkaSettings kafka, String channel, Clock clock, Recorder recorder) {
+    ReceiptMatcher m = new ReceiptMatcher(channel, clock, recorder);
+    m.follower =
+        new TopicFollower<>(
+                kafka,
+                kafka.topics().deliverySent.name(),
+                kafka.topics().deliverySent.valueSerde().deserializer(),
+                (key, sent) -> m.expect(sent),
+                "otp-" + channel + "-receipts")
+            .start();
+    return m;
   }
 
   @Override
@@ -57,38 +81,48 @@ final class ReceiptMatcher implements ReceiptListener {
       return;
     }
     String detail = stat + (err == null ? "" : " err:" + err);
-    Awaiting a = awaiting.remove(providerMessageId);
-    if (a == null) {
-      Instant now = clock.instant();
-      early.values().removeIf(r -> r.at().isBefore(now.minus(EARLY_KEPT)));
-      if (early.size() < MAX_EARLY) {
-        early.put(providerMessageId, new Receipt(delivered, detail, now));
+    DeliveryStatus sent;
+    synchronized (this) {
+      sent = awaiting.remove(providerMessageId);
+      if (sent == null) {
+        Instant now = clock.instant();
+        early.values().removeIf(r -> r.at().isBefore(now.minus(EARLY_KEPT)));
+        if (early.size() < MAX_EARLY) {
+          early.put(providerMessageId, new Receipt(delivered, detail, now));
+        }
+        return;
       }
-      return;
     }
-    recorder.receipt(a.delivery(), a.via(), delivered, providerMessageId, detail);
+    recorder.receipt(sent, delivered, providerMessageId, detail);
   }
 
   /**
-   * A message was sent (and recorded SENT) with this provider id: its receipt is matched from now
-   * on.
+   * A message was sent (and its marker written) with this SENT status: its receipt is matched from
+   * now on. Called by this instance's sender and for every marker read, this instance's own too.
    */
-  void expect(String providerMessageId, DeliveryRequested delivery, String via) {
-    Awaiting a = new Awaiting(delivery, via);
-    Receipt came = early.remove(providerMessageId);
-    if (came != null) {
-      recorder.receipt(delivery, via, came.delivered(), providerMessageId, came.detail());
+  void expect(DeliveryStatus sent) {
+    if (sent == null
+        || sent.getState() != DeliveryState.SENT
+        || sent.getProviderMessageId() == null
+        || !sent.getChannel().name().equalsIgnoreCase(channel)
+        || sent.getOccurredAt().isBefore(clock.instant().minus(SENT_KEPT))) {
       return;
     }
-    if (awaiting.size() > MAX_AWAITING) {
-      log.warn("{} messages wait for a receipt; forgetting them", awaiting.size());
-      awaiting.clear();
+    Receipt came;
+    synchronized (this) {
+      came = early.remove(sent.getProviderMessageId());
+      if (came == null) {
+        awaiting.put(sent.getProviderMessageId(), sent);
+        return;
+      }
     }
-    awaiting.put(providerMessageId, a);
-    Receipt raced =
-        early.remove(providerMessageId); // a receipt that came between the two lines above
-    if (raced != null && awaiting.remove(providerMessageId) != null) {
-      recorder.receipt(delivery, via, raced.delivered(), providerMessageId, raced.detail());
+    recorder.receipt(sent, came.delivered(), sent.getProviderMessageId(), came.detail());
+  }
+
+  @Override
+  public void close() {
+    if (follower != null) {
+      follower.close();
     }
   }
 }

@@ -88,6 +88,13 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
   /** destination → a latch its submit_sm waits for before it is answered. */
   public final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
 
+  /**
+   * When set, a receipt goes back on another bound session than the one its submit_sm came on (as
+   * an SMSC does that spreads receipts over an account's binds); on the same one while there is no
+   * other.
+   */
+  public volatile boolean receiptsOnAnotherSession;
+
   private final Map<String, SubmitSm> byId = new ConcurrentHashMap<>();
   private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
   private final AtomicLong nextId = new AtomicLong(0x5000);
@@ -114,7 +121,8 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
           public void onSubmitSmRespSent(SubmitSmResult result, SMPPServerSession source) {
             SubmitSm sm = byId.get(result.getMessageId());
             if (sm != null) {
-              receiptSender.execute(() -> sendReceipt(source, result.getMessageId(), sm));
+              SMPPServerSession to = receiptsOnAnotherSession ? another(source) : source;
+              receiptSender.execute(() -> sendReceipt(to, result.getMessageId(), sm));
             }
           }
         });
@@ -123,6 +131,13 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
     t.setDaemon(true);
     t.start();
     acceptor = t;
+  }
+
+  private SMPPServerSession another(SMPPServerSession source) {
+    return sessions.stream()
+        .filter(s -> s != source && s.getSessionState().isBound())
+        .findFirst()
+        .orElse(source);
   }
 
   private void acceptLoop(SMPPServerSessionListener l) {
