@@ -32,6 +32,7 @@ import io.otpstream.api.requestlog.RequestLog;
 import io.otpstream.api.sendmator.SendmatorFamily;
 import io.otpstream.api.sendmator.SendmatorRoutes;
 import io.otpstream.api.session.Cors;
+import io.otpstream.api.session.DpopJtiLedger;
 import io.otpstream.api.session.SessionRoutes;
 import io.otpstream.api.subject.Subjects;
 import io.otpstream.api.token.AccessTokens;
@@ -120,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
   private final AppCatalog catalog;
   private final SettingsWriter settingsWriter;
   private final WebhookLog webhookLog;
+  private final DpopJtiLedger dpopJtis;
   private final Javalin app;
   private final ServiceMetrics ownMetrics;
   private volatile boolean draining;
@@ -164,6 +166,7 @@ public final class ApiServer implements AutoCloseable {
     this.catalog = new AppCatalog(config.kafka());
     this.settingsWriter = new SettingsWriter(config.kafka(), directory);
     this.webhookLog = new WebhookLog(config.kafka());
+    this.dpopJtis = new DpopJtiLedger(config.kafka(), Clock.systemUTC());
     this.gateway =
         new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     gateway.bindTo(metrics.registry());
@@ -209,6 +212,7 @@ public final class ApiServer implements AutoCloseable {
                     new VerificationTokens(secrets),
                     challenges,
                     new AccessTokens(signingKeys),
+                    dpopJtis,
                     clock,
                     preludeErrors)
                 ::register,
@@ -273,6 +277,7 @@ public final class ApiServer implements AutoCloseable {
     directory.start(Duration.ofSeconds(60));
     gateway.start();
     webhookLog.start();
+    dpopJtis.start();
     app.start();
     log.info("api listening on port {}", app.port());
     return this;
@@ -298,6 +303,7 @@ public final class ApiServer implements AutoCloseable {
     gateway.close();
     settingsWriter.close();
     webhookLog.close();
+    dpopJtis.close();
     catalog.close();
     directory.close();
     if (ownMetrics != null) {

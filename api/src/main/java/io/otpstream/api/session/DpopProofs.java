@@ -17,32 +17,39 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * DPoP proofs (RFC 9449) on the login check: an ES256 JWT of type {@code dpop+jwt} carrying its
  * public key, signed by it, for this method and URL ({@code htu} as the client saw it: https and
  * the Host), issued within a minute and never seen before ({@code jti}). The access token is then
- * bound to the key's thumbprint ({@code cnf.jkt}). Used {@code jti}s are remembered for the
- * acceptance window on this instance.
+ * bound to the key's thumbprint ({@code cnf.jkt}). A {@code jti} is accepted once across every api
+ * instance ({@link DpopJtiLedger}), and only once the rest of the proof has verified.
  */
 final class DpopProofs {
   static final Duration WINDOW = Duration.ofSeconds(60);
   private static final JOSEObjectType TYPE = new JOSEObjectType("dpop+jwt");
-  private static final int MAX_REMEMBERED = 100_000;
 
-  /** A verified proof: the RFC 7638 thumbprint of the client's key. */
-  record Proof(String thumbprint) {}
+  /** A verified proof: the RFC 7638 thumbprint of the client's key, and the proof's id. */
+  record Proof(String thumbprint, String jti) {}
 
   private final Clock clock;
-  private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+  private final DpopJtiLedger jtis;
 
-  DpopProofs(Clock clock) {
+  DpopProofs(Clock clock, DpopJtiLedger jtis) {
     this.clock = clock;
+    this.jtis = jtis;
   }
 
   Proof verify(String header, String method, String url) {
+    Proof proof = parse(header, method, url);
+    if (!jtis.claim(proof.jti())) {
+      throw PreludeErrors.invalidDpop(
+          "This DPoP proof was already used: make a new one for each request");
+    }
+    return proof;
+  }
+
+  private Proof parse(String header, String method, String url) {
     if (header.length() > 4096) {
       throw PreludeErrors.invalidDpop("The DPoP proof is too long");
     }
@@ -81,12 +88,7 @@ final class DpopProofs {
       if (jti == null || jti.isEmpty() || jti.length() > 256) {
         throw PreludeErrors.invalidDpop("The DPoP proof needs a jti of at most 256 characters");
       }
-      forgetOld(now);
-      if (seen.putIfAbsent(jti, now.plus(WINDOW).plus(WINDOW)) != null) {
-        throw PreludeErrors.invalidDpop(
-            "This DPoP proof was already used: make a new one for each request");
-      }
-      return new Proof(key.computeThumbprint().toString());
+      return new Proof(key.computeThumbprint().toString(), jti);
     } catch (ParseException e) {
       throw PreludeErrors.invalidDpop("The DPoP header is not a signed JWT");
     } catch (JOSEException e) {
@@ -95,24 +97,6 @@ final class DpopProofs {
       throw e;
     } catch (RuntimeException e) {
       throw PreludeErrors.invalidDpop("The DPoP proof is malformed");
-    }
-  }
-
-  /**
-   * Forgets the jtis past their window; under a flood (more than the cap within the window) it
-   * forgets the ones closest to expiring rather than refuse honest clients.
-   */
-  private void forgetOld(Instant now) {
-    if (seen.size() > MAX_REMEMBERED / 2) {
-      seen.values().removeIf(expiry -> expiry.isBefore(now));
-    }
-    if (seen.size() >= MAX_REMEMBERED) {
-      seen.entrySet().stream()
-          .sorted(Map.Entry.comparingByValue())
-          .limit(MAX_REMEMBERED / 10)
-          .map(Map.Entry::getKey)
-          .toList()
-          .forEach(seen::remove);
     }
   }
 

@@ -65,6 +65,7 @@ public final class SessionRoutes {
       VerificationTokens cookies,
       ChallengeTokens challenges,
       AccessTokens accessTokens,
+      DpopJtiLedger jtis,
       Clock clock,
       ErrorFamily family) {
     this.directory = directory;
@@ -72,7 +73,7 @@ public final class SessionRoutes {
     this.cookies = cookies;
     this.challenges = challenges;
     this.accessTokens = accessTokens;
-    this.dpop = new DpopProofs(clock);
+    this.dpop = new DpopProofs(clock, jtis);
     this.starts = new SessionStarts(directory, challenges, clock);
     this.clock = clock;
     this.family = family;

@@ -48,6 +48,7 @@ public final class Topics {
   public static final String WEBHOOK_RETRY = "otp.webhook.retry";
   public static final String WEBHOOK_DEAD_LETTER = "otp.webhook.dlq";
   public static final String WEBHOOK_LOG = "otp.webhook.log";
+  public static final String DPOP_JTI = "otp.dpop.jti";
 
   /** Partitions of the reply topic: the most api instances that can wait for replies at once. */
   public static final int REPLY_PARTITIONS = 8;
@@ -93,6 +94,13 @@ public final class Topics {
   /** Every attempt to post a webhook, by subscription: the delivery log. */
   public final TopicSpec<String, WebhookAttempt> webhookLog;
 
+  /**
+   * The DPoP proofs' {@code jti}s claimed by the api instances, keyed by the jti's SHA-256, each
+   * value the claim's random id: the first claim of a key in the log wins, on every instance. Not
+   * an Avro record: nothing but a claim id, kept minutes.
+   */
+  public final TopicSpec<String, String> dpopJti;
+
   /** Single-object values. */
   public Topics(String prefix) {
     this(prefix, ValueFormat.singleObject());
@@ -125,6 +133,14 @@ public final class Topics {
     webhookDeadLetter =
         spec(WEBHOOK_DEAD_LETTER, WebhookDelivery.class, 1, Duration.ofDays(30), false);
     webhookLog = spec(WEBHOOK_LOG, WebhookAttempt.class, PARTITIONS, Duration.ofDays(7), false);
+    dpopJti =
+        new TopicSpec<>(
+            this.prefix + DPOP_JTI,
+            KEY,
+            Serdes.String(),
+            PARTITIONS,
+            Duration.ofMinutes(10),
+            false);
   }
 
   public static Topics defaults() {
@@ -161,7 +177,8 @@ public final class Topics {
         apps,
         webhookRetry,
         webhookDeadLetter,
-        webhookLog);
+        webhookLog,
+        dpopJti);
   }
 
   private <V extends SpecificRecord> TopicSpec<String, V> spec(
