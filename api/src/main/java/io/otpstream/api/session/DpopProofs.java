@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.otpstream.api.errors.Refusal;
+import io.otpstream.api.gateway.DpopJtiLedger;
 import io.otpstream.api.prelude.PreludeErrors;
 import java.text.ParseException;
 import java.time.Clock;

@@ -11,6 +11,7 @@ import io.otpstream.api.destination.Identifier;
 import io.otpstream.api.errors.ErrorFamily;
 import io.otpstream.api.errors.Refusal;
 import io.otpstream.api.errors.Step;
+import io.otpstream.api.gateway.DpopJtiLedger;
 import io.otpstream.api.otp.Caller;
 import io.otpstream.api.otp.EnteredCode;
 import io.otpstream.api.otp.OtpFlows;

@@ -1,6 +1,5 @@
-package io.otpstream.api.session;
+package io.otpstream.api.gateway;
 
-import io.otpstream.api.gateway.GatewayUnavailableException;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.kafka.TopicFollower;
 import io.otpstream.common.secret.Secrets;
@@ -29,10 +28,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * partition, one order for every instance), waits until it has read its partition up to that
  * record, and the jti is its own only if the first claim of the key it read is that record. Every
  * instance follows the whole topic, so a proof used on one is refused on all the others, exactly,
- * with no window in which two can accept it. A claim is remembered for twice the proof's acceptance
- * window from when it was read: a proof that old fails its {@code iat} check anyway.
+ * with no window in which two can accept it. A claim is remembered for {@link #KEPT} from when it
+ * was read, twice the session API's 60 s acceptance window of a proof's {@code iat}: a proof that
+ * old is refused anyway. It lives with the gateway because only the gateway talks to Kafka.
  */
 public final class DpopJtiLedger implements AutoCloseable {
+  public static final Duration KEPT = Duration.ofMinutes(2);
   private static final Duration WAIT = Duration.ofSeconds(5);
 
   private record Claim(String id, Instant forgetAt) {}
@@ -41,14 +42,12 @@ public final class DpopJtiLedger implements AutoCloseable {
   private final KafkaProducer<String, String> producer;
   private final TopicFollower<String> follower;
   private final Clock clock;
-  private final Duration kept;
   private final Map<String, Claim> first = new ConcurrentHashMap<>();
   private final AtomicLong read = new AtomicLong();
 
   public DpopJtiLedger(KafkaSettings kafka, Clock clock) {
     this.topic = kafka.topics().dpopJti;
     this.clock = clock;
-    this.kept = DpopProofs.WINDOW.multipliedBy(2);
     Properties p = kafka.clientProperties("api-dpop-jti");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -68,7 +67,7 @@ public final class DpopJtiLedger implements AutoCloseable {
    * Claims {@code jti}: true when this is its first use on any instance, false when it was used
    * before. Throws {@link GatewayUnavailableException} (503) when Kafka does not answer in time.
    */
-  boolean claim(String jti) {
+  public boolean claim(String jti) {
     String key = Secrets.sha256Hex(jti);
     if (first.containsKey(key)) {
       return false;
@@ -96,7 +95,7 @@ public final class DpopJtiLedger implements AutoCloseable {
       return;
     }
     Instant now = clock.instant();
-    first.putIfAbsent(key, new Claim(id, now.plus(kept)));
+    first.putIfAbsent(key, new Claim(id, now.plus(KEPT)));
     if (read.incrementAndGet() % 1_000 == 0) {
       first.values().removeIf(c -> c.forgetAt().isBefore(now));
     }
