@@ -95,6 +95,14 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
    */
   public volatile boolean receiptsOnAnotherSession;
 
+  /**
+   * When set, receipts are kept until {@link #releaseReceipts}, which sends them on a session bound
+   * then (as an SMSC does whose receipts come late, after the ESME has reconnected).
+   */
+  public volatile boolean holdReceipts;
+
+  private final List<Runnable> heldReceipts = new CopyOnWriteArrayList<>();
+
   private final Map<String, SubmitSm> byId = new ConcurrentHashMap<>();
   private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
   private final AtomicLong nextId = new AtomicLong(0x5000);
@@ -121,8 +129,13 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
           public void onSubmitSmRespSent(SubmitSmResult result, SMPPServerSession source) {
             SubmitSm sm = byId.get(result.getMessageId());
             if (sm != null) {
+              String id = result.getMessageId();
+              if (holdReceipts) {
+                heldReceipts.add(() -> sendReceipt(another(source), id, sm));
+                return;
+              }
               SMPPServerSession to = receiptsOnAnotherSession ? another(source) : source;
-              receiptSender.execute(() -> sendReceipt(to, result.getMessageId(), sm));
+              receiptSender.execute(() -> sendReceipt(to, id, sm));
             }
           }
         });
@@ -133,6 +146,14 @@ public final class FakeSmsc implements ServerMessageReceiverListener, AutoClosea
     acceptor = t;
   }
 
+  /** Sends the receipts kept while {@link #holdReceipts} was set, and keeps no more. */
+  public void releaseReceipts() {
+    holdReceipts = false;
+    heldReceipts.forEach(receiptSender::execute);
+    heldReceipts.clear();
+  }
+
+  /** A bound session other than {@code source}; {@code source} when there is none. */
   private SMPPServerSession another(SMPPServerSession source) {
     return sessions.stream()
         .filter(s -> s != source && s.getSessionState().isBound())
