@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import io.otpstream.e2e.support.Apps;
+import io.otpstream.e2e.support.DpopProof;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
@@ -33,9 +34,9 @@ import java.util.regex.Pattern;
  * sends, wrong and right checks and resends, an Idempotency-Key send and resend and their repeats,
  * sandbox sends, an SMS API down for a number (retries, then the dead letter) and refusing another
  * (dead letter at once), a refused mailbox, an app with a quota (402), the session API's login
- * check (wrong and right), a step-up challenge and the admin resend. It remembers what must never
- * be in clear: every code the sessions had (as the SMS API and the SMTP server received them, and
- * the sandbox replies), every key and token, every destination.
+ * check (wrong, and right with a DPoP proof), a step-up challenge and the admin resend. It
+ * remembers what must never be in clear: every code the sessions had (as the SMS API and the SMTP
+ * server received them, and the sandbox replies), every key and token, every destination.
  */
 final class EveryRequest {
   static final String REFUSED_DOMAIN = "refused.example.org";
@@ -210,9 +211,15 @@ final class EveryRequest {
             "{\"code\": \"" + wrongFor(code) + "\"}");
     assertEquals(400, wrong.status(), wrong.raw());
     assertEquals("bad_check_code", wrong.json().get("code").asText());
+    Map<String, String> withProof = session(cookie);
+    withProof.put(
+        "DPoP",
+        DpopProof.of(
+            "POST", "https://" + pipeline.appId + ".localhost/v1/session/login/otp/check"));
+    keysAndTokens.add(withProof.get("DPoP"));
     Http.Response right =
         http.exchange(
-            "POST", "/v1/session/login/otp/check", session(cookie), "{\"code\": \"" + code + "\"}");
+            "POST", "/v1/session/login/otp/check", withProof, "{\"code\": \"" + code + "\"}");
     assertEquals(200, right.status(), right.raw());
     keysAndTokens.add(right.json().get("access_token").asText());
   }
