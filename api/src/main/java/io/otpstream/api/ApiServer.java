@@ -14,7 +14,6 @@ import io.otpstream.api.auth.ManagementAuth;
 import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.errors.Families;
 import io.otpstream.api.gateway.CommandGateway;
-import io.otpstream.api.gateway.DpopJtiLedger;
 import io.otpstream.api.health.HealthChecks;
 import io.otpstream.api.health.HealthRoutes;
 import io.otpstream.api.management.AppRoutes;
@@ -121,7 +120,6 @@ public final class ApiServer implements AutoCloseable {
   private final AppCatalog catalog;
   private final SettingsWriter settingsWriter;
   private final WebhookLog webhookLog;
-  private final DpopJtiLedger dpopJtis;
   private final Javalin app;
   private final ServiceMetrics ownMetrics;
   private volatile boolean draining;
@@ -166,7 +164,6 @@ public final class ApiServer implements AutoCloseable {
     this.catalog = new AppCatalog(config.kafka());
     this.settingsWriter = new SettingsWriter(config.kafka(), directory);
     this.webhookLog = new WebhookLog(config.kafka());
-    this.dpopJtis = new DpopJtiLedger(config.kafka(), Clock.systemUTC());
     this.gateway =
         new CommandGateway(config.kafka(), config.replyPartition(), config.decisionTimeout());
     gateway.bindTo(metrics.registry());
@@ -212,7 +209,7 @@ public final class ApiServer implements AutoCloseable {
                     new VerificationTokens(secrets),
                     challenges,
                     new AccessTokens(signingKeys),
-                    dpopJtis,
+                    gateway.dpopJtis(),
                     clock,
                     preludeErrors)
                 ::register,
@@ -277,7 +274,6 @@ public final class ApiServer implements AutoCloseable {
     directory.start(Duration.ofSeconds(60));
     gateway.start();
     webhookLog.start();
-    dpopJtis.start();
     app.start();
     log.info("api listening on port {}", app.port());
     return this;
@@ -303,7 +299,6 @@ public final class ApiServer implements AutoCloseable {
     gateway.close();
     settingsWriter.close();
     webhookLog.close();
-    dpopJtis.close();
     catalog.close();
     directory.close();
     if (ownMetrics != null) {

@@ -7,6 +7,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.decision.OtpDecision;
 import io.otpstream.schemas.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * completes when the processor's decision arrives on this instance's own partition of {@code
  * otp.replies} (named on the command), so no instance reads another's replies. A decision that does
  * not come within the timeout fails the future with {@link GatewayTimeoutException}; the command
- * itself stays accepted and is decided when the processor catches up.
+ * itself stays accepted and is decided when the processor catches up. It also holds the instance's
+ * {@link DpopJtiLedger}, the other state the api shares with its peers through Kafka.
  */
 public final class CommandGateway implements MeterBinder, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CommandGateway.class);
@@ -48,6 +50,7 @@ public final class CommandGateway implements MeterBinder, AutoCloseable {
   private final Duration timeout;
   private final KafkaProducer<String, OtpCommand> producer;
   private final KafkaConsumer<String, OtpDecision> replies;
+  private final DpopJtiLedger dpopJtis;
 
   /** Waiters by request id: repeats of an idempotent request share an id and may wait at once. */
   private final Map<String, Set<CompletableFuture<OtpDecision>>> pending =
@@ -84,10 +87,17 @@ public final class CommandGateway implements MeterBinder, AutoCloseable {
     this.replyThread =
         new Thread(this::readReplies, "otp-api-replies-" + topics.prefix() + replyPartition);
     replyThread.setDaemon(true);
+    this.dpopJtis = new DpopJtiLedger(kafka, Clock.systemUTC());
+  }
+
+  /** The DPoP {@code jti}s used on any instance; followed from {@link #start} on. */
+  public DpopJtiLedger dpopJtis() {
+    return dpopJtis;
   }
 
   /** Starts reading replies; returns once this instance's reply position is fixed. */
   public void start() {
+    dpopJtis.start();
     replyThread.start();
     try {
       if (!positioned.await(60, TimeUnit.SECONDS)) {
@@ -222,6 +232,7 @@ public final class CommandGateway implements MeterBinder, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close(Duration.ofSeconds(5));
+    dpopJtis.close();
     clientMetrics.forEach(KafkaClientMetrics::close);
   }
 }
