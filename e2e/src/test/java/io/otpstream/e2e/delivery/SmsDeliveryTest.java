@@ -17,7 +17,6 @@ import io.otpstream.dispatcher.sms.http.HttpSmsProvider;
 import io.otpstream.dispatcher.sms.http.HttpSmsSettings;
 import io.otpstream.dispatcher.sms.smpp.FakeSmsc;
 import io.otpstream.dispatcher.sms.smpp.SmppProvider;
-import io.otpstream.dispatcher.sms.smpp.SmppSettings;
 import io.otpstream.e2e.support.ConsumerGroups;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
@@ -108,19 +107,7 @@ class SmsDeliveryTest {
                     "OTP_SMS_HTTP_BODY_TEMPLATE",
                     "{\"to\":\"{{to}}\",\"from\":\"{{from}}\",\"text\":\"{{text}}\"}"),
                 "OTP_SMS_HTTP_"));
-    SmppProvider fallback =
-        new SmppProvider(
-            SmppSettings.fromEnv(
-                Map.of(
-                    "OTP_SMPP_HOST",
-                    "127.0.0.1",
-                    "OTP_SMPP_PORT",
-                    Integer.toString(port),
-                    "OTP_SMPP_SYSTEM_ID",
-                    "otpstream",
-                    "OTP_SMPP_PASSWORD",
-                    "s3cret")));
-    assertTrue(fallback.awaitBound(Duration.ofSeconds(10)), "bound to the SMSC");
+    SmppProvider fallback = FakeSmscLogin.bound(port);
     Outbox outbox = TestPipeline.newOutbox();
     pipeline =
         TestPipeline.start(

@@ -10,7 +10,6 @@ import io.otpstream.common.secret.Secrets;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.smpp.FakeSmsc;
 import io.otpstream.dispatcher.sms.smpp.SmppProvider;
-import io.otpstream.dispatcher.sms.smpp.SmppSettings;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TopicReader;
 import io.otpstream.schemas.common.Channel;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -124,19 +122,7 @@ class SmsReceiptAfterRestartTest {
 
   private SmsDispatcher dispatcher(KafkaSettings kafka, Secrets secrets, int port)
       throws InterruptedException {
-    SmppProvider smpp =
-        new SmppProvider(
-            SmppSettings.fromEnv(
-                Map.of(
-                    "OTP_SMPP_HOST",
-                    "127.0.0.1",
-                    "OTP_SMPP_PORT",
-                    Integer.toString(port),
-                    "OTP_SMPP_SYSTEM_ID",
-                    "otpstream",
-                    "OTP_SMPP_PASSWORD",
-                    "s3cret")));
-    assertTrue(smpp.awaitBound(Duration.ofSeconds(10)), "bound to the SMSC");
+    SmppProvider smpp = FakeSmscLogin.bound(port);
     SmsDispatcher dispatcher = new SmsDispatcher(kafka, secrets, smpp, Clock.systemUTC());
     running.add(dispatcher);
     dispatcher.start();

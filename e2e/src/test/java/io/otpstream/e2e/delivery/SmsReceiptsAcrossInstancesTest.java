@@ -8,7 +8,6 @@ import io.otpstream.dispatcher.provider.OutboxProvider;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
 import io.otpstream.dispatcher.sms.smpp.FakeSmsc;
 import io.otpstream.dispatcher.sms.smpp.SmppProvider;
-import io.otpstream.dispatcher.sms.smpp.SmppSettings;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SharedKafka;
 import io.otpstream.e2e.support.TestPipeline;
@@ -44,8 +43,8 @@ class SmsReceiptsAcrossInstancesTest {
     smsc = new FakeSmsc(port);
     smsc.receiptsOnAnotherSession = true;
     smsc.listen();
-    SmppProvider first = smpp(port);
-    SmppProvider other = smpp(port);
+    SmppProvider first = FakeSmscLogin.provider(port);
+    SmppProvider other = FakeSmscLogin.provider(port);
     assertTrue(first.awaitBound(Duration.ofSeconds(10)), "the first dispatcher is bound");
     assertTrue(other.awaitBound(Duration.ofSeconds(10)), "the second dispatcher is bound");
     pipeline =
@@ -68,20 +67,6 @@ class SmsReceiptsAcrossInstancesTest {
       pipeline.close();
     }
     smsc.close();
-  }
-
-  private static SmppProvider smpp(int port) {
-    return new SmppProvider(
-        SmppSettings.fromEnv(
-            Map.of(
-                "OTP_SMPP_HOST",
-                "127.0.0.1",
-                "OTP_SMPP_PORT",
-                Integer.toString(port),
-                "OTP_SMPP_SYSTEM_ID",
-                "otpstream",
-                "OTP_SMPP_PASSWORD",
-                "s3cret")));
   }
 
   @Test
