@@ -80,7 +80,9 @@ public final class CommandGateway implements MeterBinder, AutoCloseable {
     Properties cp = kafka.clientProperties("api-replies-" + replyPartition);
     cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    // the broker answers a fetch as soon as a record is there; a shorter wait only made idle
+    // consumers ask again and again (idle dev process 0.35 -> 0.20 CPU s/s, docs/benchmarks.md)
+    cp.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
     this.replies =
         new KafkaConsumer<>(
             cp, new StringDeserializer(), topics.replies.valueSerde().deserializer());
