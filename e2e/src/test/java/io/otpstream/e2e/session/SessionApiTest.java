@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -29,6 +28,7 @@ import io.otpstream.common.destination.SealedDestinations;
 import io.otpstream.common.outbox.Outbox;
 import io.otpstream.common.outbox.OutboxMessage;
 import io.otpstream.dispatcher.provider.OutboxProvider;
+import io.otpstream.e2e.support.DpopProof;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.SeedSchemas;
 import io.otpstream.e2e.support.TestPipeline;
@@ -38,7 +38,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1293,20 +1292,7 @@ class SessionApiTest {
             .header("Access-Control-Allow-Origin"));
   }
 
-  static String proof(ECKey key, String method, String url, Instant iat) throws Exception {
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .type(new JOSEObjectType("dpop+jwt"))
-                .jwk(key.toPublicJWK())
-                .build(),
-            new JWTClaimsSet.Builder()
-                .jwtID(UUID.randomUUID().toString())
-                .claim("htm", method)
-                .claim("htu", url)
-                .issueTime(Date.from(iat))
-                .build());
-    jwt.sign(new ECDSASigner(key));
-    return jwt.serialize();
+  static String proof(ECKey key, String method, String url, Instant iat) {
+    return DpopProof.of(key, method, url, iat);
   }
 }

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 
@@ -20,7 +21,15 @@ public final class DpopProof {
   /** A proof for {@code method} on {@code htu} ({@code https://<Host><path>}). */
   public static String of(String method, String htu) {
     try {
-      ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+      return of(new ECKeyGenerator(Curve.P_256).generate(), method, htu, Instant.now());
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A proof signed with {@code key}, issued at {@code iat}, with a new jti. */
+  public static String of(ECKey key, String method, String htu, Instant iat) {
+    try {
       SignedJWT jwt =
           new SignedJWT(
               new JWSHeader.Builder(JWSAlgorithm.ES256)
@@ -31,7 +40,7 @@ public final class DpopProof {
                   .jwtID(UUID.randomUUID().toString())
                   .claim("htm", method)
                   .claim("htu", htu)
-                  .issueTime(new Date())
+                  .issueTime(Date.from(iat))
                   .build());
       jwt.sign(new ECDSASigner(key));
       return jwt.serialize();
