@@ -1,6 +1,7 @@
 package io.otpstream.bench.replay;
 
 import io.otpstream.common.kafka.KafkaSettings;
+import io.otpstream.launcher.replay.CommittedOffsets;
 import io.otpstream.schemas.delivery.DeliveryRequested;
 import io.otpstream.schemas.topics.Topics;
 import java.time.Duration;
@@ -9,13 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -70,7 +69,7 @@ final class LiveLog implements AutoCloseable {
     Map<TopicPartition, Long> before = null;
     Map<TopicPartition, Long> now = lastRecords();
     while (!now.equals(before)) {
-      while (!committedPast(applicationId, now)) {
+      while (!CommittedOffsets.past(admin, applicationId, now)) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the live processor did not settle within " + timeout);
         }
@@ -106,17 +105,6 @@ final class LiveLog implements AutoCloseable {
     }
     tails.unsubscribe();
     return n;
-  }
-
-  private boolean committedPast(String applicationId, Map<TopicPartition, Long> last)
-      throws InterruptedException, ExecutionException {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-    return last.entrySet().stream()
-        .allMatch(
-            e ->
-                committed.get(e.getKey()) != null
-                    && committed.get(e.getKey()).offset() > e.getValue());
   }
 
   /** The offset of the last committed record of each non-empty input partition (from its tail). */

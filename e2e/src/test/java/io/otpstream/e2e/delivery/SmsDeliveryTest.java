@@ -197,12 +197,7 @@ class SmsDeliveryTest {
     String text = new String(submitted.sm().getShortMessage(), StandardCharsets.ISO_8859_1);
     assertTrue(verify(token, code(text)), "the code the SMSC got verifies");
 
-    List<DeliveryStatus> seen =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () -> statuses(sessionOf(token)),
-                l -> l.stream().anyMatch(s -> s.getState() == DeliveryState.DELIVERED));
+    List<DeliveryStatus> seen = DeliveredStatuses.awaitDelivered(() -> statuses(sessionOf(token)));
     DeliveryStatus sent =
         seen.stream().filter(s -> s.getState() == DeliveryState.SENT).findFirst().orElseThrow();
     assertEquals("smpp", sent.getProvider(), "the status names the provider that sent");

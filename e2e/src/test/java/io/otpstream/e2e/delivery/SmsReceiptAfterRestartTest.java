@@ -103,17 +103,8 @@ class SmsReceiptAfterRestartTest {
     dispatcher(kafka, secrets, port);
     smsc.releaseReceipts();
 
-    List<DeliveryStatus> seen =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () -> statuses(kafka),
-                l -> l.stream().anyMatch(s -> s.getState() == DeliveryState.DELIVERED));
-    DeliveryStatus delivered =
-        seen.stream()
-            .filter(s -> s.getState() == DeliveryState.DELIVERED)
-            .findFirst()
-            .orElseThrow();
+    List<DeliveryStatus> seen = DeliveredStatuses.awaitDelivered(() -> statuses(kafka));
+    DeliveryStatus delivered = DeliveredStatuses.delivered(seen);
     assertEquals(submitted.id(), delivered.getProviderMessageId());
     assertEquals("ses_restart:0:sms", delivered.getDeliveryId());
     assertTrue(

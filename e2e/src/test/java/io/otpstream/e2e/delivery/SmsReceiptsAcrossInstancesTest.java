@@ -92,17 +92,8 @@ class SmsReceiptsAcrossInstancesTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> smsc.receiptAcks.stream().anyMatch(a -> a.startsWith(submitted.id() + ":")));
 
-    List<DeliveryStatus> seen =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () -> statuses(sessionId),
-                l -> l.stream().anyMatch(s -> s.getState() == DeliveryState.DELIVERED));
-    DeliveryStatus delivered =
-        seen.stream()
-            .filter(s -> s.getState() == DeliveryState.DELIVERED)
-            .findFirst()
-            .orElseThrow();
+    List<DeliveryStatus> seen = DeliveredStatuses.awaitDelivered(() -> statuses(sessionId));
+    DeliveryStatus delivered = DeliveredStatuses.delivered(seen);
     assertEquals(submitted.id(), delivered.getProviderMessageId());
     assertEquals("smpp", delivered.getProvider());
     assertEquals(

@@ -24,7 +24,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -123,7 +122,7 @@ final class ScratchReplay implements AutoCloseable {
             : ProcessorService.backtest(config, recorded, secrets, settings)) {
       p.start();
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (!processed(last)) {
+      while (!CommittedOffsets.past(admin, applicationId, last)) {
         if (!p.live()) {
           throw new IllegalStateException("the replay's Kafka Streams stopped: " + p.state());
         }
@@ -148,18 +147,6 @@ final class ScratchReplay implements AutoCloseable {
   private static <K, V> TopicSpec<?, ?> forever(TopicSpec<K, V> t) {
     return new TopicSpec<>(
         t.name(), t.keySerde(), t.valueSerde(), t.partitions(), null, t.compacted());
-  }
-
-  /** Has the replay committed past each of those offsets (its output then committed too)? */
-  private boolean processed(Map<TopicPartition, Long> last)
-      throws InterruptedException, ExecutionException {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-    return last.entrySet().stream()
-        .allMatch(
-            e ->
-                committed.get(e.getKey()) != null
-                    && committed.get(e.getKey()).offset() > e.getValue());
   }
 
   @Override
