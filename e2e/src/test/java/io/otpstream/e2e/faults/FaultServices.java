@@ -8,6 +8,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
+import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.LauncherProcess;
 import io.otpstream.e2e.support.TopicReader;
 import io.otpstream.processor.ProcessorService;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 
@@ -50,6 +52,8 @@ final class FaultServices implements AutoCloseable {
   private final ProcessorService local;
   private final ApiServer localApi;
   private final int remoteApiPort = LauncherProcess.freePort();
+  private final int processorHealthPort = LauncherProcess.freePort();
+  private final int dispatcherHealthPort = LauncherProcess.freePort();
   private LauncherProcess processor;
   private LauncherProcess api;
   private LauncherProcess dispatcher;
@@ -99,7 +103,7 @@ final class FaultServices implements AutoCloseable {
     startProcessor();
     startApi();
     startDispatcher();
-    awaitProcessors();
+    awaitReady();
   }
 
   String liveKey(String app) {
@@ -123,7 +127,7 @@ final class FaultServices implements AutoCloseable {
     Map<String, String> env = env();
     env.put("OTP_APPLICATION_ID", applicationId);
     env.put("OTP_STATE_DIR", processorState.toString());
-    env.put("OTP_HEALTH_PORT", "0");
+    env.put("OTP_HEALTH_PORT", Integer.toString(processorHealthPort));
     processor = LauncherProcess.start(env, "processor");
   }
 
@@ -137,7 +141,7 @@ final class FaultServices implements AutoCloseable {
 
   void startDispatcher() {
     Map<String, String> env = env();
-    env.put("OTP_HEALTH_PORT", "0");
+    env.put("OTP_HEALTH_PORT", Integer.toString(dispatcherHealthPort));
     env.put("OTP_SMS_PROVIDER", "http");
     env.put("OTP_SMS_HTTP_URL", sms.url());
     env.put("OTP_SMS_HTTP_BODY_TEMPLATE", SmsReceiver.BODY_TEMPLATE);
@@ -168,21 +172,53 @@ final class FaultServices implements AutoCloseable {
     }
   }
 
-  /** Waits until both processors run tasks, and the dispatcher is in its group. */
-  void awaitProcessors() {
+  /**
+   * Waits until every service is ready: both processors RUNNING in a group of two that each own
+   * tasks, the dispatcher in its group, the other api serving.
+   */
+  void awaitReady() {
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       await()
-          .atMost(Duration.ofSeconds(120))
+          .atMost(Duration.ofSeconds(180))
           .pollInterval(Duration.ofMillis(500))
           .ignoreExceptions()
           .until(
               () -> {
                 List<MemberDescription> members = members(admin, applicationId);
                 return local.ready()
+                    && ready("http://127.0.0.1:" + processorHealthPort)
                     && members.size() == 2
                     && members.stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty())
-                    && members(admin, kafka.topicPrefix() + SmsDispatcher.GROUP_ID).size() == 1;
+                    && ready("http://127.0.0.1:" + dispatcherHealthPort)
+                    && members(admin, kafka.topicPrefix() + SmsDispatcher.GROUP_ID).size() == 1
+                    && new Http(apiUrls().get(1)).get("/health/live").status() == 200;
               });
+    }
+  }
+
+  private static boolean ready(String url) {
+    return new Http(url).get("/health/ready").status() == 200;
+  }
+
+  /** Waits until a send of {@code app} succeeds through every api instance (the first is slow). */
+  void warmUp(String app) {
+    AtomicInteger attempt = new AtomicInteger();
+    for (String url : apiUrls()) {
+      Http http = new Http(url);
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  http.post(
+                              "/api/v1/otp/send",
+                              Map.of("X-API-Key", liveKey(app)),
+                              "{\"channels\":[\"sms\"],\"recipients\":{\"sms\":\"+1415555"
+                                  + (1000 + attempt.incrementAndGet())
+                                  + "\"}}")
+                          .status()
+                      == 200);
     }
   }
 

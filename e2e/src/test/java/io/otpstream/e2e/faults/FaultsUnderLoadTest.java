@@ -1,6 +1,7 @@
 package io.otpstream.e2e.faults;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.e2e.faults.Invariants.Report;
 import io.otpstream.e2e.faults.Invariants.Rules;
@@ -29,10 +30,11 @@ class FaultsUnderLoadTest {
   private static final int ROUNDS = LONG ? 3 : 1;
   private static final Duration WARM = Duration.ofSeconds(LONG ? 10 : 3);
   private static final Duration AFTER = Duration.ofSeconds(LONG ? 15 : 4);
-  private static final int RATE = 25;
-  private static final int THREADS = 8;
+  private static final int RATE = 20;
+  private static final int THREADS = 24;
   private static final List<String> APPS =
       List.of(
+          "app-warm-up",
           "app-processor-kill",
           "app-broker-stop",
           "app-processor-pause",
@@ -48,6 +50,7 @@ class FaultsUnderLoadTest {
     startedAt = System.currentTimeMillis();
     cluster = FaultCluster.start();
     services = new FaultServices(cluster, APPS);
+    services.warmUp("app-warm-up");
     summary.add("start-up: " + (System.currentTimeMillis() - startedAt) + " ms");
   }
 
@@ -87,7 +90,7 @@ class FaultsUnderLoadTest {
 
           public void heal() {
             services.startProcessor();
-            services.awaitProcessors();
+            services.awaitReady();
           }
         },
         false,
@@ -129,7 +132,7 @@ class FaultsUnderLoadTest {
 
           public void heal() throws Exception {
             FaultServices.signal(services.processor(), "CONT");
-            services.awaitProcessors();
+            services.awaitReady();
           }
         },
         false,
@@ -150,7 +153,7 @@ class FaultsUnderLoadTest {
 
           public void heal() {
             services.startDispatcher();
-            services.awaitProcessors();
+            services.awaitReady();
           }
         },
         false,
@@ -194,6 +197,9 @@ class FaultsUnderLoadTest {
     List<Recovery> recoveries = new ArrayList<>();
     long began = System.currentTimeMillis();
     underLoadFor(WARM);
+    assertTrue(
+        load.exchanges().stream().anyMatch(Exchange::ok),
+        "the load had a success before the fault");
     for (int round = 0; round < ROUNDS; round++) {
       long faultAt = System.currentTimeMillis();
       fault.inject();
@@ -202,6 +208,11 @@ class FaultsUnderLoadTest {
       long healedAt = System.currentTimeMillis();
       load.up(0);
       load.up(1);
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> load.exchanges().stream().anyMatch(e -> e.ok() && e.startedMs() >= healedAt));
       underLoadFor(AFTER);
       recoveries.add(Recovery.of(load.exchanges(), faultAt, healedAt));
     }
@@ -231,6 +242,9 @@ class FaultsUnderLoadTest {
     summary.add(line);
     System.out.println("FAULTS " + line);
     report.assertHeld();
+    assertTrue(
+        recoveries.stream().allMatch(r -> r.firstSuccessAfterHealMs() >= 0),
+        "the load had a success after each healing: " + recoveries);
   }
 
   /**

@@ -137,7 +137,11 @@ class InvariantsTest {
     Exchange bare503 = new Exchange(Kind.SEND, 1, "+1", null, null, 0, 1, 503, "{}", null, null);
     Exchange lost = new Exchange(Kind.SEND, 1, "+1", null, null, 0, 1, -1, "refused", null, null);
     Exchange wrong = verify("s9", true, "{\"success\":true,\"data\":{\"verified\":false}}");
-    Report r = check(List.of(error, bare429, bare503, lost, wrong), List.of(), Map.of());
+    Report r =
+        check(
+            List.of(error, bare429, bare503, lost, wrong),
+            List.of(new Decision(AuditType.CHECK_FAILED, "r9", "s9", "sub9", 0)),
+            Map.of());
     assertEquals(5, r.violations().size(), r.violations()::toString);
     assertTrue(r.violations().get(0).startsWith("an undocumented answer"));
     assertTrue(r.violations().get(1).startsWith("429 without Retry-After"));

@@ -127,7 +127,7 @@ final class LoadDriver {
         generation++;
       }
     }
-    String code = sms.awaitCode(session + ":" + generation + ":sms", 8_000);
+    String code = sms.awaitCode(session + ":" + generation + ":sms", 3_000);
     if (code == null || !running.get()) {
       return;
     }
