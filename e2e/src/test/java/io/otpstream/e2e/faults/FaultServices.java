@@ -8,6 +8,7 @@ import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
 import io.otpstream.dispatcher.sms.SmsDispatcher;
+import io.otpstream.e2e.faults.Invariants.Rules;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.LauncherProcess;
 import io.otpstream.e2e.support.TopicReader;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The whole service on a {@link FaultCluster}, as it is deployed: two processors (one in this JVM,
@@ -240,6 +242,30 @@ final class FaultServices implements AutoCloseable {
         .filter(e -> app.equals(e.getAppId()))
         .map(Decision::of)
         .toList();
+  }
+
+  /**
+   * Checks the invariants once the audit log and the SMS provider have caught up (every 2xx send
+   * decided, every decided send delivered), or after 90 s, when what is still missing is a
+   * violation.
+   */
+  Report settled(String app, List<Exchange> exchanges, Rules rules) {
+    Report[] last = new Report[1];
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                last[0] = Invariants.check(exchanges, audit(app), sms.received(), rules);
+                return last[0].pending() == 0;
+              });
+    } catch (ConditionTimeoutException e) {
+      // reported below with what is still broken
+    }
+    return last[0] == null
+        ? Invariants.check(exchanges, audit(app), sms.received(), rules)
+        : last[0];
   }
 
   @Override

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * wrong one. Pure: {@code InvariantsTest} feeds it crafted records that break each promise.
  */
 final class Invariants {
-  private static final String NEVER_DELIVERED = "an accepted send never delivered: ";
+  static final String NEVER_DELIVERED = "an accepted send never delivered: ";
 
   private Invariants() {}
 
@@ -35,52 +35,6 @@ final class Invariants {
    */
   record Rules(
       int sendsPerSubject, int maxResendsPerSession, int inFlightBound, boolean noAnswerAllowed) {}
-
-  /** What a check found: figures for the record, and every broken promise. */
-  record Report(
-      Map<String, Long> answers,
-      int unknown,
-      int decisions,
-      int expectedDeliveries,
-      int extraCopies,
-      int maxSendsPerSubject,
-      List<String> violations) {
-    void assertHeld() {
-      if (!violations.isEmpty()) {
-        throw new AssertionError(
-            violations.size() + " broken promises: " + String.join("\n", violations));
-      }
-    }
-
-    /** The violations that time may still mend: a decision or a delivery not there yet. */
-    long pending() {
-      return violations.stream()
-          .filter(
-              s ->
-                  s.startsWith(NEVER_DELIVERED)
-                      || s.contains(" decided 0 times")
-                      || s.contains(" decisions for "))
-          .count();
-    }
-
-    @Override
-    public String toString() {
-      return "answers "
-          + answers
-          + ", unknown "
-          + unknown
-          + ", decisions "
-          + decisions
-          + ", accepted sends "
-          + expectedDeliveries
-          + ", extra copies delivered (in-flight window) "
-          + extraCopies
-          + ", most sessions started for one number "
-          + maxSendsPerSubject
-          + ", violations "
-          + violations.size();
-    }
-  }
 
   static Report check(
       List<Exchange> exchanges, List<Decision> audit, Map<String, Integer> delivered, Rules rules) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.otpstream.e2e.faults.Exchange.Kind;
-import io.otpstream.e2e.faults.Invariants.Report;
 import io.otpstream.e2e.faults.Invariants.Rules;
 import io.otpstream.schemas.audit.AuditType;
 import java.util.ArrayList;

@@ -1,10 +1,13 @@
 package io.otpstream.e2e.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otpstream.common.json.Json;
 import io.otpstream.e2e.faults.Exchange.Kind;
 import io.otpstream.e2e.support.Http;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +237,14 @@ final class LoadDriver {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Waits until a request begun at {@code fromMs} or later has succeeded. */
+  void awaitSuccessAfter(long fromMs) {
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> exchanges.stream().anyMatch(e -> e.ok() && e.startedMs() >= fromMs));
   }
 
   /**
