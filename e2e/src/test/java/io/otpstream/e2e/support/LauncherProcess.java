@@ -65,6 +65,16 @@ public final class LauncherProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The operating system's id of the process (to signal it: SIGSTOP, SIGCONT). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no clean stop, nothing closed; waits until the process is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
   public String stdout() {
     return read(out);
   }
