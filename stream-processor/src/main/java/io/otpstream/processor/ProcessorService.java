@@ -42,19 +42,30 @@ public final class ProcessorService implements AutoCloseable {
   /** The commit interval, which sets exactly-once latency per hop (DESIGN §9). */
   public static final String COMMIT_INTERVAL_VARIABLE = "OTP_COMMIT_INTERVAL_MS";
 
-  /** How the processor runs; {@link #of} reads {@code OTP_COMMIT_INTERVAL_MS} (1-60000, 20). */
+  /**
+   * How many other instances keep a warm copy of each task's stores (Kafka Streams standby
+   * replicas), so that when an instance dies another takes its tasks over without restoring them
+   * from the changelogs first (RELIABILITY.md, fault b).
+   */
+  public static final String STANDBY_REPLICAS_VARIABLE = "OTP_STANDBY_REPLICAS";
+
+  /**
+   * How the processor runs; {@link #of} reads {@code OTP_COMMIT_INTERVAL_MS} (1-60000, 20) and
+   * {@code OTP_STANDBY_REPLICAS} (0-3, 1).
+   */
   public record Config(
       KafkaSettings kafka,
       String applicationId,
       Path stateDir,
       int threads,
       long commitIntervalMs,
-      int minInsyncReplicas) {
+      int minInsyncReplicas,
+      int standbyReplicas) {
     public static Config of(KafkaSettings kafka, String applicationId, Path stateDir) {
       return of(kafka, applicationId, stateDir, System.getenv());
     }
 
-    /** With the commit interval of {@code env}. */
+    /** With the commit interval and standby replicas of {@code env}. */
     public static Config of(
         KafkaSettings kafka, String applicationId, Path stateDir, Map<String, String> env) {
       return new Config(
@@ -63,12 +74,14 @@ public final class ProcessorService implements AutoCloseable {
           stateDir,
           1,
           Env.integer(env, COMMIT_INTERVAL_VARIABLE, 20, 1, 60_000),
-          Replication.minInsyncFor(kafka.replicationFactor()));
+          Replication.minInsyncFor(kafka.replicationFactor()),
+          Env.integer(env, STANDBY_REPLICAS_VARIABLE, 1, 0, 3));
     }
 
     /** {@code min.insync.replicas} of the changelog and repartition topics Streams creates. */
     public Config withMinInsyncReplicas(int minInsync) {
-      return new Config(kafka, applicationId, stateDir, threads, commitIntervalMs, minInsync);
+      return new Config(
+          kafka, applicationId, stateDir, threads, commitIntervalMs, minInsync, standbyReplicas);
     }
   }
 
@@ -146,6 +159,7 @@ public final class ProcessorService implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.kafka().replicationFactor());
     p.put(

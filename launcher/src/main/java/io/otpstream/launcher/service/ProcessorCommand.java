@@ -54,6 +54,7 @@ public final class ProcessorCommand implements Callable<Integer>, ReadsEnvironme
   public List<String> variables() {
     List<String> all = new ArrayList<>(Services.COMMON);
     all.add(ProcessorService.COMMIT_INTERVAL_VARIABLE);
+    all.add(ProcessorService.STANDBY_REPLICAS_VARIABLE);
     return all;
   }
 
