@@ -25,7 +25,7 @@ public final class LatencyChart {
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
     "#1f78b4", "#b2df8a"
   };
-  private static final int WIDTH = 900;
+  private static final int WIDTH = 980;
   private static final int HEIGHT = 440;
   private static final int LEFT = 70;
   private static final int RIGHT = 640;

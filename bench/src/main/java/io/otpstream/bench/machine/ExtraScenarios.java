@@ -20,7 +20,8 @@ import java.util.Map;
  * send timed until its message is in the dev outbox), {@code resend} (a resend storm on the demo
  * app's default settings, refused by the 30 s cooldown) and {@code storm} (a resend storm on an app
  * of its own with {@code resend_cooldown_seconds} 0, so every resend is a new code). Only the
- * scenarios asked for are set up: a storm opens its pool of sessions first.
+ * scenarios asked for are set up: a storm opens its pool of sandbox sessions first, and its resends
+ * go to the sessions of the pool in turn.
  */
 final class ExtraScenarios implements AutoCloseable {
   /** The storm app's settings: no cooldown, and no other resend limit in the way. */
@@ -34,6 +35,12 @@ final class ExtraScenarios implements AutoCloseable {
           "live", "otpstream live send to outbox",
           "resend", "otpstream resend storm refused",
           "storm", "otpstream resend storm cd 0");
+
+  /**
+   * The refused storm's pool: small, so that each session is resent many times a minute and its (at
+   * most 3) accepted resends, one per 30 s cooldown, are a small share of the storm.
+   */
+  static final int REFUSED_POOL = 100;
 
   private final Deliveries deliveries = new Deliveries();
   private final Map<String, Operation> operations = new LinkedHashMap<>();
@@ -60,7 +67,7 @@ final class ExtraScenarios implements AutoCloseable {
       x.operations.put("live", demo.liveSend());
     }
     if (scenarios.contains("resend")) {
-      ResendStorm s = ResendStorm.open(http, demo, creds.testKey(), stormSessions, fresh);
+      ResendStorm s = ResendStorm.open(http, demo, creds.testKey(), REFUSED_POOL, fresh);
       System.out.printf("resend storm (demo app, default settings): %d sessions%n", s.sessions());
       x.operations.put("resend", s.resend());
     }
