@@ -206,7 +206,7 @@ public final class MachineBench {
     r = r.withServerCpu(cpu(pids) - before);
     System.out.printf(
         Locale.ROOT,
-        "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s%n",
+        "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s  (load %s)%n",
         r.target(),
         r.mode(),
         r.load(),
@@ -214,7 +214,8 @@ public final class MachineBench {
         r.ms(99),
         r.achievedPerSecond(),
         r.cpuMsPerOp(),
-        r.statuses());
+        r.statuses(),
+        loadAverage());
     return r;
   }
 
