@@ -30,10 +30,11 @@ import java.util.Map;
  *
  * <p>Arguments, all optional, as {@code name=value}: {@code seconds} per step (10), {@code warmup}
  * seconds per target (5), {@code rates} open-loop rates per second (50,200), {@code connections} of
- * the closed loop (16), {@code scenarios} (all: send,verify,floodip,floodnumber,mixed), {@code
- * profile} (the connections of an extra sandbox-send closed loop during which the dev process is
- * recorded with JFR, CPU and allocation; by default the first of {@code connections}, 0: none),
- * {@code out} (target/load-bench).
+ * the closed loop (16), {@code scenarios} (by default send,verify,floodip,floodnumber,mixed; also
+ * live, resend and storm of {@link ExtraScenarios}), {@code stormsessions} (1000), {@code profile}
+ * (the connections of an extra sandbox-send closed loop during which the dev process is recorded
+ * with JFR, CPU and allocation; by default the first of {@code connections}, 0: none), {@code out}
+ * (target/load-bench).
  */
 public final class MachineBench {
   private MachineBench() {}
@@ -120,12 +121,23 @@ public final class MachineBench {
       all.put("floodnumber", otp.floodOneNumber());
       all.put("mixed", otp.mixed());
       Map<String, String> names =
-          Map.of(
-              "send", "otpstream sandbox send",
-              "verify", "otpstream send + verify",
-              "floodip", "otpstream flood one IP",
-              "floodnumber", "otpstream flood one number",
-              "mixed", "otpstream mixed 70/25/5");
+          new HashMap<>(
+              Map.of(
+                  "send", "otpstream sandbox send",
+                  "verify", "otpstream send + verify",
+                  "floodip", "otpstream flood one IP",
+                  "floodnumber", "otpstream flood one number",
+                  "mixed", "otpstream mixed 70/25/5"));
+      ExtraScenarios extra =
+          ExtraScenarios.start(
+              http,
+              "http://127.0.0.1:" + httpPort,
+              creds,
+              data.resolve("dev").resolve("outbox.jsonl"),
+              scenarios,
+              Integer.parseInt(opt.getOrDefault("stormsessions", "1000")));
+      all.putAll(extra.operations());
+      names.putAll(ExtraScenarios.NAMES);
       for (String s : scenarios) {
         targets.put(names.get(s), all.get(s));
       }
@@ -134,6 +146,7 @@ public final class MachineBench {
       for (Map.Entry<String, Operation> t : targets.entrySet()) {
         LoadResult w = LoadGenerator.open(t.getKey(), t.getValue(), rates[0], warmup);
         System.out.printf("warm-up %-32s %s%n", t.getKey(), w.statuses());
+        extra.settle();
       }
       long[] pids = {dev.pid(), limits.pid()};
       double devIdle = ProcessCpu.seconds(dev.pid());
@@ -147,11 +160,13 @@ public final class MachineBench {
       for (int rate : rates) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
           results.add(step(pids, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
+          extra.settle();
         }
       }
       for (int c : connections) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
           results.add(step(pids, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
+          extra.settle();
         }
       }
       int profileAt =
@@ -174,6 +189,7 @@ public final class MachineBench {
       Report.ratios(System.out, results);
       Report.csv(out, results);
       System.out.println("\nCSV and .hgrm files in " + out);
+      extra.close();
     }
     deleteTree(data);
     System.exit(0);
@@ -190,7 +206,7 @@ public final class MachineBench {
     r = r.withServerCpu(cpu(pids) - before);
     System.out.printf(
         Locale.ROOT,
-        "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s%n",
+        "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s  (load %s)%n",
         r.target(),
         r.mode(),
         r.load(),
@@ -198,7 +214,8 @@ public final class MachineBench {
         r.ms(99),
         r.achievedPerSecond(),
         r.cpuMsPerOp(),
-        r.statuses());
+        r.statuses(),
+        loadAverage());
     return r;
   }
 

@@ -1,0 +1,176 @@
+package io.otpstream.bench.machine;
+
+import io.otpstream.bench.delivery.ProviderServer;
+import io.otpstream.bench.topology.BrokerMain;
+import io.otpstream.common.secret.Secrets;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Otpstream as README "Running in production" deploys it, on this machine: one broker in a process
+ * of its own ({@link BrokerMain}), {@code otpstream admin init}, then {@code processor} ×2, {@code
+ * api} ×2 (reply partitions 0 and 1) and one {@code dispatcher-sms} posting to an HTTP SMS API
+ * ({@code OTP_SMS_PROVIDER=http}), each {@code otpstream <command>} in a JVM of its own, configured
+ * by environment variables only. No email or webhook dispatcher runs: the scenarios send SMS only.
+ */
+final class ProductionTopology implements AutoCloseable {
+  private static final long START_SECONDS = 300;
+
+  private final List<ChildJvm> processes = new ArrayList<>();
+  private final List<String> apis = new ArrayList<>();
+  private String bootstrap;
+  private String managementKey;
+
+  /**
+   * Starts it all under {@code data} (logs in {@code out}); the dispatcher posts to {@code sms} at
+   * most {@code smsRate} messages a second, {@code smsInFlight} at once.
+   */
+  static ProductionTopology start(
+      Path data, Path out, ProviderServer sms, int smsRate, int smsInFlight, String commitMs)
+      throws Exception {
+    ProductionTopology t = new ProductionTopology();
+    try {
+      t.startAll(data, out, sms, smsRate, smsInFlight, commitMs);
+      return t;
+    } catch (Exception e) {
+      t.close();
+      throw e;
+    }
+  }
+
+  private void startAll(
+      Path data, Path out, ProviderServer sms, int smsRate, int smsInFlight, String commitMs)
+      throws Exception {
+    int kafkaPort = Ports.freePair();
+    ChildJvm broker =
+        ChildJvm.start(
+            "broker",
+            List.of("-Xmx1g"),
+            Map.of(),
+            BrokerMain.class.getName(),
+            List.of(data.resolve("broker").toString(), Integer.toString(kafkaPort)),
+            out.resolve("broker.log"),
+            line -> line.startsWith("broker ready on "),
+            START_SECONDS);
+    processes.add(broker);
+    bootstrap = broker.readyLine().substring("broker ready on ".length());
+    Map<String, String> common = new HashMap<>();
+    common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    common.put("OTP_SECRET", Secrets.generate());
+    common.put("OTP_LOG_FORMAT", "text");
+    common.put("OTP_COMMIT_INTERVAL_MS", commitMs);
+    try (ChildJvm init =
+        launcher("admin-init", common, List.of("admin", "init"), out, l -> l.startsWith("mk_"))) {
+      managementKey = init.readyLine().strip();
+    }
+    List<String> health = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      Map<String, String> env = new HashMap<>(common);
+      int port = Ports.free();
+      env.put("OTP_HEALTH_PORT", Integer.toString(port));
+      env.put("OTP_STATE_DIR", data.resolve("processor-" + i).toString());
+      processes.add(launcher("processor-" + i, env, List.of("processor"), out, l -> true));
+      health.add("http://127.0.0.1:" + port);
+    }
+    Map<String, String> dispatcher = new HashMap<>(common);
+    int dispatcherHealth = Ports.free();
+    dispatcher.put("OTP_HEALTH_PORT", Integer.toString(dispatcherHealth));
+    dispatcher.put("OTP_SMS_PROVIDER", "http");
+    dispatcher.put("OTP_SMS_HTTP_URL", sms.url());
+    dispatcher.put("OTP_SMS_HTTP_BODY_TEMPLATE", ProviderServer.BODY_TEMPLATE);
+    dispatcher.put("OTP_SMS_HTTP_MESSAGE_ID_FIELD", "id");
+    dispatcher.put("OTP_SMS_RATE_PER_SECOND", Integer.toString(smsRate));
+    dispatcher.put("OTP_SMS_MAX_IN_FLIGHT", Integer.toString(smsInFlight));
+    processes.add(
+        launcher("dispatcher-sms", dispatcher, List.of("dispatcher-sms"), out, l -> true));
+    health.add("http://127.0.0.1:" + dispatcherHealth);
+    for (int i = 0; i < 2; i++) {
+      Map<String, String> env = new HashMap<>(common);
+      int port = Ports.free();
+      env.put("OTP_HTTP_PORT", Integer.toString(port));
+      env.put("OTP_HTTP_HOST", "127.0.0.1");
+      env.put("OTP_REPLY_PARTITION", Integer.toString(i));
+      processes.add(launcher("api-" + (i + 1), env, List.of("api"), out, l -> true));
+      apis.add("http://127.0.0.1:" + port);
+    }
+    health.addAll(apis);
+    for (String h : health) {
+      awaitReady(h);
+    }
+  }
+
+  private static ChildJvm launcher(
+      String name,
+      Map<String, String> env,
+      List<String> args,
+      Path out,
+      java.util.function.Predicate<String> ready)
+      throws IOException, InterruptedException {
+    return ChildJvm.start(
+        name,
+        List.of("-Xmx512m"),
+        env,
+        "io.otpstream.launcher.Main",
+        args,
+        out.resolve(name + ".log"),
+        ready,
+        START_SECONDS);
+  }
+
+  private static void awaitReady(String base) throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(START_SECONDS).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r =
+            client.send(
+                HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException(base + "/health/ready did not answer 200 in " + START_SECONDS + " s");
+  }
+
+  String bootstrap() {
+    return bootstrap;
+  }
+
+  String managementKey() {
+    return managementKey;
+  }
+
+  /** The two api instances' base URLs. */
+  List<String> apis() {
+    return apis;
+  }
+
+  /** Every process of the topology, the broker included. */
+  long[] pids() {
+    return processes.stream().mapToLong(ChildJvm::pid).toArray();
+  }
+
+  /** Stops the services first, the broker last. */
+  @Override
+  public void close() {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+  }
+}
