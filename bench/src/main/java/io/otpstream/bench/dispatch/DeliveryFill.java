@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,8 +27,11 @@ final class DeliveryFill {
 
   private DeliveryFill() {}
 
-  /** Writes {@code n} deliveries of {@code channel}; returns when all are acknowledged. */
-  static void write(KafkaSettings kafka, Secrets secrets, Channel channel, long first, long n) {
+  /**
+   * Writes {@code n} deliveries of {@code channel}; returns, when all are answered, how many were
+   * acknowledged.
+   */
+  static long write(KafkaSettings kafka, Secrets secrets, Channel channel, long first, long n) {
     Topics topics = kafka.topics();
     TopicSpec<String, DeliveryRequested> topic =
         channel == Channel.SMS ? topics.deliverySms : topics.deliveryEmail;
@@ -36,6 +40,7 @@ final class DeliveryFill {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    AtomicLong acked = new AtomicLong();
     try (KafkaProducer<String, DeliveryRequested> producer =
         new KafkaProducer<>(p, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
       Instant now = Instant.now();
@@ -59,9 +64,16 @@ final class DeliveryFill {
                 .setRequestedAt(now)
                 .setExpiresAt(now.plus(Duration.ofHours(1)))
                 .build();
-        producer.send(new ProducerRecord<>(topic.name(), subject, d));
+        producer.send(
+            new ProducerRecord<>(topic.name(), subject, d),
+            (meta, e) -> {
+              if (e == null) {
+                acked.incrementAndGet();
+              }
+            });
       }
       producer.flush();
     }
+    return acked.get();
   }
 }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -59,6 +60,7 @@ public final class DispatchBench {
     KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
     try (Admin admin = Admin.create(settings.clientProperties("bench-topics"))) {
       TopicBootstrap.ensure(admin, settings.topics(), (short) 1);
+      awaitLeaders(admin);
     }
     Secrets secrets = new Secrets(Secrets.randomBytes(32));
     GreenMail smtp =
@@ -87,8 +89,9 @@ public final class DispatchBench {
         int inFlight = Integer.parseInt(f[1]);
         int rate = Integer.parseInt(f[2]);
         long count = Math.min(n, (long) rate * 20);
-        DeliveryFill.write(settings, secrets, channel, written, count);
-        written += count;
+        long planned = count;
+        count = DeliveryFill.write(settings, secrets, channel, written, planned);
+        written += planned;
         DeliveryTuning tuning = new DeliveryTuning(Duration.ofSeconds(2), 5, inFlight, rate);
         LongSupplier received =
             channel == Channel.SMS ? sms::received : () -> smtp.getReceivedMessages().length;
@@ -152,6 +155,20 @@ public final class DispatchBench {
     }
     smtp.stop();
     kafka.close();
+  }
+
+  /** Until every partition of the delivery topics has a leader: a new broker elects them late. */
+  private static void awaitLeaders(Admin admin) throws Exception {
+    List<String> names = List.of("otp.delivery.sms", "otp.delivery.email", "otp.delivery.sent");
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!admin.describeTopics(names).allTopicNames().get().values().stream()
+        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no leaders for the delivery topics after 2 min");
+      }
+      Thread.sleep(200);
+    }
+    Thread.sleep(2000);
   }
 
   private static int freePort() throws java.io.IOException {

@@ -113,7 +113,7 @@ public final class GrowthBench {
             Duration.ofHours(3),
             done ->
                 System.out.printf(
-                    "  filling: %,d decided by the session stage, %.0f s, load %s%n",
+                    "  filling: %,d sends read by the first stage in all, %.0f s, load %s%n",
                     done, (System.nanoTime() - start) / 1e9, LoadAverage.now()));
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf(
