@@ -33,7 +33,9 @@ import org.apache.kafka.clients.admin.Admin;
  *
  * <p>Arguments, {@code name=value}, all optional: {@code sizes} (10000,100000,1000000), {@code
  * rate} of the open loops (50/s), {@code seconds} per step (20), {@code restore} (1: restore after
- * the last size; 0: no).
+ * the last size; 0: no), {@code variants}: sets of extra Kafka Streams settings to restore with
+ * afterwards, each timed until RUNNING by a {@link RestoreProbe} after a baseline probe ({@link
+ * RestoreVariants}: {@code k=v,k=v;k=v}).
  */
 public final class GrowthBench {
   static final String APP = "growth";
@@ -179,6 +181,17 @@ public final class GrowthBench {
           filled, running, answered, loadBefore, LoadAverage.now());
       pipeline.close(); // flushes the restored stores
       printDisk(fresh.resolve(APP_ID));
+      int i = 0;
+      for (Map<String, Object> extra : RestoreVariants.parse(a.get("variants", ""))) {
+        String at = LoadAverage.now();
+        double secs =
+            RestoreProbe.secondsToRunning(
+                kafkaSettings, secrets, APP_ID, dir.resolve("state-probe-" + i++), extra);
+        System.out.printf(
+            "-- restore probe, extra Streams settings %s: RUNNING after %.1f s (load %s at start,"
+                + " %s at end)%n",
+            extra.isEmpty() ? "none" : extra, secs, at, LoadAverage.now());
+      }
     }
     pipeline.close();
     kafka.close();
