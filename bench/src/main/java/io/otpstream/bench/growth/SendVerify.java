@@ -43,6 +43,7 @@ final class SendVerify {
     return LoadGenerator.open(label, op, rate, d);
   }
 
+  /** Null when none of the sessions made to be verified could be made. */
   LoadResult verifies(String label, int rate, Duration d) throws Exception {
     int n = (int) Math.max(1, rate * d.toMillis() / 1000);
     List<String> bodies = new ArrayList<>(n);
@@ -65,6 +66,9 @@ final class SendVerify {
         }
         made.clear();
       }
+    }
+    if (bodies.isEmpty()) {
+      return null; // none of the sends made to be verified answered 200
     }
     Operation op =
         seq ->
