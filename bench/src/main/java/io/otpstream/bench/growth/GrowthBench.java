@@ -191,10 +191,10 @@ public final class GrowthBench {
       for (Map<String, Object> extra : RestoreVariants.parse(a.get("variants", ""))) {
         String at = LoadAverage.now();
         double secs =
-            RestoreProbe.secondsToRunning(
+            RestoreProbe.secondsToRestored(
                 kafkaSettings, secrets, APP_ID, dir.resolve("state-probe-" + i++), extra);
         System.out.printf(
-            "-- restore probe, extra Streams settings %s: RUNNING after %.1f s (load %s at start,"
+            "-- restore probe, extra Streams settings %s: stores restored after %.1f s (load %s at start,"
                 + " %s at end)%n",
             extra.isEmpty() ? "none" : extra, secs, at, LoadAverage.now());
       }

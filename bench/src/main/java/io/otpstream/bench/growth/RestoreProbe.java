@@ -28,7 +28,7 @@ final class RestoreProbe {
    * Seconds from start to the end of the last store's restore, with {@code extra} over the
    * service's settings.
    */
-  static double secondsToRunning(
+  static double secondsToRestored(
       KafkaSettings kafka,
       Secrets secrets,
       String applicationId,
