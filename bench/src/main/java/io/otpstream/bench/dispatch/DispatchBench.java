@@ -155,6 +155,9 @@ public final class DispatchBench {
     }
     smtp.stop();
     kafka.close();
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) { // gigabytes at 1M
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   /** Until every partition of the delivery topics has a leader: a new broker elects them late. */

@@ -201,6 +201,9 @@ public final class GrowthBench {
     }
     pipeline.close();
     kafka.close();
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) { // gigabytes at 1M
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   private static void printDisk(Path appDir) {
