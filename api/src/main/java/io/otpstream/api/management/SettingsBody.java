@@ -36,6 +36,7 @@ record SettingsBody(
     @JsonProperty("sends_per_ip") LimitBody sendsPerIp,
     @JsonProperty("failed_checks_per_subject") LimitBody failedChecksPerSubject,
     @JsonProperty("failed_checks_ceiling") LimitBody failedChecksCeiling,
+    @JsonProperty("sends_per_number_block") LimitBody sendsPerNumberBlock,
     @JsonProperty("allowed_countries") List<String> allowedCountries,
     Long quota) {
 
@@ -57,6 +58,7 @@ record SettingsBody(
       @JsonProperty("sends_per_ip") LimitBody sendsPerIp,
       @JsonProperty("failed_checks_per_subject") LimitBody failedChecksPerSubject,
       @JsonProperty("failed_checks_ceiling") LimitBody failedChecksCeiling,
+      @JsonProperty("sends_per_number_block") LimitBody sendsPerNumberBlock,
       @JsonProperty("allowed_countries") List<String> allowedCountries,
       Long quota) {
 
@@ -76,6 +78,7 @@ record SettingsBody(
           body(s.getSendsPerIp()),
           body(s.getFailedChecksPerSubject()),
           body(s.getFailedChecksCeiling()),
+          body(s.getSendsPerNumberBlock()),
           s.getAllowedCountries(),
           s.getQuota());
     }
@@ -126,6 +129,8 @@ record SettingsBody(
             limit(
                 "failed_checks_per_subject", failedChecksPerSubject, d.getFailedChecksPerSubject()))
         .setFailedChecksCeiling(ceiling(failedChecksCeiling, d.getFailedChecksCeiling()))
+        .setSendsPerNumberBlock(
+            limit("sends_per_number_block", sendsPerNumberBlock, d.getSendsPerNumberBlock()))
         .setAllowedCountries(countries(allowedCountries, knownRegions))
         .setQuota(quota(quota))
         .build();

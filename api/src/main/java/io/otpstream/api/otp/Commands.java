@@ -49,12 +49,13 @@ public final class Commands {
 
   /**
    * Where a command enters: a send or resend at the quota stage when the app's live messages are
-   * counted or the request is idempotent, else at the per-IP stage; a check at the session stage,
-   * keyed by subject (see {@link EntryStage}).
+   * counted or the request is idempotent, and a send to a phone (its number block is counted
+   * there), else at the per-IP stage; a check at the session stage, keyed by subject (see {@link
+   * EntryStage}).
    */
   public static EntryStage.Route entry(Topics topics, Object command) {
     if (command instanceof OtpRequested c) {
-      return EntryStage.ofSendOrResend(topics, c.getMeta());
+      return EntryStage.ofSend(topics, c);
     }
     if (command instanceof OtpRetried c) {
       return EntryStage.ofSendOrResend(topics, c.getMeta());

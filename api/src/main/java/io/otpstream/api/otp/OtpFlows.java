@@ -106,6 +106,7 @@ public final class OtpFlows {
             .setSessionId("ses_" + UUID.randomUUID().toString().replace("-", ""))
             .setSubjectId(subjectId)
             .setSecondarySubjectId(secondarySubjectId)
+            .setSmsBlockId(start.sms() != null ? subjects.numberBlockId(appId, start.sms()) : null)
             .setChannels(start.channels())
             .setOtpLength(start.otpLength())
             .setExpirySeconds(start.expirySeconds())

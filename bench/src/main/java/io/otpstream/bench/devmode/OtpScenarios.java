@@ -125,8 +125,13 @@ public final class OtpScenarios {
     }
   }
 
+  /**
+   * A number not used lately, each in another block of 100 (consecutive numbers would meet the
+   * sends_per_number_block rule after 10 sends per block): 70,000 blocks in turn.
+   */
   private String freshNumber() {
-    return "+1415" + (2_000_000 + fresh.incrementAndGet() % 7_000_000);
+    long n = fresh.incrementAndGet();
+    return "+1415" + (2_000_000 + (n % 70_000) * 100 + (n / 70_000) % 100);
   }
 
   private String freshIp() {

@@ -33,6 +33,7 @@ public final class DefaultSettings {
         .setSendsPerIp(new Limit(100, 3600))
         .setFailedChecksPerSubject(new Limit(20, 3600))
         .setFailedChecksCeiling(new Limit(100, 86_400))
+        .setSendsPerNumberBlock(new Limit(10, 3600))
         .setAllowedCountries(List.of())
         .setQuota(null)
         .setUpdatedAt(Instant.EPOCH)

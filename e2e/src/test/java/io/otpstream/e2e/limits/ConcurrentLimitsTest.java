@@ -13,6 +13,7 @@ import io.otpstream.common.json.Json;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.common.settings.DefaultSettings;
+import io.otpstream.e2e.support.Apps;
 import io.otpstream.e2e.support.Http;
 import io.otpstream.e2e.support.Installations;
 import io.otpstream.e2e.support.KeyPartitions;
@@ -116,6 +117,7 @@ class ConcurrentLimitsTest {
               .setResendsPerSubject(new Limit(5, 3600))
               .setResendsPerIp(new Limit(3, 3600))
               .setFailedChecksPerSubject(new Limit(6, 3600))
+              .setSendsPerNumberBlock(Apps.NO_NUMBER_BLOCK_LIMIT)
               .build());
       catalog.putApp(quotaApp, "Concurrency with a quota");
       liveKey = catalog.createApiKey(quotaApp, KeyMode.LIVE);
@@ -124,6 +126,7 @@ class ConcurrentLimitsTest {
               .setVersion(1)
               .setUpdatedAt(Instant.now())
               .setQuota(10L)
+              .setSendsPerNumberBlock(Apps.NO_NUMBER_BLOCK_LIMIT)
               .build());
     }
     String secret = Secrets.generate();

@@ -111,6 +111,8 @@ class SettingsApiTest {
             v.get("allowed_countries").get(0).asText(),
             v.get("allowed_countries").get(1).asText()));
     assertEquals(6, v.get("otp_length").asInt(), "fields left out take their defaults");
+    assertEquals(10, v.get("sends_per_number_block").get("limit").asInt());
+    assertEquals(3600, v.get("sends_per_number_block").get("window_seconds").asInt());
     assertEquals(v0 + 1, http.get(path(), auth).json().get("version").asLong());
 
     // the next decision uses the new version, with no restart

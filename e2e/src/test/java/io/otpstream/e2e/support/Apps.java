@@ -2,6 +2,9 @@ package io.otpstream.e2e.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.otpstream.common.settings.DefaultSettings;
+import io.otpstream.schemas.apps.AppSettings;
+import io.otpstream.schemas.apps.Limit;
 import java.util.Map;
 
 /**
@@ -18,8 +21,19 @@ public final class Apps {
   }
 
   /**
+   * The sends_per_number_block limit test apps get unless a test sets its own: tests send to
+   * consecutive numbers, which that rule is there to stop; the tests of the rule name it.
+   */
+  public static final Limit NO_NUMBER_BLOCK_LIMIT = new Limit(DefaultSettings.MAX_LIMIT, 3600);
+
+  /** {@code settings} with the sends_per_number_block rule out of the way (see above). */
+  public static AppSettings withoutNumberBlockLimit(AppSettings settings) {
+    return AppSettings.newBuilder(settings).setSendsPerNumberBlock(NO_NUMBER_BLOCK_LIMIT).build();
+  }
+
+  /**
    * Creates an app and its keys, then PUTs {@code settingsJson} (a settings object) as its
-   * settings.
+   * settings; with the sends_per_number_block rule out of the way unless it names the setting.
    */
   public static App create(Http http, String managementKey, String name, String settingsJson) {
     Map<String, String> auth =
@@ -28,7 +42,16 @@ public final class Apps {
         http.exchange("POST", "/v2/session/apps", auth, "{\"name\": \"" + name + "\"}");
     assertEquals(201, app.status(), app.raw());
     String id = app.json().get("id").asText();
-    Http.Response settings = http.put("/v2/apps/" + id + "/settings", auth, settingsJson);
+    String body =
+        settingsJson.contains("\"sends_per_number_block\"")
+            ? settingsJson
+            : settingsJson.replaceFirst(
+                "^\\s*\\{",
+                "{\"sends_per_number_block\": {\"limit\": "
+                    + NO_NUMBER_BLOCK_LIMIT.getLimit()
+                    + ", \"window_seconds\": 3600}"
+                    + (settingsJson.replaceAll("\\s", "").equals("{}") ? "" : ","));
+    Http.Response settings = http.put("/v2/apps/" + id + "/settings", auth, body);
     assertEquals(200, settings.status(), settings.raw());
     return new App(id, key(http, auth, id, "live"), key(http, auth, id, "test"));
   }

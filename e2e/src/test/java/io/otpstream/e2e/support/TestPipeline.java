@@ -177,7 +177,7 @@ public final class TestPipeline implements AutoCloseable {
       catalog.putApp(appId, "Acme " + name);
       live = catalog.createApiKey(appId, KeyMode.LIVE);
       test = catalog.createApiKey(appId, KeyMode.TEST);
-      catalog.putSettings(settings.apply(DefaultSettings.of(appId)));
+      catalog.putSettings(settings.apply(Apps.withoutNumberBlockLimit(DefaultSettings.of(appId))));
     }
     Path stateDir = Files.createTempDirectory("otp-e2e-" + unique);
     String applicationId = "otp-processor-" + unique;

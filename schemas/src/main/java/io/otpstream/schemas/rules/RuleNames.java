@@ -19,6 +19,12 @@ public final class RuleNames {
   public static final String PREMIUM_RATE = "premium_rate";
   public static final String QUOTA = "quota";
 
+  /**
+   * New sessions per block of 100 consecutive phone numbers, from every client: SMS pumping to
+   * consecutive numbers.
+   */
+  public static final String SENDS_PER_NUMBER_BLOCK = "sends_per_number_block";
+
   /** A step-up challenge token starts one verification only. */
   public static final String CHALLENGE_ONCE = "challenge_token_once";
 

@@ -1,6 +1,7 @@
 package io.otpstream.schemas.topics;
 
 import io.otpstream.schemas.command.CommandMeta;
+import io.otpstream.schemas.command.OtpRequested;
 
 /**
  * Where a command enters the processor, and under which key: the routing every api instance must
@@ -8,7 +9,8 @@ import io.otpstream.schemas.command.CommandMeta;
  * resend with an Idempotency-Key, enter at the quota stage ({@code otp.quota}, keyed by app: one
  * partition sees all of an app's spending and repeats); other sends and resends at the per-IP stage
  * ({@code otp.requests}, keyed by the client's limit key); checks at the session stage ({@code
- * otp.commands}, keyed by subject).
+ * otp.commands}, keyed by subject). Sends to a phone enter at the quota stage as well, which counts
+ * the sends to each block of numbers.
  */
 public final class EntryStage {
   private EntryStage() {}
@@ -24,6 +26,18 @@ public final class EntryStage {
       return new Route(topics.quota, meta.getAppId());
     }
     return new Route(topics.requests, clientKey(meta));
+  }
+
+  /**
+   * The entry of a send: as any send or resend, but at the quota stage whenever it goes to a phone
+   * whose number block it names ({@code sms_block_id}), because the app-keyed stage is where the
+   * sends to one block are counted from every client (the sends_per_number_block rule).
+   */
+  public static Route ofSend(Topics topics, OtpRequested send) {
+    if (send.getSmsBlockId() != null) {
+      return new Route(topics.quota, send.getMeta().getAppId());
+    }
+    return ofSendOrResend(topics, send.getMeta());
   }
 
   /** The entry of a check. */

@@ -2,6 +2,7 @@ package io.otpstream.processor.quota;
 
 import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.processor.decision.Idempotency;
+import io.otpstream.processor.decision.SlidingWindows;
 import io.otpstream.processor.streams.AdmissionSinks;
 import io.otpstream.processor.streams.DecisionMeter;
 import io.otpstream.processor.streams.StoreEntries;
@@ -12,6 +13,7 @@ import io.otpstream.schemas.command.OtpCommand;
 import io.otpstream.schemas.command.OtpRequested;
 import io.otpstream.schemas.command.OtpRetried;
 import io.otpstream.schemas.decision.OtpDecision;
+import io.otpstream.schemas.limits.SlidingWindow;
 import io.otpstream.schemas.quota.QuotaRefund;
 import io.otpstream.schemas.quota.QuotaState;
 import java.time.Duration;
@@ -26,9 +28,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The first stage, keyed by app: adapts {@link QuotaRules} to the topology. Every live send and
  * resend of an app with a quota passes here and spends its messages; every request with an
  * Idempotency-Key passes here too, so one partition sees all of an app's repeats, whatever their
- * client IP. A later stage that refuses the request, or sends fewer messages, writes a {@link
- * QuotaRefund} back to this stage's own input topic, so the quota is never exceeded, spent quota is
- * given back, and the stage still reads one recorded topic (replay decides alike).
+ * client IP; and every send to a phone, so one partition counts all the sends to a block of numbers
+ * (sends_per_number_block). A later stage that refuses the request, or sends fewer messages, writes
+ * a {@link QuotaRefund} back to this stage's own input topic, so the quota is never exceeded, spent
+ * quota is given back, and the stage still reads one recorded topic (replay decides alike).
  */
 public final class QuotaKeeper implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);
@@ -36,6 +39,8 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
   private final DecisionMeter meter;
 
   private KeyValueStore<String, QuotaState> store;
+  private KeyValueStore<String, SlidingWindow> blockStore;
+  private SlidingWindows blocks;
   private Idempotency idempotency;
   private AdmissionSinks sinks;
 
@@ -50,6 +55,8 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.store = context.getStateStore(Names.QUOTA_STORE);
+    this.blockStore = context.getStateStore(Names.NUMBER_BLOCK_WINDOW_STORE);
+    this.blocks = new SlidingWindows(StoreEntries.of(blockStore));
     KeyValueStore<String, OtpDecision> idempotencyStore =
         context.getStateStore(Names.QUOTA_IDEMPOTENCY_STORE);
     this.idempotency = new Idempotency(StoreEntries.of(idempotencyStore));
@@ -64,8 +71,10 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
     context.schedule(
         HOUSEKEEPING,
         PunctuationType.STREAM_TIME,
-        streamTime ->
-            Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime)));
+        streamTime -> {
+          Sweep.deleteWhere(idempotencyStore, (k, d) -> Idempotency.expired(d, streamTime));
+          Sweep.deleteWhere(blockStore, (k, w) -> SlidingWindows.expired(w, streamTime));
+        });
   }
 
   @Override
@@ -83,7 +92,7 @@ public final class QuotaKeeper implements Processor<String, OtpCommand, String, 
     }
     CommandMeta m = CommandParts.meta(command);
     QuotaRules.Charged charged =
-        QuotaRules.decide(command, idempotency.prior(m), store.get(m.getAppId()));
+        QuotaRules.decide(command, idempotency.prior(m), store.get(m.getAppId()), blocks);
     if (charged.balance() != null) {
       store.put(m.getAppId(), charged.balance());
     }

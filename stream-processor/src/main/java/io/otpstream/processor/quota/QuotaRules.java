@@ -5,6 +5,8 @@ import io.otpstream.processor.decision.CommandParts;
 import io.otpstream.processor.decision.Idempotency;
 import io.otpstream.processor.decision.Refusal;
 import io.otpstream.processor.decision.SettingsInForce;
+import io.otpstream.processor.decision.SlidingWindows;
+import io.otpstream.processor.decision.SlidingWindows.Verdict;
 import io.otpstream.schemas.apps.AppSettings;
 import io.otpstream.schemas.audit.AuditType;
 import io.otpstream.schemas.command.CommandMeta;
@@ -18,14 +20,17 @@ import io.otpstream.schemas.quota.QuotaRefund;
 import io.otpstream.schemas.quota.QuotaState;
 import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.schemas.topics.EntryStage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The quota stage's rules: a function of (send or resend, what the stage decided for it before, the
  * app's balance). A send spends one message per channel; when the balance is short it is refused
- * with QUOTA_EXHAUSTED. An Idempotency-Key repeat is passed on uncharged, to the per-IP stage that
- * decided its first (whatever its own address), or gets its refusal again.
+ * with QUOTA_EXHAUSTED. Before that, a send to a phone is counted in its number block's window
+ * ({@link NumberBlockRules}) and refused when the block is full. An Idempotency-Key repeat is
+ * passed on uncharged and uncounted, to the per-IP stage that decided its first (whatever its own
+ * address), or gets its refusal again.
  */
 public final class QuotaRules {
   /** The most channels a session has (SMS and email): what resuming one may send. */
@@ -45,17 +50,33 @@ public final class QuotaRules {
 
   /**
    * @param command a send or resend
+   * @param blocks the sends_per_number_block windows (app-keyed, so every client's sends meet)
    */
-  public static Charged decide(Object command, Optional<OtpDecision> prior, QuotaState balance) {
+  public static Charged decide(
+      Object command, Optional<OtpDecision> prior, QuotaState balance, SlidingWindows blocks) {
     CommandMeta m = CommandParts.meta(command);
     if (prior.isPresent()) {
       return new Charged(repeat(command, m, prior.get()), null);
     }
+    Optional<Verdict> block = NumberBlockRules.ask(command, blocks);
+    if (block.isPresent() && !block.get().allowed()) {
+      return new Charged(
+          new Admission.Refused(
+              NumberBlockRules.refusal((OtpRequested) command, block.get()), null),
+          null);
+    }
+    List<RuleCheck> checks = new ArrayList<>();
+    block.ifPresent(
+        v -> {
+          NumberBlockRules.count((OtpRequested) command, blocks);
+          checks.add(v.check());
+        });
     AppSettings cfg = SettingsInForce.of(m);
     OtpDecision passedMark = Idempotency.forwardedMark(m, EntryStage.clientKey(m));
-    if (cfg.getQuota() == null || m.getSandbox()) { // here for idempotency only
+    if (cfg.getQuota() == null || m.getSandbox()) { // here for idempotency or blocks only
       return new Charged(
-          passed(command, CommandMeta.newBuilder(m).setQuotaCharged(0).build(), passedMark), null);
+          passed(command, CommandParts.passed(m, checks).setQuotaCharged(0).build(), passedMark),
+          null);
     }
     int messages = messages(command);
     long spent = balance == null ? 0 : balance.getSpent();
@@ -72,8 +93,8 @@ public final class QuotaRules {
               0);
       return new Charged(new Admission.Refused(refusal, null), null);
     }
-    RuleCheck check = new RuleCheck(RuleNames.QUOTA, m.getAppId(), spent + messages, quota);
-    CommandMeta charged = CommandParts.passed(m, List.of(check)).setQuotaCharged(messages).build();
+    checks.add(new RuleCheck(RuleNames.QUOTA, m.getAppId(), spent + messages, quota));
+    CommandMeta charged = CommandParts.passed(m, checks).setQuotaCharged(messages).build();
     return new Charged(
         passed(command, charged, passedMark), new QuotaState(m.getAppId(), spent + messages));
   }

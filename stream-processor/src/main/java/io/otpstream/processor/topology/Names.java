@@ -8,6 +8,10 @@ public final class Names {
   public static final String QUOTA_SETTINGS = "quota-settings";
   public static final String QUOTA_STORE = "quota-store";
   public static final String QUOTA_IDEMPOTENCY_STORE = "quota-idempotency-store";
+
+  /** The sends_per_number_block windows, per number block (sends to a phone enter stage 0). */
+  public static final String NUMBER_BLOCK_WINDOW_STORE = "number-block-window-store";
+
   public static final String QUOTA_ADMITTED_SINK = "quota-admitted-sink";
   public static final String QUOTA_REPLIES_SINK = "quota-replies-sink";
   public static final String QUOTA_EVENTS_SINK = "quota-events-sink";

@@ -30,8 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  * recorded input reproduces its decisions one by one:
  *
  * <ol>
- *   <li>{@code otp.quota} (live sends and resends of apps with a quota, and refunds, keyed by app)
- *       through the quota keeper to {@code otp.requests};
+ *   <li>{@code otp.quota} (live sends and resends of apps with a quota, sends to a phone, and
+ *       refunds, keyed by app) through the quota keeper (quota, sends per number block) to {@code
+ *       otp.requests};
  *   <li>{@code otp.requests} (sends and resends, keyed by client IP) through the request limiter
  *       (destination rules, per-IP windows) to {@code otp.commands};
  *   <li>{@code otp.commands} (keyed by subject; checks come here directly from the api) through the
@@ -102,6 +103,12 @@ public final class OtpTopology {
             Stores.persistentKeyValueStore(Names.QUOTA_IDEMPOTENCY_STORE),
             Serdes.String(),
             AvroSerde.of(OtpDecision.class)),
+        Names.QUOTA_KEEPER);
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(Names.NUMBER_BLOCK_WINDOW_STORE),
+            Serdes.String(),
+            AvroSerde.of(SlidingWindow.class)),
         Names.QUOTA_KEEPER);
     t.addSink(Names.QUOTA_ADMITTED_SINK, write.requests.name(), keys, any, Names.QUOTA_KEEPER);
     t.addSink(

@@ -41,7 +41,8 @@ public final class Cmd {
         .setSendsPerSubject(new Limit(1_000, 3600))
         .setResendsPerSubject(new Limit(1_000, 3600))
         .setFailedChecksPerSubject(new Limit(1_000, 3600))
-        .setFailedChecksCeiling(new Limit(1_000, 3600));
+        .setFailedChecksCeiling(new Limit(1_000, 3600))
+        .setSendsPerNumberBlock(new Limit(1_000, 3600));
   }
 
   public static AppSettings settings(

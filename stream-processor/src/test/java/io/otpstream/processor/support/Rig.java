@@ -32,6 +32,7 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 public final class Rig implements AutoCloseable {
   public final TopologyTestDriver driver;
+  private final TestInputTopic<String, OtpCommand> quota;
   private final TestInputTopic<String, OtpCommand> requests;
   private final TestInputTopic<String, OtpCommand> commands;
   private final TestOutputTopic<String, OtpCommand> admitted;
@@ -57,6 +58,9 @@ public final class Rig implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(OtpTopology.build(read, write, Cmd.CODES), props);
+    quota =
+        driver.createInputTopic(
+            read.quota.name(), Serdes.String().serializer(), read.quota.valueSerde().serializer());
     requests =
         driver.createInputTopic(
             read.requests.name(),
@@ -97,6 +101,16 @@ public final class Rig implements AutoCloseable {
             write.deliveryEmail.name(),
             Serdes.String().deserializer(),
             write.deliveryEmail.valueSerde().deserializer());
+  }
+
+  /**
+   * Pipes a send or resend into otp.quota, keyed by its app, as the api does for sends to a phone
+   * (their number block is counted there), requests of apps with a quota and idempotent ones.
+   */
+  public Out quota(final OtpCommand command) {
+    final var m = Cmd.metaOf(command);
+    quota.pipeInput(new TestRecord<>(m.getAppId(), command, m.getOccurredAt()));
+    return drain();
   }
 
   /** Pipes a send or resend into otp.requests, keyed by its client IP, as the api does. */
