@@ -1,6 +1,8 @@
 package io.otpstream.api.body;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -59,6 +61,15 @@ public final class JsonBodies {
       String notJson,
       String unreadable,
       boolean rootIsNotAnObject) {}
+
+  /**
+   * What every API says about a body nested deeper than the parser allows (Jackson's {@link
+   * StreamReadConstraints} default, 1000 levels): refused while reading, before any stack is spent.
+   */
+  static final String TOO_DEEP =
+      "The body is nested deeper than "
+          + StreamReadConstraints.DEFAULT_MAX_DEPTH
+          + " levels of objects and arrays";
 
   private final ObjectMapper mapper;
   private final boolean jsonContentType;
@@ -121,10 +132,25 @@ public final class JsonBodies {
               ? words.notAnObject()
               : path + " has the wrong type");
     } catch (JsonProcessingException e) {
+      if (tooDeep(e)) {
+        throw Refusal.badRequest(TOO_DEEP);
+      }
       throw Refusal.badRequest(JsonErrors.duplicate(e).orElse(words.notJson()));
     } catch (IOException e) {
       throw Refusal.badRequest(words.unreadable());
     }
+  }
+
+  /** Did the parser stop at its nesting limit (whether or not databind wrapped the error)? */
+  private static boolean tooDeep(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StreamConstraintsException
+          && t.getMessage() != null
+          && t.getMessage().contains("nesting depth")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
