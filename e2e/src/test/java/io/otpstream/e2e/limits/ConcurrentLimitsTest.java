@@ -90,6 +90,8 @@ class ConcurrentLimitsTest {
   private static String testKey;
   private static String quotaApp;
   private static String liveKey;
+  private static String blocksApp;
+  private static String blocksKey;
   private static ExecutorService clients;
 
   @BeforeAll
@@ -127,6 +129,14 @@ class ConcurrentLimitsTest {
               .setUpdatedAt(Instant.now())
               .setQuota(10L)
               .setSendsPerNumberBlock(Apps.NO_NUMBER_BLOCK_LIMIT)
+              .build());
+      blocksApp = "app-concurrency-blocks";
+      catalog.putApp(blocksApp, "Concurrency, number blocks");
+      blocksKey = catalog.createApiKey(blocksApp, KeyMode.TEST);
+      catalog.putSettings( // sends_per_number_block: the default, 10 per hour
+          AppSettings.newBuilder(DefaultSettings.of(blocksApp))
+              .setVersion(1)
+              .setUpdatedAt(Instant.now())
               .build());
     }
     String secret = Secrets.generate();
@@ -340,6 +350,28 @@ class ConcurrentLimitsTest {
         10,
         serde.decode(spent.get(spent.size() - 1).value()).getSpent(),
         "the quota store's last word");
+  }
+
+  @Test
+  @Order(3)
+  void fifty_concurrent_sends_to_one_number_block_from_fifty_ips_admit_exactly_its_limit()
+      throws Exception {
+    List<String> ips = ipsOverEveryPartition(blocksApp, CLIENTS);
+    List<Http.Response> sends =
+        burst(
+            CLIENTS,
+            i ->
+                apis.get(i % 2)
+                    .post(
+                        "/api/v1/otp/send",
+                        Map.of("X-API-Key", blocksKey, "X-Forwarded-For", ips.get(i)),
+                        json(
+                            Map.of(
+                                "channels",
+                                List.of("sms"),
+                                "recipients",
+                                Map.of("sms", "+1415555" + (5000 + i))))));
+    assertEquals(Map.of("200", 10L, "429 sends_per_number_block", 40L), outcomes(sends));
   }
 
   @Test
