@@ -21,8 +21,11 @@ import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.limits.RuleCheck;
 import io.otpstream.schemas.quota.QuotaState;
 import io.otpstream.schemas.rules.RuleNames;
+import io.otpstream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +119,31 @@ class NumberBlockBoundaryTest {
       assertStarted(rig.quota(toBlock(cfg, T0.plusSeconds(i), null, false)));
     }
     assertTrue(Rig.keys(rig.driver.getKeyValueStore(Names.NUMBER_BLOCK_WINDOW_STORE)).isEmpty());
+  }
+
+  @Test
+  void replaying_the_recorded_quota_topic_refuses_the_same_sends_to_a_block_one_by_one() {
+    final AppSettings cfg = settings(VERSION, b -> b.setSendsPerNumberBlock(THREE_PER_MINUTE));
+    final List<OtpCommand> recorded = new ArrayList<>();
+    final List<OtpDecision> refusedThen = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      final OtpCommand c =
+          toBlock(cfg, T0.plusSeconds(7L * i), i % 3 == 0 ? BLOCK_B : BLOCK_A, i % 5 == 0);
+      recorded.add(c);
+      rig.quota(c).replies().stream()
+          .map(r -> r.value())
+          .filter(d -> RuleNames.SENDS_PER_NUMBER_BLOCK.equals(d.getRule()))
+          .forEach(refusedThen::add);
+    }
+
+    final List<OtpDecision> refusedOnReplay = new ArrayList<>();
+    try (Rig replay =
+        new Rig(stateDir.resolve("replay"), Topics.defaults(), new Topics("replay."))) {
+      recorded.forEach(c -> replay.quota(c).replies().forEach(r -> refusedOnReplay.add(r.value())));
+    }
+
+    assertTrue(refusedThen.size() >= 5, "the run refused some sends: " + refusedThen.size());
+    assertEquals(refusedThen, refusedOnReplay, "stage 0 alone, replayed, refuses the same sends");
   }
 
   /** A send to a new subject in {@code block}, from a new client IP each time (rotating IPs). */
