@@ -20,12 +20,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * The typed topic catalogue: every topic otpstream reads or writes, declared once. A prefix (empty
  * by default) lets several installations, or test runs, share one cluster.
  *
- * <p>Keys: sends and resends of apps with a quota enter on {@code otp.quota} keyed by app (the
- * quota stage, which also reads the refunds of later refusals there); sends and resends go on
- * {@code otp.requests} keyed by client IP (the per-IP limit stage); commands, events, deliveries
- * and delivery statuses are keyed by subject id, so one subject's traffic stays on one partition
- * and in order; replies by request id, routed to the partition the waiting api instance named; the
- * app catalogue by entry key.
+ * <p>Keys: sends and resends of apps with a quota, idempotent ones and every send to a phone enter
+ * on {@code otp.quota} keyed by app (the quota stage, which also counts the sends to each block of
+ * phone numbers and reads the refunds of later refusals there); sends and resends go on {@code
+ * otp.requests} keyed by client IP (the per-IP limit stage); commands, events, deliveries and
+ * delivery statuses are keyed by subject id, so one subject's traffic stays on one partition and in
+ * order; replies by request id, routed to the partition the waiting api instance named; the app
+ * catalogue by entry key.
  *
  * <p>Values are written in one {@link ValueFormat} for the whole catalogue: single-object encoding
  * by default, the schema registry's framing in registry mode. Every reader and writer takes its
