@@ -83,6 +83,8 @@ final class FaultServices implements AutoCloseable {
                 .setMaxResendsPerSession(MAX_RESENDS_PER_SESSION)
                 .setSendsPerSubject(new Limit(SENDS_PER_SUBJECT, 3600))
                 .setSendsPerIp(new Limit(10_000, 3600))
+                // the load sends to consecutive numbers: sends_per_number_block out of its way
+                .setSendsPerNumberBlock(new Limit(10_000, 3600))
                 .setResendsPerIp(new Limit(10_000, 3600))
                 .setQuota(1_000_000L)
                 .build());

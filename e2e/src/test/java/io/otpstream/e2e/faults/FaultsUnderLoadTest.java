@@ -16,6 +16,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The fault suite: one cluster of three brokers, the services started once, a steady load of user
@@ -25,6 +28,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * times. RELIABILITY.md gives the figures of a run.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// beside the other classes (junit-platform.properties); the lock keeps its faults one after another
+// on one thread, as @Execution(CONCURRENT) alone would also run its methods at once
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("faults.FaultsUnderLoadTest")
 class FaultsUnderLoadTest {
   private static final boolean LONG = Boolean.getBoolean("otp.faults.long");
   private static final int ROUNDS = LONG ? 3 : 1;
