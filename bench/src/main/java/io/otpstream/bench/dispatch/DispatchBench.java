@@ -4,7 +4,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.otpstream.bench.growth.BenchArgs;
-import io.otpstream.bench.growth.LoadAverage;
+import io.otpstream.bench.load.LoadAverage;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;
 import io.otpstream.dev.broker.EmbeddedKafka;

@@ -1,6 +1,7 @@
 package io.otpstream.bench.growth;
 
 import io.otpstream.api.apps.AppCatalog;
+import io.otpstream.bench.load.LoadAverage;
 import io.otpstream.bench.load.LoadResult;
 import io.otpstream.common.kafka.KafkaSettings;
 import io.otpstream.common.secret.Secrets;

@@ -1,5 +1,6 @@
 package io.otpstream.bench.machine;
 
+import io.otpstream.bench.load.LoadAverage;
 import io.otpstream.bench.load.LoadResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,8 +10,7 @@ import java.util.Locale;
 
 /**
  * What a bench of processes needs around the load generator: one step with the CPU the server
- * processes used during it, the machine's load average, and removing a data folder. (MachineBench
- * has its own copies, from before this class.)
+ * processes used during it, the machine's load average, and removing a data folder.
  */
 final class Load {
   private Load() {}
@@ -46,12 +46,7 @@ final class Load {
 
   /** The 1, 5 and 15 minute load averages. */
   static String average() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "unknown";
-    }
+    return LoadAverage.now();
   }
 
   static void deleteTree(Path dir) throws IOException {

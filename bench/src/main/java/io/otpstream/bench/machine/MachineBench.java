@@ -7,7 +7,6 @@ import io.otpstream.bench.load.LoadResult;
 import io.otpstream.bench.load.Operation;
 import io.otpstream.common.json.Json;
 import io.otpstream.dev.local.DevCredentials;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,9 +68,9 @@ public final class MachineBench {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
         commitMs,
-        loadAverage());
-    int kafkaPort = freePortPair();
-    int httpPort = freePort();
+        Load.average());
+    int kafkaPort = Ports.freePair();
+    int httpPort = Ports.free();
     try (ChildJvm dev =
             ChildJvm.start(
                 "otpstream-dev",
@@ -159,13 +158,15 @@ public final class MachineBench {
           (ProcessCpu.seconds(limits.pid()) - limitsIdle) / 5);
       for (int rate : rates) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
-          results.add(step(pids, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
+          results.add(
+              Load.step(pids, () -> LoadGenerator.open(t.getKey(), t.getValue(), rate, step)));
           extra.settle();
         }
       }
       for (int c : connections) {
         for (Map.Entry<String, Operation> t : targets.entrySet()) {
-          results.add(step(pids, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
+          results.add(
+              Load.step(pids, () -> LoadGenerator.closed(t.getKey(), t.getValue(), c, step)));
           extra.settle();
         }
       }
@@ -179,11 +180,11 @@ public final class MachineBench {
                 out.resolve("otpstream-dev-send.jfr"),
                 () -> LoadGenerator.closed("JFR warm-up", send, profileAt, step));
         String target = names.get("send") + " (JFR on)";
-        results.add(step(pids, () -> LoadGenerator.closed(target, send, profileAt, step)));
+        results.add(Load.step(pids, () -> LoadGenerator.closed(target, send, profileAt, step)));
         p.close();
         System.out.println("  JFR of the dev process during this step: " + p.file());
       }
-      System.out.printf("%nload average at end %s (%s)%n%n", loadAverage(), Instant.now());
+      System.out.printf("%nload average at end %s (%s)%n%n", Load.average(), Instant.now());
       Report.table(System.out, results);
       System.out.println();
       Report.ratios(System.out, results);
@@ -191,77 +192,11 @@ public final class MachineBench {
       System.out.println("\nCSV and .hgrm files in " + out);
       extra.close();
     }
-    deleteTree(data);
+    Load.deleteTree(data);
     System.exit(0);
-  }
-
-  /**
-   * One load step, with the CPU both server processes (broker included) used during it, their idle
-   * pollers and heartbeats included: subtracting the idle rate measured before was tried and gave
-   * negative figures on a shared machine, where a loaded process gets no more CPU than an idle one.
-   */
-  private static LoadResult step(long[] pids, Step step) throws Exception {
-    double before = cpu(pids);
-    LoadResult r = step.run();
-    r = r.withServerCpu(cpu(pids) - before);
-    System.out.printf(
-        Locale.ROOT,
-        "%-32s %-6s %5d  p50 %.1f ms  p99 %.1f ms  %.0f/s  cpu %.2f ms/op  %s  (load %s)%n",
-        r.target(),
-        r.mode(),
-        r.load(),
-        r.ms(50),
-        r.ms(99),
-        r.achievedPerSecond(),
-        r.cpuMsPerOp(),
-        r.statuses(),
-        loadAverage());
-    return r;
-  }
-
-  private interface Step {
-    LoadResult run() throws Exception;
-  }
-
-  private static double cpu(long[] pids) {
-    return Arrays.stream(pids).mapToDouble(ProcessCpu::seconds).sum();
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 
   private static Operation post(Http http, String url, String body) {
     return seq -> http.post(url, Map.of(), body).thenApply(HttpResponse::statusCode);
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** A free port whose next one is free too (the embedded broker's controller takes it). */
-  private static int freePortPair() throws java.io.IOException {
-    for (int i = 0; i < 50; i++) {
-      int p = freePort();
-      try (ServerSocket next = new ServerSocket(p + 1)) {
-        return p;
-      } catch (java.io.IOException taken) {
-        // try another
-      }
-    }
-    throw new java.io.IOException("no two free ports in a row");
   }
 }

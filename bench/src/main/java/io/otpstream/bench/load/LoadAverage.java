@@ -1,4 +1,4 @@
-package io.otpstream.bench.growth;
+package io.otpstream.bench.load;
 
 import java.io.IOException;
 import java.nio.file.Files;
