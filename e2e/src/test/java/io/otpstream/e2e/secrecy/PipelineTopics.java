@@ -40,6 +40,7 @@ final class PipelineTopics {
       Map.of(
           Names.QUOTA_STORE, AvroSerde.of(QuotaState.class).deserializer(),
           Names.QUOTA_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
+          Names.NUMBER_BLOCK_WINDOW_STORE, AvroSerde.of(SlidingWindow.class).deserializer(),
           Names.IP_WINDOW_STORE, AvroSerde.of(SlidingWindow.class).deserializer(),
           Names.IP_IDEMPOTENCY_STORE, AvroSerde.of(OtpDecision.class).deserializer(),
           Names.SESSION_STORE, AvroSerde.of(SessionState.class).deserializer(),
