@@ -51,7 +51,8 @@ final class History {
   static final String SECOND_SETTINGS =
       "{\"resend_cooldown_seconds\": 0, \"max_resends_per_session\": 2,"
           + " \"sends_per_ip\": {\"limit\": 3, \"window_seconds\": 3600}, \"sends_per_subject\": {\"limit\": 3, \"window_seconds\": 3600},"
-          + " \"failed_checks_per_subject\": {\"limit\": 3, \"window_seconds\": 3600}, \"quota\": 14}";
+          + " \"failed_checks_per_subject\": {\"limit\": 3, \"window_seconds\": 3600}, \"quota\": 14,"
+          + " \"sends_per_number_block\": {\"limit\": 10000, \"window_seconds\": 3600}}";
 
   private static final Pattern CODE = Pattern.compile("(\\d{6})");
 
