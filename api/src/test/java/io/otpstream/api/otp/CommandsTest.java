@@ -16,8 +16,12 @@ import io.otpstream.schemas.command.OtpRetried;
 import io.otpstream.schemas.common.Channel;
 import io.otpstream.schemas.topics.EntryStage;
 import io.otpstream.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /** A command's metadata and its entry stage, without a broker. */
@@ -88,7 +92,59 @@ class CommandsTest {
     EntryStage.Route route =
         Commands.entry(TOPICS, send(PLAIN, false, new Caller.Idempotent("k", "ab")));
     assertEquals(TOPICS.quota.name(), route.topic().name());
-    assertEquals("app-1", route.key());
+    assertTrue(route.key().startsWith("app-1#"), route.key());
+  }
+
+  @Test
+  void an_idempotent_request_and_its_repeats_enter_under_one_key_and_other_requests_spread() {
+    Caller.Idempotent first = new Caller.Idempotent("k", "ab");
+    assertEquals(
+        Commands.entry(TOPICS, send(PLAIN, false, first)).key(),
+        Commands.entry(TOPICS, send(PLAIN, false, first)).key());
+    Set<Integer> partitions = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      Caller.Idempotent other = new Caller.Idempotent("k" + i, "hash" + i);
+      partitions.add(partition(Commands.entry(TOPICS, send(PLAIN, false, other))));
+    }
+    assertEquals(TOPICS.quota.partitions(), partitions.size(), "partitions used: " + partitions);
+  }
+
+  private static OtpRequested phoneSend(AppSettings settings, boolean sandbox, String block) {
+    return OtpRequested.newBuilder(send(settings, sandbox, null)).setSmsBlockId(block).build();
+  }
+
+  /** The partition Kafka's default partitioner gives the route's key on its topic. */
+  private static int partition(EntryStage.Route route) {
+    byte[] key = route.key().getBytes(StandardCharsets.UTF_8);
+    return Utils.toPositive(Utils.murmur2(key)) % route.topic().partitions();
+  }
+
+  @Test
+  void one_apps_sends_to_many_number_blocks_enter_the_quota_stage_on_every_partition() {
+    Set<Integer> partitions = new HashSet<>();
+    for (int block = 0; block < 200; block++) {
+      EntryStage.Route route = Commands.entry(TOPICS, phoneSend(PLAIN, false, "blk_" + block));
+      assertEquals(TOPICS.quota.name(), route.topic().name());
+      partitions.add(partition(route));
+    }
+    assertEquals(TOPICS.quota.partitions(), partitions.size(), "partitions used: " + partitions);
+  }
+
+  @Test
+  void every_send_to_one_number_block_enters_under_one_key_live_or_sandbox_alike() {
+    String key = Commands.entry(TOPICS, phoneSend(PLAIN, false, "blk_7")).key();
+    assertEquals(key, Commands.entry(TOPICS, phoneSend(PLAIN, false, "blk_7")).key());
+    assertEquals(key, Commands.entry(TOPICS, phoneSend(PLAIN, true, "blk_7")).key());
+    assertEquals(key, Commands.entry(TOPICS, phoneSend(WITH_QUOTA, true, "blk_7")).key());
+  }
+
+  @Test
+  void a_live_send_to_a_phone_of_an_app_with_a_quota_enters_keyed_by_app_where_the_quota_is_kept() {
+    for (int block = 0; block < 20; block++) {
+      EntryStage.Route route = Commands.entry(TOPICS, phoneSend(WITH_QUOTA, false, "blk_" + block));
+      assertEquals(TOPICS.quota.name(), route.topic().name());
+      assertEquals("app-1", route.key());
+    }
   }
 
   @Test

@@ -375,6 +375,42 @@ class ConcurrentLimitsTest {
   }
 
   @Test
+  @Order(3)
+  void one_apps_sends_to_fifty_number_blocks_are_decided_at_the_quota_stage_by_both_processors()
+      throws Exception {
+    List<String> ips = ipsOverEveryPartition(blocksApp, CLIENTS);
+    List<Http.Response> sends =
+        burst(
+            CLIENTS,
+            i ->
+                apis.get(i % 2)
+                    .post(
+                        "/api/v1/otp/send",
+                        Map.of("X-API-Key", blocksKey, "X-Forwarded-For", ips.get(i)),
+                        json(
+                            Map.of(
+                                "channels",
+                                List.of("sms"),
+                                "recipients",
+                                Map.of("sms", "+1415555" + String.format("%04d", i * 100 + 42))))));
+    assertEquals(Map.of("200", 50L), outcomes(sends));
+    Set<TopicPartition> used =
+        TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().quota.name()).stream()
+            .filter(
+                r ->
+                    r.key() != null
+                        && new String(r.key(), StandardCharsets.UTF_8).startsWith(blocksApp + "#"))
+            .map(r -> new TopicPartition(r.topic(), r.partition()))
+            .collect(Collectors.toSet());
+    assertTrue(
+        used.stream().anyMatch(local.activePartitions()::contains),
+        "this JVM's processor decided none of them: " + used);
+    assertTrue(
+        used.stream().anyMatch(remotePartitions()::contains),
+        "the other processor decided none of them: " + used);
+  }
+
+  @Test
   @Order(4)
   void a_processor_killed_in_the_middle_of_a_burst_changes_no_count() throws Exception {
     // the subject's session task runs in the processor that is killed; the per-IP tasks in both

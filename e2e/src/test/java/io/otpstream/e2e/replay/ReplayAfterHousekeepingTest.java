@@ -177,9 +177,9 @@ class ReplayAfterHousekeepingTest {
   }
 
   /**
-   * Records the history, runs the later traffic until it has reached every partition of the per-IP
-   * and the session stage, waits until housekeeping has swept every entry the history left in the
-   * live stores, stops the pipeline and deletes the history's replies.
+   * Records the history, runs the later traffic until it has reached every partition of the quota,
+   * the per-IP and the session stage, waits until housekeeping has swept every entry the history
+   * left in the live stores, stops the pipeline and deletes the history's replies.
    */
   private static Aged age(String name) throws Exception {
     Outbox outbox = TestPipeline.newOutbox();
@@ -201,13 +201,14 @@ class ReplayAfterHousekeepingTest {
       }
       try (LaterTraffic traffic = new LaterTraffic(pipeline, LATER)) {
         long from = traffic.now().toEpochMilli();
-        // one through the quota stage (an Idempotency-Key request), the rest straight to the next
+        // one with an Idempotency-Key, the rest each to its own number block: sends to a phone
+        // enter at the quota stage under their block's shard, so they reach all its partitions
         later.add(traffic.sandboxSend("+14155557000", "10.9.0.250", "later-tick").getRequestId());
         for (int i = 1; !everyPartitionReached(topics, from); i++) {
           assertTrue(i <= 150, "the later traffic reached every partition");
           OtpDecision d =
               traffic.sandboxSend(
-                  String.format("+1415555%04d", 7000 + i), "10.9." + i / 200 + "." + i % 200, null);
+                  String.format("+1415%03d7000", 200 + i), "10.9." + i / 200 + "." + i % 200, null);
           assertEquals(Outcome.STARTED, d.getOutcome(), d.toString());
           later.add(d.getRequestId());
         }
@@ -262,9 +263,9 @@ class ReplayAfterHousekeepingTest {
         historyReplies.get(new TopicPartition(topics.replies.name(), 0)));
   }
 
-  /** Has a record at or after {@code from} reached every partition of both stages' inputs? */
+  /** Has a record at or after {@code from} reached every partition of the three stages' inputs? */
   private static boolean everyPartitionReached(Topics topics, long from) {
-    for (var topic : List.of(topics.requests, topics.commands)) {
+    for (var topic : List.of(topics.quota, topics.requests, topics.commands)) {
       Set<Integer> reached = new HashSet<>();
       for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap(), topic.name())) {
         if (r.timestamp() >= from) {

@@ -21,8 +21,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * by default) lets several installations, or test runs, share one cluster.
  *
  * <p>Keys: sends and resends of apps with a quota, idempotent ones and every send to a phone enter
- * on {@code otp.quota} keyed by app (the quota stage, which also counts the sends to each block of
- * phone numbers and reads the refunds of later refusals there); sends and resends go on {@code
+ * on {@code otp.quota} (the quota stage, which also counts the sends to each block of phone numbers
+ * and reads the refunds of later refusals there), keyed by app when the quota charges them and by
+ * one of the app's shard keys otherwise ({@link EntryStage}); sends and resends go on {@code
  * otp.requests} keyed by client IP (the per-IP limit stage); commands, events, deliveries and
  * delivery statuses are keyed by subject id, so one subject's traffic stays on one partition and in
  * order; replies by request id, routed to the partition the waiting api instance named; the app

@@ -25,13 +25,15 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The first stage, keyed by app: adapts {@link QuotaRules} to the topology. Every live send and
- * resend of an app with a quota passes here and spends its messages; every request with an
- * Idempotency-Key passes here too, so one partition sees all of an app's repeats, whatever their
- * client IP; and every send to a phone, so one partition counts all the sends to a block of numbers
- * (sends_per_number_block). A later stage that refuses the request, or sends fewer messages, writes
- * a {@link QuotaRefund} back to this stage's own input topic, so the quota is never exceeded, spent
- * quota is given back, and the stage still reads one recorded topic (replay decides alike).
+ * The first stage: adapts {@link QuotaRules} to the topology. Every live send and resend of an app
+ * with a quota passes here, keyed by app, and spends its messages; every request with an
+ * Idempotency-Key passes here too, so one partition sees all the repeats of a request, whatever
+ * their client IP; and every send to a phone, so one partition counts all the sends to a block of
+ * numbers (sends_per_number_block). Uncharged requests are keyed by one of the app's shards ({@link
+ * io.otpstream.schemas.topics.EntryStage}), so one app's traffic spreads. A later stage that
+ * refuses the request, or sends fewer messages, writes a {@link QuotaRefund} back to this stage's
+ * own input topic, so the quota is never exceeded, spent quota is given back, and the stage still
+ * reads one recorded topic (replay decides alike).
  */
 public final class QuotaKeeper implements Processor<String, OtpCommand, String, SpecificRecord> {
   private static final Duration HOUSEKEEPING = Duration.ofMinutes(5);

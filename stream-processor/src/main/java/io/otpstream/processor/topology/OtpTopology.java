@@ -30,9 +30,9 @@ import org.apache.kafka.streams.state.Stores;
  * recorded input reproduces its decisions one by one:
  *
  * <ol>
- *   <li>{@code otp.quota} (live sends and resends of apps with a quota, sends to a phone, and
- *       refunds, keyed by app) through the quota keeper (quota, sends per number block) to {@code
- *       otp.requests};
+ *   <li>{@code otp.quota} (live sends and resends of apps with a quota and refunds, keyed by app;
+ *       other sends to a phone and idempotent requests, keyed by one of the app's shards) through
+ *       the quota keeper (quota, sends per number block) to {@code otp.requests};
  *   <li>{@code otp.requests} (sends and resends, keyed by client IP) through the request limiter
  *       (destination rules, per-IP windows) to {@code otp.commands};
  *   <li>{@code otp.commands} (keyed by subject; checks come here directly from the api) through the
