@@ -44,7 +44,10 @@ public final class DevCommand implements Callable<Integer>, ReadsEnvironment {
   @Override
   public List<String> variables() {
     // DevMode reads the secret when one is given (else it keeps its own in the data folder)
-    return List.of("OTP_SECRET", ProcessorService.COMMIT_INTERVAL_VARIABLE);
+    return List.of(
+        "OTP_SECRET",
+        ProcessorService.COMMIT_INTERVAL_VARIABLE,
+        ProcessorService.STREAM_THREADS_VARIABLE);
   }
 
   @Override

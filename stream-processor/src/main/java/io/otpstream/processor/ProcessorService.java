@@ -49,9 +49,12 @@ public final class ProcessorService implements AutoCloseable {
    */
   public static final String STANDBY_REPLICAS_VARIABLE = "OTP_STANDBY_REPLICAS";
 
+  /** How many stream threads an instance runs its tasks on (Kafka Streams num.stream.threads). */
+  public static final String STREAM_THREADS_VARIABLE = "OTP_STREAM_THREADS";
+
   /**
-   * How the processor runs; {@link #of} reads {@code OTP_COMMIT_INTERVAL_MS} (1-60000, 20) and
-   * {@code OTP_STANDBY_REPLICAS} (0-3, 1).
+   * How the processor runs; {@link #of} reads {@code OTP_STREAM_THREADS} (1-16, 1), {@code
+   * OTP_COMMIT_INTERVAL_MS} (1-60000, 20) and {@code OTP_STANDBY_REPLICAS} (0-3, 1).
    */
   public record Config(
       KafkaSettings kafka,
@@ -65,14 +68,14 @@ public final class ProcessorService implements AutoCloseable {
       return of(kafka, applicationId, stateDir, System.getenv());
     }
 
-    /** With the commit interval and standby replicas of {@code env}. */
+    /** With the stream threads, commit interval and standby replicas of {@code env}. */
     public static Config of(
         KafkaSettings kafka, String applicationId, Path stateDir, Map<String, String> env) {
       return new Config(
           kafka,
           applicationId,
           stateDir,
-          1,
+          Env.integer(env, STREAM_THREADS_VARIABLE, 1, 1, 16),
           Env.integer(env, COMMIT_INTERVAL_VARIABLE, 20, 1, 60_000),
           Replication.minInsyncFor(kafka.replicationFactor()),
           Env.integer(env, STANDBY_REPLICAS_VARIABLE, 1, 0, 3));

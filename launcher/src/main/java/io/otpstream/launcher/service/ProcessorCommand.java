@@ -55,6 +55,7 @@ public final class ProcessorCommand implements Callable<Integer>, ReadsEnvironme
     List<String> all = new ArrayList<>(Services.COMMON);
     all.add(ProcessorService.COMMIT_INTERVAL_VARIABLE);
     all.add(ProcessorService.STANDBY_REPLICAS_VARIABLE);
+    all.add(ProcessorService.STREAM_THREADS_VARIABLE);
     return all;
   }
 

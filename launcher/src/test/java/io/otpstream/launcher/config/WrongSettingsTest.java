@@ -108,6 +108,12 @@ class WrongSettingsTest {
   }
 
   @Test
+  void the_processor_refuses_seventeen_stream_threads() {
+    refused(
+        run(Map.of("OTP_STREAM_THREADS", "17"), "processor"), "OTP_STREAM_THREADS", "from 1 to 16");
+  }
+
+  @Test
   void the_sms_dispatcher_refuses_zero_messages_in_flight() {
     refused(
         run(
