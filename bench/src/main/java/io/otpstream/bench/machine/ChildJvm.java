@@ -3,8 +3,13 @@ package io.otpstream.bench.machine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +23,7 @@ import java.util.function.Predicate;
  * Its output goes to a log file; {@link #start} returns once a line matching {@code ready} was
  * printed.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final String name;
   private final String readyLine;
@@ -34,7 +39,7 @@ final class ChildJvm implements AutoCloseable {
    * {@code timeoutSeconds} for a line that {@code ready} accepts (that line is returned by {@link
    * #readyLine}).
    */
-  static ChildJvm start(
+  public static ChildJvm start(
       String name,
       List<String> jvmOptions,
       Map<String, String> env,
@@ -90,11 +95,59 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
-  String readyLine() {
+  /** How long a launched service may take to start and to answer ready. */
+  public static final long START_SECONDS = 300;
+
+  /**
+   * Starts {@code otpstream <args>} (the launcher's {@code Main}, half a gigabyte of heap) as
+   * {@code name}, configured by {@code env}, logging to {@code out/<name>.log}.
+   */
+  public static ChildJvm launcher(
+      String name,
+      Map<String, String> env,
+      List<String> args,
+      Path out,
+      java.util.function.Predicate<String> ready)
+      throws IOException, InterruptedException {
+    return start(
+        name,
+        List.of("-Xmx512m"),
+        env,
+        "io.otpstream.launcher.Main",
+        args,
+        out.resolve(name + ".log"),
+        ready,
+        START_SECONDS);
+  }
+
+  /** Waits until {@code base}/health/ready answers 200. */
+  public static void awaitReady(String base) throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(START_SECONDS).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r =
+            client.send(
+                HttpRequest.newBuilder(URI.create(base + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException(base + "/health/ready did not answer 200 in " + START_SECONDS + " s");
+  }
+
+  public String readyLine() {
     return readyLine;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 

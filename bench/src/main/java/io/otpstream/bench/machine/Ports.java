@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.net.ServerSocket;
 
 /** Free TCP ports of this machine, for the processes a bench starts. */
-final class Ports {
+public final class Ports {
   private Ports() {}
 
-  static int free() throws IOException {
+  public static int free() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** A free port whose next one is free too (an embedded broker's controller takes it). */
-  static int freePair() throws IOException {
+  public static int freePair() throws IOException {
     for (int i = 0; i < 50; i++) {
       int p = free();
       try (ServerSocket next = new ServerSocket(p + 1)) {

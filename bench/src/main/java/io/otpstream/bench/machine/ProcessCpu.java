@@ -9,12 +9,12 @@ import java.nio.file.Path;
  * elsewhere). The difference over a load step is what the step cost the server, whatever else the
  * shared machine was doing.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
   private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
   private ProcessCpu() {}
 
-  static double seconds(long pid) {
+  public static double seconds(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // fields after the command name, which is in parentheses and may hold spaces

@@ -3,13 +3,7 @@ package io.otpstream.bench.machine;
 import io.otpstream.bench.delivery.ProviderServer;
 import io.otpstream.bench.topology.BrokerMain;
 import io.otpstream.common.secret.Secrets;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +17,6 @@ import java.util.Map;
  * by environment variables only. No email or webhook dispatcher runs: the scenarios send SMS only.
  */
 final class ProductionTopology implements AutoCloseable {
-  private static final long START_SECONDS = 300;
 
   private final List<ChildJvm> processes = new ArrayList<>();
   private final List<String> apis = new ArrayList<>();
@@ -60,7 +53,7 @@ final class ProductionTopology implements AutoCloseable {
             List.of(data.resolve("broker").toString(), Integer.toString(kafkaPort)),
             out.resolve("broker.log"),
             line -> line.startsWith("broker ready on "),
-            START_SECONDS);
+            ChildJvm.START_SECONDS);
     processes.add(broker);
     bootstrap = broker.readyLine().substring("broker ready on ".length());
     Map<String, String> common = new HashMap<>();
@@ -69,7 +62,8 @@ final class ProductionTopology implements AutoCloseable {
     common.put("OTP_LOG_FORMAT", "text");
     common.put("OTP_COMMIT_INTERVAL_MS", commitMs);
     try (ChildJvm init =
-        launcher("admin-init", common, List.of("admin", "init"), out, l -> l.startsWith("mk_"))) {
+        ChildJvm.launcher(
+            "admin-init", common, List.of("admin", "init"), out, l -> l.startsWith("mk_"))) {
       managementKey = init.readyLine().strip();
     }
     List<String> health = new ArrayList<>();
@@ -78,7 +72,7 @@ final class ProductionTopology implements AutoCloseable {
       int port = Ports.free();
       env.put("OTP_HEALTH_PORT", Integer.toString(port));
       env.put("OTP_STATE_DIR", data.resolve("processor-" + i).toString());
-      processes.add(launcher("processor-" + i, env, List.of("processor"), out, l -> true));
+      processes.add(ChildJvm.launcher("processor-" + i, env, List.of("processor"), out, l -> true));
       health.add("http://127.0.0.1:" + port);
     }
     Map<String, String> dispatcher = new HashMap<>(common);
@@ -91,7 +85,7 @@ final class ProductionTopology implements AutoCloseable {
     dispatcher.put("OTP_SMS_RATE_PER_SECOND", Integer.toString(smsRate));
     dispatcher.put("OTP_SMS_MAX_IN_FLIGHT", Integer.toString(smsInFlight));
     processes.add(
-        launcher("dispatcher-sms", dispatcher, List.of("dispatcher-sms"), out, l -> true));
+        ChildJvm.launcher("dispatcher-sms", dispatcher, List.of("dispatcher-sms"), out, l -> true));
     health.add("http://127.0.0.1:" + dispatcherHealth);
     for (int i = 0; i < 2; i++) {
       Map<String, String> env = new HashMap<>(common);
@@ -99,53 +93,13 @@ final class ProductionTopology implements AutoCloseable {
       env.put("OTP_HTTP_PORT", Integer.toString(port));
       env.put("OTP_HTTP_HOST", "127.0.0.1");
       env.put("OTP_REPLY_PARTITION", Integer.toString(i));
-      processes.add(launcher("api-" + (i + 1), env, List.of("api"), out, l -> true));
+      processes.add(ChildJvm.launcher("api-" + (i + 1), env, List.of("api"), out, l -> true));
       apis.add("http://127.0.0.1:" + port);
     }
     health.addAll(apis);
     for (String h : health) {
-      awaitReady(h);
+      ChildJvm.awaitReady(h);
     }
-  }
-
-  private static ChildJvm launcher(
-      String name,
-      Map<String, String> env,
-      List<String> args,
-      Path out,
-      java.util.function.Predicate<String> ready)
-      throws IOException, InterruptedException {
-    return ChildJvm.start(
-        name,
-        List.of("-Xmx512m"),
-        env,
-        "io.otpstream.launcher.Main",
-        args,
-        out.resolve(name + ".log"),
-        ready,
-        START_SECONDS);
-  }
-
-  private static void awaitReady(String base) throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(START_SECONDS).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<Void> r =
-            client.send(
-                HttpRequest.newBuilder(URI.create(base + "/health/ready"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new IOException(base + "/health/ready did not answer 200 in " + START_SECONDS + " s");
   }
 
   String bootstrap() {
