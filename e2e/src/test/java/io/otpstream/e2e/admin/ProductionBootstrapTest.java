@@ -43,9 +43,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * From an empty cluster to a verified OTP with the production commands only: {@code otpstream admin
@@ -53,10 +50,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * configured by environment variables, on a one-node in-JVM cluster of this test's own and a real
  * SMTP server (GreenMail). No dev mode, nothing written to Kafka by the test.
  */
-// beside the other classes (junit-platform.properties): it has a cluster of its own and spends most
-// of its minute waiting for child JVMs; the lock keeps its methods one after another on one thread
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock("admin.ProductionBootstrapTest")
 class ProductionBootstrapTest {
   private static final Pattern KEY_LINE = Pattern.compile("(?m)^(mk_[A-Za-z0-9_-]{20,})$");
   private static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
