@@ -356,21 +356,7 @@ class ConcurrentLimitsTest {
   @Order(3)
   void fifty_concurrent_sends_to_one_number_block_from_fifty_ips_admit_exactly_its_limit()
       throws Exception {
-    List<String> ips = ipsOverEveryPartition(blocksApp, CLIENTS);
-    List<Http.Response> sends =
-        burst(
-            CLIENTS,
-            i ->
-                apis.get(i % 2)
-                    .post(
-                        "/api/v1/otp/send",
-                        Map.of("X-API-Key", blocksKey, "X-Forwarded-For", ips.get(i)),
-                        json(
-                            Map.of(
-                                "channels",
-                                List.of("sms"),
-                                "recipients",
-                                Map.of("sms", "+1415555" + (5000 + i))))));
+    List<Http.Response> sends = smsSendsOfTheBlocksApp(i -> "+1415555" + (5000 + i));
     assertEquals(Map.of("200", 10L, "429 sends_per_number_block", 40L), outcomes(sends));
   }
 
@@ -378,21 +364,8 @@ class ConcurrentLimitsTest {
   @Order(3)
   void one_apps_sends_to_fifty_number_blocks_are_decided_at_the_quota_stage_by_both_processors()
       throws Exception {
-    List<String> ips = ipsOverEveryPartition(blocksApp, CLIENTS);
     List<Http.Response> sends =
-        burst(
-            CLIENTS,
-            i ->
-                apis.get(i % 2)
-                    .post(
-                        "/api/v1/otp/send",
-                        Map.of("X-API-Key", blocksKey, "X-Forwarded-For", ips.get(i)),
-                        json(
-                            Map.of(
-                                "channels",
-                                List.of("sms"),
-                                "recipients",
-                                Map.of("sms", "+1415555" + String.format("%04d", i * 100 + 42))))));
+        smsSendsOfTheBlocksApp(i -> "+1415555" + String.format("%04d", i * 100 + 42));
     assertEquals(Map.of("200", 50L), outcomes(sends));
     Set<TopicPartition> used =
         TopicReader.readAll(SharedKafka.bootstrapServers(), kafka.topics().quota.name()).stream()
@@ -408,6 +381,28 @@ class ConcurrentLimitsTest {
     assertTrue(
         used.stream().anyMatch(remotePartitions()::contains),
         "the other processor decided none of them: " + used);
+  }
+
+  /**
+   * {@link #CLIENTS} sends of the number-block app at once, client {@code i} to {@code phone(i)},
+   * from addresses over every per-IP partition, alternating the two apis.
+   */
+  private static List<Http.Response> smsSendsOfTheBlocksApp(IntFunction<String> phone)
+      throws Exception {
+    List<String> ips = ipsOverEveryPartition(blocksApp, CLIENTS);
+    return burst(
+        CLIENTS,
+        i ->
+            apis.get(i % 2)
+                .post(
+                    "/api/v1/otp/send",
+                    Map.of("X-API-Key", blocksKey, "X-Forwarded-For", ips.get(i)),
+                    json(
+                        Map.of(
+                            "channels",
+                            List.of("sms"),
+                            "recipients",
+                            Map.of("sms", phone.apply(i))))));
   }
 
   @Test
