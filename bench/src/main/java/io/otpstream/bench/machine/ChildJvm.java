@@ -1,5 +1,6 @@
 package io.otpstream.bench.machine;
 
+import io.otpstream.bench.topology.BrokerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -119,6 +120,29 @@ public final class ChildJvm implements AutoCloseable {
         ready,
         START_SECONDS);
   }
+
+  /**
+   * Starts a broker of its own ({@link BrokerMain}, a gigabyte of heap) storing under {@code data},
+   * logging to {@code out/broker.log}; {@link #bootstrapOf} gives its address.
+   */
+  public static ChildJvm broker(Path data, Path out) throws IOException, InterruptedException {
+    return start(
+        "broker",
+        List.of("-Xmx1g"),
+        Map.of(),
+        BrokerMain.class.getName(),
+        List.of(data.toString(), Integer.toString(Ports.freePair())),
+        out.resolve("broker.log"),
+        line -> line.startsWith(BROKER_READY),
+        START_SECONDS);
+  }
+
+  /** The bootstrap address of a broker {@link #broker} started. */
+  public static String bootstrapOf(ChildJvm broker) {
+    return broker.readyLine().substring(BROKER_READY.length());
+  }
+
+  private static final String BROKER_READY = "broker ready on ";
 
   /** Waits until {@code base}/health/ready answers 200. */
   public static void awaitReady(String base) throws IOException, InterruptedException {

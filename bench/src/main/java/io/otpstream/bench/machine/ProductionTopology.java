@@ -43,19 +43,9 @@ final class ProductionTopology implements AutoCloseable {
   private void startAll(
       Path data, Path out, ProviderServer sms, int smsRate, int smsInFlight, String commitMs)
       throws Exception {
-    int kafkaPort = Ports.freePair();
-    ChildJvm broker =
-        ChildJvm.start(
-            "broker",
-            List.of("-Xmx1g"),
-            Map.of(),
-            BrokerMain.class.getName(),
-            List.of(data.resolve("broker").toString(), Integer.toString(kafkaPort)),
-            out.resolve("broker.log"),
-            line -> line.startsWith("broker ready on "),
-            ChildJvm.START_SECONDS);
+    ChildJvm broker = ChildJvm.broker(data.resolve("broker"), out);
     processes.add(broker);
-    bootstrap = broker.readyLine().substring("broker ready on ".length());
+    bootstrap = ChildJvm.bootstrapOf(broker);
     Map<String, String> common = new HashMap<>();
     common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
     common.put("OTP_SECRET", Secrets.generate());

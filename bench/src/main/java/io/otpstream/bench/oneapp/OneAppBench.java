@@ -106,19 +106,9 @@ public final class OneAppBench {
     Path data = Files.createTempDirectory("otp-one-app");
     List<ChildJvm> children = new ArrayList<>();
     try {
-      int port = Ports.freePair();
-      ChildJvm broker =
-          ChildJvm.start(
-              "broker",
-              List.of("-Xmx1g"),
-              Map.of(),
-              BrokerMain.class.getName(),
-              List.of(data.resolve("broker").toString(), Integer.toString(port)),
-              out.resolve("broker.log"),
-              line -> line.startsWith("broker ready on "),
-              ChildJvm.START_SECONDS);
+      ChildJvm broker = ChildJvm.broker(data.resolve("broker"), out);
       children.add(broker);
-      String bootstrap = broker.readyLine().substring("broker ready on ".length());
+      String bootstrap = ChildJvm.bootstrapOf(broker);
       String secret = Secrets.generate();
       Map<String, String> common = new HashMap<>();
       common.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
