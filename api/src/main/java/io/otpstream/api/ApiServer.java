@@ -2,8 +2,6 @@ package io.otpstream.api;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.otpstream.api.address.ClientAddresses;
 import io.otpstream.api.address.ClientIp;
@@ -11,6 +9,7 @@ import io.otpstream.api.apps.AppCatalog;
 import io.otpstream.api.apps.AppDirectory;
 import io.otpstream.api.apps.SettingsWriter;
 import io.otpstream.api.auth.ManagementAuth;
+import io.otpstream.api.body.BodyLimit;
 import io.otpstream.api.destination.CommandDestinations;
 import io.otpstream.api.errors.Families;
 import io.otpstream.api.gateway.CommandGateway;
@@ -65,7 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-  public static final long MAX_BODY_BYTES = 64 * 1024;
 
   /**
    * A body that arrives slower than this is cut off (Jetty answers 408 and closes): a client
@@ -187,7 +185,8 @@ public final class ApiServer implements AutoCloseable {
     SendmatorFamily sendmatorErrors = new SendmatorFamily();
     ZapFamily zapErrors = new ZapFamily();
     PreludeFamily preludeErrors = new PreludeFamily();
-    Families errors = new Families(List.of(sendmatorErrors, zapErrors, preludeErrors), tooLarge());
+    Families errors =
+        new Families(List.of(sendmatorErrors, zapErrors, preludeErrors), BodyLimit.tooLarge());
     // live: the threads it cannot answer without are running; ready: also not stopping
     HealthChecks live =
         HealthChecks.of("reply_consumer", gateway::alive)
@@ -231,7 +230,7 @@ public final class ApiServer implements AutoCloseable {
             cfg -> {
               cfg.startup.showJavalinBanner = false;
               cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-              cfg.http.maxRequestSize = MAX_BODY_BYTES;
+              cfg.http.maxRequestSize = BodyLimit.MAX_BYTES;
               cfg.jetty.modifyHttpConfiguration(
                   http -> {
                     // no thread until the body's first bytes are there, and none for long after
@@ -251,23 +250,10 @@ public final class ApiServer implements AutoCloseable {
                       ctx.header("Cache-Control", "no-store");
                     }
                   });
-              // a declared body over the cap is refused before it is read (and before any 100
-              // Continue)
-              cfg.routes.before(
-                  ctx -> {
-                    long declared = ctx.req().getContentLengthLong();
-                    if (declared > MAX_BODY_BYTES && !SessionRoutes.ignoresBody(ctx.path())) {
-                      throw new HttpResponseException(
-                          HttpStatus.CONTENT_TOO_LARGE.getCode(), tooLarge());
-                    }
-                  });
+              new BodyLimit(SessionRoutes::ignoresBody).register(cfg.routes);
               routes.forEach(r -> r.accept(cfg.routes));
               config.extraRoutes().forEach(r -> r.accept(cfg.routes));
             });
-  }
-
-  private static String tooLarge() {
-    return "The request body is larger than " + MAX_BODY_BYTES / 1024 + " KiB";
   }
 
   public ApiServer start() {

@@ -109,6 +109,22 @@ class HttpHygieneTest {
         "no-store", r.header("Cache-Control"), what + " (" + r.status() + ") " + r.headers().map());
   }
 
+  // ---- kept-alive connections ------------------------------------------------------------------
+
+  @Test
+  void refusals_that_leave_the_body_unread_answer_every_request_on_a_kept_alive_connection() {
+    // refused before the body is read (over the cap; a bad key): were the rest of the body left
+    // on the connection, the server would close it under the client, which sees no answer at all
+    String overCap = "{\"pad\": \"" + "a".repeat(70 * 1024) + "\"}";
+    String small = "{\"channels\": [\"email\"], \"recipients\": {\"email\": \"kept@example.com\"}}";
+    for (int i = 0; i < 150; i++) {
+      Http.Response big = http.post("/api/v1/otp/send", sendmator(pipeline.testKey), overCap);
+      assertEquals(413, big.status(), "over the cap, request " + i + ": " + big.raw());
+      Http.Response badKey = http.post("/api/v1/otp/send", sendmator("sk_test_nope"), small);
+      assertEquals(401, badKey.status(), "a bad key, request " + i + ": " + badKey.raw());
+    }
+  }
+
   // ---- duplicate keys ---------------------------------------------------------------------------
 
   @Test
