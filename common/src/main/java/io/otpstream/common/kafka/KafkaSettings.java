@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Where the cluster is, how this installation's topics are named, and the client properties every
@@ -139,6 +140,18 @@ public record KafkaSettings(
   public Properties clientProperties(String role) {
     Properties p = clientProperties();
     p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientIdPrefix() + "-" + role);
+    return p;
+  }
+
+  /**
+   * {@link #clientProperties(String)} for a consumer that reads partitions to their end and stops
+   * (a replay, an audit scan, a start-up load): its fetches answer at once. At the default 500 ms
+   * the broker holds back the fetch that finds nothing new (a transaction's marker left to skip, a
+   * partition at its end) for the whole wait, so every read to an end took half a second more.
+   */
+  public Properties readToEndProperties(String role) {
+    Properties p = clientProperties(role);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
     return p;
   }
 

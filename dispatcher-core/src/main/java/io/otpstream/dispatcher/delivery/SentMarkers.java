@@ -37,7 +37,7 @@ final class SentMarkers implements AutoCloseable {
 
   SentMarkers(KafkaSettings kafka, String channel, TopicSpec<String, DeliveryStatus> topic) {
     this.topic = topic;
-    Properties p = kafka.clientProperties("dispatcher-" + channel + "-markers");
+    Properties p = kafka.readToEndProperties("dispatcher-" + channel + "-markers");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     this.reader =

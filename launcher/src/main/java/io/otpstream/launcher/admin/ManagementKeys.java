@@ -66,7 +66,7 @@ public final class ManagementKeys implements AutoCloseable {
   public List<ManagementKey> inForce() {
     Map<String, ManagementKey> keys = new HashMap<>();
     Deserializer<AppCatalogRecord> values = topic.valueSerde().deserializer();
-    Properties p = kafka.clientProperties();
+    Properties p = kafka.readToEndProperties("admin-keys");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

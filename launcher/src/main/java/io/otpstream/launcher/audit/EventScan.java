@@ -48,7 +48,7 @@ public final class EventScan {
   public static Result run(KafkaSettings kafka, AuditQuery query, Progress progress) {
     TopicSpec<String, AuditEvent> topic = kafka.topics().events;
     Deserializer<AuditEvent> values = topic.valueSerde().deserializer();
-    Properties p = kafka.clientProperties("audit");
+    Properties p = kafka.readToEndProperties("audit");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);

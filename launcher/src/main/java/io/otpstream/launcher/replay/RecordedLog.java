@@ -24,7 +24,7 @@ final class RecordedLog implements AutoCloseable {
   private final Duration wait;
 
   RecordedLog(KafkaSettings kafka, Duration wait) {
-    Properties p = kafka.clientProperties("replay-reader");
+    Properties p = kafka.readToEndProperties("replay-reader");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
