@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +71,11 @@ final class LaterTraffic implements AutoCloseable {
    * stage, as the api sends such requests.
    */
   OtpDecision sandboxSend(String phone, String ip, String idempotencyKey) throws Exception {
+    return startSandboxSend(phone, ip, idempotencyKey).get(30, TimeUnit.SECONDS);
+  }
+
+  /** {@link #sandboxSend}, without waiting for its decision. */
+  CompletableFuture<OtpDecision> startSandboxSend(String phone, String ip, String idempotencyKey) {
     Caller caller =
         new Caller(
             appId,
@@ -81,8 +87,7 @@ final class LaterTraffic implements AutoCloseable {
                 : new Caller.Idempotent(idempotencyKey, "later-" + idempotencyKey));
     return flows
         .start(caller, Start.to(phone, null, List.of(Channel.SMS)))
-        .get(30, TimeUnit.SECONDS)
-        .decision();
+        .thenApply(started -> started.decision());
   }
 
   @Override

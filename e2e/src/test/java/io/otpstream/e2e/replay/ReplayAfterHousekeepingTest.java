@@ -19,12 +19,15 @@ import io.otpstream.schemas.decision.Outcome;
 import io.otpstream.schemas.rules.RuleNames;
 import io.otpstream.schemas.topics.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,6 +57,9 @@ class ReplayAfterHousekeepingTest {
    * challenges (24 h), and windows (7 days after their newest event, the longest a setting allows).
    */
   private static final Duration LATER = Duration.ofDays(8);
+
+  /** The later traffic's sends made at once, between two looks at which partitions it reached. */
+  private static final int ROUND = 16;
 
   /** The stores housekeeping sweeps (the used challenges too, but the history starts none). */
   private static final List<String> SWEPT =
@@ -204,13 +210,22 @@ class ReplayAfterHousekeepingTest {
         // one with an Idempotency-Key, the rest each to its own number block: sends to a phone
         // enter at the quota stage under their block's shard, so they reach all its partitions
         later.add(traffic.sandboxSend("+14155557000", "10.9.0.250", "later-tick").getRequestId());
-        for (int i = 1; !everyPartitionReached(topics, from); i++) {
-          assertTrue(i <= 150, "the later traffic reached every partition");
-          OtpDecision d =
-              traffic.sandboxSend(
-                  String.format("+1415%03d7000", 200 + i), "10.9." + i / 200 + "." + i % 200, null);
-          assertEquals(Outcome.STARTED, d.getOutcome(), d.toString());
-          later.add(d.getRequestId());
+        // in rounds of sends at once: one topic check per round, not per send
+        for (int i = 1; !everyPartitionReached(topics, from); ) {
+          assertTrue(i <= 160, "the later traffic reached every partition");
+          List<CompletableFuture<OtpDecision>> round = new ArrayList<>();
+          for (int end = i + ROUND; i < end; i++) {
+            round.add(
+                traffic.startSandboxSend(
+                    String.format("+1415%03d7000", 200 + i),
+                    "10.9." + i / 200 + "." + i % 200,
+                    null));
+          }
+          for (CompletableFuture<OtpDecision> sent : round) {
+            OtpDecision d = sent.get(30, TimeUnit.SECONDS);
+            assertEquals(Outcome.STARTED, d.getOutcome(), d.toString());
+            later.add(d.getRequestId());
+          }
         }
       }
       ReplayTest.awaitSettled(topics, pipeline.applicationId);
