@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -220,7 +221,8 @@ public final class CommandGateway implements MeterBinder, AutoCloseable {
       log.error("reply consumer stopped", e);
     } finally {
       Thread.interrupted(); // the thread ends here: let the consumer close cleanly
-      replies.close();
+      // no group, no commits: nothing to wait for but the fetch in flight (up to its 500 ms wait)
+      replies.close(CloseOptions.timeout(Duration.ZERO));
     }
   }
 

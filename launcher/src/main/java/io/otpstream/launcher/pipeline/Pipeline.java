@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every otpstream service in one process against one cluster: the topics, the processor, the SMS,
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.admin.Admin;
  * every dispatcher's worker run, ready when the processor is RUNNING too.
  */
 public final class Pipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
   /** What the pipeline runs with. */
   public record Options(
@@ -203,12 +206,16 @@ public final class Pipeline implements AutoCloseable {
   @Override
   public void close() {
     for (int i = started.size() - 1; i >= 0; i--) {
+      long t0 = System.nanoTime();
       try {
         started.get(i).close();
       } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(Pipeline.class)
-            .warn("error while stopping {}", started.get(i), e);
+        log.warn("error while stopping {}", started.get(i), e);
       }
+      log.info(
+          "stopped {} in {} ms",
+          started.get(i).getClass().getSimpleName(),
+          (System.nanoTime() - t0) / 1_000_000);
     }
     started.clear();
   }
